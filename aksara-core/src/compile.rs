@@ -1,0 +1,1501 @@
+//! The only place SQL is produced: the query tree compiled for a [`Dialect`].
+//!
+//! # How paths become SQL
+//! A path such as `author__email` is walked edge by edge through the registry. A to-one step
+//! (forward foreign key or one-to-one, reverse one-to-one) becomes a JOIN, shared by every
+//! condition and ORDER BY term that walks the same path, INNER where the link is required and
+//! LEFT where it may be missing, so a to-one join never repeats a row. A to-many step (reverse
+//! foreign key, many-to-many) becomes a correlated `EXISTS (SELECT 1 ...)` subquery, so the
+//! outer rows are never repeated and `count()` always agrees with `all().len()`.
+//!
+//! Conditions given in one `filter` call that cross the same to-many relation are grouped
+//! into one `EXISTS`, so they must hold for the same related row; conditions from separate
+//! calls get separate subqueries and may be met by different related rows (Django's rule for
+//! multi-valued relations). `exclude` across a to-many relation reads "has no such related
+//! row". Negations are written `NOT COALESCE(cond, FALSE)` so that a NULL reached through a
+//! missing LEFT JOIN counts as "does not match" rather than as unknown.
+
+use crate::dialect::{Dialect, InsertIgnore, ListBinding};
+use crate::error::{Error, Result};
+use crate::meta::{FieldMeta, ModelMeta, RelationKind};
+use crate::query::{Assignment, Condition, Lookup, OrderBy, Quantifier, Query, RelatedNode};
+use crate::registry::{Edge, ModelInfo, Registry, Via};
+use crate::sql::Sql;
+use crate::value::{FieldKind, Value};
+
+/// How prefetched rows link to the rows they were loaded for.
+#[derive(Debug, Clone, Copy)]
+pub enum PrefetchLink<'a> {
+    /// The target's own column holds the key (the target's key for a forward relation, its
+    /// foreign key for a reverse one).
+    Column(&'a FieldMeta),
+    /// A junction links them: `source` is the junction's column holding the key,
+    /// `target_column` the junction's column referencing the target.
+    Junction {
+        /// The junction model.
+        junction: &'a ModelInfo,
+        /// The junction column compared with the keys.
+        source: &'a FieldMeta,
+        /// The junction column referencing the target's key.
+        target_column: &'a str,
+    },
+}
+
+/// Compiles queries on the models of one registry for one dialect.
+pub struct Compiler<'a> {
+    registry: &'a Registry,
+    dialect: &'a dyn Dialect,
+    next_alias: usize,
+}
+
+struct Join {
+    path: String,
+    alias: String,
+    inner: bool,
+    clause: Sql,
+}
+
+struct Scope {
+    model: usize,
+    alias: String,
+    joins: Vec<Join>,
+}
+
+/// What a path names.
+enum Resolved {
+    /// A column to compare.
+    Column {
+        alias: String,
+        model: usize,
+        field: FieldMeta,
+        lookup: Lookup,
+    },
+    /// A to-many relation from `alias`, with the rest of the path to apply to its rows.
+    ToMany {
+        alias: String,
+        edge: Edge,
+        rest: Vec<String>,
+    },
+}
+
+impl<'a> Compiler<'a> {
+    /// A compiler for `registry` writing `dialect`.
+    pub fn new(registry: &'a Registry, dialect: &'a dyn Dialect) -> Self {
+        Compiler {
+            registry,
+            dialect,
+            next_alias: 0,
+        }
+    }
+
+    fn alias(&mut self) -> String {
+        let a = format!("t{}", self.next_alias);
+        self.next_alias += 1;
+        a
+    }
+
+    fn scope(&mut self, model: usize) -> Scope {
+        Scope {
+            model,
+            alias: self.alias(),
+            joins: Vec::new(),
+        }
+    }
+
+    /// `SELECT` of the model's columns (and the columns of `select_related` relations).
+    pub fn select(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut scope = self.scope(model.index);
+        let mut columns = Sql::new();
+        self.columns(&mut columns, &scope.alias, &model.meta);
+        let base_alias = scope.alias.clone();
+        self.related_columns(
+            &mut scope,
+            &mut columns,
+            &query.select_related,
+            "",
+            model.index,
+            &base_alias,
+            true,
+        )?;
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let order = self.order_by(&mut scope, &query.order_by)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ").append(columns);
+        self.from(&mut sql, &scope);
+        sql.append(where_sql).append(order);
+        self.slice(&mut sql, query.limit, query.offset);
+        Ok(sql)
+    }
+
+    /// The SELECT of a prefetch: the rows of `target` linked to any of `keys` (through its own
+    /// column, or through a junction whose linking column is then selected last), filtered and
+    /// ordered by `query`, with `query.limit` applied per linked key.
+    pub fn select_prefetch(
+        &mut self,
+        target: &ModelInfo,
+        query: &Query,
+        link: PrefetchLink<'_>,
+        keys: Vec<Value>,
+    ) -> Result<Sql> {
+        let mut scope = self.scope(target.index);
+        let mut columns = Sql::new();
+        self.columns(&mut columns, &scope.alias, &target.meta);
+        let mut link_sql = Sql::new();
+        let mut junction_join = Sql::new();
+        let partition = match link {
+            PrefetchLink::Column(field) => {
+                self.in_list(&mut link_sql, &scope.alias.clone(), field, keys);
+                let mut p = Sql::new();
+                p.column(&scope.alias, &field.column);
+                p
+            }
+            PrefetchLink::Junction {
+                junction,
+                source,
+                target_column,
+            } => {
+                let junction_alias = self.alias();
+                columns.push(", ").column(&junction_alias, &source.column);
+                junction_join
+                    .push(" INNER JOIN ")
+                    .ident(&junction.meta.table)
+                    .push(" AS ")
+                    .alias(&junction_alias);
+                junction_join
+                    .push(" ON ")
+                    .column(&junction_alias, target_column)
+                    .push(" = ");
+                junction_join.column(&scope.alias, &target.meta.pk().column);
+                self.in_list(&mut link_sql, &junction_alias, source, keys);
+                let mut p = Sql::new();
+                p.column(&junction_alias, &source.column);
+                p
+            }
+        };
+        let mut conditions = vec![];
+        conditions.extend(query.conditions.iter().cloned());
+        let extra = self.where_clause(&mut scope, &conditions)?;
+        let order = self.order_by(&mut scope, &query.order_by)?;
+        let mut inner = Sql::new();
+        inner.push("SELECT ").append(columns);
+        if query.limit.is_some() {
+            inner
+                .push(", ROW_NUMBER() OVER (PARTITION BY ")
+                .append(partition)
+                .push(" ");
+            if order.is_empty() {
+                inner
+                    .push("ORDER BY ")
+                    .column(&scope.alias, &target.meta.pk().column);
+            } else {
+                let mut o = order.clone();
+                if let Some(crate::sql::Part::Text(t)) = o.parts.first_mut() {
+                    *t = t.trim_start().to_string();
+                }
+                inner.append(o);
+            }
+            inner.push(") AS ").ident("aksara_rank");
+        }
+        inner
+            .push(" FROM ")
+            .ident(&target.meta.table)
+            .push(" AS ")
+            .alias(&scope.alias);
+        inner.append(junction_join);
+        for j in &scope.joins {
+            inner.append(j.clause.clone());
+        }
+        inner.push(" WHERE ").append(link_sql);
+        if !extra.is_empty() {
+            let mut extra = extra;
+            if let Some(crate::sql::Part::Text(t)) = extra.parts.first_mut() {
+                *t = t.replacen(" WHERE ", " AND ", 1);
+            }
+            inner.append(extra);
+        }
+        match query.limit {
+            None => {
+                inner.append(order);
+                Ok(inner)
+            }
+            Some(limit) => {
+                let mut sql = Sql::new();
+                sql.push("SELECT * FROM (")
+                    .append(inner)
+                    .push(") AS ")
+                    .ident("ranked")
+                    .push(" WHERE ");
+                sql.ident("aksara_rank")
+                    .push(" <= ")
+                    .bind(Value::I64(i64::try_from(limit).unwrap_or(i64::MAX)), None);
+                sql.push(" ORDER BY ").ident("aksara_rank");
+                Ok(sql)
+            }
+        }
+    }
+
+    /// `SELECT COUNT(*)` of the rows the query selects.
+    pub fn count(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        if query.limit.is_some() || query.offset.is_some() {
+            // `SELECT 1`, not the key: models read from a catalog may have none.
+            let mut scope = self.scope(model.index);
+            let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+            let order = self.order_by(&mut scope, &query.order_by)?;
+            let mut inner = Sql::new();
+            inner.push("SELECT 1 AS ").ident("one");
+            self.from(&mut inner, &scope);
+            inner.append(where_sql).append(order);
+            self.slice(&mut inner, query.limit, query.offset);
+            let mut sql = Sql::new();
+            sql.push("SELECT COUNT(*) FROM (")
+                .append(inner)
+                .push(") AS ")
+                .ident("counted");
+            return Ok(sql);
+        }
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT COUNT(*)");
+        self.from(&mut sql, &scope);
+        sql.append(where_sql);
+        Ok(sql)
+    }
+
+    /// `SELECT 1 ... LIMIT 1`: whether the query selects any row.
+    pub fn exists(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT 1 AS ").ident("one");
+        self.from(&mut sql, &scope);
+        sql.append(where_sql);
+        self.slice(&mut sql, Some(1), query.offset);
+        Ok(sql)
+    }
+
+    /// `SELECT pk FROM ...`: the keys of the rows the query selects.
+    pub fn keys(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let order = self.order_by(&mut scope, &query.order_by)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&scope.alias, &model.meta.pk().column);
+        self.from(&mut sql, &scope);
+        sql.append(where_sql).append(order);
+        self.slice(&mut sql, query.limit, query.offset);
+        Ok(sql)
+    }
+
+    /// `WHERE pk IN (keys)`, wrapped in a derived table where the dialect needs it for UPDATE
+    /// and DELETE.
+    fn where_keys_in(&mut self, sql: &mut Sql, model: &ModelInfo, query: &Query) -> Result<()> {
+        if query == &Query::default() {
+            return Ok(());
+        }
+        let keys = self.keys(model, query)?;
+        let pk = &model.meta.pk().column;
+        sql.push(" WHERE ").ident(pk).push(" IN (");
+        if self.dialect.self_subquery_needs_derived_table() {
+            sql.push("SELECT ")
+                .ident(pk)
+                .push(" FROM (")
+                .append(keys)
+                .push(") AS ")
+                .ident("selected");
+        } else {
+            sql.append(keys);
+        }
+        sql.push(")");
+        Ok(())
+    }
+
+    /// `DELETE` of the rows the query selects.
+    pub fn delete(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut sql = Sql::new();
+        sql.push("DELETE FROM ").ident(&model.meta.table);
+        self.where_keys_in(&mut sql, model, query)?;
+        Ok(sql)
+    }
+
+    /// `UPDATE` of the rows the query selects.
+    pub fn update(
+        &mut self,
+        model: &ModelInfo,
+        query: &Query,
+        assignments: &[Assignment],
+    ) -> Result<Sql> {
+        if assignments.is_empty() {
+            return Err(Error::config(format!(
+                "update() on {} needs at least one field to set",
+                model.meta.name
+            )));
+        }
+        let mut sql = Sql::new();
+        sql.push("UPDATE ").ident(&model.meta.table).push(" SET ");
+        for (i, a) in assignments.iter().enumerate() {
+            let field = model
+                .meta
+                .concrete_fields()
+                .find(|f| f.name == a.field || f.column == a.field)
+                .ok_or_else(|| model.unknown(&a.field))?;
+            if field.primary_key {
+                return Err(Error::validation(
+                    &model.meta.name,
+                    &field.name,
+                    "the primary key cannot be updated in bulk",
+                ));
+            }
+            let value = coerce_for(&model.meta, field, a.value.clone())?;
+            check_value(&model.meta, field, &value)?;
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(&field.column)
+                .push(" = ")
+                .bind(value, Some(field.kind.value_type()));
+        }
+        self.where_keys_in(&mut sql, model, query)?;
+        Ok(sql)
+    }
+
+    /// `INSERT` of `rows` (values in the order of `columns`), optionally ignoring rows that
+    /// violate a unique constraint, optionally returning the key column.
+    pub fn insert(
+        &self,
+        meta: &ModelMeta,
+        columns: &[&FieldMeta],
+        rows: Vec<Vec<Value>>,
+        ignore_duplicates: bool,
+        returning: Option<&str>,
+    ) -> Sql {
+        let mut sql = Sql::new();
+        let ignore = ignore_duplicates.then(|| self.dialect.insert_ignore());
+        sql.push(if ignore == Some(InsertIgnore::InsertIgnore) {
+            "INSERT IGNORE INTO "
+        } else {
+            "INSERT INTO "
+        });
+        sql.ident(&meta.table).push(" (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(&c.column);
+        }
+        sql.push(") VALUES ");
+        for (r, row) in rows.into_iter().enumerate() {
+            sql.push(if r > 0 { ", (" } else { "(" });
+            for (i, (value, column)) in row.into_iter().zip(columns).enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value, Some(column.kind.value_type()));
+            }
+            sql.push(")");
+        }
+        if ignore == Some(InsertIgnore::OnConflictDoNothing) {
+            sql.push(" ON CONFLICT DO NOTHING");
+        }
+        if let (Some(InsertIgnore::OnDuplicateKeyUpdate), Some(first)) = (ignore, columns.first()) {
+            sql.push(" ON DUPLICATE KEY UPDATE ")
+                .ident(&first.column)
+                .push(" = ")
+                .ident(&first.column);
+        }
+        if let Some(column) = returning {
+            sql.push(" RETURNING ").ident(column);
+        }
+        sql
+    }
+
+    /// `INSERT INTO table (columns) SELECT * FROM UNNEST($1, $2, ...) ON CONFLICT DO NOTHING`:
+    /// many rows as one array per column, one cached statement whatever the number of rows
+    /// (for dialects that bind arrays).
+    pub fn insert_unnest(
+        &self,
+        meta: &ModelMeta,
+        columns: &[&FieldMeta],
+        arrays: Vec<Vec<Value>>,
+    ) -> Sql {
+        let mut sql = Sql::new();
+        sql.push("INSERT INTO ").ident(&meta.table).push(" (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(&c.column);
+        }
+        sql.push(") SELECT * FROM UNNEST(");
+        for (i, (array, column)) in arrays.into_iter().zip(columns).enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Value::Array(array), Some(column.kind.value_type()));
+        }
+        sql.push(") ON CONFLICT DO NOTHING");
+        sql
+    }
+
+    /// `UPDATE table SET col = value, ... WHERE pk = key` for one instance.
+    pub fn update_by_pk(
+        &self,
+        meta: &ModelMeta,
+        values: &[(&FieldMeta, Value)],
+        key: Value,
+    ) -> Sql {
+        let mut sql = Sql::new();
+        sql.push("UPDATE ").ident(&meta.table).push(" SET ");
+        for (i, (field, value)) in values.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(&field.column)
+                .push(" = ")
+                .bind(value.clone(), Some(field.kind.value_type()));
+        }
+        let pk = meta.pk();
+        sql.push(" WHERE ")
+            .ident(&pk.column)
+            .push(" = ")
+            .bind(key, Some(pk.kind.value_type()));
+        sql
+    }
+
+    /// `DELETE FROM table WHERE pk = key`.
+    pub fn delete_by_pk(&self, meta: &ModelMeta, key: Value) -> Sql {
+        let pk = meta.pk();
+        let mut sql = Sql::new();
+        sql.push("DELETE FROM ")
+            .ident(&meta.table)
+            .push(" WHERE ")
+            .ident(&pk.column)
+            .push(" = ");
+        sql.bind(key, Some(pk.kind.value_type()));
+        sql
+    }
+
+    /// `SELECT <what> FROM child WHERE child.column IN (keys)`, `what` being the child's key
+    /// (or `1` when `key` is false).
+    fn referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql, key: bool) -> Sql {
+        let alias = self.alias();
+        let mut sql = Sql::new();
+        sql.push("SELECT ");
+        if key {
+            sql.column(&alias, &child.pk().column);
+        } else {
+            sql.push("1 AS ").ident("one");
+        }
+        sql.push(" FROM ")
+            .ident(&child.table)
+            .push(" AS ")
+            .alias(&alias);
+        sql.push(" WHERE ")
+            .column(&alias, column)
+            .push(" IN (")
+            .append(keys)
+            .push(")");
+        sql
+    }
+
+    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
+    /// `child` that reference the rows whose keys `keys` selects.
+    pub fn referencing_keys(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
+        self.referencing(child, column, keys, true)
+    }
+
+    /// `SELECT 1 FROM child WHERE child.column IN (keys) LIMIT 1`.
+    pub fn any_referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
+        let mut sql = self.referencing(child, column, keys, false);
+        self.slice(&mut sql, Some(1), None);
+        sql
+    }
+
+    /// `SELECT pk FROM table WHERE pk = key`.
+    pub fn key(&mut self, meta: &ModelMeta, key: Value) -> Sql {
+        let alias = self.alias();
+        let pk = meta.pk();
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&alias, &pk.column)
+            .push(" FROM ")
+            .ident(&meta.table)
+            .push(" AS ")
+            .alias(&alias);
+        sql.push(" WHERE ")
+            .column(&alias, &pk.column)
+            .push(" = ")
+            .bind(key, Some(pk.kind.value_type()));
+        sql
+    }
+
+    fn columns(&self, sql: &mut Sql, alias: &str, meta: &ModelMeta) {
+        for (i, f) in meta.concrete_fields().enumerate() {
+            if !sql.is_empty() || i > 0 {
+                sql.push(", ");
+            }
+            sql.column(alias, &f.column);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn related_columns(
+        &mut self,
+        scope: &mut Scope,
+        columns: &mut Sql,
+        nodes: &[RelatedNode],
+        prefix: &str,
+        model: usize,
+        alias: &str,
+        parent_inner: bool,
+    ) -> Result<()> {
+        for node in nodes {
+            let info = self.registry.at(model);
+            let edge = info
+                .edge(&node.name)
+                .ok_or_else(|| info.unknown(&node.name))?
+                .clone();
+            if edge.is_many() {
+                return Err(Error::config(format!(
+                    "select_related follows to-one relations only; `{}` on {} is to-many: use prefetch_related(\"{}\")",
+                    node.name,
+                    info.meta.name,
+                    if prefix.is_empty() { node.name.clone() } else { format!("{prefix}__{}", node.name) }
+                )));
+            }
+            let path = if prefix.is_empty() {
+                node.name.clone()
+            } else {
+                format!("{prefix}__{}", node.name)
+            };
+            let (join_alias, inner) = self.join(scope, &path, alias, &edge, parent_inner);
+            let target = self.registry.at(edge.target);
+            self.columns(columns, &join_alias, &target.meta);
+            self.related_columns(
+                scope,
+                columns,
+                &node.children,
+                &path,
+                edge.target,
+                &join_alias,
+                inner,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The alias of the join for `path` (created if needed) and whether it is an INNER join.
+    fn join(
+        &mut self,
+        scope: &mut Scope,
+        path: &str,
+        from_alias: &str,
+        edge: &Edge,
+        parent_inner: bool,
+    ) -> (String, bool) {
+        if let Some(j) = scope.joins.iter().find(|j| j.path == path) {
+            return (j.alias.clone(), j.inner);
+        }
+        let alias = self.alias();
+        let target = self.registry.at(edge.target);
+        let inner = parent_inner && matches!(edge.via, Via::Forward { .. }) && !edge.nullable;
+        let mut clause = Sql::new();
+        clause.push(if inner { " INNER JOIN " } else { " LEFT JOIN " });
+        clause
+            .ident(&target.meta.table)
+            .push(" AS ")
+            .alias(&alias)
+            .push(" ON ");
+        match &edge.via {
+            Via::Forward {
+                column,
+                target_column,
+            } => {
+                clause
+                    .column(&alias, target_column)
+                    .push(" = ")
+                    .column(from_alias, column);
+            }
+            Via::Reverse {
+                column,
+                source_column,
+            } => {
+                clause
+                    .column(&alias, column)
+                    .push(" = ")
+                    .column(from_alias, source_column);
+            }
+            Via::Junction { .. } => unreachable!("to-many edges are never joined"),
+        }
+        scope.joins.push(Join {
+            path: path.to_string(),
+            alias: alias.clone(),
+            inner,
+            clause,
+        });
+        (alias, inner)
+    }
+
+    fn from(&self, sql: &mut Sql, scope: &Scope) {
+        let meta = &self.registry.at(scope.model).meta;
+        sql.push(" FROM ")
+            .ident(&meta.table)
+            .push(" AS ")
+            .alias(&scope.alias);
+        for j in &scope.joins {
+            sql.append(j.clause.clone());
+        }
+    }
+
+    fn slice(&self, sql: &mut Sql, limit: Option<u64>, offset: Option<u64>) {
+        let as_i64 = |n: u64| Value::I64(i64::try_from(n).unwrap_or(i64::MAX));
+        match (limit, offset) {
+            (Some(l), o) => {
+                sql.push(" LIMIT ").bind(as_i64(l), None);
+                if let Some(o) = o {
+                    sql.push(" OFFSET ").bind(as_i64(o), None);
+                }
+            }
+            (None, Some(o)) => {
+                // Every backend accepts a LIMIT that no table reaches.
+                sql.push(" LIMIT ")
+                    .bind(Value::I64(i64::MAX), None)
+                    .push(" OFFSET ")
+                    .bind(as_i64(o), None);
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn where_clause(&mut self, scope: &mut Scope, conditions: &[Condition]) -> Result<Sql> {
+        let mut sql = Sql::new();
+        let mut first = true;
+        for c in conditions {
+            if matches!(c, Condition::True) {
+                continue;
+            }
+            let part = self.condition(scope, c)?;
+            sql.push(if first { " WHERE " } else { " AND " });
+            sql.append(part);
+            first = false;
+        }
+        Ok(sql)
+    }
+
+    fn order_by(&mut self, scope: &mut Scope, terms: &[OrderBy]) -> Result<Sql> {
+        let mut sql = Sql::new();
+        for (i, term) in terms.iter().enumerate() {
+            let parts: Vec<String> = term.path.split("__").map(str::to_string).collect();
+            match self.resolve(scope, &parts)? {
+                Resolved::Column {
+                    alias,
+                    field,
+                    lookup: Lookup::Exact,
+                    ..
+                } => {
+                    sql.push(if i == 0 { " ORDER BY " } else { ", " });
+                    sql.column(&alias, &field.column).push(if term.descending {
+                        " DESC"
+                    } else {
+                        " ASC"
+                    });
+                }
+                Resolved::Column { .. } => {
+                    return Err(Error::config(format!(
+                        "order_by(\"{}\"): a lookup cannot be used to order",
+                        term.path
+                    )))
+                }
+                Resolved::ToMany { edge, .. } => {
+                    return Err(Error::config(format!(
+                    "order_by(\"{}\"): `{}` is a to-many relation; rows cannot be ordered by it",
+                    term.path, edge.name
+                )))
+                }
+            }
+        }
+        Ok(sql)
+    }
+
+    fn condition(&mut self, scope: &mut Scope, condition: &Condition) -> Result<Sql> {
+        match condition {
+            Condition::True => {
+                let mut sql = Sql::new();
+                sql.push("1 = 1");
+                Ok(sql)
+            }
+            Condition::Lookup { .. } => self.and(scope, std::slice::from_ref(condition)),
+            Condition::And(items) => self.and(scope, items),
+            Condition::Or(items) => {
+                if items.is_empty() {
+                    let mut sql = Sql::new();
+                    sql.push("1 = 0");
+                    return Ok(sql);
+                }
+                let mut sql = Sql::new();
+                sql.push("(");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(" OR ");
+                    }
+                    let part = self.condition(scope, item)?;
+                    sql.append(part);
+                }
+                sql.push(")");
+                Ok(sql)
+            }
+            Condition::Not(inner) => {
+                let part = self.condition(scope, inner)?;
+                let mut sql = Sql::new();
+                sql.push("NOT COALESCE((")
+                    .append(part)
+                    .push("), ")
+                    .push(self.dialect.false_literal())
+                    .push(")");
+                Ok(sql)
+            }
+            Condition::Tree {
+                path,
+                relation,
+                root,
+                ancestors,
+                include_root,
+            } => self.tree(
+                scope,
+                path,
+                relation,
+                root.clone(),
+                *ancestors,
+                *include_root,
+            ),
+            Condition::Related {
+                path,
+                quantifier,
+                condition,
+            } => {
+                let parts: Vec<String> = path.split("__").map(str::to_string).collect();
+                match self.resolve(scope, &parts)? {
+                    Resolved::ToMany { alias, edge, rest } => {
+                        let (inner, negate) = match (rest.is_empty(), quantifier) {
+                            (true, Quantifier::Some) => ((**condition).clone(), false),
+                            (true, Quantifier::None) => ((**condition).clone(), true),
+                            (true, Quantifier::Every) => (Condition::Not(condition.clone()), true),
+                            (false, Quantifier::Some) => (
+                                Condition::some(rest.join("__"), (**condition).clone()),
+                                false,
+                            ),
+                            (false, Quantifier::None) => (
+                                Condition::some(rest.join("__"), (**condition).clone()),
+                                true,
+                            ),
+                            (false, Quantifier::Every) => (
+                                Condition::some(rest.join("__"), Condition::Not(condition.clone())),
+                                true,
+                            ),
+                        };
+                        let exists = self.exists_subquery(&alias, &edge, &inner)?;
+                        let mut sql = Sql::new();
+                        if negate {
+                            sql.push("NOT ");
+                        }
+                        sql.append(exists);
+                        Ok(sql)
+                    }
+                    Resolved::Column { field, .. } => Err(Error::config(format!(
+                        "some/every/none need a to-many relation; `{path}` ends at the field `{}`",
+                        field.name
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// `column IN (WITH RECURSIVE tree ... SELECT node FROM tree)`: the keys of the subtree
+    /// (or the ancestors) of `root` along the self-referential `relation`. `UNION` (not `UNION
+    /// ALL`) makes the walk stop on cyclic data.
+    fn tree(
+        &mut self,
+        scope: &mut Scope,
+        path: &str,
+        relation: &str,
+        root: Value,
+        ancestors: bool,
+        include_root: bool,
+    ) -> Result<Sql> {
+        let (alias, column, model) = if path.is_empty() {
+            let meta = &self.registry.at(scope.model).meta;
+            (scope.alias.clone(), meta.pk().column.clone(), scope.model)
+        } else {
+            let parts: Vec<String> = path.split("__").map(str::to_string).collect();
+            match self.resolve(scope, &parts)? {
+                Resolved::Column {
+                    alias,
+                    model,
+                    field,
+                    lookup: Lookup::Exact,
+                } if field.relation.is_some() => {
+                    let owner = self.registry.at(model);
+                    let target = owner
+                        .edges
+                        .iter()
+                        .find(|e| e.forward && e.field == field.name)
+                        .map(|e| e.target);
+                    let target = target.ok_or_else(|| {
+                        Error::config(format!("`{path}` is not a to-one relation"))
+                    })?;
+                    (alias, field.column.clone(), target)
+                }
+                _ => {
+                    return Err(Error::config(format!(
+                        "a tree condition needs a to-one relation path; `{path}` is not one"
+                    )))
+                }
+            }
+        };
+        let info = self.registry.at(model);
+        let edge = info
+            .edges
+            .iter()
+            .find(|e| e.forward && e.name == relation && e.target == model)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "{}.{relation} is not a self-referential relation",
+                    info.meta.name
+                ))
+            })?;
+        let Via::Forward {
+            column: parent_column,
+            ..
+        } = &edge.via
+        else {
+            return Err(Error::config(format!(
+                "{}.{relation} is not a to-one relation",
+                info.meta.name
+            )));
+        };
+        let pk = info.meta.pk();
+        let root = coerce_for(&info.meta, pk, root)?;
+        let (table, walker) = (info.meta.table.clone(), self.alias());
+        let mut sql = Sql::new();
+        sql.column(&alias, &column)
+            .push(" IN (WITH RECURSIVE ")
+            .ident("aksara_tree")
+            .push(" (")
+            .ident("node");
+        sql.push(") AS (SELECT ");
+        if ancestors {
+            sql.ident(parent_column)
+                .push(" FROM ")
+                .ident(&table)
+                .push(" WHERE ")
+                .ident(&pk.column);
+        } else {
+            sql.ident(&pk.column)
+                .push(" FROM ")
+                .ident(&table)
+                .push(" WHERE ")
+                .ident(&pk.column);
+        }
+        sql.push(" = ")
+            .bind(root.clone(), Some(pk.kind.value_type()));
+        sql.push(" UNION SELECT ");
+        if ancestors {
+            sql.column(&walker, parent_column)
+                .push(" FROM ")
+                .ident(&table)
+                .push(" AS ")
+                .alias(&walker);
+            sql.push(" INNER JOIN ")
+                .ident("aksara_tree")
+                .push(" ON ")
+                .column(&walker, &pk.column);
+        } else {
+            sql.column(&walker, &pk.column)
+                .push(" FROM ")
+                .ident(&table)
+                .push(" AS ")
+                .alias(&walker);
+            sql.push(" INNER JOIN ")
+                .ident("aksara_tree")
+                .push(" ON ")
+                .column(&walker, parent_column);
+        }
+        sql.push(" = ")
+            .column("aksara_tree", "node")
+            .push(") SELECT ")
+            .column("aksara_tree", "node");
+        sql.push(" FROM ")
+            .ident("aksara_tree")
+            .push(" WHERE ")
+            .column("aksara_tree", "node")
+            .push(" IS NOT NULL");
+        if !include_root {
+            sql.push(" AND ")
+                .column("aksara_tree", "node")
+                .push(" <> ")
+                .bind(root, Some(pk.kind.value_type()));
+        }
+        sql.push(")");
+        Ok(sql)
+    }
+
+    /// The conditions of one AND group; leaves crossing the same to-many relation share one
+    /// EXISTS.
+    fn and(&mut self, scope: &mut Scope, items: &[Condition]) -> Result<Sql> {
+        let mut parts: Vec<Sql> = Vec::new();
+        // (source alias, edge name) -> (edge, sub-conditions), in first-seen order.
+        let mut groups: Vec<(String, Edge, Vec<Condition>)> = Vec::new();
+        // `a & (b & c)` is one group: nested ANDs are flattened before grouping.
+        let mut flat: Vec<&Condition> = Vec::new();
+        let mut stack: Vec<&Condition> = items.iter().rev().collect();
+        while let Some(item) = stack.pop() {
+            match item {
+                Condition::And(inner) => stack.extend(inner.iter().rev()),
+                other => flat.push(other),
+            }
+        }
+        for item in flat {
+            match item {
+                Condition::Lookup { path, value } => {
+                    let segments: Vec<String> = path.split("__").map(str::to_string).collect();
+                    match self.resolve(scope, &segments)? {
+                        Resolved::Column {
+                            alias,
+                            model,
+                            field,
+                            lookup,
+                        } => {
+                            let meta = &self.registry.at(model).meta;
+                            parts.push(self.leaf(meta, &alias, &field, lookup, value.clone())?);
+                        }
+                        Resolved::ToMany { alias, edge, rest } => {
+                            let target = self.registry.at(edge.target);
+                            let pk = target.meta.pk().name.clone();
+                            // `posts__isnull` / `posts__in`: the relation compared as a whole.
+                            let lookup_only = match rest.as_slice() {
+                                [one]
+                                    if target.meta.field(one).is_none()
+                                        && target.edge(one).is_none() =>
+                                {
+                                    Lookup::from_name(one)
+                                }
+                                _ => None,
+                            };
+                            if lookup_only == Some(Lookup::IsNull) {
+                                let Value::Bool(is_null) = value else {
+                                    return Err(Error::validation(
+                                        &self.registry.at(scope.model).meta.name,
+                                        &edge.name,
+                                        format!("`isnull` takes true or false, got {value}"),
+                                    ));
+                                };
+                                let exists =
+                                    self.exists_subquery(&alias, &edge, &Condition::True)?;
+                                let mut sql = Sql::new();
+                                if *is_null {
+                                    sql.push("NOT ");
+                                }
+                                parts.push(sql.append(exists).clone());
+                                continue;
+                            }
+                            let sub_path = match (rest.is_empty(), lookup_only) {
+                                (true, _) => pk,
+                                (false, Some(lookup)) => format!("{pk}__{}", lookup.name()),
+                                (false, None) => rest.join("__"),
+                            };
+                            let sub = Condition::Lookup {
+                                path: sub_path,
+                                value: value.clone(),
+                            };
+                            match groups
+                                .iter_mut()
+                                .find(|(a, e, _)| *a == alias && e.name == edge.name)
+                            {
+                                Some((_, _, subs)) => subs.push(sub),
+                                None => groups.push((alias, edge, vec![sub])),
+                            }
+                        }
+                    }
+                }
+                other => parts.push(self.condition(scope, other)?),
+            }
+        }
+        for (alias, edge, subs) in groups {
+            parts.push(self.exists_subquery(&alias, &edge, &Condition::And(subs))?);
+        }
+        let mut sql = Sql::new();
+        match parts.len() {
+            0 => {
+                sql.push("1 = 1");
+            }
+            1 => {
+                sql.append(parts.pop().expect("one part"));
+            }
+            _ => {
+                sql.push("(");
+                for (i, p) in parts.into_iter().enumerate() {
+                    if i > 0 {
+                        sql.push(" AND ");
+                    }
+                    sql.append(p);
+                }
+                sql.push(")");
+            }
+        }
+        Ok(sql)
+    }
+
+    /// `EXISTS (SELECT 1 FROM <related rows of outer_alias through edge> WHERE <condition>)`.
+    fn exists_subquery(
+        &mut self,
+        outer_alias: &str,
+        edge: &Edge,
+        condition: &Condition,
+    ) -> Result<Sql> {
+        let mut sub = self.scope(edge.target);
+        let target_table = self.registry.at(edge.target).meta.table.clone();
+        let mut from = Sql::new();
+        let mut correlation = Sql::new();
+        match &edge.via {
+            Via::Reverse {
+                column,
+                source_column,
+            } => {
+                from.ident(&target_table).push(" AS ").alias(&sub.alias);
+                correlation
+                    .column(&sub.alias, column)
+                    .push(" = ")
+                    .column(outer_alias, source_column);
+            }
+            Via::Junction {
+                table,
+                source_column,
+                target_column,
+                source_key,
+                target_key,
+                ..
+            } => {
+                let junction_alias = self.alias();
+                from.ident(table)
+                    .push(" AS ")
+                    .alias(&junction_alias)
+                    .push(" INNER JOIN ");
+                from.ident(&target_table)
+                    .push(" AS ")
+                    .alias(&sub.alias)
+                    .push(" ON ");
+                from.column(&sub.alias, target_key)
+                    .push(" = ")
+                    .column(&junction_alias, target_column);
+                correlation
+                    .column(&junction_alias, source_column)
+                    .push(" = ")
+                    .column(outer_alias, source_key);
+            }
+            Via::Forward { .. } => unreachable!("forward edges are to-one"),
+        }
+        let inner = self.condition(&mut sub, condition)?;
+        let mut sql = Sql::new();
+        sql.push("EXISTS (SELECT 1 FROM ").append(from);
+        for j in &sub.joins {
+            sql.append(j.clause.clone());
+        }
+        sql.push(" WHERE ")
+            .append(correlation)
+            .push(" AND ")
+            .append(inner)
+            .push(")");
+        Ok(sql)
+    }
+
+    /// Walks `parts` from the scope's model.
+    fn resolve(&mut self, scope: &mut Scope, parts: &[String]) -> Result<Resolved> {
+        let mut model = scope.model;
+        let mut alias = scope.alias.clone();
+        let mut inner = true;
+        let mut path = String::new();
+        let mut i = 0;
+        while i < parts.len() {
+            let part = parts[i].as_str();
+            let rest = &parts[i + 1..];
+            let info = self.registry.at(model);
+            let as_column = info.meta.concrete_fields().find(|f| {
+                (f.name == part && f.relation.is_none())
+                    || (f.relation.is_some() && f.column == part && f.column != f.name)
+            });
+            if let Some(field) = as_column {
+                let lookup = lookup_of(info, rest, field)?;
+                return Ok(Resolved::Column {
+                    alias,
+                    model,
+                    field: field.clone(),
+                    lookup,
+                });
+            }
+            let Some(edge) = info.edge(part).cloned() else {
+                return Err(info.unknown(part));
+            };
+            if edge.is_many() {
+                return Ok(Resolved::ToMany {
+                    alias,
+                    edge,
+                    rest: rest.to_vec(),
+                });
+            }
+            let target = self.registry.at(edge.target);
+            let target_pk = target.meta.pk();
+            // The relation compared as a whole (`author=obj`, `author__isnull`, `author__id`):
+            // a forward relation is its own column, no join needed.
+            if let Via::Forward { .. } = edge.via {
+                let whole = match rest {
+                    [] => Some(Lookup::Exact),
+                    [one]
+                        if Lookup::from_name(one).is_some()
+                            && target.meta.field(one).is_none()
+                            && target.edge(one).is_none() =>
+                    {
+                        Some(lookup_of(
+                            info,
+                            rest,
+                            info.meta.field(&edge.field).expect("relation field"),
+                        )?)
+                    }
+                    [pk, more @ ..] if *pk == target_pk.name && more.len() <= 1 => Some(lookup_of(
+                        info,
+                        more,
+                        info.meta.field(&edge.field).expect("relation field"),
+                    )?),
+                    _ => None,
+                };
+                if let Some(lookup) = whole {
+                    let field = info
+                        .meta
+                        .field(&edge.field)
+                        .expect("relation field")
+                        .clone();
+                    return Ok(Resolved::Column {
+                        alias,
+                        model,
+                        field,
+                        lookup,
+                    });
+                }
+            }
+            let is_lookup_only = rest.is_empty()
+                || (rest.len() == 1
+                    && Lookup::from_name(&rest[0]).is_some()
+                    && target.meta.field(&rest[0]).is_none());
+            path = if path.is_empty() {
+                part.to_string()
+            } else {
+                format!("{path}__{part}")
+            };
+            let (join_alias, join_inner) = self.join(scope, &path, &alias, &edge, inner);
+            if is_lookup_only {
+                let lookup = lookup_of(target, rest, target_pk)?;
+                return Ok(Resolved::Column {
+                    alias: join_alias,
+                    model: edge.target,
+                    field: target_pk.clone(),
+                    lookup,
+                });
+            }
+            alias = join_alias;
+            inner = join_inner;
+            model = edge.target;
+            i += 1;
+        }
+        let info = self.registry.at(model);
+        Err(Error::config(format!(
+            "the path `{}` on {} names no field",
+            parts.join("__"),
+            info.meta.name
+        )))
+    }
+
+    /// The SQL of `alias.field <lookup> value`.
+    fn leaf(
+        &self,
+        meta: &ModelMeta,
+        alias: &str,
+        field: &FieldMeta,
+        lookup: Lookup,
+        value: Value,
+    ) -> Result<Sql> {
+        let mut sql = Sql::new();
+        let ty = Some(field.kind.value_type());
+        if lookup.is_text_only() && !field.kind.is_text() {
+            return Err(Error::validation(
+                &meta.name,
+                &field.name,
+                format!(
+                    "the lookup `{}` applies to text fields only; `{}` is a {} field",
+                    lookup.name(),
+                    field.name,
+                    field.kind.describe()
+                ),
+            ));
+        }
+        match lookup {
+            Lookup::Exact | Lookup::Gt | Lookup::Gte | Lookup::Lt | Lookup::Lte => {
+                let value = coerce_for(meta, field, value)?;
+                if value.is_null() {
+                    if lookup != Lookup::Exact {
+                        return Err(Error::validation(
+                            &meta.name,
+                            &field.name,
+                            format!("`{}` cannot compare with NULL", lookup.name()),
+                        ));
+                    }
+                    sql.column(alias, &field.column).push(" IS NULL");
+                } else {
+                    let op = match lookup {
+                        Lookup::Gt => " > ",
+                        Lookup::Gte => " >= ",
+                        Lookup::Lt => " < ",
+                        Lookup::Lte => " <= ",
+                        _ => " = ",
+                    };
+                    sql.column(alias, &field.column).push(op).bind(value, ty);
+                }
+            }
+            Lookup::IExact => {
+                let value = coerce_for(meta, field, value)?;
+                sql.push("LOWER(")
+                    .column(alias, &field.column)
+                    .push(") = LOWER(")
+                    .bind(value, ty)
+                    .push(")");
+            }
+            Lookup::Contains
+            | Lookup::IContains
+            | Lookup::StartsWith
+            | Lookup::IStartsWith
+            | Lookup::EndsWith
+            | Lookup::IEndsWith => {
+                let Value::String(text) = coerce_for(meta, field, value)? else {
+                    return Err(Error::validation(
+                        &meta.name,
+                        &field.name,
+                        format!("`{}` needs a text value", lookup.name()),
+                    ));
+                };
+                let escaped = escape_like(&text);
+                let pattern = match lookup {
+                    Lookup::Contains | Lookup::IContains => format!("%{escaped}%"),
+                    Lookup::StartsWith | Lookup::IStartsWith => format!("{escaped}%"),
+                    _ => format!("%{escaped}"),
+                };
+                let insensitive = matches!(
+                    lookup,
+                    Lookup::IContains | Lookup::IStartsWith | Lookup::IEndsWith
+                );
+                match (insensitive, self.dialect.ilike_operator()) {
+                    (false, _) => {
+                        sql.column(alias, &field.column)
+                            .push(" LIKE ")
+                            .bind(Value::String(pattern), ty);
+                    }
+                    (true, Some(op)) => {
+                        sql.column(alias, &field.column)
+                            .push(" ")
+                            .push(op)
+                            .push(" ")
+                            .bind(Value::String(pattern), ty);
+                    }
+                    (true, None) => {
+                        sql.push("LOWER(")
+                            .column(alias, &field.column)
+                            .push(") LIKE LOWER(");
+                        sql.bind(Value::String(pattern), ty).push(")");
+                    }
+                }
+                sql.push(self.dialect.like_escape());
+            }
+            Lookup::IsNull => {
+                let is_null = match value {
+                    Value::Bool(b) => b,
+                    other => {
+                        return Err(Error::validation(
+                            &meta.name,
+                            &field.name,
+                            format!("`isnull` takes true or false, got {other}"),
+                        ))
+                    }
+                };
+                sql.column(alias, &field.column).push(if is_null {
+                    " IS NULL"
+                } else {
+                    " IS NOT NULL"
+                });
+            }
+            Lookup::Range => {
+                let items = match coerce_for(meta, field, value)? {
+                    Value::Array(items)
+                        if items.len() == 2 && !items.iter().any(Value::is_null) =>
+                    {
+                        items
+                    }
+                    other => {
+                        return Err(Error::validation(
+                            &meta.name,
+                            &field.name,
+                            format!("`range` takes two values, got {other}"),
+                        ))
+                    }
+                };
+                let mut items = items.into_iter();
+                let (low, high) = (items.next().expect("two"), items.next().expect("two"));
+                sql.column(alias, &field.column)
+                    .push(" BETWEEN ")
+                    .bind(low, ty)
+                    .push(" AND ")
+                    .bind(high, ty);
+            }
+            Lookup::In => {
+                let items = match coerce_for(meta, field, value)? {
+                    Value::Array(items) => items
+                        .into_iter()
+                        .filter(|v| !v.is_null())
+                        .collect::<Vec<_>>(),
+                    other => {
+                        return Err(Error::validation(
+                            &meta.name,
+                            &field.name,
+                            format!("`in` takes a list of values, got {other}"),
+                        ))
+                    }
+                };
+                self.in_list(&mut sql, alias, field, items);
+            }
+        }
+        Ok(sql)
+    }
+
+    /// `col IN (...)` as the dialect binds lists; an empty list matches nothing.
+    pub fn in_list(&self, sql: &mut Sql, alias: &str, field: &FieldMeta, items: Vec<Value>) {
+        if items.is_empty() {
+            sql.push("1 = 0");
+            return;
+        }
+        let ty = Some(field.kind.value_type());
+        match self.dialect.list_binding() {
+            ListBinding::Array => {
+                sql.column(alias, &field.column)
+                    .push(" = ANY(")
+                    .bind(Value::Array(items), ty)
+                    .push(")");
+            }
+            ListBinding::Padded(sizes) => {
+                let largest = *sizes.last().expect("at least one size");
+                let chunks: Vec<&[Value]> = items.chunks(largest).collect();
+                if chunks.len() > 1 {
+                    sql.push("(");
+                }
+                for (c, chunk) in chunks.iter().enumerate() {
+                    if c > 0 {
+                        sql.push(" OR ");
+                    }
+                    let size = sizes
+                        .iter()
+                        .copied()
+                        .find(|&s| s >= chunk.len())
+                        .unwrap_or(largest);
+                    sql.column(alias, &field.column).push(" IN (");
+                    for i in 0..size {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        let item = chunk
+                            .get(i)
+                            .unwrap_or_else(|| chunk.last().expect("non-empty chunk"));
+                        sql.bind(item.clone(), ty);
+                    }
+                    sql.push(")");
+                }
+                if chunks.len() > 1 {
+                    sql.push(")");
+                }
+            }
+        }
+    }
+}
+
+/// The lookup named by what is left of a path after `field` (`[]` is exact).
+fn lookup_of(model: &ModelInfo, rest: &[String], field: &FieldMeta) -> Result<Lookup> {
+    match rest {
+        [] => Ok(Lookup::Exact),
+        [name] => Lookup::from_name(name).ok_or_else(|| Error::UnknownField {
+            model: model.meta.name.clone(),
+            name: format!("{}__{name}", field.name),
+            candidates: crate::registry::closest(
+                name,
+                Lookup::ALL.iter().map(|(n, _)| n.to_string()),
+            )
+            .into_iter()
+            .map(|l| format!("{}__{l}", field.name))
+            .collect(),
+        }),
+        more => Err(Error::UnknownField {
+            model: model.meta.name.clone(),
+            name: format!("{}__{}", field.name, more.join("__")),
+            candidates: vec![],
+        }),
+    }
+}
+
+/// `value` coerced to `field`'s kind, or a validation error naming model, field and value.
+pub fn coerce_for(meta: &ModelMeta, field: &FieldMeta, value: Value) -> Result<Value> {
+    field
+        .kind
+        .coerce(value)
+        .map_err(|message| Error::validation(&meta.name, &field.name, message))
+}
+
+/// Checks a value about to be written: NULL where required, length, email and URL shape.
+pub fn check_value(meta: &ModelMeta, field: &FieldMeta, value: &Value) -> Result<()> {
+    let fail = |message: String| Err(Error::validation(&meta.name, &field.name, message));
+    if value.is_null() {
+        if !field.nullable && !field.kind.is_auto() {
+            return fail("NULL is not allowed (the field is required)".into());
+        }
+        return Ok(());
+    }
+    if let (Some(max), Value::String(s)) = (field.max_length(), value) {
+        let length = s.chars().count();
+        if length > max as usize {
+            let shown: String = s.chars().take(40).collect();
+            let ellipsis = if length > 40 { "..." } else { "" };
+            return fail(format!(
+                "{length} characters is longer than max_length {max} (value {shown:?}{ellipsis})"
+            ));
+        }
+    }
+    match (&field.kind, value) {
+        (FieldKind::Email { .. }, Value::String(s)) if !crate::validate::is_email(s) => {
+            fail(format!("{s:?} is not a valid email address"))
+        }
+        (FieldKind::Url { .. }, Value::String(s)) if !crate::validate::is_url(s) => {
+            fail(format!("{s:?} is not a valid URL"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// True when `kind` is a relation kind that has a column.
+pub fn is_to_one(kind: RelationKind) -> bool {
+    kind != RelationKind::ManyToMany
+}

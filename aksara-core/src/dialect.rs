@@ -1,0 +1,164 @@
+//! What differs between databases, as small hooks that return data.
+//!
+//! The compiler writes standard SQL and asks the [`Dialect`] only where backends differ: column
+//! types, case-insensitive matching, how a list is bound, how an insert ignores duplicates,
+//! whether `RETURNING` exists. Each backend crate implements it once (`dialect.rs`).
+
+use crate::value::FieldKind;
+
+/// How a backend inserts rows while ignoring those that would violate a unique constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertIgnore {
+    /// `INSERT ... ON CONFLICT DO NOTHING` (PostgreSQL, SQLite).
+    OnConflictDoNothing,
+    /// `INSERT IGNORE ...` (MySQL, MariaDB); beware that it also skips rows that violate a
+    /// foreign key, where the other forms fail.
+    InsertIgnore,
+    /// `INSERT ... ON DUPLICATE KEY UPDATE first_column = first_column` (MySQL, MariaDB): a
+    /// no-op update of the duplicate row, so duplicates are skipped while foreign key
+    /// violations still fail the statement.
+    OnDuplicateKeyUpdate,
+}
+
+/// How a backend receives the list of an `in` lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListBinding {
+    /// One array parameter: `col = ANY($1)` (PostgreSQL); one statement for any length.
+    Array,
+    /// One parameter per item: `col IN (?, ?, ...)`, padded to the next of these sizes by
+    /// repeating the last item so that few distinct statements exist; longer lists are split
+    /// into chunks of the largest size.
+    Padded(&'static [usize]),
+}
+
+/// The differences between SQL dialects that the compiler needs.
+pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
+    /// The backend's name (`postgresql`, `mysql`, `sqlite`).
+    fn name(&self) -> &'static str;
+
+    /// The `n`-th placeholder (1-based) as the backend writes it; for logs only (diesel writes
+    /// the real ones).
+    fn placeholder(&self, n: usize) -> String;
+
+    /// `name` quoted as an identifier; for logs only (diesel quotes the real ones).
+    fn quote_identifier(&self, name: &str) -> String;
+
+    /// The column type for `kind`.
+    fn column_type(&self, kind: &FieldKind) -> String;
+
+    /// The full column definition of an auto-incrementing primary key of `kind`, after the
+    /// column name.
+    fn auto_primary_key(&self, kind: &FieldKind) -> String;
+
+    /// The case-insensitive LIKE operator, if the backend has one (`ILIKE`); otherwise both
+    /// sides are lower-cased.
+    fn ilike_operator(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The ESCAPE clause used with LIKE patterns escaped with a backslash.
+    fn like_escape(&self) -> &'static str {
+        " ESCAPE '\\'"
+    }
+
+    /// How `in` lists are bound.
+    fn list_binding(&self) -> ListBinding;
+
+    /// True when `INSERT ... RETURNING` exists.
+    fn supports_returning(&self) -> bool;
+
+    /// The statement that reads the key the last insert assigned, where `RETURNING` does not
+    /// exist.
+    fn last_insert_id_query(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How duplicates are ignored on insert.
+    fn insert_ignore(&self) -> InsertIgnore {
+        InsertIgnore::OnConflictDoNothing
+    }
+
+    /// True when `UPDATE`/`DELETE` may not read their own table in a subquery unless it is
+    /// wrapped in a derived table (MySQL).
+    fn self_subquery_needs_derived_table(&self) -> bool {
+        false
+    }
+
+    /// Text after `DROP TABLE IF EXISTS name` (`CASCADE` on PostgreSQL).
+    fn drop_table_suffix(&self) -> &'static str {
+        ""
+    }
+
+    /// True when `CREATE INDEX IF NOT EXISTS` exists.
+    fn create_index_if_not_exists(&self) -> bool {
+        true
+    }
+
+    /// Text after `CREATE TABLE (...)` (`ENGINE=InnoDB` on MySQL).
+    fn table_options(&self) -> &'static str {
+        ""
+    }
+
+    /// True when foreign keys of a cycle can be added with `ALTER TABLE ... ADD CONSTRAINT`
+    /// (not on SQLite, which takes them in `CREATE TABLE` only and checks them lazily).
+    fn alter_table_add_foreign_key(&self) -> bool {
+        true
+    }
+
+    /// The query listing the tables of the current schema or database (one text column).
+    fn list_tables_sql(&self) -> &'static str;
+
+    /// `s` as an SQL string literal (used only for column DEFAULTs in DDL, which cannot take
+    /// bind parameters).
+    fn string_literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+
+    /// The SQL literal for a boolean column default.
+    fn bool_literal(&self, value: bool) -> &'static str {
+        if value {
+            "TRUE"
+        } else {
+            "FALSE"
+        }
+    }
+
+    /// The catalog query listing every column of the tables and views of the current schema
+    /// or database, one row per column: table (text), column (text), type as the database
+    /// names it (text), nullable (boolean or 0/1), ordinal position (integer), position in the
+    /// primary key (integer, 0 when not part of it), and the relation's kind (text: `table`,
+    /// `view` or `partitioned`). Used by [`crate::introspect`].
+    fn catalog_columns_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The catalog query listing every foreign key column: constraint name, table, column,
+    /// referenced table, referenced column, position in the key (1-based), and the ON DELETE
+    /// rule (text: `CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`, ...).
+    fn catalog_foreign_keys_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The catalog query listing the columns of every unique constraint or unique index
+    /// (primary keys excluded): constraint or index name, table, column, position (1-based).
+    fn catalog_unique_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The catalog query estimating each table's row count without scanning it: table, rows
+    /// (a negative or NULL estimate means unknown).
+    fn catalog_row_estimates_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The kind of a column whose type the catalog names `type_name`
+    /// ([`FieldKind::Other`] when Aksara has none).
+    fn kind_of_column_type(&self, type_name: &str) -> FieldKind {
+        FieldKind::Other(type_name.to_string())
+    }
+
+    /// The SQL literal for false in a boolean context.
+    fn false_literal(&self) -> &'static str {
+        "FALSE"
+    }
+}

@@ -1,0 +1,181 @@
+//! Type-erased access to models, for loading related rows whose Rust type only their own
+//! derive knows.
+//!
+//! `select_related` and `prefetch_related` walk relations by name through the registry. When
+//! `Author` prefetches `posts`, the code that runs knows the relation, not the type `Post`; so
+//! each derived model registers [`ModelOps`] in its metadata (decode a row into a boxed model,
+//! collect boxed models into a typed list) and implements [`AnyModel`] (read a column value,
+//! accept loaded relations by name). Loaded rows are shared through `Arc`, so a tag prefetched
+//! for many posts exists once in memory.
+
+use crate::error::{Error, Result};
+use crate::model::RowReader;
+use crate::value::Value;
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// A shared, type-erased model instance.
+pub type SharedAny = Arc<dyn Any + Send + Sync>;
+
+/// Related rows handed to a model by name.
+pub enum Loaded {
+    /// A to-one relation: the row (an `Arc<T>`), or `None` when there is none.
+    One(Option<SharedAny>),
+    /// A to-many relation: the rows, as an `Arc<Vec<Arc<T>>>` built by [`ModelOps::list`].
+    Many(SharedAny),
+}
+
+/// What every model can do without its type being known; implemented by `#[derive(Model)]`.
+pub trait AnyModel: Any + Send + Sync {
+    /// The value of the column at `index` among the model's concrete fields.
+    fn value_at(&self, index: usize) -> Value;
+    /// Keeps `loaded` as the relation `name` (forward fields in the field itself, reverse ones
+    /// in the model's [`Related`] store).
+    fn attach(&mut self, name: &str, loaded: Loaded) -> Result<()>;
+}
+
+/// Functions of a model type, kept in its metadata.
+#[derive(Clone, Copy)]
+pub struct ModelOps {
+    /// Reads an instance from the next columns of a row.
+    pub decode: fn(&mut RowReader) -> Result<Arc<dyn AnyModel>>,
+    /// Collects shared instances (each an `Arc<T>`) into an `Arc<Vec<Arc<T>>>`.
+    pub list: fn(Vec<SharedAny>) -> SharedAny,
+}
+
+impl fmt::Debug for ModelOps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ModelOps")
+    }
+}
+
+/// Implementation of [`ModelOps::list`] for model type `T`.
+pub fn list_of<T: Any + Send + Sync>(items: Vec<SharedAny>) -> SharedAny {
+    let typed: Vec<Arc<T>> = items
+        .into_iter()
+        .filter_map(|item| item.downcast::<T>().ok())
+        .collect();
+    Arc::new(typed)
+}
+
+/// Implementation of [`ModelOps::decode`] for model type `T`.
+///
+/// The instance is allocated once, shared from the start: its relations are attached through
+/// `Arc::get_mut` while it is still unique.
+pub fn decode_shared<T: crate::model::Model>(row: &mut RowReader) -> Result<Arc<dyn AnyModel>> {
+    Ok(Arc::new(T::from_row(row)?))
+}
+
+/// The instance as a shared `Any`, for downcasting to its type.
+pub fn share(instance: Arc<dyn AnyModel>) -> SharedAny {
+    instance
+}
+
+/// Mutable access to an instance that was just decoded and is not shared yet.
+pub fn unique(instance: &mut Arc<dyn AnyModel>) -> &mut dyn AnyModel {
+    Arc::get_mut(instance).expect("a freshly decoded instance is not shared yet")
+}
+
+/// The wrong-type error of [`AnyModel::attach`].
+pub fn attach_mismatch(model: &str, relation: &str) -> Error {
+    Error::config(format!(
+        "{model}.{relation}: loaded rows are not of the relation's model"
+    ))
+}
+
+struct Entry {
+    value: SharedAny,
+    stale: AtomicBool,
+}
+
+/// Where a model keeps relations loaded from the *other* side (reverse foreign keys, reverse
+/// many-to-many, reverse one-to-one). Add a field of this type to a model whose reverse
+/// relations you prefetch or select:
+///
+/// ```ignore
+/// #[derive(Model)]
+/// pub struct Author {
+///     pub id: Uuid,
+///     pub name: String,
+///     pub related: aksara::Related,
+/// }
+/// let authors = Author::objects().prefetch_related(["posts"]).all(&db).await?;
+/// let posts = authors[0].posts().loaded().unwrap();
+/// ```
+#[derive(Default, Clone)]
+pub struct Related {
+    entries: HashMap<String, Arc<Entry>>,
+}
+
+impl fmt::Debug for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.entries.keys()).finish()
+    }
+}
+
+impl PartialEq for Related {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Related {
+    /// Keeps `loaded` under `name`.
+    pub fn insert(&mut self, name: &str, loaded: Loaded) {
+        let value: SharedAny = match loaded {
+            Loaded::Many(list) => list,
+            Loaded::One(one) => Arc::new(one),
+        };
+        self.entries.insert(
+            name.to_string(),
+            Arc::new(Entry {
+                value,
+                stale: AtomicBool::new(false),
+            }),
+        );
+    }
+
+    /// The rows of the to-many relation `name`, if loaded and not changed since.
+    pub fn many<T: Any + Send + Sync>(&self, name: &str) -> Option<&[Arc<T>]> {
+        let entry = self.entries.get(name)?;
+        if entry.stale.load(Ordering::Acquire) {
+            return None;
+        }
+        entry.value.downcast_ref::<Vec<Arc<T>>>().map(Vec::as_slice)
+    }
+
+    /// The row of the to-one relation `name`: `Some(None)` when loaded and absent.
+    pub fn one<T: Any + Send + Sync>(&self, name: &str) -> Option<Option<&T>> {
+        let entry = self.entries.get(name)?;
+        if entry.stale.load(Ordering::Acquire) {
+            return None;
+        }
+        let one = entry.value.downcast_ref::<Option<SharedAny>>()?;
+        Some(one.as_ref().and_then(|a| a.downcast_ref::<T>()))
+    }
+
+    /// The shared row of the to-one relation `name`: `Some(None)` when loaded and absent.
+    pub fn one_shared<T: Any + Send + Sync>(&self, name: &str) -> Option<Option<Arc<T>>> {
+        let entry = self.entries.get(name)?;
+        if entry.stale.load(Ordering::Acquire) {
+            return None;
+        }
+        let one = entry.value.downcast_ref::<Option<SharedAny>>()?;
+        Some(one.clone().and_then(|a| a.downcast::<T>().ok()))
+    }
+
+    /// Marks `name` as changed: it reads as not loaded until loaded again.
+    pub fn invalidate(&self, name: &str) {
+        if let Some(entry) = self.entries.get(name) {
+            entry.stale.store(true, Ordering::Release);
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}

@@ -1,0 +1,225 @@
+//! The one error type of Aksara.
+//!
+//! Every fallible call returns [`Result<T>`]. Variants are split by what a caller can do about
+//! them: a missing row ([`Error::DoesNotExist`]), a refused write ([`Error::Integrity`],
+//! [`Error::ForeignKeyConstraint`], [`Error::Validation`]), a mistake in a lookup
+//! ([`Error::UnknownField`]), a mistake in the model definitions ([`Error::Config`], raised when
+//! the registry is built), and trouble reaching the database ([`Error::Pool`],
+//! [`Error::Connection`]). Messages name the model, the field or relation and the value.
+
+use std::fmt;
+
+/// `Result` with Aksara's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Aksara.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `get` (or a forward relation, or a reverse one-to-one) found no row.
+    #[error("{model} matching query does not exist ({lookup})")]
+    DoesNotExist {
+        /// The model that was queried.
+        model: String,
+        /// A description of the conditions used.
+        lookup: String,
+    },
+    /// `get` found more than one row.
+    #[error("get() returned more than one {model} ({count} or more matched {lookup})")]
+    MultipleObjectsReturned {
+        /// The model that was queried.
+        model: String,
+        /// How many rows were seen (at least).
+        count: usize,
+        /// A description of the conditions used.
+        lookup: String,
+    },
+    /// A foreign key refused a write or a delete: the target row is missing, or rows that
+    /// reference the deleted one are protected (`RESTRICT` / `PROTECT`). Nothing was changed.
+    #[error("foreign key constraint failed on {model}.{relation}: {message}")]
+    ForeignKeyConstraint {
+        /// The model holding the foreign key.
+        model: String,
+        /// The relation (field) that refused.
+        relation: String,
+        /// What happened, with the value involved.
+        message: String,
+    },
+    /// A uniqueness (or other integrity) constraint refused a write. Nothing was changed.
+    #[error("integrity error on {model}.{field}: {message}")]
+    Integrity {
+        /// The model written to.
+        model: String,
+        /// The field (or fields) of the refused constraint, when known.
+        field: String,
+        /// What happened, with the value involved.
+        message: String,
+    },
+    /// A value was refused before any SQL ran (too long, not an email, NULL where required,
+    /// of the wrong type...).
+    #[error("invalid value for {model}.{field}: {message}")]
+    Validation {
+        /// The model the value was meant for.
+        model: String,
+        /// The field the value was meant for.
+        field: String,
+        /// Why it was refused, with the value.
+        message: String,
+    },
+    /// A string path named a field, relation or lookup that does not exist.
+    #[error("{model} has no field or lookup `{name}`{}", suggestions(.candidates))]
+    UnknownField {
+        /// The model searched.
+        model: String,
+        /// The name that was not found.
+        name: String,
+        /// The closest names that do exist, best first.
+        candidates: Vec<String>,
+    },
+    /// A mistake in the model definitions, found when the registry is built, or a feature used
+    /// in a way it does not support. Lists every problem found.
+    #[error("configuration error: {}", .0.join("; "))]
+    Config(Vec<String>),
+    /// The connection pool gave no connection (timed out, closed, or could not connect).
+    #[error("connection pool error: {0}")]
+    Pool(String),
+    /// The database connection failed or was lost.
+    #[error("database connection error: {0}")]
+    Connection(String),
+    /// A relation was accessed lazily while strict loading was on.
+    #[error("lazy load of {model}.{relation} refused: strict loading is on (load it with select_related or prefetch_related)")]
+    LazyLoad {
+        /// The model whose relation was accessed.
+        model: String,
+        /// The relation accessed.
+        relation: String,
+    },
+    /// A value read from the database could not be decoded into the field's type.
+    #[error("cannot decode {model}.{field}: {message}")]
+    Decode {
+        /// The model being read.
+        model: String,
+        /// The field being read.
+        field: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Any other error reported by the database.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+fn suggestions(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+impl Error {
+    /// A [`Error::Validation`] for `model.field`.
+    pub fn validation(model: &str, field: &str, message: impl fmt::Display) -> Self {
+        Error::Validation {
+            model: model.to_string(),
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// A [`Error::Config`] with one message.
+    pub fn config(message: impl fmt::Display) -> Self {
+        Error::Config(vec![message.to_string()])
+    }
+
+    /// True for [`Error::DoesNotExist`].
+    pub fn is_does_not_exist(&self) -> bool {
+        matches!(self, Error::DoesNotExist { .. })
+    }
+}
+
+/// What kind of database error a backend saw; each backend maps its driver errors to these in
+/// one function, and the core turns them into [`Error`] variants that name the model and field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DbErrorKind {
+    /// A UNIQUE constraint was violated.
+    UniqueViolation,
+    /// A FOREIGN KEY constraint was violated.
+    ForeignKeyViolation,
+    /// A NOT NULL constraint was violated.
+    NotNullViolation,
+    /// A CHECK constraint was violated.
+    CheckViolation,
+    /// Serialization failure or deadlock; the transaction may be retried.
+    SerializationFailure,
+    /// The connection is unusable.
+    ConnectionLost,
+    /// The pool gave no connection in time (or is closed).
+    Pool,
+    /// Anything else.
+    Other,
+}
+
+/// A database error as reported by a backend, before the core names the model and field.
+#[derive(Debug, Clone)]
+pub struct DbError {
+    /// The kind of failure.
+    pub kind: DbErrorKind,
+    /// The server's message.
+    pub message: String,
+    /// The constraint involved, when the server says.
+    pub constraint: Option<String>,
+    /// The server's detail text, when any.
+    pub detail: Option<String>,
+}
+
+impl DbError {
+    /// A new error of `kind` with `message`.
+    pub fn new(kind: DbErrorKind, message: impl Into<String>) -> Self {
+        DbError {
+            kind,
+            message: message.into(),
+            constraint: None,
+            detail: None,
+        }
+    }
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(d) = &self.detail {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
+    }
+}
+
+impl DbError {
+    /// Turns a driver error into a generic [`Error`] when nothing more specific is known.
+    pub fn into_error(self) -> Error {
+        match self.kind {
+            DbErrorKind::ConnectionLost => Error::Connection(self.to_string()),
+            DbErrorKind::Pool => Error::Pool(self.to_string()),
+            DbErrorKind::UniqueViolation => Error::Integrity {
+                model: "?".into(),
+                field: self.constraint.clone().unwrap_or_default(),
+                message: self.to_string(),
+            },
+            DbErrorKind::ForeignKeyViolation => Error::ForeignKeyConstraint {
+                model: "?".into(),
+                relation: self.constraint.clone().unwrap_or_default(),
+                message: self.to_string(),
+            },
+            _ => Error::Database(self.to_string()),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Naming the model, field and value in database errors.
+//!
+//! Backends report a constraint violation with the constraint's name; since [`crate::ddl`]
+//! names every constraint after its table and columns, the registry can tell which relation or
+//! field refused, and the caller's context can tell which value it was.
+
+use crate::error::{DbError, DbErrorKind, Error};
+use crate::meta::{FieldMeta, RelationMeta, Target};
+use crate::registry::Registry;
+use crate::value::Value;
+
+/// What the statement that failed was doing.
+#[derive(Debug, Clone, Copy)]
+pub enum Context<'a> {
+    /// Writing these values (field, value) to rows of `model`.
+    Write {
+        /// The model written.
+        model: &'a str,
+        /// The values written.
+        values: &'a [(&'a FieldMeta, Value)],
+    },
+    /// Deleting rows of `model`.
+    Delete {
+        /// The model deleted from.
+        model: &'a str,
+    },
+}
+
+/// Turns `e` into an [`Error`] naming the model, the relation or field, and the value.
+pub fn relate(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Error {
+    match e.kind {
+        DbErrorKind::ForeignKeyViolation => foreign_key(registry, e, context),
+        DbErrorKind::UniqueViolation => unique(registry, e, context),
+        DbErrorKind::NotNullViolation => {
+            let model = match context {
+                Some(Context::Write { model, .. } | Context::Delete { model }) => model.to_string(),
+                None => "?".into(),
+            };
+            Error::Integrity {
+                model,
+                field: e.constraint.clone().unwrap_or_default(),
+                message: e.to_string(),
+            }
+        }
+        _ => e.into_error(),
+    }
+}
+
+fn written_value<'v>(context: Option<Context<'v>>, field: &FieldMeta) -> Option<&'v Value> {
+    match context {
+        Some(Context::Write { values, .. }) => values
+            .iter()
+            .find(|(f, _)| f.column == field.column)
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn foreign_key(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Error {
+    let found = e
+        .constraint
+        .as_deref()
+        .and_then(|c| registry.relation_by_constraint(c));
+    let Some((owner, field)) = found else {
+        return e.into_error();
+    };
+    let target = match &field.relation {
+        Some(RelationMeta {
+            target: Target::Name(t),
+            ..
+        }) => t.clone(),
+        _ => "?".into(),
+    };
+    let on_delete = field
+        .relation
+        .as_ref()
+        .map(|r| r.on_delete.name())
+        .unwrap_or("RESTRICT");
+    let message = match context {
+        Some(Context::Delete { model }) => format!(
+            "cannot delete {model}: {} rows still reference it through {}.{} (on_delete={on_delete}); nothing was deleted",
+            owner.meta.name, owner.meta.name, field.name
+        ),
+        _ => match written_value(context, field) {
+            Some(value) => format!("no {target} with key {value} exists; nothing was written"),
+            None => format!("the referenced {target} does not exist, or is still referenced ({e})"),
+        },
+    };
+    Error::ForeignKeyConstraint {
+        model: owner.meta.name.clone(),
+        relation: field.name.clone(),
+        message,
+    }
+}
+
+fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Error {
+    let Some(constraint) = e.constraint.as_deref() else {
+        return e.into_error();
+    };
+    for m in registry.models() {
+        let meta = &m.meta;
+        for f in meta.concrete_fields() {
+            if crate::ddl::unique_constraint_name(&meta.table, &[&f.column]) == constraint {
+                let message = match written_value(context, f) {
+                    Some(value) => format!(
+                        "a {} with {} = {value} already exists; nothing was written",
+                        meta.name, f.name
+                    ),
+                    None => format!("a {} with the same {} already exists", meta.name, f.name),
+                };
+                return Error::Integrity {
+                    model: meta.name.clone(),
+                    field: f.name.clone(),
+                    message,
+                };
+            }
+        }
+        for group in &meta.unique_together {
+            let fields: Vec<&FieldMeta> = group.iter().filter_map(|n| meta.field(n)).collect();
+            let columns: Vec<&str> = fields.iter().map(|f| f.column.as_str()).collect();
+            if crate::ddl::unique_constraint_name(&meta.table, &columns) == constraint {
+                let shown: Vec<String> = fields
+                    .iter()
+                    .map(|f| match written_value(context, f) {
+                        Some(v) => format!("{} = {v}", f.name),
+                        None => f.name.clone(),
+                    })
+                    .collect();
+                return Error::Integrity {
+                    model: meta.name.clone(),
+                    field: group.join(", "),
+                    message: format!(
+                        "a {} with {} already exists; nothing was written",
+                        meta.name,
+                        shown.join(", ")
+                    ),
+                };
+            }
+        }
+    }
+    e.into_error()
+}

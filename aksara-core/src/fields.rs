@@ -1,0 +1,169 @@
+//! Typed field paths: the compiler-checked way to write conditions, orderings and updates.
+//!
+//! `#[derive(Model)]` generates a `{Model}Fields` struct per model with one method per field
+//! (returning a [`Field<T>`] typed by the field's Rust type) and one per to-one relation
+//! (returning the target's fields struct, prefixed). A typed path builds exactly the
+//! [`Condition`] the string form builds:
+//!
+//! ```ignore
+//! // the same condition, twice
+//! Post::fields().author().email().eq("jane@example.com");
+//! Condition::new("author__email", "jane@example.com");
+//! ```
+
+use crate::query::{Assignment, Condition, OrderBy};
+use crate::value::Value;
+use std::marker::PhantomData;
+
+/// A field reached by a path, holding values of type `T`.
+pub struct Field<T> {
+    path: String,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Field<T> {
+    fn clone(&self) -> Self {
+        Field {
+            path: self.path.clone(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Field<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Field({})", self.path)
+    }
+}
+
+/// Implemented by the generated `{Model}Fields` structs.
+pub trait FieldPath {
+    /// The fields of the model reached by `prefix` (`""` or `"author__"`).
+    fn at(prefix: String) -> Self;
+}
+
+impl<T: Into<Value>> Field<T> {
+    /// The field at `path` (`author__email`).
+    pub fn new(path: impl Into<String>) -> Self {
+        Field {
+            path: path.into(),
+            _type: PhantomData,
+        }
+    }
+
+    /// The path in string form.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn lookup(&self, name: &str, value: impl Into<Value>) -> Condition {
+        Condition::new(format!("{}__{name}", self.path), value)
+    }
+
+    /// Equal to `value`.
+    pub fn eq(&self, value: impl Into<T>) -> Condition {
+        Condition::new(self.path.clone(), value.into())
+    }
+
+    /// Greater than `value`.
+    pub fn gt(&self, value: impl Into<T>) -> Condition {
+        self.lookup("gt", value.into())
+    }
+
+    /// Greater than or equal to `value`.
+    pub fn gte(&self, value: impl Into<T>) -> Condition {
+        self.lookup("gte", value.into())
+    }
+
+    /// Less than `value`.
+    pub fn lt(&self, value: impl Into<T>) -> Condition {
+        self.lookup("lt", value.into())
+    }
+
+    /// Less than or equal to `value`.
+    pub fn lte(&self, value: impl Into<T>) -> Condition {
+        self.lookup("lte", value.into())
+    }
+
+    /// One of `values` (an empty list matches nothing).
+    pub fn is_in<V: Into<T>>(&self, values: impl IntoIterator<Item = V>) -> Condition {
+        self.lookup(
+            "in",
+            Value::Array(values.into_iter().map(|v| v.into().into()).collect()),
+        )
+    }
+
+    /// Between `low` and `high`, inclusive.
+    pub fn range(&self, low: impl Into<T>, high: impl Into<T>) -> Condition {
+        self.lookup(
+            "range",
+            Value::Array(vec![low.into().into(), high.into().into()]),
+        )
+    }
+
+    /// NULL (`true`) or not NULL (`false`).
+    pub fn is_null(&self, is_null: bool) -> Condition {
+        self.lookup("isnull", is_null)
+    }
+
+    /// Ascending order on this field.
+    pub fn asc(&self) -> OrderBy {
+        OrderBy {
+            path: self.path.clone(),
+            descending: false,
+        }
+    }
+
+    /// Descending order on this field.
+    pub fn desc(&self) -> OrderBy {
+        OrderBy {
+            path: self.path.clone(),
+            descending: true,
+        }
+    }
+
+    /// `field = value`, for `update`.
+    pub fn set(&self, value: impl Into<T>) -> Assignment {
+        Assignment {
+            field: self.path.clone(),
+            value: value.into().into(),
+        }
+    }
+}
+
+impl Field<String> {
+    /// Equal, ignoring case.
+    pub fn iexact(&self, value: impl Into<String>) -> Condition {
+        self.lookup("iexact", value.into())
+    }
+
+    /// Contains `text`.
+    pub fn contains(&self, text: impl Into<String>) -> Condition {
+        self.lookup("contains", text.into())
+    }
+
+    /// Contains `text`, ignoring case.
+    pub fn icontains(&self, text: impl Into<String>) -> Condition {
+        self.lookup("icontains", text.into())
+    }
+
+    /// Starts with `text`.
+    pub fn startswith(&self, text: impl Into<String>) -> Condition {
+        self.lookup("startswith", text.into())
+    }
+
+    /// Starts with `text`, ignoring case.
+    pub fn istartswith(&self, text: impl Into<String>) -> Condition {
+        self.lookup("istartswith", text.into())
+    }
+
+    /// Ends with `text`.
+    pub fn endswith(&self, text: impl Into<String>) -> Condition {
+        self.lookup("endswith", text.into())
+    }
+
+    /// Ends with `text`, ignoring case.
+    pub fn iendswith(&self, text: impl Into<String>) -> Condition {
+        self.lookup("iendswith", text.into())
+    }
+}

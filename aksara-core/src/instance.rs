@@ -1,0 +1,173 @@
+//! Writing single instances: create, save, delete, refresh.
+
+use crate::compile::Compiler;
+use crate::db::Db;
+use crate::deletion::{delete, Rows};
+use crate::error::{Error, Result};
+use crate::errors::{relate, Context};
+use crate::meta::FieldMeta;
+use crate::model::{Model, NewRecord, RowReader};
+use crate::queryset::{checked, default_value, generated_pk, model_info};
+use crate::value::{FieldKind, Value};
+use chrono::{SubsecRound, Utc};
+
+/// Inserts a new row of `M` and returns it (see [`crate::QuerySet::create`]).
+pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
+    let registry = db.registry();
+    let info = model_info::<M>(registry)?;
+    let mut row = Vec::new();
+    let mut written: Vec<(&FieldMeta, Value)> = Vec::new();
+    let mut auto_key: Option<(usize, &FieldMeta)> = None;
+    for (index, (field, given)) in info
+        .meta
+        .concrete_fields()
+        .zip(record.into_values())
+        .enumerate()
+    {
+        let generated = if field.primary_key {
+            generated_pk::<M>()
+        } else {
+            None
+        };
+        let value = match given.or_else(|| default_value(field, generated)) {
+            Some(value) => checked(info, field, value)?,
+            None if field.primary_key && field.kind.is_auto() => {
+                auto_key = Some((index, field));
+                row.push(Value::Null);
+                continue;
+            }
+            None => {
+                return Err(Error::validation(
+                    &info.meta.name,
+                    &field.name,
+                    "a value is required (the field is not nullable and has no default)",
+                ))
+            }
+        };
+        row.push(value.clone());
+        written.push((field, value));
+    }
+    let columns: Vec<&FieldMeta> = written.iter().map(|(f, _)| *f).collect();
+    let values: Vec<Value> = written.iter().map(|(_, v)| v.clone()).collect();
+    let dialect = db.dialect();
+    let compiler = Compiler::new(registry, dialect);
+    let context = Context::Write {
+        model: &info.meta.name,
+        values: &written,
+    };
+    let fail = |e| relate(registry, e, Some(context));
+    match auto_key {
+        None => {
+            db.execute_raw(compiler.insert(&info.meta, &columns, vec![values], false, None))
+                .await
+                .map_err(fail)?;
+        }
+        Some((index, key)) if dialect.supports_returning() => {
+            let sql = compiler.insert(&info.meta, &columns, vec![values], false, Some(&key.column));
+            let rows = db.fetch_raw(sql).await.map_err(fail)?;
+            row[index] = rows
+                .into_iter()
+                .next()
+                .and_then(|r| r.into_iter().next())
+                .unwrap_or(Value::Null);
+        }
+        Some((index, _)) => {
+            let sql = compiler.insert(&info.meta, &columns, vec![values], false, None);
+            let last_id = dialect
+                .last_insert_id_query()
+                .ok_or_else(|| Error::config("the backend cannot report inserted keys"))?;
+            // The same connection for both statements: LAST_INSERT_ID() is per session.
+            let id = db
+                .on_one_connection(|tx| async move {
+                    tx.execute_raw(sql)
+                        .await
+                        .map_err(|e| relate(tx.registry(), e, Some(context)))?;
+                    let mut query = crate::sql::Sql::new();
+                    query.push(last_id);
+                    Ok(tx
+                        .fetch(query)
+                        .await?
+                        .into_iter()
+                        .next()
+                        .and_then(|r| r.into_iter().next()))
+                })
+                .await?;
+            row[index] = id.unwrap_or(Value::Null);
+        }
+    }
+    M::from_row(&mut RowReader::new(row))
+}
+
+/// Writes every field of `instance` to its row (by primary key); inserts the row when it does
+/// not exist. `auto_now` fields are set to the current time first.
+pub async fn save<M: Model>(db: &Db, instance: &mut M) -> Result<()> {
+    let registry = db.registry();
+    let info = model_info::<M>(registry)?;
+    let mut values = instance.to_values();
+    let mut touched = false;
+    for (field, value) in info.meta.concrete_fields().zip(values.iter_mut()) {
+        if field.auto_now {
+            let now = Utc::now().trunc_subsecs(6);
+            *value = if field.kind == FieldKind::Date {
+                Value::Date(now.date_naive())
+            } else {
+                Value::DateTime(now)
+            };
+            touched = true;
+        }
+    }
+    let mut written: Vec<(&FieldMeta, Value)> = Vec::new();
+    let mut key = Value::Null;
+    for (field, value) in info.meta.concrete_fields().zip(values.iter()) {
+        if field.primary_key {
+            key = value.clone();
+            continue;
+        }
+        written.push((field, checked(info, field, value.clone())?));
+    }
+    let compiler = Compiler::new(registry, db.dialect());
+    let context = Context::Write {
+        model: &info.meta.name,
+        values: &written,
+    };
+    let changed = if written.is_empty() {
+        0
+    } else {
+        let sql = compiler.update_by_pk(&info.meta, &written, key.clone());
+        db.execute_raw(sql)
+            .await
+            .map_err(|e| relate(registry, e, Some(context)))?
+    };
+    if changed == 0 {
+        let exists = M::objects()
+            .filter(crate::Condition::new(info.meta.pk().name.clone(), key))
+            .exists(db)
+            .await?;
+        if !exists {
+            let mut record = NewRecord::<M>::new();
+            for (i, value) in values.iter().enumerate() {
+                record.set_index(i, value.clone());
+            }
+            *instance = insert(db, record).await?;
+            return Ok(());
+        }
+    }
+    if touched {
+        let caches_kept = std::mem::replace(instance, M::from_row(&mut RowReader::new(values))?);
+        drop(caches_kept);
+    }
+    Ok(())
+}
+
+/// Deletes the row of `instance`; the database applies `on_delete` to the rows referencing
+/// it. Returns the number of rows of `M` deleted (0 when it was already gone).
+pub async fn delete_instance<M: Model>(db: &Db, instance: &M) -> Result<u64> {
+    let info = model_info::<M>(db.registry())?;
+    delete(db, info.index, Rows::Key(instance.pk().clone().into())).await
+}
+
+/// Reloads `instance` from its row (relation caches are cleared).
+pub async fn refresh<M: Model>(db: &Db, instance: &mut M) -> Result<()> {
+    *instance = M::objects().get_by_pk(db, instance.pk().clone()).await?;
+    Ok(())
+}

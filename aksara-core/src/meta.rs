@@ -1,0 +1,343 @@
+//! Model metadata: what `#[derive(Model)]` emits and what database introspection builds.
+//!
+//! A [`ModelMeta`] describes one model as declared: its table, its fields and the relations it
+//! defines. Relation targets are still references ([`Target`]) here; the
+//! [`Registry`](crate::Registry) resolves them, adds the reverse side of every relation and the
+//! junction models of many-to-many fields, and checks the whole set.
+
+use crate::value::{FieldKind, Value};
+
+/// What happens to rows that reference a deleted row.
+///
+/// Enforced by the database's foreign key constraints (so raw SQL deletes obey it too);
+/// [`OnDelete::Protect`] is also checked by the ORM first so that its error names the relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OnDelete {
+    /// Delete the referencing rows too.
+    #[default]
+    Cascade,
+    /// Set the referencing column to NULL (the relation must be nullable).
+    SetNull,
+    /// Refuse the delete while referencing rows exist (checked by the database).
+    Restrict,
+    /// Refuse the delete while referencing rows exist (checked by the ORM, then the database).
+    Protect,
+}
+
+impl OnDelete {
+    /// The SQL `ON DELETE` action.
+    pub fn sql_action(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "CASCADE",
+            OnDelete::SetNull => "SET NULL",
+            OnDelete::Restrict | OnDelete::Protect => "RESTRICT",
+        }
+    }
+
+    /// The constant's name as the seed writes it (`CASCADE`, `SET_NULL`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "CASCADE",
+            OnDelete::SetNull => "SET_NULL",
+            OnDelete::Restrict => "RESTRICT",
+            OnDelete::Protect => "PROTECT",
+        }
+    }
+}
+
+/// Delete the referencing rows too.
+pub const CASCADE: OnDelete = OnDelete::Cascade;
+/// Set the referencing column to NULL.
+pub const SET_NULL: OnDelete = OnDelete::SetNull;
+/// Refuse the delete while referencing rows exist (database-checked).
+pub const RESTRICT: OnDelete = OnDelete::Restrict;
+/// Refuse the delete while referencing rows exist (ORM-checked, naming the relation).
+pub const PROTECT: OnDelete = OnDelete::Protect;
+
+/// The three kinds of relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RelationKind {
+    /// Many-to-one: many rows of this model point at one row of the target.
+    ForeignKey,
+    /// One-to-one: a unique foreign key.
+    OneToOne,
+    /// Many-to-many, through a junction table.
+    ManyToMany,
+}
+
+impl RelationKind {
+    /// The seed's name for the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            RelationKind::ForeignKey => "ForeignKey",
+            RelationKind::OneToOne => "OneToOne",
+            RelationKind::ManyToMany => "ManyToMany",
+        }
+    }
+}
+
+/// The model a relation points at, as written in the definition.
+#[derive(Clone)]
+pub enum Target {
+    /// A Rust type: its metadata, fetched lazily so that models may refer to each other.
+    Type(fn() -> &'static ModelMeta),
+    /// A model name (`"Post"`), or `"self"` for the defining model.
+    Name(String),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Type(meta) => write!(f, "Target::Type({})", meta().name),
+            Target::Name(name) => write!(f, "Target::Name({name:?})"),
+        }
+    }
+}
+
+impl Target {
+    /// The target's model name (`"self"` resolved against `defining_model`).
+    pub fn model_name(&self, defining_model: &str) -> String {
+        match self {
+            Target::Type(meta) => meta().name.clone(),
+            Target::Name(name) if name == "self" => defining_model.to_string(),
+            Target::Name(name) => name.clone(),
+        }
+    }
+}
+
+/// A relation as declared on a field.
+#[derive(Debug, Clone)]
+pub struct RelationMeta {
+    /// ForeignKey, OneToOne or ManyToMany.
+    pub kind: RelationKind,
+    /// The model pointed at.
+    pub target: Target,
+    /// What deleting the target does (to-one relations; many-to-many junction rows always
+    /// cascade).
+    pub on_delete: OnDelete,
+    /// The name of the reverse accessor on the target (default `{model}_set`, or `{model}` for
+    /// one-to-one), also used as the reverse name in filters when given.
+    pub related_name: Option<String>,
+    /// For many-to-many: the model used as junction instead of the automatic one.
+    pub through: Option<Target>,
+    /// For many-to-many: the junction table's name (default `{table prefix}_{field}`).
+    pub db_table: Option<String>,
+    /// A sentence for people and LLMs; generated when not given.
+    pub description: Option<String>,
+    /// The target's column the foreign key references, when not its primary key (Django's
+    /// `to_field`; set by database introspection).
+    pub to_column: Option<String>,
+}
+
+impl RelationMeta {
+    /// A relation of `kind` to `target` with the defaults of the seed.
+    pub fn new(kind: RelationKind, target: Target) -> Self {
+        RelationMeta {
+            kind,
+            target,
+            on_delete: OnDelete::Cascade,
+            related_name: None,
+            through: None,
+            db_table: None,
+            description: None,
+            to_column: None,
+        }
+    }
+}
+
+/// One field of a model.
+#[derive(Debug, Clone)]
+pub struct FieldMeta {
+    /// The field's name in Rust and in lookups (`author`).
+    pub name: String,
+    /// The column (`author_id` for a foreign key); empty for many-to-many fields, which have
+    /// no column.
+    pub column: String,
+    /// The kind of data (for a foreign key: the kind of the key it references).
+    pub kind: FieldKind,
+    /// NULL allowed.
+    pub nullable: bool,
+    /// UNIQUE.
+    pub unique: bool,
+    /// The primary key.
+    pub primary_key: bool,
+    /// Value used when none is given on create (also the column's DEFAULT).
+    pub default: Option<Value>,
+    /// Set to the current time on create.
+    pub auto_now_add: bool,
+    /// Set to the current time on every save.
+    pub auto_now: bool,
+    /// A sentence for people and LLMs.
+    pub description: Option<String>,
+    /// The relation this field defines, if any.
+    pub relation: Option<RelationMeta>,
+}
+
+impl FieldMeta {
+    /// A plain field named `name` of `kind`, stored in a column of the same name.
+    pub fn new(name: impl Into<String>, kind: FieldKind) -> Self {
+        let name = name.into();
+        FieldMeta {
+            column: name.clone(),
+            name,
+            kind,
+            nullable: false,
+            unique: false,
+            primary_key: false,
+            default: None,
+            auto_now_add: false,
+            auto_now: false,
+            description: None,
+            relation: None,
+        }
+    }
+
+    /// True when the field has a column (everything but many-to-many).
+    pub fn is_concrete(&self) -> bool {
+        !matches!(
+            self.relation,
+            Some(RelationMeta {
+                kind: RelationKind::ManyToMany,
+                ..
+            })
+        )
+    }
+
+    /// The maximum length of text fields.
+    pub fn max_length(&self) -> Option<u32> {
+        match self.kind {
+            FieldKind::String { max_length }
+            | FieldKind::Email { max_length }
+            | FieldKind::Url { max_length } => Some(max_length),
+            _ => None,
+        }
+    }
+}
+
+/// One model as declared.
+#[derive(Debug, Clone)]
+pub struct ModelMeta {
+    /// The model's name (`Post`).
+    pub name: String,
+    /// Its table (`posts`).
+    pub table: String,
+    /// Its fields in declaration order, the primary key among them.
+    pub fields: Vec<FieldMeta>,
+    /// A sentence for people and LLMs.
+    pub description: Option<String>,
+    /// Groups of fields that are unique together (`unique_together`).
+    pub unique_together: Vec<Vec<String>>,
+    /// True for junction models created for many-to-many fields.
+    pub auto_created: bool,
+    /// Type-erased functions of the model's Rust type (none for junction models and models
+    /// read from a database catalog).
+    pub ops: Option<crate::dynamic::ModelOps>,
+    /// True for models read from a database catalog: they may lack a single-column primary
+    /// key (then they can be read and filtered, not written or followed into).
+    pub introspected: bool,
+}
+
+impl ModelMeta {
+    /// A model named `name` stored in `table`, with no fields yet.
+    pub fn new(name: impl Into<String>, table: impl Into<String>) -> Self {
+        ModelMeta {
+            name: name.into(),
+            table: table.into(),
+            fields: Vec::new(),
+            description: None,
+            unique_together: Vec::new(),
+            auto_created: false,
+            ops: None,
+            introspected: false,
+        }
+    }
+
+    /// The primary key field.
+    ///
+    /// # Panics
+    /// If the model has no primary key; the registry refuses such models, so metadata that
+    /// went through it always has one.
+    pub fn pk(&self) -> &FieldMeta {
+        self.try_pk().expect("model without a primary key")
+    }
+
+    /// The primary key field, if the model has a single-column one.
+    pub fn try_pk(&self) -> Option<&FieldMeta> {
+        self.fields.iter().find(|f| f.primary_key)
+    }
+
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldMeta> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The fields that have a column, in order; rows are read and written in this order.
+    pub fn concrete_fields(&self) -> impl Iterator<Item = &FieldMeta> {
+        self.fields.iter().filter(|f| f.is_concrete())
+    }
+
+    /// The position of `name` among [`ModelMeta::concrete_fields`].
+    pub fn concrete_index(&self, name: &str) -> Option<usize> {
+        self.concrete_fields().position(|f| f.name == name)
+    }
+}
+
+/// The default table name of a model: lower-case, snake_case, plural (`Post` -> `posts`,
+/// `Category` -> `categories`, `UserProfile` -> `user_profiles`).
+pub fn default_table_name(model: &str) -> String {
+    plural(&snake_case(model))
+}
+
+/// `UserProfile` -> `user_profile`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// English plural of a snake_case word (`category` -> `categories`, `box` -> `boxes`).
+pub fn plural(word: &str) -> String {
+    let consonant_y = word.ends_with('y')
+        && !word.ends_with("ay")
+        && !word.ends_with("ey")
+        && !word.ends_with("oy")
+        && !word.ends_with("uy");
+    if consonant_y {
+        format!("{}ies", &word[..word.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_follow_the_seed() {
+        assert_eq!(default_table_name("Post"), "posts");
+        assert_eq!(default_table_name("Category"), "categories");
+        assert_eq!(default_table_name("Tag"), "tags");
+        assert_eq!(default_table_name("UserProfile"), "user_profiles");
+        assert_eq!(default_table_name("Address"), "addresses");
+        assert_eq!(default_table_name("HTTPLog"), "http_logs");
+    }
+}

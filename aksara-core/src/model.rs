@@ -1,0 +1,180 @@
+//! The [`Model`] trait that `#[derive(Model)]` implements, and the pieces it uses: primary key
+//! types, the row reader and the record of a row about to be created.
+
+use crate::error::{Error, Result};
+use crate::meta::{FieldMeta, ModelMeta};
+use crate::queryset::Manager;
+use crate::value::{FieldKind, FromValue, Value};
+use std::fmt::Debug;
+use std::marker::PhantomData;
+
+/// A type usable as a primary key: `uuid::Uuid` (generated client-side, time-ordered v7, the
+/// default), `i64` or `i32` (assigned by the database).
+pub trait PrimaryKey:
+    Clone + Send + Sync + Debug + PartialEq + Into<Value> + FromValue + 'static
+{
+    /// The kind of the key's column.
+    const KIND: FieldKind;
+    /// A new key made on the client, or `None` when the database assigns it.
+    fn generate() -> Option<Self>;
+}
+
+impl PrimaryKey for uuid::Uuid {
+    const KIND: FieldKind = FieldKind::Uuid;
+    fn generate() -> Option<Self> {
+        Some(uuid::Uuid::now_v7())
+    }
+}
+
+impl PrimaryKey for i64 {
+    const KIND: FieldKind = FieldKind::AutoBigInteger;
+    fn generate() -> Option<Self> {
+        None
+    }
+}
+
+impl PrimaryKey for i32 {
+    const KIND: FieldKind = FieldKind::AutoInteger;
+    fn generate() -> Option<Self> {
+        None
+    }
+}
+
+/// A database model. Implemented by `#[derive(Model)]`; see the `aksara` crate for the
+/// attributes.
+pub trait Model: crate::dynamic::AnyModel + Sized + Send + Sync + 'static {
+    /// The primary key's type.
+    type Pk: PrimaryKey;
+
+    /// The typed field paths of the model (`PostFields`).
+    type Fields: crate::fields::FieldPath;
+
+    /// The model's metadata, built once.
+    fn meta() -> &'static ModelMeta;
+
+    /// The primary key of this instance.
+    fn pk(&self) -> &Self::Pk;
+
+    /// Reads an instance from the next columns of a row, in the order of
+    /// [`ModelMeta::concrete_fields`].
+    fn from_row(row: &mut RowReader) -> Result<Self>;
+
+    /// The values of the columns, in the order of [`ModelMeta::concrete_fields`].
+    fn to_values(&self) -> Vec<Value>;
+
+    /// The store of relations loaded from the other side (a field of type
+    /// [`Related`](crate::dynamic::Related)), if the model has one.
+    fn related_store(&self) -> Option<&crate::dynamic::Related> {
+        None
+    }
+
+    /// Forgets every relation loaded into this instance.
+    fn clear_relation_caches(&mut self) {}
+
+    /// The manager: the entry point of queries on this model.
+    fn objects() -> Manager<Self> {
+        Manager::new()
+    }
+}
+
+/// Reads the columns of one row, in order, converting each to its field's type.
+pub struct RowReader {
+    values: std::vec::IntoIter<Value>,
+}
+
+impl RowReader {
+    /// A reader over `values`.
+    pub fn new(values: Vec<Value>) -> Self {
+        RowReader {
+            values: values.into_iter(),
+        }
+    }
+
+    /// The next raw column.
+    pub fn next_raw(&mut self) -> Option<Value> {
+        self.values.next()
+    }
+
+    /// The next column, coerced to `field`'s kind and converted to `T`.
+    pub fn read<T: FromValue>(&mut self, model: &ModelMeta, field: &FieldMeta) -> Result<T> {
+        let raw = self.values.next().ok_or_else(|| Error::Decode {
+            model: model.name.clone(),
+            field: field.name.clone(),
+            message: "the row has fewer columns than the model".into(),
+        })?;
+        let decode_error = |message: String| Error::Decode {
+            model: model.name.clone(),
+            field: field.name.clone(),
+            message,
+        };
+        let value = field.kind.coerce(raw).map_err(decode_error)?;
+        T::from_value(value).map_err(decode_error)
+    }
+
+    /// Skips `n` columns.
+    pub fn skip(&mut self, n: usize) {
+        for _ in 0..n {
+            self.values.next();
+        }
+    }
+
+    /// True when the next `n` columns are all NULL (a LEFT JOIN that found nothing).
+    pub fn next_all_null(&self, n: usize) -> bool {
+        self.values.as_slice().iter().take(n).all(Value::is_null)
+    }
+}
+
+/// The values of a row about to be created, as set through a model's builder
+/// (`Post::build().title("...")`) or by name.
+#[derive(Debug, Clone)]
+pub struct NewRecord<M> {
+    values: Vec<Option<Value>>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Default for NewRecord<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model> NewRecord<M> {
+    /// An empty record: every field unset.
+    pub fn new() -> Self {
+        NewRecord {
+            values: vec![None; M::meta().concrete_fields().count()],
+            _model: PhantomData,
+        }
+    }
+
+    /// Sets the field called `name` (its column name is accepted too, e.g. `author_id`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownField`] when the model has no such field.
+    pub fn set(mut self, name: &str, value: impl Into<Value>) -> Result<Self> {
+        let meta = M::meta();
+        let index = meta
+            .concrete_fields()
+            .position(|f| f.name == name || f.column == name)
+            .ok_or_else(|| Error::UnknownField {
+                model: meta.name.clone(),
+                name: name.to_string(),
+                candidates: crate::registry::closest(
+                    name,
+                    meta.concrete_fields().map(|f| f.name.clone()),
+                ),
+            })?;
+        self.values[index] = Some(value.into());
+        Ok(self)
+    }
+
+    /// Sets the field at `index` among the concrete fields (used by generated builders).
+    pub fn set_index(&mut self, index: usize, value: Value) {
+        self.values[index] = Some(value);
+    }
+
+    /// The values set, by concrete field position.
+    pub fn into_values(self) -> Vec<Option<Value>> {
+        self.values
+    }
+}

@@ -1,0 +1,269 @@
+//! `prefetch_related`: one query per relation level, whatever the number of rows.
+//!
+//! # How prefetched rows are stitched to their parents
+//! For each relation in the prefetch tree, the keys of the parent rows are collected (each
+//! parent's foreign key for a forward relation, its primary key otherwise), deduplicated, and
+//! sent in one query as one list parameter: `= ANY($1)` with an array on PostgreSQL, an `IN`
+//! list padded to a few fixed sizes elsewhere, so the statement text, and therefore diesel's
+//! prepared-statement cache entry, stays the same whatever the number of rows.
+//! Each fetched row carries its link key: its own column (the target's key, or its foreign key
+//! to the parent) or, for many-to-many, the junction's column selected beside it. Rows are
+//! decoded through the target's [`ModelOps`](crate::dynamic::ModelOps), prefetched further
+//! down first (nested paths such as `posts__tags` are one more query each), then grouped by link
+//! key and handed to each parent by name ([`AnyModel::attach`]): a forward relation receives
+//! the one shared row, a reverse one-to-one its row or none, a to-many relation its rows in
+//! query order. A row related to many parents is shared through an `Arc`, never copied.
+//! A custom [`Prefetch`](crate::query::Prefetch) adds conditions and order, and its limit is
+//! applied per parent with `ROW_NUMBER() OVER (PARTITION BY link ...)`.
+
+use crate::compile::{Compiler, PrefetchLink};
+use crate::db::Db;
+use crate::dynamic::{AnyModel, Loaded, SharedAny};
+use crate::error::{Error, Result};
+use crate::model::RowReader;
+use crate::query::PrefetchNode;
+use crate::registry::{ModelInfo, Via};
+use crate::value::Value;
+use rustc_hash::FxHashMap as HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A value usable as a hash key (keys are integers, UUIDs or text).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyOf {
+    /// An integer key.
+    Int(i64),
+    /// A UUID key.
+    Uuid(uuid::Uuid),
+    /// Any other key, by its text.
+    Text(String),
+}
+
+impl KeyOf {
+    /// The key of `value`, `None` for NULL.
+    pub fn of(value: &Value) -> Option<KeyOf> {
+        Some(match value {
+            Value::Null => return None,
+            Value::I32(v) => KeyOf::Int(i64::from(*v)),
+            Value::I64(v) => KeyOf::Int(*v),
+            Value::Uuid(u) => KeyOf::Uuid(*u),
+            Value::String(s) => KeyOf::Text(s.clone()),
+            other => KeyOf::Text(other.to_string()),
+        })
+    }
+}
+
+/// Prefetches `nodes` for `rows` of `model`.
+pub fn prefetch<'a>(
+    db: &'a Db,
+    model: &'a ModelInfo,
+    rows: Vec<&'a mut dyn AnyModel>,
+    nodes: &'a [PrefetchNode],
+) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
+    Box::pin(async move {
+        let mut rows = rows;
+        for node in nodes {
+            prefetch_one(db, model, &mut rows, node).await?;
+        }
+        Ok(())
+    })
+}
+
+async fn prefetch_one(
+    db: &Db,
+    model: &ModelInfo,
+    rows: &mut [&mut dyn AnyModel],
+    node: &PrefetchNode,
+) -> Result<()> {
+    let registry = db.registry().clone();
+    let edge = model
+        .edge(&node.name)
+        .ok_or_else(|| model.unknown(&node.name))?
+        .clone();
+    let target = registry.at(edge.target);
+    let ops = target.meta.ops.ok_or_else(|| {
+        Error::config(format!(
+            "{} has no Rust type to load prefetched rows into",
+            target.meta.name
+        ))
+    })?;
+    // Where each parent's key is, and how fetched rows link back.
+    let parent_key_index = match &edge.via {
+        Via::Forward { column, .. } => model
+            .meta
+            .concrete_fields()
+            .position(|f| &f.column == column),
+        Via::Reverse { source_column, .. }
+        | Via::Junction {
+            source_key: source_column,
+            ..
+        } => model
+            .meta
+            .concrete_fields()
+            .position(|f| &f.column == source_column),
+    }
+    .ok_or_else(|| {
+        Error::config(format!(
+            "{}.{}: key column not found",
+            model.meta.name, node.name
+        ))
+    })?;
+    let mut keys: Vec<Value> = Vec::new();
+    let mut seen: HashMap<KeyOf, ()> = HashMap::default();
+    let parent_keys: Vec<Option<KeyOf>> = rows
+        .iter()
+        .map(|row| {
+            let value = row.value_at(parent_key_index);
+            let key = KeyOf::of(&value);
+            if let Some(k) = &key {
+                if seen.insert(k.clone(), ()).is_none() {
+                    keys.push(value);
+                }
+            }
+            key
+        })
+        .collect();
+    let many = edge.is_many();
+    if keys.is_empty() {
+        for row in rows.iter_mut() {
+            row.attach(&edge.name, empty(ops.list, many))?;
+        }
+        return Ok(());
+    }
+    let mut compiler = Compiler::new(&registry, db.dialect());
+    let (sql, junction_link, child_link_index) = match &edge.via {
+        Via::Forward { target_column, .. } => {
+            let field = target
+                .meta
+                .concrete_fields()
+                .find(|f| &f.column == target_column)
+                .expect("target key");
+            let index = target
+                .meta
+                .concrete_fields()
+                .position(|f| &f.column == target_column);
+            (
+                compiler.select_prefetch(target, &node.query, PrefetchLink::Column(field), keys)?,
+                None,
+                index,
+            )
+        }
+        Via::Reverse { column, .. } => {
+            let field = target
+                .meta
+                .concrete_fields()
+                .find(|f| &f.column == column)
+                .expect("foreign key");
+            let index = target
+                .meta
+                .concrete_fields()
+                .position(|f| &f.column == column);
+            (
+                compiler.select_prefetch(target, &node.query, PrefetchLink::Column(field), keys)?,
+                None,
+                index,
+            )
+        }
+        Via::Junction {
+            junction,
+            source_column,
+            target_column,
+            ..
+        } => {
+            let junction = registry.at(*junction);
+            let source = junction
+                .meta
+                .concrete_fields()
+                .find(|f| &f.column == source_column)
+                .expect("junction column");
+            let link = PrefetchLink::Junction {
+                junction,
+                source,
+                target_column,
+            };
+            (
+                compiler.select_prefetch(target, &node.query, link, keys)?,
+                Some(source.kind.clone()),
+                None,
+            )
+        }
+    };
+    let fetched = db.fetch(sql).await?;
+    // A row reached from several parents (a tag of many posts) arrives once per parent; it is
+    // decoded once and shared, keyed by its primary key.
+    let target_pk = target.meta.try_pk().and_then(|pk| {
+        let index = target
+            .meta
+            .concrete_fields()
+            .position(|f| std::ptr::eq(f, pk))?;
+        Some((index, pk.kind.clone()))
+    });
+    let mut distinct: Vec<std::sync::Arc<dyn AnyModel>> = Vec::with_capacity(fetched.len());
+    let mut by_key: HashMap<KeyOf, usize> = HashMap::default();
+    let mut links: Vec<(usize, Option<KeyOf>)> = Vec::with_capacity(fetched.len());
+    let width = target.meta.concrete_fields().count();
+    for row in fetched {
+        let key = target_pk
+            .as_ref()
+            .and_then(|(i, kind)| row.get(*i).cloned().and_then(|v| kind.coerce(v).ok()))
+            .and_then(|v| KeyOf::of(&v));
+        // The junction's column arrives as the backend's natural value (bytes on MySQL, text
+        // on SQLite for a UUID); coerced to its kind it compares with the parents' keys.
+        let junction_key = junction_link.as_ref().and_then(|kind| {
+            row.get(width)
+                .cloned()
+                .and_then(|v| kind.coerce(v).ok())
+                .and_then(|v| KeyOf::of(&v))
+        });
+        let known = key.as_ref().and_then(|k| by_key.get(k)).copied();
+        let index = match known {
+            Some(index) => index,
+            None => {
+                let child = (ops.decode)(&mut RowReader::new(row))?;
+                distinct.push(child);
+                if let Some(k) = key {
+                    by_key.insert(k, distinct.len() - 1);
+                }
+                distinct.len() - 1
+            }
+        };
+        let link = if junction_link.is_some() {
+            junction_key
+        } else {
+            child_link_index.and_then(|i| KeyOf::of(&distinct[index].value_at(i)))
+        };
+        links.push((index, link));
+    }
+    if !node.children.is_empty() {
+        let refs: Vec<&mut dyn AnyModel> =
+            distinct.iter_mut().map(crate::dynamic::unique).collect();
+        prefetch(db, target, refs, &node.children).await?;
+    }
+    let mut grouped: HashMap<KeyOf, Vec<SharedAny>> = HashMap::default();
+    for (index, link) in links {
+        if let Some(link) = link {
+            grouped
+                .entry(link)
+                .or_default()
+                .push(crate::dynamic::share(distinct[index].clone()));
+        }
+    }
+    for (row, key) in rows.iter_mut().zip(parent_keys) {
+        let group = key.and_then(|k| grouped.get(&k));
+        let loaded = if many {
+            Loaded::Many((ops.list)(group.cloned().unwrap_or_default()))
+        } else {
+            Loaded::One(group.and_then(|g| g.first().cloned()))
+        };
+        row.attach(&edge.name, loaded)?;
+    }
+    Ok(())
+}
+
+fn empty(list: fn(Vec<SharedAny>) -> SharedAny, many: bool) -> Loaded {
+    if many {
+        Loaded::Many(list(Vec::new()))
+    } else {
+        Loaded::One(None)
+    }
+}

@@ -1,0 +1,516 @@
+//! The query tree: plain data, no SQL.
+//!
+//! A [`Query`] says which rows of which model to read or change: conditions, order, slice and
+//! which relations to load with the rows. Conditions name fields by path: the string form
+//! `"author__email__icontains"` and the typed form `Post::fields().author().email().icontains(..)`
+//! build the same [`Condition::Lookup`]. Paths are resolved against the registry when the
+//! query is compiled, so an unknown name is reported there, with the closest names.
+
+use crate::value::Value;
+use std::ops::{BitAnd, BitOr, Not};
+
+/// A comparison applied to a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lookup {
+    /// Equal (`IS NULL` when the value is NULL).
+    Exact,
+    /// Equal, ignoring case.
+    IExact,
+    /// Contains the text.
+    Contains,
+    /// Contains the text, ignoring case.
+    IContains,
+    /// Starts with the text.
+    StartsWith,
+    /// Starts with the text, ignoring case.
+    IStartsWith,
+    /// Ends with the text.
+    EndsWith,
+    /// Ends with the text, ignoring case.
+    IEndsWith,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Gte,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Lte,
+    /// One of a list (an empty list matches nothing).
+    In,
+    /// NULL (`true`) or not NULL (`false`).
+    IsNull,
+    /// Between two values, inclusive.
+    Range,
+}
+
+impl Lookup {
+    /// Every lookup, with its name in paths.
+    pub const ALL: [(&'static str, Lookup); 15] = [
+        ("exact", Lookup::Exact),
+        ("iexact", Lookup::IExact),
+        ("contains", Lookup::Contains),
+        ("icontains", Lookup::IContains),
+        ("startswith", Lookup::StartsWith),
+        ("istartswith", Lookup::IStartsWith),
+        ("endswith", Lookup::EndsWith),
+        ("iendswith", Lookup::IEndsWith),
+        ("gt", Lookup::Gt),
+        ("gte", Lookup::Gte),
+        ("lt", Lookup::Lt),
+        ("lte", Lookup::Lte),
+        ("in", Lookup::In),
+        ("isnull", Lookup::IsNull),
+        ("range", Lookup::Range),
+    ];
+
+    /// The lookup called `name`.
+    pub fn from_name(name: &str) -> Option<Lookup> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, l)| *l)
+    }
+
+    /// The lookup's name in paths.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, l)| *l == self)
+            .map(|(n, _)| *n)
+            .expect("every lookup is named")
+    }
+
+    /// True for the lookups that only apply to text.
+    pub fn is_text_only(self) -> bool {
+        matches!(
+            self,
+            Lookup::IExact
+                | Lookup::Contains
+                | Lookup::IContains
+                | Lookup::StartsWith
+                | Lookup::IStartsWith
+                | Lookup::EndsWith
+                | Lookup::IEndsWith
+        )
+    }
+}
+
+/// How a condition over a to-many relation counts the related rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// At least one related row matches.
+    Some,
+    /// Every related row matches (true when there are none).
+    Every,
+    /// No related row matches.
+    None,
+}
+
+/// A condition on rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `path` (fields and relations joined by `__`, optionally ending in a lookup name) compared
+    /// with `value`.
+    Lookup {
+        /// The path, e.g. `author__email__icontains`.
+        path: String,
+        /// The value compared with.
+        value: Value,
+    },
+    /// All of these (the conditions of one `filter` call; on the same to-many path they refer
+    /// to the same related row).
+    And(Vec<Condition>),
+    /// Any of these.
+    Or(Vec<Condition>),
+    /// Not this (across a to-many relation: has no such related row).
+    Not(Box<Condition>),
+    /// A condition on the rows of the to-many relation `path`, counted by `quantifier`.
+    Related {
+        /// The to-many relation path (`tags`, `posts__tags`).
+        path: String,
+        /// Some, every or none.
+        quantifier: Quantifier,
+        /// The condition on the related rows (paths relative to the related model).
+        condition: Box<Condition>,
+    },
+    /// The rows whose `path` (a to-one relation or `""` for the row itself) points into the
+    /// tree grown from `root` along the self-referential relation `relation`: its descendants
+    /// (or ancestors), found with one recursive query.
+    Tree {
+        /// The to-one relation leading to the tree's model (`"category"`), or `""`.
+        path: String,
+        /// The self-referential relation of the tree's model (`"parent"`).
+        relation: String,
+        /// The key of the root row.
+        root: Value,
+        /// Walk towards the ancestors instead of the descendants.
+        ancestors: bool,
+        /// Include the root itself.
+        include_root: bool,
+    },
+    /// Always true.
+    True,
+}
+
+impl Condition {
+    /// `path` compared with `value`; `path` may end in a lookup name (`"title__icontains"`).
+    ///
+    /// ```
+    /// use aksara_core::Condition;
+    /// let c = Condition::new("author__email", "jane@example.com");
+    /// assert!(matches!(c, Condition::Lookup { .. }));
+    /// ```
+    pub fn new(path: impl Into<String>, value: impl Into<Value>) -> Self {
+        Condition::Lookup {
+            path: path.into(),
+            value: value.into(),
+        }
+    }
+
+    /// At least one row of the to-many relation `path` matches `condition`.
+    pub fn some(path: impl Into<String>, condition: impl Into<Condition>) -> Self {
+        Condition::Related {
+            path: path.into(),
+            quantifier: Quantifier::Some,
+            condition: Box::new(condition.into()),
+        }
+    }
+
+    /// Every row of the to-many relation `path` matches `condition` (true when there are none).
+    pub fn every(path: impl Into<String>, condition: impl Into<Condition>) -> Self {
+        Condition::Related {
+            path: path.into(),
+            quantifier: Quantifier::Every,
+            condition: Box::new(condition.into()),
+        }
+    }
+
+    /// No row of the to-many relation `path` matches `condition`.
+    pub fn none(path: impl Into<String>, condition: impl Into<Condition>) -> Self {
+        Condition::Related {
+            path: path.into(),
+            quantifier: Quantifier::None,
+            condition: Box::new(condition.into()),
+        }
+    }
+}
+
+impl Condition {
+    fn tree(
+        path: String,
+        relation: String,
+        root: Value,
+        ancestors: bool,
+        include_root: bool,
+    ) -> Self {
+        Condition::Tree {
+            path,
+            relation,
+            root,
+            ancestors,
+            include_root,
+        }
+    }
+
+    /// Rows whose `path` is `root` or one of its descendants along `relation`
+    /// (`Condition::in_subtree("category", "parent", tech.id)`: posts in Technology and every
+    /// category below it). Use `""` as `path` for rows of the tree's own model.
+    pub fn in_subtree(
+        path: impl Into<String>,
+        relation: impl Into<String>,
+        root: impl Into<Value>,
+    ) -> Self {
+        Self::tree(path.into(), relation.into(), root.into(), false, true)
+    }
+
+    /// Rows whose `path` is one of the ancestors of `node` along `relation` (not `node` itself).
+    pub fn ancestors_of(
+        path: impl Into<String>,
+        relation: impl Into<String>,
+        node: impl Into<Value>,
+    ) -> Self {
+        Self::tree(path.into(), relation.into(), node.into(), true, false)
+    }
+
+    /// Rows whose `path` is one of the descendants of `node` along `relation` (not `node`
+    /// itself).
+    pub fn descendants_of(
+        path: impl Into<String>,
+        relation: impl Into<String>,
+        node: impl Into<Value>,
+    ) -> Self {
+        Self::tree(path.into(), relation.into(), node.into(), false, false)
+    }
+}
+
+impl BitAnd for Condition {
+    type Output = Condition;
+    fn bitand(self, rhs: Condition) -> Condition {
+        match self {
+            Condition::And(mut items) => {
+                items.push(rhs);
+                Condition::And(items)
+            }
+            other => Condition::And(vec![other, rhs]),
+        }
+    }
+}
+
+impl BitOr for Condition {
+    type Output = Condition;
+    fn bitor(self, rhs: Condition) -> Condition {
+        match self {
+            Condition::Or(mut items) => {
+                items.push(rhs);
+                Condition::Or(items)
+            }
+            other => Condition::Or(vec![other, rhs]),
+        }
+    }
+}
+
+impl Not for Condition {
+    type Output = Condition;
+    fn not(self) -> Condition {
+        Condition::Not(Box::new(self))
+    }
+}
+
+impl<P: Into<String>, V: Into<Value>> From<(P, V)> for Condition {
+    fn from((path, value): (P, V)) -> Self {
+        Condition::new(path, value)
+    }
+}
+
+impl From<()> for Condition {
+    fn from((): ()) -> Self {
+        Condition::True
+    }
+}
+
+impl<const N: usize> From<[Condition; N]> for Condition {
+    fn from(items: [Condition; N]) -> Self {
+        Condition::And(items.into())
+    }
+}
+
+impl From<Vec<Condition>> for Condition {
+    fn from(items: Vec<Condition>) -> Self {
+        Condition::And(items)
+    }
+}
+
+/// Builds a [`Condition`] from Django-style keyword lookups; several are combined with AND.
+///
+/// ```
+/// use aksara_core::{q, Condition};
+/// let c = q!(author__email = "jane@example.com", title__icontains = "rust");
+/// assert!(matches!(c, Condition::And(ref items) if items.len() == 2));
+/// ```
+#[macro_export]
+macro_rules! q {
+    ($($path:ident = $value:expr),+ $(,)?) => {
+        $crate::Condition::And(vec![$($crate::Condition::new(stringify!($path), $value)),+])
+    };
+}
+
+/// One ORDER BY term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderBy {
+    /// The field path (to-one relations only).
+    pub path: String,
+    /// Descending.
+    pub descending: bool,
+}
+
+impl OrderBy {
+    /// Parses `"title"` or `"-title"` (descending).
+    pub fn parse(spec: &str) -> Self {
+        match spec.strip_prefix('-') {
+            Some(path) => OrderBy {
+                path: path.to_string(),
+                descending: true,
+            },
+            None => OrderBy {
+                path: spec.to_string(),
+                descending: false,
+            },
+        }
+    }
+}
+
+impl From<&str> for OrderBy {
+    fn from(spec: &str) -> Self {
+        OrderBy::parse(spec)
+    }
+}
+
+impl From<String> for OrderBy {
+    fn from(spec: String) -> Self {
+        OrderBy::parse(&spec)
+    }
+}
+
+/// A to-one relation loaded with the rows (`select_related`), with its own nested ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedNode {
+    /// The relation's name on its model.
+    pub name: String,
+    /// Relations loaded from the related row.
+    pub children: Vec<RelatedNode>,
+    /// The related model's index in the registry (filled when the query is compiled).
+    pub model: usize,
+    /// The number of columns of the related model (filled when the query is compiled).
+    pub width: usize,
+    /// The number of columns of the related model and of all its nested relations.
+    pub total_width: usize,
+}
+
+impl RelatedNode {
+    /// Adds the path `a__b__c` to a forest of nodes.
+    pub fn insert(forest: &mut Vec<RelatedNode>, path: &str) {
+        let mut level = forest;
+        for part in path.split("__") {
+            let index = match level.iter().position(|n| n.name == part) {
+                Some(i) => i,
+                None => {
+                    level.push(RelatedNode {
+                        name: part.to_string(),
+                        children: Vec::new(),
+                        model: 0,
+                        width: 0,
+                        total_width: 0,
+                    });
+                    level.len() - 1
+                }
+            };
+            level = &mut level[index].children;
+        }
+    }
+}
+
+/// An assignment of a bulk update: `field = value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The field (of the model itself).
+    pub field: String,
+    /// The new value.
+    pub value: Value,
+}
+
+impl<F: Into<String>, V: Into<Value>> From<(F, V)> for Assignment {
+    fn from((field, value): (F, V)) -> Self {
+        Assignment {
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Which rows of a model: the data behind a `QuerySet`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// One entry per `filter` / `exclude` call, all combined with AND.
+    pub conditions: Vec<Condition>,
+    /// ORDER BY terms.
+    pub order_by: Vec<OrderBy>,
+    /// LIMIT.
+    pub limit: Option<u64>,
+    /// OFFSET.
+    pub offset: Option<u64>,
+    /// Relations loaded in the same query.
+    pub select_related: Vec<RelatedNode>,
+    /// Relations loaded by one extra query per level.
+    pub prefetch_related: Vec<PrefetchNode>,
+}
+
+/// A relation loaded by one extra query (`prefetch_related`), with its own query (conditions,
+/// order, a limit per parent) and nested prefetches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrefetchNode {
+    /// The relation's name on its model.
+    pub name: String,
+    /// Conditions and order applied to the related rows; `limit` is per parent row.
+    pub query: Query,
+    /// Relations prefetched from the related rows.
+    pub children: Vec<PrefetchNode>,
+}
+
+impl PrefetchNode {
+    /// Adds `path` to a forest of nodes; `query` applies to the last step.
+    pub fn insert(forest: &mut Vec<PrefetchNode>, path: &str, query: Option<Query>) {
+        let parts: Vec<&str> = path.split("__").collect();
+        let mut level = forest;
+        for (i, part) in parts.iter().enumerate() {
+            let index = match level.iter().position(|n| n.name == *part) {
+                Some(i) => i,
+                None => {
+                    level.push(PrefetchNode {
+                        name: part.to_string(),
+                        query: Query::default(),
+                        children: Vec::new(),
+                    });
+                    level.len() - 1
+                }
+            };
+            if i == parts.len() - 1 {
+                if let Some(q) = &query {
+                    level[index].query = q.clone();
+                }
+            }
+            level = &mut level[index].children;
+        }
+    }
+}
+
+/// A prefetch with its own query, like Django's `Prefetch`.
+///
+/// ```ignore
+/// let recent = Prefetch::new("posts").filter(q!(published = true)).order_by(["-created_at"]).limit(3);
+/// let users = User::objects().prefetch_related([recent]).all(&db).await?;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefetch {
+    /// The relation path.
+    pub path: String,
+    /// The query on the last step's rows.
+    pub query: Query,
+}
+
+impl Prefetch {
+    /// A prefetch of `path` with no extra conditions.
+    pub fn new(path: impl Into<String>) -> Self {
+        Prefetch {
+            path: path.into(),
+            query: Query::default(),
+        }
+    }
+
+    /// Only related rows matching `condition`.
+    pub fn filter(mut self, condition: impl Into<Condition>) -> Self {
+        self.query.conditions.push(condition.into());
+        self
+    }
+
+    /// Related rows in this order.
+    pub fn order_by<O: Into<OrderBy>>(mut self, terms: impl IntoIterator<Item = O>) -> Self {
+        self.query.order_by = terms.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// At most `n` related rows per parent row.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.query.limit = Some(n);
+        self
+    }
+}
+
+impl From<&str> for Prefetch {
+    fn from(path: &str) -> Self {
+        Prefetch::new(path)
+    }
+}
+
+impl From<String> for Prefetch {
+    fn from(path: String) -> Self {
+        Prefetch::new(path)
+    }
+}

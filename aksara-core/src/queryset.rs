@@ -1,0 +1,606 @@
+//! [`QuerySet`]: a lazy, cloneable description of rows of one model, and the calls that run it.
+//!
+//! Building a query runs nothing: `filter`, `exclude`, `order_by`, `limit`, `select_related`
+//! return a new `QuerySet`. The calls that take a [`Db`] (`all`, `get`, `first`, `count`,
+//! `exists`, `update`, `delete`, `create`) compile it and run it. `Post::objects()` is the
+//! [`Manager`]: the `QuerySet` of every row. A reverse relation manager (`author.posts()`) is a
+//! `QuerySet` restricted to the related rows, whose `create` also sets the link.
+
+use crate::compile::{check_value, coerce_for, Compiler};
+use crate::db::{Db, Row};
+use crate::dynamic::{AnyModel, Loaded};
+use crate::error::{Error, Result};
+use crate::errors::{relate, Context};
+use crate::meta::FieldMeta;
+use crate::model::{Model, NewRecord, PrimaryKey, RowReader};
+use crate::query::{Assignment, Condition, OrderBy, Prefetch, PrefetchNode, Query, RelatedNode};
+use crate::record::Record;
+use crate::registry::{ModelInfo, Registry};
+use crate::value::{FieldKind, Value};
+use chrono::{SubsecRound, Utc};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// The manager of a model (`Post::objects()`): the [`QuerySet`] of all its rows, plus `create`.
+pub type Manager<M> = QuerySet<M>;
+
+/// How many rows `get` reads at most to report "more than one".
+const GET_LIMIT: u64 = 21;
+
+/// A lazy query on rows of `M`: a model type, or [`Record`] for rows of a model chosen by
+/// name at run time (`QuerySet::<Record>::of("Post")`).
+pub struct QuerySet<M> {
+    query: Query,
+    defaults: Vec<(String, Value)>,
+    model: Option<String>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for QuerySet<M> {
+    fn clone(&self) -> Self {
+        QuerySet {
+            query: self.query.clone(),
+            defaults: self.defaults.clone(),
+            model: self.model.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for QuerySet<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuerySet")
+            .field("model", &self.model)
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+impl<M: Model> Default for QuerySet<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The registry's entry for `M`.
+pub(crate) fn model_info<M: Model>(registry: &Registry) -> Result<&ModelInfo> {
+    registry.model(&M::meta().name)
+}
+
+/// What a [`QuerySet`] reads rows into: a model type, or [`Record`].
+pub trait Rows: Sized + Send + 'static {
+    /// The name of the model `queryset` reads.
+    fn model_name(queryset: &QuerySet<Self>) -> &str;
+    /// Reads one row (with its select_related relations).
+    fn decode(
+        registry: &Arc<Registry>,
+        info: &ModelInfo,
+        row: Row,
+        related: &[RelatedNode],
+    ) -> Result<Self>;
+    /// Loads prefetched relations into `rows`.
+    fn prefetch<'a>(
+        db: &'a Db,
+        info: &'a ModelInfo,
+        rows: &'a mut [Self],
+        nodes: &'a [PrefetchNode],
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>;
+}
+
+impl<M: Model> Rows for M {
+    fn model_name(_: &QuerySet<Self>) -> &str {
+        &M::meta().name
+    }
+
+    fn decode(
+        registry: &Arc<Registry>,
+        _: &ModelInfo,
+        row: Row,
+        related: &[RelatedNode],
+    ) -> Result<Self> {
+        decode::<M>(registry, row, related)
+    }
+
+    fn prefetch<'a>(
+        db: &'a Db,
+        info: &'a ModelInfo,
+        rows: &'a mut [Self],
+        nodes: &'a [PrefetchNode],
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+        let refs: Vec<&mut dyn AnyModel> =
+            rows.iter_mut().map(|m| m as &mut dyn AnyModel).collect();
+        crate::prefetch::prefetch(db, info, refs, nodes)
+    }
+}
+
+impl<M> QuerySet<M> {
+    fn empty(model: Option<String>) -> Self {
+        QuerySet {
+            query: Query::default(),
+            defaults: Vec::new(),
+            model,
+            _model: PhantomData,
+        }
+    }
+
+    /// The query tree.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    fn with(&self, change: impl FnOnce(&mut Query)) -> Self {
+        let mut qs = self.clone();
+        change(&mut qs.query);
+        qs
+    }
+
+    /// Rows that also match `condition` (conditions of one call on the same to-many relation
+    /// refer to the same related row).
+    ///
+    /// ```ignore
+    /// Post::objects().filter(q!(author__email = "jane@example.com"))
+    /// Post::objects().filter(Post::fields().title().icontains("rust"))
+    /// ```
+    pub fn filter(&self, condition: impl Into<Condition>) -> Self {
+        let condition = condition.into();
+        self.with(|q| q.conditions.push(condition))
+    }
+
+    /// Rows that do not match `condition` (across a to-many relation: rows with no such
+    /// related row).
+    pub fn exclude(&self, condition: impl Into<Condition>) -> Self {
+        let condition = condition.into();
+        self.with(|q| q.conditions.push(Condition::Not(Box::new(condition))))
+    }
+
+    /// Orders by these fields (`"-created_at"` descending, paths through to-one relations
+    /// allowed); replaces any earlier order.
+    pub fn order_by<O: Into<OrderBy>>(&self, terms: impl IntoIterator<Item = O>) -> Self {
+        let terms: Vec<OrderBy> = terms.into_iter().map(Into::into).collect();
+        self.with(|q| q.order_by = terms)
+    }
+
+    /// At most `n` rows.
+    pub fn limit(&self, n: u64) -> Self {
+        self.with(|q| q.limit = Some(n))
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(&self, n: u64) -> Self {
+        self.with(|q| q.offset = Some(n))
+    }
+
+    /// Loads these to-one relations (`"author"`, nested `"author__profile"`) in the same query.
+    pub fn select_related<P: AsRef<str>>(&self, paths: impl IntoIterator<Item = P>) -> Self {
+        let paths: Vec<String> = paths.into_iter().map(|p| p.as_ref().to_string()).collect();
+        self.with(|q| {
+            for p in &paths {
+                RelatedNode::insert(&mut q.select_related, p);
+            }
+        })
+    }
+
+    /// Loads these relations (any kind, nested with `__`) with one extra query per relation
+    /// level; a [`Prefetch`] adds conditions, order and a per-parent limit.
+    pub fn prefetch_related<P: Into<Prefetch>>(&self, items: impl IntoIterator<Item = P>) -> Self {
+        let items: Vec<Prefetch> = items.into_iter().map(Into::into).collect();
+        self.with(|q| {
+            for p in &items {
+                let custom = Some(p.query.clone()).filter(|q| q != &Query::default());
+                PrefetchNode::insert(&mut q.prefetch_related, &p.path, custom);
+            }
+        })
+    }
+}
+
+fn compiler(db: &Db) -> Compiler<'_> {
+    Compiler::new(db.registry(), db.dialect())
+}
+
+impl<M: Rows> QuerySet<M> {
+    fn info<'r>(&self, registry: &'r Registry) -> Result<&'r ModelInfo> {
+        registry.model(M::model_name(self))
+    }
+
+    /// Runs the query and returns the rows.
+    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
+        let registry = db.registry();
+        let info = self.info(registry)?;
+        let mut related = self.query.select_related.clone();
+        plan_related(registry, info, &mut related)?;
+        let sql = compiler(db).select(info, &self.query)?;
+        let rows = db.fetch(sql).await?;
+        let mut models = rows
+            .into_iter()
+            .map(|row| M::decode(registry, info, row, &related))
+            .collect::<Result<Vec<M>>>()?;
+        if !self.query.prefetch_related.is_empty() && !models.is_empty() {
+            M::prefetch(db, info, &mut models, &self.query.prefetch_related).await?;
+        }
+        Ok(models)
+    }
+
+    /// The one row matching `condition` (use `()` for no extra condition).
+    ///
+    /// # Errors
+    /// [`Error::DoesNotExist`] when no row matches, [`Error::MultipleObjectsReturned`] when
+    /// several do.
+    pub async fn get(&self, db: &Db, condition: impl Into<Condition>) -> Result<M> {
+        let mut queryset = self.clone();
+        queryset.query.conditions.push(condition.into());
+        queryset.query.limit = Some(GET_LIMIT);
+        let mut rows = queryset.all(db).await?;
+        if rows.len() == 1 {
+            return Ok(rows.pop().expect("one row"));
+        }
+        // Described only when it is needed: formatting costs more than the lookup itself.
+        let model = M::model_name(self).to_string();
+        let lookup = describe_conditions(&queryset.query.conditions);
+        Err(match rows.len() {
+            0 => Error::DoesNotExist { model, lookup },
+            n => Error::MultipleObjectsReturned {
+                model,
+                count: n,
+                lookup,
+            },
+        })
+    }
+
+    /// The first row (in the query's order, else by primary key), if any.
+    pub async fn first(&self, db: &Db) -> Result<Option<M>> {
+        let qs = match (
+            self.query.order_by.is_empty(),
+            self.info(db.registry())?.meta.try_pk(),
+        ) {
+            (true, Some(pk)) => self.order_by([pk.name.as_str()]),
+            _ => self.clone(),
+        };
+        Ok(qs.limit(1).all(db).await?.pop())
+    }
+
+    /// The number of rows (one `COUNT` query).
+    pub async fn count(&self, db: &Db) -> Result<u64> {
+        let info = self.info(db.registry())?;
+        let sql = compiler(db).count(info, &self.query)?;
+        let rows = db.fetch(sql).await?;
+        let value = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or(Value::I64(0));
+        FieldKind::BigInteger
+            .coerce(value)
+            .ok()
+            .and_then(|v| v.as_i64())
+            .map(|n| n.max(0) as u64)
+            .ok_or_else(|| Error::Database("COUNT(*) returned no number".into()))
+    }
+
+    /// True when at least one row matches (one query reading at most one row).
+    pub async fn exists(&self, db: &Db) -> Result<bool> {
+        let info = self.info(db.registry())?;
+        let sql = compiler(db).exists(info, &self.query)?;
+        Ok(!db.fetch(sql).await?.is_empty())
+    }
+
+    /// Sets fields on every matching row in one statement; returns the number of rows changed.
+    ///
+    /// ```ignore
+    /// Post::objects().filter(q!(author = &jane)).update(&db, [("published", true)]).await?;
+    /// ```
+    pub async fn update<A: Into<Assignment>>(
+        &self,
+        db: &Db,
+        assignments: impl IntoIterator<Item = A>,
+    ) -> Result<u64> {
+        let assignments: Vec<Assignment> = assignments.into_iter().map(Into::into).collect();
+        let info = self.info(db.registry())?;
+        let sql = compiler(db).update(info, &self.query, &assignments)?;
+        let written: Vec<(&FieldMeta, Value)> = assignments
+            .iter()
+            .filter_map(|a| {
+                info.meta
+                    .concrete_fields()
+                    .find(|f| f.name == a.field)
+                    .map(|f| (f, a.value.clone()))
+            })
+            .collect();
+        let context = Context::Write {
+            model: &info.meta.name,
+            values: &written,
+        };
+        db.execute_raw(sql)
+            .await
+            .map(|n| n as u64)
+            .map_err(|e| relate(db.registry(), e, Some(context)))
+    }
+
+    /// Deletes every matching row; the database applies each relation's `on_delete`.
+    /// `PROTECT` relations are checked first, in the same transaction, and name themselves in
+    /// the error. Returns the number of rows deleted.
+    ///
+    /// # Errors
+    /// [`Error::ForeignKeyConstraint`] when a `PROTECT` or `RESTRICT` relation refuses; nothing
+    /// is deleted then.
+    pub async fn delete(&self, db: &Db) -> Result<u64> {
+        crate::deletion::delete_rows(db, self.info(db.registry())?.index, &self.query).await
+    }
+}
+
+impl<M: Model> QuerySet<M> {
+    /// Every row of `M`.
+    pub fn new() -> Self {
+        Self::empty(None)
+    }
+
+    /// The rows of `M` that `condition` selects, whose `create` sets `defaults`.
+    pub fn related(condition: Condition, defaults: Vec<(String, Value)>) -> Self {
+        let mut qs = Self::new();
+        qs.query.conditions.push(condition);
+        qs.defaults = defaults;
+        qs
+    }
+
+    /// The row whose primary key is `pk`.
+    pub async fn get_by_pk(&self, db: &Db, pk: M::Pk) -> Result<M> {
+        let pk_name = M::meta().pk().name.clone();
+        self.get(db, Condition::new(pk_name, pk)).await
+    }
+
+    /// Creates a row from `record` (a builder such as `Post::build().title("...")`) and
+    /// returns it. Unset fields take their default, `auto_now_add` time, generated key, or
+    /// NULL when nullable; a missing required field, an over-long string or a bad email or URL
+    /// is refused before any SQL runs.
+    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
+        let mut record = record.into();
+        for (name, value) in &self.defaults {
+            record = record.set(name, value.clone())?;
+        }
+        crate::instance::insert(db, record).await
+    }
+}
+
+impl QuerySet<Record> {
+    /// Every row of the model called `model` (resolved in the registry when run).
+    pub fn of(model: impl Into<String>) -> Self {
+        Self::empty(Some(model.into()))
+    }
+}
+
+impl Rows for Record {
+    fn model_name(queryset: &QuerySet<Self>) -> &str {
+        queryset.model.as_deref().unwrap_or_default()
+    }
+
+    fn decode(
+        registry: &Arc<Registry>,
+        info: &ModelInfo,
+        row: Row,
+        related: &[RelatedNode],
+    ) -> Result<Self> {
+        if !related.is_empty() {
+            return Err(Error::config(
+                "select_related is not available for records; follow relations with Record queries",
+            ));
+        }
+        Record::from_row(registry, info, row)
+    }
+
+    fn prefetch<'a>(
+        _: &'a Db,
+        _: &'a ModelInfo,
+        _: &'a mut [Self],
+        _: &'a [PrefetchNode],
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(async {
+            Err(Error::config(
+                "prefetch_related is not available for records",
+            ))
+        })
+    }
+}
+
+/// The conditions of a query in Django's words (`author__email="x" AND title__icontains="y"`).
+fn describe_conditions(conditions: &[Condition]) -> String {
+    fn one(c: &Condition) -> String {
+        match c {
+            Condition::Lookup { path, value } => format!("{path}={value}"),
+            Condition::And(items) => items.iter().map(one).collect::<Vec<_>>().join(" AND "),
+            Condition::Or(items) => format!(
+                "({})",
+                items.iter().map(one).collect::<Vec<_>>().join(" OR ")
+            ),
+            Condition::Not(inner) => format!("NOT ({})", one(inner)),
+            Condition::True => "all rows".into(),
+            other => format!("{other:?}"),
+        }
+    }
+    let parts: Vec<String> = conditions.iter().map(one).collect();
+    if parts.is_empty() {
+        "all rows".into()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+/// Fills each select_related node with its model and the number of columns it reads.
+pub(crate) fn plan_related(
+    registry: &Registry,
+    model: &ModelInfo,
+    nodes: &mut [RelatedNode],
+) -> Result<()> {
+    for node in nodes.iter_mut() {
+        let edge = model
+            .edge(&node.name)
+            .ok_or_else(|| model.unknown(&node.name))?;
+        let target = registry.at(edge.target);
+        plan_related(registry, target, &mut node.children)?;
+        node.name = edge.name.clone();
+        node.model = edge.target;
+        node.width = target.meta.concrete_fields().count();
+        node.total_width = node.width + node.children.iter().map(|c| c.total_width).sum::<usize>();
+    }
+    Ok(())
+}
+
+/// Reads one row into `M` and its select_related relations.
+pub(crate) fn decode<M: Model>(
+    registry: &Registry,
+    row: Row,
+    related: &[RelatedNode],
+) -> Result<M> {
+    let mut reader = RowReader::new(row);
+    let mut model = M::from_row(&mut reader)?;
+    attach_selected(registry, &mut model, related, &mut reader)?;
+    Ok(model)
+}
+
+/// Reads the select_related relations `nodes` from the rest of a row into `target`.
+fn attach_selected(
+    registry: &Registry,
+    target: &mut dyn AnyModel,
+    nodes: &[RelatedNode],
+    reader: &mut RowReader,
+) -> Result<()> {
+    for node in nodes {
+        if reader.next_all_null(node.width) {
+            reader.skip(node.total_width);
+            target.attach(&node.name, Loaded::One(None))?;
+            continue;
+        }
+        let info = registry.at(node.model);
+        let ops = info.meta.ops.ok_or_else(|| {
+            Error::config(format!(
+                "{} has no Rust type to load related rows into",
+                info.meta.name
+            ))
+        })?;
+        let mut related = (ops.decode)(reader)?;
+        attach_selected(
+            registry,
+            crate::dynamic::unique(&mut related),
+            &node.children,
+            reader,
+        )?;
+        target.attach(
+            &node.name,
+            Loaded::One(Some(crate::dynamic::share(related))),
+        )?;
+    }
+    Ok(())
+}
+
+/// The value for `field` in a row being created when none was given.
+pub(crate) fn default_value(field: &FieldMeta, generated_pk: Option<Value>) -> Option<Value> {
+    if field.primary_key {
+        return generated_pk;
+    }
+    if field.auto_now_add || field.auto_now {
+        let now = Utc::now().trunc_subsecs(6);
+        return Some(match field.kind {
+            FieldKind::Date => Value::Date(now.date_naive()),
+            _ => Value::DateTime(now),
+        });
+    }
+    if let Some(default) = &field.default {
+        return Some(default.clone());
+    }
+    field.nullable.then_some(Value::Null)
+}
+
+/// The generated key for a new row of `M`, if keys are made on the client.
+pub(crate) fn generated_pk<M: Model>() -> Option<Value> {
+    M::Pk::generate().map(Into::into)
+}
+
+/// Checks and coerces the values of a row about to be written.
+pub(crate) fn checked(info: &ModelInfo, field: &FieldMeta, value: Value) -> Result<Value> {
+    let value = coerce_for(&info.meta, field, value)?;
+    check_value(&info.meta, field, &value)?;
+    Ok(value)
+}
+
+/// The manager of a reverse foreign key (`author.posts()`): the related rows as a
+/// [`QuerySet`] (it dereferences to one), the rows `prefetch_related` loaded, and `create`
+/// that sets the link.
+pub struct RelatedManager<'a, M> {
+    queryset: QuerySet<M>,
+    store: Option<&'a crate::dynamic::Related>,
+    relation: &'static str,
+}
+
+impl<M> std::ops::Deref for RelatedManager<'_, M> {
+    type Target = QuerySet<M>;
+    fn deref(&self) -> &QuerySet<M> {
+        &self.queryset
+    }
+}
+
+impl<'a, M: Model> RelatedManager<'a, M> {
+    /// The rows of `M` linked to the owner by `field` = `key`, with the owner's store of
+    /// prefetched relations (under the name `relation`).
+    pub fn new(
+        field: &str,
+        key: Value,
+        store: Option<&'a crate::dynamic::Related>,
+        relation: &'static str,
+    ) -> Self {
+        let queryset = QuerySet::related(
+            Condition::new(field, key.clone()),
+            vec![(field.to_string(), key)],
+        );
+        RelatedManager {
+            queryset,
+            store,
+            relation,
+        }
+    }
+
+    /// The rows `prefetch_related` loaded, if it did and no write through this manager
+    /// changed them since (no query).
+    pub fn loaded(&self) -> Option<&'a [std::sync::Arc<M>]> {
+        self.store.and_then(|s| s.many::<M>(self.relation))
+    }
+
+    /// The related rows as a plain [`QuerySet`].
+    pub fn queryset(&self) -> QuerySet<M> {
+        self.queryset.clone()
+    }
+
+    fn guard(&self, db: &Db) -> Result<()> {
+        if db.is_strict() {
+            return Err(Error::LazyLoad {
+                model: M::meta().name.clone(),
+                relation: self.relation.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs the query for the related rows (refused in strict mode: prefetch them and use
+    /// [`RelatedManager::loaded`]).
+    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
+        self.guard(db)?;
+        self.queryset.all(db).await
+    }
+
+    /// Counts the related rows with one `COUNT` query (refused in strict mode).
+    pub async fn count(&self, db: &Db) -> Result<u64> {
+        self.guard(db)?;
+        self.queryset.count(db).await
+    }
+
+    /// True when there is at least one related row (refused in strict mode).
+    pub async fn exists(&self, db: &Db) -> Result<bool> {
+        self.guard(db)?;
+        self.queryset.exists(db).await
+    }
+
+    /// Creates a related row, its link set to the owner.
+    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
+        if let Some(store) = self.store {
+            store.invalidate(self.relation);
+        }
+        self.queryset.create(db, record).await
+    }
+}

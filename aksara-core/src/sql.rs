@@ -1,0 +1,118 @@
+//! SQL as data: text, identifiers and bind parameters, kept apart until a backend writes them.
+//!
+//! The compiler produces an [`Sql`]; each backend walks its parts in diesel's `walk_ast`,
+//! pushing text with `push_sql`, identifiers with `push_identifier` (so diesel quotes them for
+//! the dialect) and values with `push_bind_param` (so they never become SQL text).
+
+use crate::dialect::Dialect;
+use crate::value::{Value, ValueType};
+
+/// One piece of a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// SQL text written by the compiler (keywords, operators, punctuation).
+    Text(String),
+    /// An identifier from model metadata or the database catalog; quoted by the backend.
+    Ident(String),
+    /// A value sent as a bind parameter, with the type to send it as (`None`: unknown, only for
+    /// NULL).
+    Bind(Value, Option<ValueType>),
+}
+
+/// A statement ready for a backend.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sql {
+    /// Its pieces, in order.
+    pub parts: Vec<Part>,
+}
+
+impl Sql {
+    /// An empty statement.
+    pub fn new() -> Self {
+        Sql::default()
+    }
+
+    /// Appends SQL text.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        if let Some(Part::Text(last)) = self.parts.last_mut() {
+            last.push_str(text);
+        } else {
+            self.parts.push(Part::Text(text.to_string()));
+        }
+        self
+    }
+
+    /// Appends a quoted identifier.
+    pub fn ident(&mut self, name: &str) -> &mut Self {
+        self.parts.push(Part::Ident(name.to_string()));
+        self
+    }
+
+    /// Appends `alias.column`.
+    ///
+    /// `alias` is one of the compiler's own table aliases (`t0`, `t1`, ...: letters and
+    /// digits, never from user input), so it is written as text and spared the quoting an
+    /// identifier gets.
+    pub fn column(&mut self, alias: &str, column: &str) -> &mut Self {
+        debug_assert!(alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        self.push(alias).push(".").ident(column)
+    }
+
+    /// Appends one of the compiler's own table aliases (see [`Sql::column`]).
+    pub fn alias(&mut self, alias: &str) -> &mut Self {
+        debug_assert!(alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        self.push(alias)
+    }
+
+    /// Appends a bind parameter, sent as its own type (NULL as `ty`).
+    pub fn bind(&mut self, value: Value, ty: Option<ValueType>) -> &mut Self {
+        let ty = value.value_type().or(ty);
+        self.parts.push(Part::Bind(value, ty));
+        self
+    }
+
+    /// Appends another statement's parts.
+    pub fn append(&mut self, other: Sql) -> &mut Self {
+        let mut parts = other.parts.into_iter();
+        // Text meeting text is joined; everything else is moved, never copied.
+        if let (Some(Part::Text(last)), Some(Part::Text(_))) =
+            (self.parts.last_mut(), parts.as_slice().first())
+        {
+            if let Some(Part::Text(first)) = parts.next() {
+                last.push_str(&first);
+            }
+        }
+        self.parts.extend(parts);
+        self
+    }
+
+    /// True when nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The bind values in order.
+    pub fn binds(&self) -> impl Iterator<Item = &Value> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Bind(v, _) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The statement as the dialect would send it, for logs and tests (binds as placeholders).
+    pub fn render(&self, dialect: &dyn Dialect) -> String {
+        let mut out = String::new();
+        let mut n = 0;
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Ident(i) => out.push_str(&dialect.quote_identifier(i)),
+                Part::Bind(..) => {
+                    n += 1;
+                    out.push_str(&dialect.placeholder(n));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,132 @@
+//! MySQL / MariaDB driver errors mapped to the core's kinds.
+//!
+//! The driver hands over only the server's message, so the constraint is read from its text:
+//! `Duplicate entry 'x' for key 'uq_users_email'` (MySQL 8 writes `'users.uq_users_email'`),
+//! `... a foreign key constraint fails (`db`.`posts`, CONSTRAINT `fk_posts_author_id` ...)`,
+//! `Column 'name' cannot be null`. With the constraint named, the core finds the field or
+//! relation it belongs to.
+
+use aksara_core::{DbError, DbErrorKind};
+use diesel::result::{DatabaseErrorKind, Error};
+
+/// Maps a diesel error to a [`DbError`].
+pub fn map_error(e: Error) -> DbError {
+    match e {
+        Error::DatabaseError(kind, info) => {
+            let message = info.message().to_string();
+            let kind =
+                match kind {
+                    DatabaseErrorKind::UniqueViolation => DbErrorKind::UniqueViolation,
+                    DatabaseErrorKind::ForeignKeyViolation
+                    | DatabaseErrorKind::RestrictViolation => DbErrorKind::ForeignKeyViolation,
+                    DatabaseErrorKind::NotNullViolation => DbErrorKind::NotNullViolation,
+                    DatabaseErrorKind::CheckViolation => DbErrorKind::CheckViolation,
+                    DatabaseErrorKind::SerializationFailure => DbErrorKind::SerializationFailure,
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => DbErrorKind::ConnectionLost,
+                    _ => kind_from_text(&message),
+                };
+            let constraint = match kind {
+                DbErrorKind::UniqueViolation => unique_key(&message),
+                DbErrorKind::ForeignKeyViolation => foreign_key(&message),
+                DbErrorKind::NotNullViolation => null_column(&message),
+                _ => None,
+            };
+            DbError {
+                kind,
+                message,
+                constraint,
+                detail: None,
+            }
+        }
+        Error::BrokenTransactionManager => DbError::new(
+            DbErrorKind::ConnectionLost,
+            "the connection's transaction state is broken",
+        ),
+        other => {
+            let text = other.to_string();
+            DbError::new(kind_from_text(&text), text)
+        }
+    }
+}
+
+/// The kind of an error known only by its text (deadlocks and lost connections: the driver
+/// keeps no error code for them).
+fn kind_from_text(text: &str) -> DbErrorKind {
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("deadlock found") || lower.contains("try restarting transaction") {
+        DbErrorKind::SerializationFailure
+    } else if [
+        "connection closed",
+        "connection to the server is closed",
+        "broken pipe",
+        "connection reset",
+        "connection refused",
+        "server has gone away",
+        "lost connection",
+        "unexpected eof",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+    {
+        DbErrorKind::ConnectionLost
+    } else {
+        DbErrorKind::Other
+    }
+}
+
+/// The key of `Duplicate entry '...' for key 'name'` (`'table.name'` on MySQL 8).
+fn unique_key(message: &str) -> Option<String> {
+    let start = message.rfind(" for key '")? + " for key '".len();
+    let key = message[start..].strip_suffix('\'')?;
+    let key = key.rsplit('.').next().unwrap_or(key);
+    Some(key.to_string())
+}
+
+/// The constraint of `... CONSTRAINT `name` FOREIGN KEY ...`.
+fn foreign_key(message: &str) -> Option<String> {
+    let start = message.find("CONSTRAINT `")? + "CONSTRAINT `".len();
+    let end = message[start..].find('`')?;
+    Some(message[start..start + end].to_string())
+}
+
+/// The column of `Column 'name' cannot be null` or `Field 'name' doesn't have a default value`.
+fn null_column(message: &str) -> Option<String> {
+    let start = message.find('\'')? + 1;
+    let end = message[start..].find('\'')?;
+    Some(message[start..start + end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_names_come_out_of_the_messages() {
+        assert_eq!(
+            unique_key("Duplicate entry 'jane@example.com' for key 'uq_users_email'").as_deref(),
+            Some("uq_users_email")
+        );
+        assert_eq!(
+            unique_key("Duplicate entry 'it''s' for key 'users.uq_users_email'").as_deref(),
+            Some("uq_users_email")
+        );
+        assert_eq!(
+            foreign_key(
+                "Cannot add or update a child row: a foreign key constraint fails (`test`.`posts`, \
+                 CONSTRAINT `fk_posts_author_id` FOREIGN KEY (`author_id`) REFERENCES `users` (`id`) \
+                 ON DELETE CASCADE)"
+            )
+            .as_deref(),
+            Some("fk_posts_author_id")
+        );
+        assert_eq!(
+            null_column("Column 'name' cannot be null").as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            kind_from_text("Deadlock found when trying to get lock; try restarting transaction"),
+            DbErrorKind::SerializationFailure
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! PostgreSQL for Aksara: the [`PgDialect`], and the pooled executor on diesel-async's
+//! `AsyncPgConnection` (pure Rust, no libpq).
+//!
+//! ```ignore
+//! let db = aksara_pg::connect("postgres://postgres@127.0.0.1/test", registry).await?;
+//! ```
+
+#![warn(missing_docs)]
+
+mod decode;
+mod dialect;
+mod error;
+mod executor;
+mod pool;
+mod query;
+
+pub use dialect::PgDialect;
+pub use pool::{PgBackend, PoolOptions};
+
+use aksara_core::{Db, Registry, Result};
+use std::sync::Arc;
+
+/// Opens a pool on `url` with the models of `registry`, and checks that the server answers.
+///
+/// # Errors
+/// [`aksara_core::Error::Pool`] when the server cannot be reached.
+pub async fn connect(url: &str, registry: Arc<Registry>) -> Result<Db> {
+    connect_with(url, registry, PoolOptions::default()).await
+}
+
+/// [`connect`] with pool options.
+pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
+    let backend = PgBackend::new(url, &options).map_err(|e| e.into_error())?;
+    let db = Db::new(Box::new(backend), registry);
+    db.raw("SELECT 1", []).await?;
+    Ok(db)
+}

@@ -1,0 +1,216 @@
+//! The connection pool (deadpool, through diesel-async), and what a URL names.
+
+use crate::dialect::SqliteDialect;
+use crate::executor::{SqliteConnectionHandle, Wrapped};
+use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
+use async_trait::async_trait;
+use diesel::ConnectionError;
+use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+use std::time::Duration;
+
+pub use aksara_core::PoolOptions;
+
+/// Where the database of a URL lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `sqlite::memory:` (or `:memory:`): a database private to one connection, so the pool
+    /// holds exactly one connection, and the database lives as long as the pool.
+    PrivateMemory,
+    /// A named in-memory database shared by the connections of this process, e.g.
+    /// `sqlite:///name?vfs=memdb` (SQLite's `memdb` VFS) or `sqlite://name?mode=memory&cache=shared`;
+    /// it lives while any connection to it is open.
+    SharedMemory(String),
+    /// A database file (opened in WAL mode), as an SQLite URI filename.
+    File(String),
+}
+
+impl Location {
+    /// Reads a URL: `sqlite::memory:`, `sqlite://path/to/file.db` (relative),
+    /// `sqlite:///abs/path.db`, `sqlite:path.db`, an SQLite `file:` URI, or a plain path.
+    /// Query parameters are SQLite's URI parameters (`mode=ro`, `vfs=memdb`, ...).
+    pub fn parse(url: &str) -> Location {
+        let url = url.trim();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .or_else(|| url.strip_prefix("file:"))
+            .unwrap_or(url);
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        let params: Vec<&str> = query.map(|q| q.split('&').collect()).unwrap_or_default();
+        let memory = path == ":memory:" || path.is_empty() && query.is_none();
+        let shared = params.contains(&"cache=shared") || params.contains(&"vfs=memdb");
+        let in_memory = memory || params.contains(&"mode=memory") || params.contains(&"vfs=memdb");
+        let uri = match query {
+            Some(q) => format!("file:{path}?{q}"),
+            None => format!("file:{path}"),
+        };
+        match (in_memory, shared) {
+            (true, true) => Location::SharedMemory(uri),
+            (true, false) => Location::PrivateMemory,
+            (false, _) => Location::File(uri),
+        }
+    }
+
+    /// The filename handed to `sqlite3_open_v2` (a URI filename).
+    fn filename(&self) -> String {
+        match self {
+            Location::PrivateMemory => ":memory:".into(),
+            Location::SharedMemory(uri) | Location::File(uri) => uri.clone(),
+        }
+    }
+}
+
+/// The pragmas every connection runs: foreign keys enforced (so `on_delete` holds), `LIKE`
+/// case-sensitive as on PostgreSQL (`icontains` lower-cases both sides), and a busy timeout.
+fn setup_sql(location: &Location, busy_timeout: Duration) -> String {
+    let mut sql = format!(
+        "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON; PRAGMA busy_timeout = {};",
+        busy_timeout.as_millis()
+    );
+    if matches!(location, Location::File(_)) {
+        sql.push_str(" PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    }
+    sql
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQLite's `lower`, replaced on every connection by one that lower-cases all of Unicode
+    /// (the built-in one knows ASCII only), so that `iexact` / `icontains` fold `É` to `é` as
+    /// MySQL and PostgreSQL do.
+    fn lower(
+        text: diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// The SQLite backend: a deadpool pool of diesel-async wrapped connections.
+pub struct SqliteBackend {
+    pool: Pool<Wrapped>,
+}
+
+static DIALECT: SqliteDialect = SqliteDialect;
+
+impl SqliteBackend {
+    /// A pool for `url` (connections are opened on demand).
+    pub fn new(url: &str, options: &PoolOptions) -> Result<Self, DbError> {
+        let location = Location::parse(url);
+        let max_size = match location {
+            Location::PrivateMemory => 1,
+            _ => options.max_connections.max(1),
+        };
+        let setup = setup_sql(&location, options.busy_timeout);
+        let mut config = ManagerConfig::default();
+        config.recycling_method = RecyclingMethod::Fast;
+        config.custom_setup = Box::new(move |filename| {
+            let filename = filename.to_string();
+            let setup = setup.clone();
+            Box::pin(async move {
+                let mut conn = Wrapped::establish(&filename).await?;
+                conn.batch_execute(&setup)
+                    .await
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                conn.spawn_blocking(|c| {
+                    lower_utils::register_impl(c, |text: Option<String>| {
+                        text.map(|t| t.to_lowercase())
+                    })
+                })
+                .await
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(conn)
+            })
+        });
+        let manager =
+            AsyncDieselConnectionManager::<Wrapped>::new_with_config(location.filename(), config);
+        let pool = Pool::builder(manager)
+            .max_size(max_size)
+            .wait_timeout(Some(options.acquire_timeout))
+            .create_timeout(Some(options.connect_timeout))
+            .recycle_timeout(Some(options.connect_timeout))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
+        Ok(SqliteBackend { pool })
+    }
+}
+
+/// Maps a pool error.
+pub(crate) fn pool_error(e: PoolError) -> DbError {
+    match e {
+        PoolError::Timeout(kind) => DbError::new(
+            DbErrorKind::Pool,
+            format!("timed out waiting for a connection ({kind:?})"),
+        ),
+        PoolError::Backend(e) => DbError::new(
+            DbErrorKind::Pool,
+            format!("could not open the database: {e}"),
+        ),
+        other => DbError::new(DbErrorKind::Pool, other.to_string()),
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> &'static dyn Dialect {
+        &DIALECT
+    }
+
+    async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
+        let conn = self.pool.get().await.map_err(pool_error)?;
+        Ok(Box::new(SqliteConnectionHandle(conn)))
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        let status = self.pool.status();
+        PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Location;
+
+    #[test]
+    fn urls_name_files_and_memory() {
+        assert_eq!(Location::parse("sqlite::memory:"), Location::PrivateMemory);
+        assert_eq!(Location::parse(":memory:"), Location::PrivateMemory);
+        assert_eq!(
+            Location::parse("sqlite://:memory:"),
+            Location::PrivateMemory
+        );
+        assert_eq!(
+            Location::parse("sqlite://data/blog.db"),
+            Location::File("file:data/blog.db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite:///tmp/blog.db?mode=rwc"),
+            Location::File("file:/tmp/blog.db?mode=rwc".into())
+        );
+        assert_eq!(
+            Location::parse("blog.db"),
+            Location::File("file:blog.db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite:///t1?vfs=memdb"),
+            Location::SharedMemory("file:/t1?vfs=memdb".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite://t1?mode=memory&cache=shared"),
+            Location::SharedMemory("file:t1?mode=memory&cache=shared".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite://t1?mode=memory"),
+            Location::PrivateMemory
+        );
+    }
+}

@@ -1,0 +1,682 @@
+//! The app: its state, and [`App::update`], the one place it changes.
+//!
+//! Every change arrives as an [`Action`]: a key (through the [`KeyMap`]), an answer from the
+//! worker ([`Action::Loaded`]), a resize, a tick. Screens turn actions into [`Effect`]s, which
+//! the app carries out: requests go to the worker tagged with a fresh generation, remembered
+//! per [`Slot`]; an answer whose generation is not the one remembered is stale and dropped, so
+//! the newest request always wins. Leaving a screen forgets its requests, so an answer never
+//! lands on the wrong screen.
+
+use crate::action::Action;
+use crate::catalog::Catalog;
+use crate::clipboard;
+use crate::jobs::{Job, Outcome};
+use crate::keymap::{Focus, KeyMap};
+use crate::nav::{breadcrumb, History};
+use crate::screens::{Ctx, Effect, PromptEvent, PromptKind, Slot, TablesView, View};
+use crate::worker::{Loaded, Worker};
+use ratatui::crossterm::event::KeyEvent;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A request the app waits for.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// Its generation.
+    pub generation: u64,
+    /// When it was sent.
+    pub since: Instant,
+}
+
+/// The open prompt.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    /// What it is for.
+    pub kind: PromptKind,
+    /// Its label.
+    pub label: String,
+    /// The text typed.
+    pub input: String,
+}
+
+/// A message in the message line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The text.
+    pub text: String,
+    /// True for errors.
+    pub error: bool,
+}
+
+/// App settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Rows read per page.
+    pub page_size: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { page_size: 200 }
+    }
+}
+
+/// The explorer's state.
+pub struct App {
+    worker: Worker,
+    catalog: Option<Arc<Catalog>>,
+    history: History,
+    pending: HashMap<Slot, Pending>,
+    next_generation: u64,
+    prompt: Option<Prompt>,
+    help: bool,
+    message: Option<Message>,
+    keymap: KeyMap,
+    quit: bool,
+    clipboard: Vec<String>,
+    tick: usize,
+    size: (u16, u16),
+    settings: Settings,
+    connect_error: Option<String>,
+}
+
+impl App {
+    /// An app talking to `worker`; it starts by connecting.
+    pub fn new(worker: Worker, settings: Settings) -> App {
+        let mut app = App {
+            worker,
+            catalog: None,
+            history: History::default(),
+            pending: HashMap::new(),
+            next_generation: 1,
+            prompt: None,
+            help: false,
+            message: None,
+            keymap: KeyMap::default(),
+            quit: false,
+            clipboard: Vec::new(),
+            tick: 0,
+            size: (80, 24),
+            settings,
+            connect_error: None,
+        };
+        app.send(Slot::Main, Job::Connect);
+        app
+    }
+
+    /// True once `q` was pressed.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The catalog, once connected.
+    pub fn catalog(&self) -> Option<&Arc<Catalog>> {
+        self.catalog.as_ref()
+    }
+
+    /// The current screen.
+    pub fn view(&self) -> Option<&View> {
+        self.history.current()
+    }
+
+    /// The current screen, to draw.
+    pub fn view_mut(&mut self) -> Option<&mut View> {
+        self.history.current_mut()
+    }
+
+    /// The history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The breadcrumb of the current screen.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        match &self.catalog {
+            Some(c) => breadcrumb(self.history.path(), c),
+            None => Vec::new(),
+        }
+    }
+
+    /// The message line's content.
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+
+    /// The open prompt.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    /// True while the help overlay shows.
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    /// The requests waited for.
+    pub fn pending(&self) -> &HashMap<Slot, Pending> {
+        &self.pending
+    }
+
+    /// True while any request runs.
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The connection error, when connecting failed.
+    pub fn connect_error(&self) -> Option<&str> {
+        self.connect_error.as_deref()
+    }
+
+    /// The animation frame counter.
+    pub fn tick_count(&self) -> usize {
+        self.tick
+    }
+
+    /// The OSC 52 sequences to write to the terminal (and forgets them).
+    pub fn take_clipboard(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.clipboard)
+    }
+
+    /// The terminal's size as last told.
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    /// Rows of content a screen shows (the terminal less the title, message and hint lines
+    /// and a screen's own header and footer).
+    pub fn body_rows(&self) -> usize {
+        self.size.1.saturating_sub(5).max(1) as usize
+    }
+
+    fn ctx<'a>(&self, catalog: &'a Catalog) -> Ctx<'a> {
+        Ctx {
+            catalog,
+            page_size: self.settings.page_size,
+            body_rows: self.body_rows(),
+            loading_more: self.pending.contains_key(&Slot::More),
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        if self.prompt.is_some() {
+            Focus::Prompt
+        } else if self.help {
+            Focus::Help
+        } else {
+            Focus::Screen
+        }
+    }
+
+    /// Handles a key press.
+    pub fn key(&mut self, key: KeyEvent) {
+        if let Some(action) = self.keymap.map(key, self.focus()) {
+            self.update(action);
+        }
+    }
+
+    /// Takes every answer the worker has ready.
+    pub fn drain(&mut self) {
+        while let Some(loaded) = self.worker.try_recv() {
+            self.update(Action::Loaded(loaded));
+        }
+    }
+
+    /// Waits until no request runs (or `timeout` passes), applying answers as they come.
+    /// Returns false on timeout. For tests and benchmarks; the terminal loop never blocks.
+    pub fn settle(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        self.drain();
+        while self.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            if let Some(loaded) = self
+                .worker
+                .recv_timeout(left.min(Duration::from_millis(50)))
+            {
+                self.update(Action::Loaded(loaded));
+            }
+        }
+        true
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Loaded(loaded) => return self.loaded(loaded),
+            Action::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                return;
+            }
+            Action::Resize { width, height } => {
+                self.size = (width, height);
+                return;
+            }
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                return;
+            }
+            Action::Cancel => return self.cancel(),
+            _ => {}
+        }
+        if !matches!(action, Action::Input { .. } | Action::Erase) {
+            self.message = None;
+        }
+        let Some(catalog) = self.catalog.clone() else {
+            if matches!(action, Action::Reload | Action::Open) && !self.busy() {
+                self.connect_error = None;
+                self.send(Slot::Main, Job::Connect);
+            }
+            return;
+        };
+        let ctx = self.ctx(&catalog);
+        if let Some(prompt) = self.prompt.as_mut() {
+            let kind = prompt.kind;
+            let event = match action {
+                Action::Input { ch } => {
+                    prompt.input.push(ch);
+                    PromptEvent::Changed(prompt.input.clone())
+                }
+                Action::Erase => {
+                    prompt.input.pop();
+                    PromptEvent::Changed(prompt.input.clone())
+                }
+                Action::Submit => PromptEvent::Submitted(prompt.input.clone()),
+                Action::Dismiss => PromptEvent::Dismissed,
+                _ => return,
+            };
+            if matches!(event, PromptEvent::Submitted(_) | PromptEvent::Dismissed) {
+                self.prompt = None;
+            }
+            let effects = match self.history.current_mut() {
+                Some(view) => view.prompt(kind, event, &ctx),
+                None => Vec::new(),
+            };
+            return self.apply(effects, &catalog);
+        }
+        let effects = match action {
+            Action::Back => {
+                if self.history.back() {
+                    self.forget();
+                    self.entered(&catalog)
+                } else {
+                    vec![Effect::Info("this is the first screen (q quits)".into())]
+                }
+            }
+            Action::Forward => {
+                if self.history.forward() {
+                    self.forget();
+                    self.entered(&catalog)
+                } else {
+                    vec![Effect::Info("nothing ahead".into())]
+                }
+            }
+            Action::Reload => {
+                self.forget();
+                match self.history.current_mut() {
+                    Some(view) => view.reload(&ctx),
+                    None => Vec::new(),
+                }
+            }
+            action => match self.history.current_mut() {
+                Some(view) => view.handle(&action, &ctx),
+                None => Vec::new(),
+            },
+        };
+        self.apply(effects, &catalog);
+    }
+
+    /// The requests of the screen just entered.
+    fn entered(&mut self, catalog: &Catalog) -> Vec<Effect> {
+        let ctx = self.ctx(catalog);
+        match self.history.current_mut() {
+            Some(view) => view.enter(&ctx),
+            None => Vec::new(),
+        }
+    }
+
+    /// Forgets the requests in flight (their answers will be dropped).
+    fn forget(&mut self) {
+        self.pending.clear();
+    }
+
+    fn send(&mut self, slot: Slot, job: Job) {
+        let generation = self.next_generation;
+        self.next_generation += 1;
+        self.worker.send(generation, job);
+        self.pending.insert(
+            slot,
+            Pending {
+                generation,
+                since: Instant::now(),
+            },
+        );
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>, catalog: &Catalog) {
+        for effect in effects {
+            match effect {
+                Effect::Load { slot, job } => self.send(slot, job),
+                Effect::Open(view) => {
+                    self.forget();
+                    self.history.open(*view);
+                    let more = self.entered(catalog);
+                    self.apply(more, catalog);
+                }
+                Effect::Copy { what, text } => {
+                    self.clipboard.push(clipboard::osc52(&text));
+                    let shown = crate::format::truncate(&text.replace('\n', "↵"), 40);
+                    self.message = Some(Message {
+                        text: format!("copied {what}: {shown}"),
+                        error: false,
+                    });
+                }
+                Effect::Info(text) => self.message = Some(Message { text, error: false }),
+                Effect::Error(text) => self.message = Some(Message { text, error: true }),
+                Effect::Prompt {
+                    kind,
+                    label,
+                    initial,
+                } => {
+                    self.prompt = Some(Prompt {
+                        kind,
+                        label,
+                        input: initial,
+                    })
+                }
+            }
+        }
+    }
+
+    fn cancel(&mut self) {
+        if self.pending.is_empty() {
+            self.message = Some(Message {
+                text: "nothing is running (q quits)".into(),
+                error: false,
+            });
+            return;
+        }
+        self.worker.cancel();
+        let slots: Vec<Slot> = self.pending.keys().copied().collect();
+        self.pending.clear();
+        if let Some(view) = self.history.current_mut() {
+            for slot in slots {
+                view.failed(slot, "cancelled (r reads again)");
+            }
+        }
+        self.message = Some(Message {
+            text: "cancelled".into(),
+            error: false,
+        });
+    }
+
+    fn loaded(&mut self, loaded: Loaded) {
+        let Some(slot) = self
+            .pending
+            .iter()
+            .find(|(_, p)| p.generation == loaded.generation)
+            .map(|(s, _)| *s)
+        else {
+            return; // stale: a newer request replaced it, or its screen was left
+        };
+        self.pending.remove(&slot);
+        match loaded.result {
+            Ok(Outcome::Connected(catalog)) => {
+                self.connect_error = None;
+                self.catalog = Some(catalog.clone());
+                self.history = History::new(View::Tables(TablesView::new()));
+                let effects = self.entered(&catalog);
+                self.apply(effects, &catalog);
+            }
+            Ok(outcome) => {
+                let Some(catalog) = self.catalog.clone() else {
+                    return;
+                };
+                let ctx = self.ctx(&catalog);
+                let effects = match self.history.current_mut() {
+                    Some(view) => view.loaded(slot, outcome, &ctx),
+                    None => Vec::new(),
+                };
+                self.apply(effects, &catalog);
+            }
+            Err(message) => {
+                if self.catalog.is_none() {
+                    self.connect_error = Some(message.clone());
+                }
+                if let Some(view) = self.history.current_mut() {
+                    view.failed(slot, &message);
+                }
+                self.message = Some(Message {
+                    text: message,
+                    error: true,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::Count;
+    use crate::worker::{Command, Probe};
+    use aksara::{Record, Value};
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    use ratatui::Terminal;
+
+    fn demo_catalog() -> Arc<Catalog> {
+        Arc::new(Catalog::from_registry(
+            aksara::demo::registry(),
+            "sqlite",
+            "test".into(),
+        ))
+    }
+
+    fn user(catalog: &Catalog, n: u128, name: &str) -> Record {
+        let info = catalog.info("User").unwrap();
+        Record::from_row(
+            &catalog.registry,
+            info,
+            vec![
+                Value::Uuid(uuid_of(n)),
+                Value::from(format!("{}@example.com", name.to_lowercase())),
+                Value::from(name),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn uuid_of(n: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(n)
+    }
+
+    /// The generations of the requests sent since the last call, with a short name of each.
+    fn requests(probe: &mut Probe) -> Vec<(u64, &'static str)> {
+        probe
+            .sent()
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Run { generation, job } => Some((
+                    generation,
+                    match job {
+                        Job::Connect => "connect",
+                        Job::Counts { .. } => "counts",
+                        Job::Page { .. } => "page",
+                        Job::Total { .. } => "total",
+                        Job::Detail(_) => "detail",
+                    },
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn page(generation: u64, rows: Vec<Record>) -> Action {
+        Action::Loaded(Loaded {
+            generation,
+            result: Ok(Outcome::Page {
+                placement: crate::jobs::Placement::Replace,
+                exhausted: true,
+                rows,
+                first_index: Some(0),
+            }),
+        })
+    }
+
+    /// An app connected to the demo's catalog, its users grid open.
+    fn users_grid() -> (App, Probe, Arc<Catalog>) {
+        let (worker, mut probe) = Worker::detached();
+        let mut app = App::new(worker, Settings { page_size: 50 });
+        assert_eq!(requests(&mut probe), vec![(1, "connect")]);
+        let catalog = demo_catalog();
+        app.update(Action::Loaded(Loaded {
+            generation: 1,
+            result: Ok(Outcome::Connected(catalog.clone())),
+        }));
+        assert_eq!(requests(&mut probe), vec![(2, "counts")]);
+        app.update(Action::StartFilter);
+        for ch in "users".chars() {
+            app.update(Action::Input { ch });
+        }
+        app.update(Action::Submit);
+        app.update(Action::Open);
+        assert_eq!(app.breadcrumb(), vec!["users"]);
+        assert_eq!(requests(&mut probe), vec![(3, "page"), (4, "total")]);
+        (app, probe, catalog)
+    }
+
+    fn grid(app: &App) -> &crate::screens::GridView {
+        match app.view() {
+            Some(View::Grid(g)) => g,
+            other => panic!("not a grid: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_newest_request_wins_and_stale_answers_are_dropped() {
+        let (mut app, mut probe, catalog) = users_grid();
+        // Sorting asks for the rows again before the first answer came.
+        app.update(Action::MoveColumns { by: 2 });
+        app.update(Action::Sort);
+        assert_eq!(requests(&mut probe), vec![(5, "page"), (6, "total")]);
+        // The answer to the first request arrives late: dropped.
+        app.update(page(3, vec![user(&catalog, 1, "Stale")]));
+        assert!(grid(&app).window().is_empty());
+        // The newest one is shown.
+        app.update(page(
+            5,
+            vec![user(&catalog, 2, "Ann"), user(&catalog, 3, "Bob")],
+        ));
+        assert_eq!(grid(&app).window().len(), 2);
+        assert_eq!(grid(&app).total(), Some(Count::Exact(2)));
+        assert!(app.pending().contains_key(&Slot::Total));
+        // A total for a screen that was left is dropped too.
+        app.update(Action::Back);
+        app.update(Action::Loaded(Loaded {
+            generation: 6,
+            result: Ok(Outcome::Total(Count::Exact(99))),
+        }));
+        assert!(!app.busy());
+        app.update(Action::Forward);
+        assert_eq!(grid(&app).total(), Some(Count::Exact(2)));
+        // Going forward again keeps the loaded rows: no new request.
+        assert!(requests(&mut probe).is_empty());
+    }
+
+    #[test]
+    fn ctrl_c_cancels_the_worker_and_forgets_the_requests() {
+        let (mut app, mut probe, catalog) = users_grid();
+        assert!(app.busy());
+        app.update(Action::Cancel);
+        assert!(!app.busy());
+        assert!(probe.sent().iter().any(|c| matches!(c, Command::Cancel)));
+        assert_eq!(app.message().unwrap().text, "cancelled");
+        app.update(page(3, vec![user(&catalog, 1, "Late")]));
+        assert!(
+            grid(&app).window().is_empty(),
+            "a cancelled answer is dropped"
+        );
+        // r reads again.
+        app.update(Action::Reload);
+        assert_eq!(requests(&mut probe), vec![(5, "page"), (6, "total")]);
+        // With nothing running, Ctrl-C says so and does not quit.
+        app.update(page(5, vec![]));
+        app.update(Action::Loaded(Loaded {
+            generation: 6,
+            result: Ok(Outcome::Total(Count::Exact(0))),
+        }));
+        app.update(Action::Cancel);
+        assert!(app.message().unwrap().text.contains("nothing is running"));
+        assert!(!app.should_quit());
+    }
+
+    #[test]
+    fn errors_show_and_keep_the_app_alive() {
+        let (mut app, _probe, _catalog) = users_grid();
+        app.update(Action::Loaded(Loaded {
+            generation: 3,
+            result: Err("database connection error: gone (the next action connects again)".into()),
+        }));
+        let message = app.message().unwrap();
+        assert!(message.error && message.text.contains("gone"));
+        assert!(matches!(
+            grid(&app).status(),
+            crate::screens::Status::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn the_selected_row_is_highlighted_in_the_buffer() {
+        let (mut app, _probe, catalog) = users_grid();
+        app.update(page(
+            3,
+            vec![user(&catalog, 1, "Ann"), user(&catalog, 2, "Bob")],
+        ));
+        app.update(Action::MoveRows { by: 1 });
+        let mut terminal = Terminal::new(TestBackend::new(80, 12)).unwrap();
+        terminal.draw(|f| crate::render::draw(&mut app, f)).unwrap();
+        let buffer = terminal.backend().buffer();
+        // Row 0: title bar; 1: header; 2: Ann; 3: Bob (selected).
+        let line = |y: u16| -> String {
+            (0..80)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        };
+        assert!(line(0).starts_with(" aksara ▸ users"));
+        assert!(line(2).contains("Ann") && line(3).contains("Bob"));
+        assert_eq!(buffer[(0, 3)].bg, Color::DarkGray);
+        assert_eq!(buffer[(0, 2)].bg, Color::Reset);
+        // The title bar is coloured, the hint bar is on the last line.
+        assert_eq!(buffer[(0, 0)].bg, Color::Blue);
+        assert!(line(11).contains("Enter row"));
+    }
+
+    #[test]
+    fn the_window_stays_bounded_while_paging() {
+        let catalog = demo_catalog();
+        let mut window = crate::paging::Window::new(4);
+        let rows = |from: u128| {
+            (from..from + 2)
+                .map(|n| user(&catalog, n, "U"))
+                .collect::<Vec<_>>()
+        };
+        window.replace(rows(0), true, false, Some(0));
+        assert_eq!(window.append(rows(2), false), 0);
+        assert_eq!(window.append(rows(4), false), 2);
+        assert_eq!(window.len(), 4);
+        assert!(!window.at_start);
+        assert_eq!(window.first_index, Some(2));
+        assert_eq!(window.prepend(rows(0), true), 2);
+        assert_eq!(window.len(), 4);
+        assert!(window.at_start && !window.at_end);
+        assert_eq!(window.first_index, Some(0));
+        assert_eq!(window.get(0).unwrap().key(), Some(&Value::Uuid(uuid_of(0))));
+    }
+}

@@ -1,0 +1,160 @@
+//! The command line.
+
+use crate::worker::Target;
+use clap::Parser;
+use std::path::PathBuf;
+
+/// Walk a database by following its relations.
+///
+/// With no URL, opens an embedded demo: an SQLite database with a small blog (users, posts,
+/// categories, tags, profiles), created on first run in the user's data directory. With a
+/// URL, reads the database's catalog: tables, keys, and foreign keys as relations (forward,
+/// reverse, one-to-one, many-to-many through junction tables). The explorer only reads; it
+/// never writes to the database.
+#[derive(Debug, Parser)]
+#[command(name = "aksara-tui", version, about, long_about, after_help = AFTER_HELP)]
+pub struct Args {
+    /// The database: postgres://user@host/db, mysql://user@host/db (or mariadb://),
+    /// sqlite://path/to/file.db (sqlite:///absolute/path.db). Omit it for the demo.
+    pub url: Option<String>,
+
+    /// Where the demo database lives (default: the user's data directory, e.g.
+    /// ~/.local/share/aksara/demo.db; also AKSARA_DEMO_DB).
+    #[arg(long, value_name = "FILE", env = "AKSARA_DEMO_DB")]
+    pub demo_db: Option<PathBuf>,
+
+    /// Rows read per page.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=10_000))]
+    pub page_size: u64,
+}
+
+const AFTER_HELP: &str = "\
+Keys:
+  j/k ↓/↑  move        h/l ←/→  column      gg/G  first/last     Ctrl-d/Ctrl-u  half page
+  Enter    open: a table, a row, a relation (forward, reverse, many-to-many)
+  Backspace/Esc  back    ]  forward          /  filter (on the current column)
+  s  sort by the current column (asc, desc, off)    y  copy the value (OSC 52)
+  r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
+
+Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
+null / !null for NULL checks.";
+
+impl Args {
+    /// What to explore.
+    ///
+    /// # Errors
+    /// When no data directory is known for the demo.
+    pub fn target(&self) -> Result<Target, String> {
+        match &self.url {
+            Some(url) => Ok(Target::Url(url.clone())),
+            None => {
+                let path = match &self.demo_db {
+                    Some(p) => p.clone(),
+                    None => default_demo_path().ok_or(
+                        "no data directory is known for the demo database: pass --demo-db FILE",
+                    )?,
+                };
+                Ok(Target::Demo {
+                    url: sqlite_url(&path),
+                })
+            }
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/aksara/demo.db` (or the platform's equivalent).
+pub fn default_demo_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("aksara").join("demo.db"))
+}
+
+/// The `sqlite://` URL of a file.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    format!("sqlite://{}", absolute.display())
+}
+
+/// `url` without its password.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => {
+            let user_info = &rest[..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}{}", &rest[at..])
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
+/// empty database, and the explorer never writes.
+///
+/// # Errors
+/// [`aksara::Error::Config`] naming the missing file.
+pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
+    if !url.to_ascii_lowercase().starts_with("sqlite:") {
+        return Ok(());
+    }
+    if let aksara::sqlite::Location::File(uri) = aksara::sqlite::Location::parse(url) {
+        let path = uri.trim_start_matches("file:");
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && !std::path::Path::new(path).exists() {
+            return Err(aksara::Error::config(format!(
+                "no SQLite database at {path} (the explorer opens existing files only)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_targets() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+        let args = Args::parse_from(["aksara-tui", "--demo-db", "/tmp/demo.db"]);
+        assert_eq!(
+            args.target().unwrap(),
+            Target::Demo {
+                url: "sqlite:///tmp/demo.db".into()
+            }
+        );
+        let args = Args::parse_from(["aksara-tui", "mysql://root@127.0.0.1/test"]);
+        assert_eq!(
+            args.target().unwrap(),
+            Target::Url("mysql://root@127.0.0.1/test".into())
+        );
+        assert!(check_sqlite_file("sqlite:///no/such/dir/x.db").is_err());
+        assert!(check_sqlite_file("sqlite::memory:").is_ok());
+        assert!(check_sqlite_file("postgres://h/db").is_ok());
+    }
+
+    #[test]
+    fn help_documents_the_keys() {
+        use clap::CommandFactory;
+        let help = Args::command().render_long_help().to_string();
+        for needle in [
+            "postgres://",
+            "mysql://",
+            "sqlite://",
+            "--demo-db",
+            "Ctrl-C",
+            "OSC 52",
+        ] {
+            assert!(help.contains(needle), "{needle} missing from --help");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! What a typed filter means: the engine's lookups, chosen by the column's kind.
+//!
+//! On a text column a plain word means `icontains`; on other columns it means equality.
+//! A leading operator picks another lookup: `=` exact, `!=` not equal, `>` `>=` `<` `<=`
+//! compare, `^` starts with and `$` ends with (text, ignoring case), `~` contains. `null` and
+//! `!null` test for NULL (write `=null` for the text "null").
+
+use aksara::{Condition, FieldKind, Value};
+
+/// A filter on one grid column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnFilter {
+    /// The column's lookup path.
+    pub path: String,
+    /// The column's header, for display.
+    pub column: String,
+    /// What the user typed.
+    pub input: String,
+    /// The condition it means.
+    pub condition: Condition,
+}
+
+/// True when the engine's text lookups (`icontains`, ...) apply to `kind`.
+pub fn is_text(kind: &FieldKind) -> bool {
+    kind.is_text()
+}
+
+/// The lookup a plain word uses on `kind`.
+pub fn default_lookup(kind: &FieldKind) -> &'static str {
+    if is_text(kind) {
+        "icontains"
+    } else {
+        "exact"
+    }
+}
+
+/// The condition `input` means on the column `path` of `kind`; `Ok(None)` for empty input
+/// (no filter).
+///
+/// # Errors
+/// A message when the input does not fit the column (`>abc` on a number, `^x` on a number).
+pub fn parse(
+    path: &str,
+    kind: &FieldKind,
+    input: &str,
+    dialect: &str,
+) -> Result<Option<Condition>, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.to_ascii_lowercase().as_str() {
+        "null" => return Ok(Some(Condition::new(format!("{path}__isnull"), true))),
+        "!null" => return Ok(Some(Condition::new(format!("{path}__isnull"), false))),
+        _ => {}
+    }
+    let (lookup, rest, negate) = if let Some(r) = text.strip_prefix("!=") {
+        ("exact", r, true)
+    } else if let Some(r) = text.strip_prefix(">=") {
+        ("gte", r, false)
+    } else if let Some(r) = text.strip_prefix("<=") {
+        ("lte", r, false)
+    } else if let Some(r) = text.strip_prefix('>') {
+        ("gt", r, false)
+    } else if let Some(r) = text.strip_prefix('<') {
+        ("lt", r, false)
+    } else if let Some(r) = text.strip_prefix('=') {
+        ("exact", r, false)
+    } else if let Some(r) = text.strip_prefix('^') {
+        ("istartswith", r, false)
+    } else if let Some(r) = text.strip_prefix('$') {
+        ("iendswith", r, false)
+    } else if let Some(r) = text.strip_prefix('~') {
+        ("icontains", r, false)
+    } else {
+        (default_lookup(kind), text, false)
+    };
+    let rest = rest.trim();
+    if matches!(lookup, "istartswith" | "iendswith" | "icontains") && !is_text(kind) {
+        return Err(format!(
+            "`{}` applies to text columns; this one is {}",
+            &text[..1],
+            kind.describe()
+        ));
+    }
+    let value = value_for(kind, rest, dialect)?;
+    let condition = if lookup == "exact" {
+        Condition::new(path.to_string(), value)
+    } else {
+        Condition::new(format!("{path}__{lookup}"), value)
+    };
+    Ok(Some(if negate { !condition } else { condition }))
+}
+
+/// `text` as a value of `kind`.
+fn value_for(kind: &FieldKind, text: &str, dialect: &str) -> Result<Value, String> {
+    let bad = |what: &str| format!("“{text}” is not {what}");
+    Ok(match kind {
+        FieldKind::Integer | FieldKind::AutoInteger => {
+            Value::I32(text.parse().map_err(|_| bad("a whole number"))?)
+        }
+        FieldKind::BigInteger | FieldKind::AutoBigInteger => {
+            Value::I64(text.parse().map_err(|_| bad("a whole number"))?)
+        }
+        FieldKind::Float => Value::F64(text.parse().map_err(|_| bad("a number"))?),
+        FieldKind::Boolean => match text.to_ascii_lowercase().as_str() {
+            "true" | "t" | "yes" | "y" | "1" => Value::Bool(true),
+            "false" | "f" | "no" | "n" | "0" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        other if dialect == "postgresql" && crate::catalog::is_numeric_other(other) => {
+            Value::F64(text.parse().map_err(|_| bad("a number"))?)
+        }
+        // UUIDs, dates and date-times are checked and converted by the engine.
+        _ => Value::String(text.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text() -> FieldKind {
+        FieldKind::Text
+    }
+
+    #[test]
+    fn words_search_text_and_match_numbers() {
+        assert_eq!(
+            parse("Name", &text(), "rock", "sqlite").unwrap(),
+            Some(Condition::new("Name__icontains", "rock"))
+        );
+        assert_eq!(
+            parse("AlbumId", &FieldKind::Integer, "12", "sqlite").unwrap(),
+            Some(Condition::new("AlbumId", 12))
+        );
+        assert!(parse("AlbumId", &FieldKind::Integer, "twelve", "sqlite").is_err());
+        assert_eq!(parse("Name", &text(), "  ", "sqlite").unwrap(), None);
+    }
+
+    #[test]
+    fn operators_pick_lookups() {
+        assert_eq!(
+            parse("n", &FieldKind::BigInteger, ">= 5", "mysql").unwrap(),
+            Some(Condition::new("n__gte", 5i64))
+        );
+        assert_eq!(
+            parse("Name", &text(), "^The", "mysql").unwrap(),
+            Some(Condition::new("Name__istartswith", "The"))
+        );
+        assert_eq!(
+            parse("Name", &text(), "=NULL", "mysql").unwrap(),
+            Some(Condition::new("Name", "NULL"))
+        );
+        assert_eq!(
+            parse("Name", &text(), "null", "mysql").unwrap(),
+            Some(Condition::new("Name__isnull", true))
+        );
+        assert_eq!(
+            parse("Name", &text(), "!=x", "mysql").unwrap(),
+            Some(!Condition::new("Name", "x"))
+        );
+        assert!(parse("n", &FieldKind::Integer, "^1", "mysql").is_err());
+        assert_eq!(
+            parse(
+                "price",
+                &FieldKind::Other("numeric(10,2)".into()),
+                ">0.5",
+                "postgresql"
+            )
+            .unwrap(),
+            Some(Condition::new("price__gt", 0.5))
+        );
+    }
+}

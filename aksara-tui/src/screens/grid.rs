@@ -1,0 +1,743 @@
+//! The record grid: a table's rows (or the rows a relation leads to), paged with keyset
+//! pagination through a bounded [`Window`], filtered and sorted by column.
+
+use super::{moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status, View};
+use crate::action::Action;
+use crate::catalog::{comparable, key_values, path_of_column, Catalog, TableEntry};
+use crate::filter::{self, ColumnFilter};
+use crate::format::{cell, plain, truncate, width};
+use crate::jobs::{Count, Job, Outcome, Placement};
+use crate::paging::{OrderTerm, PageSpec, Start, Window};
+use crate::theme;
+use aksara::{Condition, FieldKind, Record, Value};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// Where grid totals stop counting.
+pub const TOTAL_CAP: u64 = 10_000;
+/// Pages a grid keeps loaded at most.
+pub const WINDOW_PAGES: u64 = 5;
+/// The widest a column is drawn.
+const MAX_COLUMN_WIDTH: usize = 40;
+
+/// One column of the grid.
+#[derive(Debug, Clone)]
+pub struct GridColumn {
+    /// Its lookup path.
+    pub path: String,
+    /// Its name in the database.
+    pub header: String,
+    /// Its kind.
+    pub kind: FieldKind,
+    /// True for a foreign key column.
+    pub link: bool,
+    /// True when the column may hold NULLs.
+    pub nullable: bool,
+}
+
+/// How the grid was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// From the table list: every row of the table.
+    Table,
+    /// Through a relation of a record: the rows linked to it.
+    Relation {
+        /// The relation's name.
+        name: String,
+        /// The label of the record it starts from.
+        parent: String,
+    },
+}
+
+/// A grid's state: what it shows, where the cursor is, what is loaded.
+#[derive(Debug)]
+pub struct GridView {
+    /// The model whose rows are shown.
+    pub model: String,
+    /// Its table.
+    pub table: String,
+    /// How the grid was reached.
+    pub origin: Origin,
+    base: Vec<Condition>,
+    filters: Vec<ColumnFilter>,
+    sort: Option<OrderTerm>,
+    columns: Vec<GridColumn>,
+    key: Vec<String>,
+    estimate: Option<u64>,
+    window: Window,
+    cursor: usize,
+    scroll: usize,
+    col: usize,
+    col_offset: usize,
+    total: Option<Count>,
+    status: Status,
+    main_start: Start,
+    more_error: Option<String>,
+}
+
+impl GridView {
+    /// Every row of the table `entry`.
+    pub fn table(entry: &TableEntry, catalog: &Catalog) -> GridView {
+        let mut grid = GridView::new(catalog, &entry.model, Origin::Table, Vec::new());
+        grid.estimate = entry.estimated_rows;
+        grid
+    }
+
+    /// The rows of `model` that `base` selects, reached through the relation `name` of the
+    /// record labelled `parent`.
+    pub fn related(
+        catalog: &Catalog,
+        model: &str,
+        base: Vec<Condition>,
+        name: &str,
+        parent: &str,
+    ) -> GridView {
+        GridView::new(
+            catalog,
+            model,
+            Origin::Relation {
+                name: name.to_string(),
+                parent: parent.to_string(),
+            },
+            base,
+        )
+    }
+
+    fn new(catalog: &Catalog, model: &str, origin: Origin, base: Vec<Condition>) -> GridView {
+        let info = catalog.info(model);
+        let columns = info
+            .map(|info| {
+                info.meta
+                    .concrete_fields()
+                    .map(|f| GridColumn {
+                        path: path_of_column(info, &f.column),
+                        header: f.column.clone(),
+                        kind: f.kind.clone(),
+                        link: f.relation.is_some(),
+                        nullable: f.nullable,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let key = catalog
+            .table(model)
+            .map(|t| t.key.clone())
+            .unwrap_or_else(|| {
+                info.and_then(|i| i.meta.try_pk())
+                    .map(|pk| vec![pk.name.clone()])
+                    .unwrap_or_default()
+            });
+        GridView {
+            model: model.to_string(),
+            table: info
+                .map(|i| i.meta.table.clone())
+                .unwrap_or_else(|| model.to_string()),
+            origin,
+            base,
+            filters: Vec::new(),
+            sort: None,
+            columns,
+            key,
+            estimate: None,
+            window: Window::new(1),
+            cursor: 0,
+            scroll: 0,
+            col: 0,
+            col_offset: 0,
+            total: None,
+            status: Status::Idle,
+            main_start: Start::First,
+            more_error: None,
+        }
+    }
+
+    /// The columns.
+    pub fn columns(&self) -> &[GridColumn] {
+        &self.columns
+    }
+
+    /// The loaded rows.
+    pub fn window(&self) -> &Window {
+        &self.window
+    }
+
+    /// The cursor's row in the window.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The row under the cursor.
+    pub fn selected(&self) -> Option<&Record> {
+        self.window.get(self.cursor)
+    }
+
+    /// The column under the cursor.
+    pub fn column(&self) -> usize {
+        self.col
+    }
+
+    /// The row count shown.
+    pub fn total(&self) -> Option<Count> {
+        self.total
+    }
+
+    /// Whether the rows are there.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The user's filters.
+    pub fn filters(&self) -> &[ColumnFilter] {
+        &self.filters
+    }
+
+    /// The user's sort.
+    pub fn sort(&self) -> Option<&OrderTerm> {
+        self.sort.as_ref()
+    }
+
+    /// True when pages are read by keyset (false: OFFSET, for tables without a key or sorts the
+    /// engine cannot compare).
+    pub fn keyset(&self, catalog: &Catalog) -> bool {
+        let kind_of = |path: &str| {
+            self.columns
+                .iter()
+                .find(|c| c.path == path)
+                .map(|c| &c.kind)
+        };
+        !self.key.is_empty()
+            && self
+                .key
+                .iter()
+                .chain(self.sort.as_ref().map(|s| &s.path))
+                .all(|p| kind_of(p).is_some_and(|k| comparable(k, catalog.dialect)))
+    }
+
+    fn order(&self) -> Vec<OrderTerm> {
+        let descending = self.sort.as_ref().is_some_and(|s| s.descending);
+        let mut terms: Vec<OrderTerm> = self.sort.iter().cloned().collect();
+        for k in &self.key {
+            if self.sort.as_ref().is_none_or(|s| &s.path != k) {
+                terms.push(OrderTerm {
+                    path: k.clone(),
+                    descending,
+                    nullable: false,
+                });
+            }
+        }
+        terms
+    }
+
+    fn conditions(&self) -> Vec<Condition> {
+        self.base
+            .iter()
+            .cloned()
+            .chain(self.filters.iter().map(|f| f.condition.clone()))
+            .collect()
+    }
+
+    fn spec(&self, start: Start, limit: u64, ctx: &Ctx) -> PageSpec {
+        PageSpec {
+            model: self.model.clone(),
+            conditions: self.conditions(),
+            order: self.order(),
+            keyset: self.keyset(ctx.catalog),
+            nulls_high: ctx.catalog.nulls_high(),
+            start,
+            limit,
+        }
+    }
+
+    fn order_values(&self, record: &Record) -> Vec<Value> {
+        self.order()
+            .iter()
+            .map(|t| record.get(&t.path).cloned().unwrap_or(Value::Null))
+            .collect()
+    }
+
+    fn load(&mut self, start: Start, ctx: &Ctx) -> Effect {
+        self.status = Status::Loading;
+        self.main_start = start.clone();
+        self.more_error = None;
+        Effect::Load {
+            slot: Slot::Main,
+            job: Job::Page {
+                spec: self.spec(start, ctx.page_size, ctx),
+                placement: Placement::Replace,
+            },
+        }
+    }
+
+    pub(crate) fn enter(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        match self.status {
+            Status::Idle | Status::Loading => self.reload(ctx),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn reload(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        self.window = Window::new((ctx.page_size * WINDOW_PAGES) as usize);
+        let mut effects = vec![self.load(Start::First, ctx)];
+        self.total = None;
+        match (self.estimate, self.filters.is_empty(), &self.origin) {
+            (Some(n), true, Origin::Table) => self.total = Some(Count::Estimate(n)),
+            _ => effects.push(Effect::Load {
+                slot: Slot::Total,
+                job: Job::Total {
+                    model: self.model.clone(),
+                    conditions: self.conditions(),
+                    cap: TOTAL_CAP,
+                },
+            }),
+        }
+        effects
+    }
+
+    /// Reads the page after or before the window when the cursor nears its edge.
+    fn more(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        if ctx.loading_more || self.status != Status::Ready || self.more_error.is_some() {
+            return Vec::new();
+        }
+        let len = self.window.len();
+        let near = (ctx.page_size as usize / 2).max(ctx.body_rows);
+        let keyset = self.keyset(ctx.catalog);
+        let (start, placement, limit) = if !self.window.at_end && self.cursor + near >= len {
+            let start = if keyset {
+                match self.window.get(len.saturating_sub(1)) {
+                    Some(last) => Start::After(self.order_values(last)),
+                    None => return Vec::new(),
+                }
+            } else {
+                match self.window.first_index {
+                    Some(first) => Start::Offset(first + len as u64),
+                    None => return Vec::new(),
+                }
+            };
+            (start, Placement::Append, ctx.page_size)
+        } else if !self.window.at_start && self.cursor < near {
+            if keyset {
+                match self.window.get(0) {
+                    Some(first) => (
+                        Start::Before(self.order_values(first)),
+                        Placement::Prepend,
+                        ctx.page_size,
+                    ),
+                    None => return Vec::new(),
+                }
+            } else {
+                match self.window.first_index {
+                    Some(first) if first > 0 => {
+                        let limit = ctx.page_size.min(first);
+                        (Start::Offset(first - limit), Placement::Prepend, limit)
+                    }
+                    _ => return Vec::new(),
+                }
+            }
+        } else {
+            return Vec::new();
+        };
+        vec![Effect::Load {
+            slot: Slot::More,
+            job: Job::Page {
+                spec: self.spec(start, limit, ctx),
+                placement,
+            },
+        }]
+    }
+
+    pub(crate) fn handle(&mut self, action: &Action, ctx: &Ctx) -> Vec<Effect> {
+        if let Some(c) = moved(self.cursor, self.window.len(), action, ctx.body_rows) {
+            match action {
+                Action::Top if !self.window.at_start => {
+                    self.cursor = 0;
+                    self.scroll = 0;
+                    return vec![self.load(Start::First, ctx)];
+                }
+                Action::Bottom if !self.window.at_end && self.status == Status::Ready => {
+                    return vec![self.load(Start::Last, ctx)];
+                }
+                _ => {}
+            }
+            self.cursor = c;
+            return self.more(ctx);
+        }
+        match action {
+            Action::MoveColumns { by } => {
+                self.col = self
+                    .col
+                    .saturating_add_signed(*by)
+                    .min(self.columns.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Open => match self.selected() {
+                Some(record) => {
+                    let detail =
+                        super::DetailView::from_grid(ctx.catalog, &self.model, record.clone());
+                    vec![Effect::Open(Box::new(View::Detail(detail)))]
+                }
+                None => vec![Effect::Info("no row here".into())],
+            },
+            Action::StartFilter => match self.columns.get(self.col) {
+                Some(column) => {
+                    let initial = self
+                        .filters
+                        .iter()
+                        .find(|f| f.path == column.path)
+                        .map(|f| f.input.clone())
+                        .unwrap_or_default();
+                    vec![Effect::Prompt {
+                        kind: PromptKind::FilterColumn,
+                        label: format!(
+                            "filter {} ({})",
+                            column.header,
+                            filter::default_lookup(&column.kind)
+                        ),
+                        initial,
+                    }]
+                }
+                None => Vec::new(),
+            },
+            Action::Sort => {
+                let Some(column) = self.columns.get(self.col).cloned() else {
+                    return Vec::new();
+                };
+                self.sort = match &self.sort {
+                    Some(s) if s.path == column.path && !s.descending => Some(OrderTerm {
+                        descending: true,
+                        ..s.clone()
+                    }),
+                    Some(s) if s.path == column.path => None,
+                    _ => Some(OrderTerm {
+                        path: column.path.clone(),
+                        descending: false,
+                        nullable: column.nullable,
+                    }),
+                };
+                self.cursor = 0;
+                self.scroll = 0;
+                let mut effects = self.reload(ctx);
+                if self.sort.is_some() && !self.keyset(ctx.catalog) && !self.key.is_empty() {
+                    effects.push(Effect::Info(format!(
+                        "{} cannot be compared on the server; paging this sort with OFFSET",
+                        column.header
+                    )));
+                }
+                effects
+            }
+            Action::Copy => match (self.selected(), self.columns.get(self.col)) {
+                (Some(record), Some(column)) => vec![Effect::Copy {
+                    what: column.header.clone(),
+                    text: record.get(&column.path).map(plain).unwrap_or_default(),
+                }],
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn prompt(
+        &mut self,
+        _kind: PromptKind,
+        event: PromptEvent,
+        ctx: &Ctx,
+    ) -> Vec<Effect> {
+        let PromptEvent::Submitted(input) = event else {
+            return Vec::new();
+        };
+        let Some(column) = self.columns.get(self.col).cloned() else {
+            return Vec::new();
+        };
+        match filter::parse(&column.path, &column.kind, &input, ctx.catalog.dialect) {
+            Err(message) => vec![Effect::Error(message)],
+            Ok(condition) => {
+                self.filters.retain(|f| f.path != column.path);
+                if let Some(condition) = condition {
+                    self.filters.push(ColumnFilter {
+                        path: column.path.clone(),
+                        column: column.header.clone(),
+                        input: input.trim().to_string(),
+                        condition,
+                    });
+                }
+                self.cursor = 0;
+                self.scroll = 0;
+                self.reload(ctx)
+            }
+        }
+    }
+
+    pub(crate) fn loaded(&mut self, slot: Slot, outcome: Outcome, ctx: &Ctx) -> Vec<Effect> {
+        match outcome {
+            Outcome::Page {
+                placement,
+                rows,
+                exhausted,
+                first_index,
+            } => {
+                match placement {
+                    Placement::Replace => {
+                        let len = rows.len();
+                        match self.main_start {
+                            Start::Last => {
+                                let first = first_index.or(match self.total {
+                                    Some(Count::Exact(n)) => Some(n.saturating_sub(len as u64)),
+                                    _ => None,
+                                });
+                                self.window.replace(rows, exhausted, true, first);
+                                self.cursor = len.saturating_sub(1);
+                            }
+                            Start::Offset(n) => {
+                                self.window.replace(rows, n == 0, exhausted, Some(n));
+                            }
+                            _ => {
+                                self.window.replace(rows, true, exhausted, Some(0));
+                                self.cursor = self.cursor.min(len.saturating_sub(1));
+                            }
+                        }
+                        self.status = Status::Ready;
+                    }
+                    Placement::Append => {
+                        let dropped = self.window.append(rows, exhausted);
+                        self.cursor = self.cursor.saturating_sub(dropped);
+                        self.scroll = self.scroll.saturating_sub(dropped);
+                    }
+                    Placement::Prepend => {
+                        let added = self.window.prepend(rows, exhausted);
+                        self.cursor += added;
+                        self.scroll += added;
+                    }
+                }
+                if self.window.at_start && self.window.at_end {
+                    self.total = Some(Count::Exact(self.window.len() as u64));
+                }
+                // Keep reading when the cursor already sits at the edge (a jump, a fast scroll).
+                let _ = slot;
+                self.more(ctx)
+            }
+            Outcome::Total(count) => {
+                if !(self.window.at_start && self.window.at_end && self.status == Status::Ready) {
+                    self.total = Some(count);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn failed(&mut self, slot: Slot, message: &str) {
+        match slot {
+            Slot::Main => self.status = Status::Failed(message.to_string()),
+            Slot::More => self.more_error = Some(message.to_string()),
+            Slot::Total => {}
+        }
+    }
+
+    /// The position line: `row 3 of ~3,503`.
+    pub fn position(&self) -> String {
+        if self.window.is_empty() {
+            return match self.status {
+                Status::Ready => "no rows".into(),
+                _ => String::new(),
+            };
+        }
+        let total = self.total.map(|t| format!(" of {t}")).unwrap_or_default();
+        match self.window.first_index {
+            Some(first) => format!(
+                "row {}{total}",
+                crate::format::thousands(first + self.cursor as u64 + 1)
+            ),
+            None => format!("row ?{total} (near the end)"),
+        }
+    }
+
+    pub(crate) fn draw(&mut self, frame: &mut Frame, area: Rect, _ctx: &Ctx) {
+        if area.height < 3 || area.width < 4 {
+            return;
+        }
+        let body_rows = (area.height - 2) as usize;
+        self.cursor = self.cursor.min(self.window.len().saturating_sub(1));
+        self.scroll =
+            scrolled(self.scroll, self.cursor, body_rows).min(self.window.len().saturating_sub(1));
+        let footer_area = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
+        let table_area = Rect {
+            height: area.height - 1,
+            ..area
+        };
+        if self.window.is_empty() {
+            let text = match &self.status {
+                Status::Failed(message) => Line::styled(
+                    format!("Could not read the rows: {message}"),
+                    theme::error(),
+                ),
+                Status::Ready => Line::styled("No rows.", theme::dim()),
+                _ => Line::styled("Reading…", theme::dim()),
+            };
+            let header: Vec<Span> = self
+                .columns
+                .iter()
+                .map(|c| Span::styled(format!("{} ", c.header), theme::header()))
+                .collect();
+            frame.render_widget(
+                Paragraph::new(vec![Line::from(header), text])
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                table_area,
+            );
+            frame.render_widget(Paragraph::new(self.footer()), footer_area);
+            return;
+        }
+
+        // Cells of the visible rows, and column widths fitted to them.
+        let visible: Vec<(usize, &Record)> = self
+            .window
+            .rows()
+            .iter()
+            .enumerate()
+            .skip(self.scroll)
+            .take(body_rows)
+            .collect();
+        let headers: Vec<String> = self.columns.iter().map(|c| self.header_text(c)).collect();
+        let cells: Vec<Vec<crate::format::Cell>> = visible
+            .iter()
+            .map(|(_, r)| {
+                self.columns
+                    .iter()
+                    .map(|c| cell(r.get(&c.path).unwrap_or(&Value::Null), Some(&c.kind)))
+                    .collect()
+            })
+            .collect();
+        let widths: Vec<usize> = (0..self.columns.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|row| width(&row[i].text))
+                    .chain(std::iter::once(width(&headers[i])))
+                    .max()
+                    .unwrap_or(4)
+                    .clamp(3, MAX_COLUMN_WIDTH)
+            })
+            .collect();
+        let available = area.width as usize;
+        self.col = self.col.min(self.columns.len().saturating_sub(1));
+        self.col_offset = self.col_offset.min(self.col);
+        let fits = |from: usize, to: usize| {
+            widths[from..=to].iter().map(|w| w + 1).sum::<usize>() <= available + 1
+        };
+        while self.col_offset < self.col && !fits(self.col_offset, self.col) {
+            self.col_offset += 1;
+        }
+        let mut shown = Vec::new();
+        let mut used = 0;
+        for (i, w) in widths.iter().enumerate().skip(self.col_offset) {
+            if used >= available {
+                break;
+            }
+            let w = (*w).min(available - used);
+            // A column cut to a sliver says nothing; leave the room empty instead.
+            if w < widths[i] && w < 10 && !shown.is_empty() {
+                break;
+            }
+            shown.push((i, w));
+            used += w + 1;
+        }
+        let header = Row::new(shown.iter().map(|&(i, w)| {
+            let style = if self.columns[i].link {
+                theme::header().patch(theme::link())
+            } else {
+                theme::header()
+            };
+            Cell::from(Span::styled(truncate(&headers[i], w), style))
+        }));
+        let rows: Vec<Row> = visible
+            .iter()
+            .zip(&cells)
+            .map(|((index, _), row_cells)| {
+                let selected = *index == self.cursor;
+                let row = Row::new(shown.iter().map(|&(i, w)| {
+                    let c = &row_cells[i];
+                    let mut style = theme::value(c.class);
+                    if selected && i == self.col {
+                        style = style.patch(theme::selected_cell());
+                    }
+                    Cell::from(Span::styled(truncate(&c.text, w), style))
+                }));
+                if selected {
+                    row.style(theme::selected_row())
+                } else {
+                    row
+                }
+            })
+            .collect();
+        let constraints: Vec<Constraint> = shown
+            .iter()
+            .map(|&(_, w)| Constraint::Length(w as u16))
+            .collect();
+        frame.render_widget(
+            Table::new(rows, constraints)
+                .header(header)
+                .column_spacing(1),
+            table_area,
+        );
+        frame.render_widget(Paragraph::new(self.footer()), footer_area);
+    }
+
+    fn header_text(&self, column: &GridColumn) -> String {
+        let mut text = column.header.clone();
+        if let Some(sort) = self.sort.as_ref().filter(|s| s.path == column.path) {
+            text.push_str(if sort.descending { " ▼" } else { " ▲" });
+        }
+        if self.filters.iter().any(|f| f.path == column.path) {
+            text.push_str(" ≈");
+        }
+        text
+    }
+
+    fn footer(&self) -> Line<'static> {
+        let mut parts = vec![Span::raw(self.position())];
+        if let Some(sort) = &self.sort {
+            let column = self
+                .columns
+                .iter()
+                .find(|c| c.path == sort.path)
+                .map_or(sort.path.as_str(), |c| c.header.as_str());
+            parts.push(Span::styled(
+                format!(
+                    " · sort {column} {}",
+                    if sort.descending { "▼" } else { "▲" }
+                ),
+                theme::dim(),
+            ));
+        }
+        for f in &self.filters {
+            parts.push(Span::styled(
+                format!(" · {} ≈ {}", f.column, f.input),
+                theme::dim(),
+            ));
+        }
+        if let Some(column) = self.columns.get(self.col) {
+            parts.push(Span::styled(
+                format!(
+                    " · column {}/{} {}",
+                    self.col + 1,
+                    self.columns.len(),
+                    column.header
+                ),
+                theme::dim(),
+            ));
+        }
+        if let Some(e) = &self.more_error {
+            parts.push(Span::styled(format!(" · {e}"), theme::error()));
+        }
+        Line::from(parts)
+    }
+
+    /// The key of the row under the cursor, if the table has one.
+    pub fn selected_key(&self) -> Option<Vec<Value>> {
+        self.selected().and_then(|r| key_values(&self.key, r))
+    }
+}

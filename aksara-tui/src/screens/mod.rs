@@ -1,0 +1,279 @@
+//! The screens: the table list, the record grid and the record detail, plus the help overlay.
+//!
+//! Each screen is a component in the manner of ratatui's component template: it changes only
+//! in `handle` (an [`Action`] from a key) and `loaded` (an answer from the worker), returns
+//! [`Effect`]s for the app to carry out (load something, open another screen, copy, say
+//! something), and draws itself from its state.
+
+pub mod detail;
+pub mod grid;
+pub mod help;
+pub mod tables;
+
+use crate::action::Action;
+use crate::catalog::Catalog;
+use crate::jobs::{Job, Outcome};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub use detail::DetailView;
+pub use grid::GridView;
+pub use tables::TablesView;
+
+/// What the app tracks a request under: one newest request per slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The screen's content (and the connection).
+    Main,
+    /// The page after or before the grid's window.
+    More,
+    /// Row counts.
+    Total,
+}
+
+/// What a screen asks the app to do.
+#[derive(Debug)]
+pub enum Effect {
+    /// Send a request to the worker.
+    Load {
+        /// What it is for.
+        slot: Slot,
+        /// The request.
+        job: Job,
+    },
+    /// Open another screen (a new step in the history).
+    Open(Box<View>),
+    /// Copy text to the clipboard.
+    Copy {
+        /// What was copied, for the message.
+        what: String,
+        /// The text.
+        text: String,
+    },
+    /// Say something in the message line.
+    Info(String),
+    /// Report a problem in the message line.
+    Error(String),
+    /// Open the prompt.
+    Prompt {
+        /// What the input is for.
+        kind: PromptKind,
+        /// The prompt's label.
+        label: String,
+        /// The text it starts with.
+        initial: String,
+    },
+}
+
+/// What a prompt's input is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Narrow the table list (live).
+    FindTable,
+    /// Filter a grid column (applied on Enter).
+    FilterColumn,
+    /// Jump to a field of the detail view (live).
+    FindField,
+}
+
+/// A change of the prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptEvent {
+    /// The text changed.
+    Changed(String),
+    /// Enter.
+    Submitted(String),
+    /// Esc.
+    Dismissed,
+}
+
+/// Whether a screen's content is there.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Not asked for yet.
+    #[default]
+    Idle,
+    /// Being read.
+    Loading,
+    /// There.
+    Ready,
+    /// Reading failed.
+    Failed(String),
+}
+
+/// What screens need to know about the app.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The database's tables and relations.
+    pub catalog: &'a Catalog,
+    /// Rows per page.
+    pub page_size: u64,
+    /// Rows of content the screen shows at once.
+    pub body_rows: usize,
+    /// True while a page after or before the window is being read.
+    pub loading_more: bool,
+}
+
+/// One screen of the history.
+#[derive(Debug)]
+pub enum View {
+    /// The table list.
+    Tables(TablesView),
+    /// A grid of records.
+    Grid(GridView),
+    /// One record.
+    Detail(DetailView),
+}
+
+impl View {
+    /// Reacts to a key's action.
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Vec<Effect> {
+        match self {
+            View::Tables(v) => v.handle(action, ctx),
+            View::Grid(v) => v.handle(action, ctx),
+            View::Detail(v) => v.handle(action, ctx),
+        }
+    }
+
+    /// The screen became the current one: the requests it needs.
+    pub fn enter(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        match self {
+            View::Tables(v) => v.enter(ctx),
+            View::Grid(v) => v.enter(ctx),
+            View::Detail(v) => v.enter(ctx),
+        }
+    }
+
+    /// Reads everything again.
+    pub fn reload(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        match self {
+            View::Tables(v) => v.reload(ctx),
+            View::Grid(v) => v.reload(ctx),
+            View::Detail(v) => v.reload(ctx),
+        }
+    }
+
+    /// An answer for this screen arrived.
+    pub fn loaded(&mut self, slot: Slot, outcome: Outcome, ctx: &Ctx) -> Vec<Effect> {
+        match self {
+            View::Tables(v) => v.loaded(outcome),
+            View::Grid(v) => v.loaded(slot, outcome, ctx),
+            View::Detail(v) => v.loaded(outcome, ctx),
+        }
+    }
+
+    /// A request of this screen failed (or was cancelled).
+    pub fn failed(&mut self, slot: Slot, message: &str) {
+        match self {
+            View::Tables(_) => {}
+            View::Grid(v) => v.failed(slot, message),
+            View::Detail(v) => v.failed(message),
+        }
+    }
+
+    /// The prompt changed.
+    pub fn prompt(&mut self, kind: PromptKind, event: PromptEvent, ctx: &Ctx) -> Vec<Effect> {
+        match self {
+            View::Tables(v) => v.prompt(kind, event, ctx),
+            View::Grid(v) => v.prompt(kind, event, ctx),
+            View::Detail(v) => v.prompt(kind, event, ctx),
+        }
+    }
+
+    /// Draws the screen into `area`.
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        match self {
+            View::Tables(v) => v.draw(frame, area, ctx),
+            View::Grid(v) => v.draw(frame, area, ctx),
+            View::Detail(v) => v.draw(frame, area, ctx),
+        }
+    }
+
+    /// The keys worth showing in the hint bar.
+    pub fn hints(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            View::Tables(_) => &[
+                ("↑↓", "move"),
+                ("Enter", "open"),
+                ("/", "find"),
+                ("r", "reload"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            View::Grid(_) => &[
+                ("↑↓←→", "move"),
+                ("Enter", "row"),
+                ("/", "filter"),
+                ("s", "sort"),
+                ("y", "copy"),
+                ("Esc", "back"),
+                ("]", "forward"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            View::Detail(_) => &[
+                ("↑↓", "move"),
+                ("Enter", "follow"),
+                ("/", "find field"),
+                ("y", "copy"),
+                ("Esc", "back"),
+                ("]", "forward"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+        }
+    }
+}
+
+/// Moves `cursor` within `len` rows for the movement actions; `None` for other actions.
+pub fn moved(cursor: usize, len: usize, action: &Action, body_rows: usize) -> Option<usize> {
+    let last = len.saturating_sub(1);
+    let half = (body_rows / 2).max(1);
+    let full = body_rows.max(1);
+    Some(match action {
+        Action::MoveRows { by } => cursor.saturating_add_signed(*by).min(last),
+        Action::HalfPage { down: true } => (cursor + half).min(last),
+        Action::HalfPage { down: false } => cursor.saturating_sub(half),
+        Action::FullPage { down: true } => (cursor + full).min(last),
+        Action::FullPage { down: false } => cursor.saturating_sub(full),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
+/// The first visible row so that `cursor` shows in `rows` lines, starting from `scroll`.
+pub fn scrolled(scroll: usize, cursor: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if cursor < scroll {
+        cursor
+    } else if cursor >= scroll + rows {
+        cursor + 1 - rows
+    } else {
+        scroll
+    }
+}
+
+/// How well `name` matches the typed `query` (lower is better), or None: exact, prefix, word
+/// start, anywhere; ignoring case and `_`.
+pub fn match_rank(name: &str, query: &str) -> Option<u8> {
+    let fold = |s: &str| s.to_lowercase().replace('_', "");
+    let (n, q) = (fold(name), fold(query));
+    if q.is_empty() {
+        return Some(3);
+    }
+    if n == q {
+        Some(0)
+    } else if n.starts_with(&q) {
+        Some(1)
+    } else if name
+        .to_lowercase()
+        .contains(&format!("_{}", query.to_lowercase()))
+    {
+        Some(2)
+    } else if n.contains(&q) {
+        Some(3)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,396 @@
+//! The worker: a thread with its own tokio runtime that runs every query, so the screen never
+//! waits for the database.
+//!
+//! The app sends requests tagged with a generation number; each runs as its own task and
+//! answers with [`Loaded`] `{ generation, result }`. The app remembers only the newest
+//! generation it wants for each purpose and drops every other answer, so a slow, stale answer
+//! can never overwrite a newer one, and nothing needs polling.
+//!
+//! Ctrl-C sends [`Worker::cancel`]: each running request's query is cancelled on the server
+//! (`pg_cancel_backend` / `KILL QUERY`, from another connection, with the id the request
+//! read on its own connection first, see [`crate::jobs::cancellable`]), and its task is
+//! aborted. A request that fails because the connection was lost drops the pool; the next
+//! request connects again.
+
+use crate::catalog::Catalog;
+use crate::jobs::{self, BackendId, Job, Outcome};
+use aksara::{Db, Error, Registry};
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::task::AbortHandle;
+
+/// The name of the worker's threads; the panic hook keeps the terminal as it is for panics
+/// there (they become error messages instead).
+pub const THREAD_NAME: &str = "aksara-worker";
+
+/// What to explore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The embedded demo: an SQLite database at this URL, created and seeded when missing.
+    Demo {
+        /// The `sqlite://` URL of the demo database.
+        url: String,
+    },
+    /// A database given by URL, read through its catalog.
+    Url(String),
+}
+
+/// The answer to one request.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The generation the request was sent with.
+    pub generation: u64,
+    /// What it produced, or the error message.
+    pub result: Result<Outcome, String>,
+}
+
+/// A message to the worker.
+#[derive(Debug)]
+pub enum Command {
+    /// Run a job.
+    Run {
+        /// The request's generation.
+        generation: u64,
+        /// The job.
+        job: Job,
+    },
+    /// Cancel every running job.
+    Cancel,
+    /// Stop the worker.
+    Shutdown,
+}
+
+/// The app's handle on the worker.
+pub struct Worker {
+    commands: UnboundedSender<Command>,
+    results: mpsc::Receiver<Loaded>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The other end of a [`Worker::detached`] worker, for tests that answer requests by hand.
+pub struct Probe {
+    /// The commands the app sent.
+    pub commands: UnboundedReceiver<Command>,
+    /// Sends answers to the app.
+    pub results: mpsc::Sender<Loaded>,
+}
+
+impl Probe {
+    /// The commands sent so far.
+    pub fn sent(&mut self) -> Vec<Command> {
+        let mut out = Vec::new();
+        while let Ok(c) = self.commands.try_recv() {
+            out.push(c);
+        }
+        out
+    }
+}
+
+impl Worker {
+    /// Starts a worker thread exploring `target`.
+    pub fn spawn(target: Target) -> Worker {
+        let (commands, command_rx) = unbounded_channel();
+        let (result_tx, results) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || run(target, command_rx, result_tx))
+            .expect("start the worker thread");
+        Worker {
+            commands,
+            results,
+            thread: Some(thread),
+        }
+    }
+
+    /// A worker with no thread: requests go to the [`Probe`], answers come from it.
+    pub fn detached() -> (Worker, Probe) {
+        let (commands, command_rx) = unbounded_channel();
+        let (result_tx, results) = mpsc::channel();
+        (
+            Worker {
+                commands,
+                results,
+                thread: None,
+            },
+            Probe {
+                commands: command_rx,
+                results: result_tx,
+            },
+        )
+    }
+
+    /// Sends a request.
+    pub fn send(&self, generation: u64, job: Job) {
+        let _ = self.commands.send(Command::Run { generation, job });
+    }
+
+    /// Cancels every running request.
+    pub fn cancel(&self) {
+        let _ = self.commands.send(Command::Cancel);
+    }
+
+    /// An answer, if one is ready.
+    pub fn try_recv(&self) -> Option<Loaded> {
+        self.results.try_recv().ok()
+    }
+
+    /// An answer, waiting at most `timeout`.
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Loaded> {
+        self.results.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The worker's state, shared by its tasks.
+struct Shared {
+    target: Target,
+    db: tokio::sync::Mutex<Option<Db>>,
+    catalog: Mutex<Option<Arc<Catalog>>>,
+    running: Mutex<HashMap<u64, Running>>,
+}
+
+struct Running {
+    abort: AbortHandle,
+    backend: BackendId,
+}
+
+fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::Sender<Loaded>) {
+    // One thread: on two cores a current-thread runtime answered faster than a multi-thread
+    // one in the engine's trials, and the UI thread needs the other core.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .thread_name(THREAD_NAME)
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = results.send(Loaded {
+                generation: 0,
+                result: Err(format!("cannot start the worker: {e}")),
+            });
+            return;
+        }
+    };
+    let shared = Arc::new(Shared {
+        target,
+        db: tokio::sync::Mutex::new(None),
+        catalog: Mutex::new(None),
+        running: Mutex::new(HashMap::new()),
+    });
+    runtime.block_on(async {
+        while let Some(command) = commands.recv().await {
+            match command {
+                Command::Run { generation, job } => {
+                    start(&shared, generation, job, results.clone())
+                }
+                Command::Cancel => {
+                    let shared = shared.clone();
+                    tokio::spawn(async move { cancel_all(&shared).await });
+                }
+                Command::Shutdown => break,
+            }
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_millis(500));
+}
+
+fn start(shared: &Arc<Shared>, generation: u64, job: Job, results: mpsc::Sender<Loaded>) {
+    let backend: BackendId = Arc::new(Mutex::new(None));
+    let inner = tokio::spawn(execute(shared.clone(), job, backend.clone()));
+    shared.running.lock().expect("running").insert(
+        generation,
+        Running {
+            abort: inner.abort_handle(),
+            backend,
+        },
+    );
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        let result = match inner.await {
+            Ok(result) => result,
+            Err(e) if e.is_cancelled() => {
+                shared.running.lock().expect("running").remove(&generation);
+                return;
+            }
+            Err(e) => Err(format!(
+                "internal error (please report): {}",
+                panic_text(e.into_panic())
+            )),
+        };
+        shared.running.lock().expect("running").remove(&generation);
+        let _ = results.send(Loaded { generation, result });
+    });
+}
+
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+async fn cancel_all(shared: &Arc<Shared>) {
+    let running: Vec<(u64, BackendId, AbortHandle)> = shared
+        .running
+        .lock()
+        .expect("running")
+        .iter()
+        .map(|(g, r)| (*g, r.backend.clone(), r.abort.clone()))
+        .collect();
+    let db = shared.db.lock().await.clone();
+    let mut cancelled_on_server = Vec::new();
+    for (generation, backend, abort) in &running {
+        let id = *backend.lock().expect("backend id");
+        match (id, &db) {
+            (Some(id), Some(db)) => {
+                let done =
+                    tokio::time::timeout(Duration::from_secs(3), jobs::cancel_on_server(db, id))
+                        .await;
+                if matches!(done, Ok(Ok(()))) {
+                    cancelled_on_server.push((*generation, abort.clone()));
+                } else {
+                    abort.abort();
+                }
+            }
+            _ => abort.abort(),
+        }
+    }
+    // A query cancelled on the server ends by itself and its connection goes back to the pool
+    // cleanly; abort whatever is still running after a grace period.
+    if !cancelled_on_server.is_empty() {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        for (_, abort) in cancelled_on_server {
+            abort.abort();
+        }
+    }
+}
+
+/// True for errors after which the pool should be opened again.
+fn connection_lost(e: &Error) -> bool {
+    matches!(e, Error::Pool(_) | Error::Connection(_))
+}
+
+async fn database(shared: &Shared) -> aksara::Result<Db> {
+    let mut slot = shared.db.lock().await;
+    if let Some(db) = slot.as_ref() {
+        return Ok(db.clone());
+    }
+    let catalog = shared.catalog.lock().expect("catalog").clone();
+    let Some(catalog) = catalog else {
+        return Err(Error::Connection("not connected yet".into()));
+    };
+    let url = match &shared.target {
+        Target::Demo { url } | Target::Url(url) => url.clone(),
+    };
+    let db = aksara::connect(&url, Registry::empty())
+        .await?
+        .with_registry(catalog.registry.clone());
+    *slot = Some(db.clone());
+    Ok(db)
+}
+
+async fn execute(shared: Arc<Shared>, job: Job, backend: BackendId) -> Result<Outcome, String> {
+    let outcome = match job {
+        Job::Connect => connect(&shared).await,
+        job => match database(&shared).await {
+            Ok(db) => {
+                let catalog = shared.catalog.lock().expect("catalog").clone();
+                run_job(&db, catalog, job, &backend).await
+            }
+            Err(e) => Err(e),
+        },
+    };
+    outcome.map_err(|e| {
+        if connection_lost(&e) {
+            if let Ok(mut slot) = shared.db.try_lock() {
+                *slot = None;
+            }
+            format!("{e} (the next action connects again)")
+        } else {
+            e.to_string()
+        }
+    })
+}
+
+async fn run_job(
+    db: &Db,
+    catalog: Option<Arc<Catalog>>,
+    job: Job,
+    backend: &BackendId,
+) -> aksara::Result<Outcome> {
+    match job {
+        Job::Connect => unreachable!("handled by execute"),
+        Job::Counts { models, cap } => {
+            jobs::cancellable(db, backend, |tx| async move {
+                Ok(Outcome::Counts(jobs::counts(&tx, &models, cap).await))
+            })
+            .await
+        }
+        Job::Page { spec, placement } => {
+            jobs::cancellable(db, backend, |tx| async move {
+                jobs::page(&tx, spec, placement).await
+            })
+            .await
+        }
+        Job::Total {
+            model,
+            conditions,
+            cap,
+        } => {
+            jobs::cancellable(db, backend, |tx| async move {
+                jobs::total(&tx, &model, &conditions, cap)
+                    .await
+                    .map(Outcome::Total)
+            })
+            .await
+        }
+        Job::Detail(request) => {
+            jobs::cancellable(db, backend, |tx| async move {
+                jobs::detail(&tx, catalog.as_deref(), request)
+                    .await
+                    .map(|d| Outcome::Detail(Box::new(d)))
+            })
+            .await
+        }
+    }
+}
+
+async fn connect(shared: &Shared) -> aksara::Result<Outcome> {
+    let (db, catalog) = match &shared.target {
+        Target::Demo { url } => crate::demo::open(url).await?,
+        Target::Url(url) => open_url(url).await?,
+    };
+    let catalog = Arc::new(catalog);
+    *shared.catalog.lock().expect("catalog") = Some(catalog.clone());
+    *shared.db.lock().await = Some(db);
+    Ok(Outcome::Connected(catalog))
+}
+
+/// Opens `url` and reads its catalog.
+pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
+    crate::cli::check_sqlite_file(url)?;
+    let raw = aksara::connect(url, Registry::empty()).await?;
+    let schema = aksara::introspect::introspect(&raw).await.map_err(|e| match e {
+        Error::Config(problems) if problems.iter().any(|p| p.contains("cannot list")) => Error::Config(vec![format!(
+            "{}; the explorer reads relations from the database catalog, which the engine cannot read on {} yet",
+            problems.join("; "),
+            raw.dialect().name()
+        )]),
+        other => other,
+    })?;
+    let db = raw.with_registry(schema.registry.clone());
+    let catalog = Catalog::from_schema(&schema, raw.dialect().name(), crate::cli::redact(url));
+    Ok((db, catalog))
+}

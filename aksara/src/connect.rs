@@ -1,0 +1,183 @@
+//! Opening a database by URL, whichever backend it names.
+
+use aksara_core::{Db, Error, PoolOptions, Registry, Result};
+use std::sync::Arc;
+
+/// The backend a URL names, by its scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// `postgres://` or `postgresql://` (feature `postgres`).
+    Postgres,
+    /// `mysql://` or `mariadb://` (feature `mysql`).
+    Mysql,
+    /// `sqlite://...`, `sqlite:...` or `sqlite::memory:` (feature `sqlite`, the default).
+    Sqlite,
+}
+
+impl BackendKind {
+    /// The backend `url` names, or a [`Error::Config`] for a scheme Aksara does not know.
+    ///
+    /// ```
+    /// use aksara::BackendKind;
+    /// assert_eq!(BackendKind::of("sqlite::memory:").unwrap(), BackendKind::Sqlite);
+    /// assert_eq!(BackendKind::of("mariadb://root@localhost/test").unwrap(), BackendKind::Mysql);
+    /// assert!(BackendKind::of("oracle://x").is_err());
+    /// ```
+    pub fn of(url: &str) -> Result<BackendKind> {
+        let scheme = url
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default();
+        match scheme.as_str() {
+            "postgres" | "postgresql" => Ok(BackendKind::Postgres),
+            "mysql" | "mariadb" => Ok(BackendKind::Mysql),
+            "sqlite" => Ok(BackendKind::Sqlite),
+            _ => Err(Error::config(format!(
+                "cannot tell the database from the URL `{}`: use postgres://, postgresql://, \
+                 mysql://, mariadb://, sqlite://path/to/file.db or sqlite::memory:",
+                redact(url)
+            ))),
+        }
+    }
+
+    /// The Cargo feature of `aksara` that enables the backend.
+    pub fn feature(self) -> &'static str {
+        match self {
+            BackendKind::Postgres => "postgres",
+            BackendKind::Mysql => "mysql",
+            BackendKind::Sqlite => "sqlite",
+        }
+    }
+
+    /// True when this build has the backend.
+    pub fn is_enabled(self) -> bool {
+        match self {
+            BackendKind::Postgres => cfg!(feature = "postgres"),
+            BackendKind::Mysql => cfg!(feature = "mysql"),
+            BackendKind::Sqlite => cfg!(feature = "sqlite"),
+        }
+    }
+}
+
+/// `url` without its password, for messages.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let user_info = &rest[..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}{}", &rest[at..])
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Opens a pool on the database `url` names, with the models of `registry`, and checks that
+/// it answers. The backend is chosen by the URL's scheme: `postgres://` / `postgresql://`,
+/// `mysql://` / `mariadb://`, `sqlite://path/to/file.db` / `sqlite::memory:`.
+///
+/// ```ignore
+/// let db = aksara::connect("sqlite::memory:", registry).await?;
+/// aksara::ddl::create_all(&db).await?;
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] for a scheme Aksara does not know or whose backend's feature is off in
+/// this build; [`Error::Pool`] when the database cannot be reached.
+pub async fn connect(url: &str, registry: Arc<Registry>) -> Result<Db> {
+    connect_with(url, registry, PoolOptions::default()).await
+}
+
+/// [`connect`] with pool settings (size, timeouts).
+///
+/// # Errors
+/// As [`connect`].
+pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
+    let kind = BackendKind::of(url)?;
+    if !kind.is_enabled() {
+        return Err(Error::config(format!(
+            "`{}` is a {kind:?} URL, but this build of aksara has no {kind:?} backend: enable \
+             the `{}` feature of the `aksara` crate",
+            redact(url),
+            kind.feature()
+        )));
+    }
+    match kind {
+        #[cfg(feature = "postgres")]
+        BackendKind::Postgres => aksara_pg::connect_with(url, registry, options).await,
+        #[cfg(feature = "mysql")]
+        BackendKind::Mysql => aksara_mysql::connect_with(url, registry, options).await,
+        #[cfg(feature = "sqlite")]
+        BackendKind::Sqlite => aksara_sqlite::connect_with(url, registry, options).await,
+        #[allow(unreachable_patterns)]
+        _ => {
+            drop((registry, options));
+            unreachable!("checked by is_enabled")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_pick_backends() {
+        for (url, kind) in [
+            ("postgres://u@h/db", BackendKind::Postgres),
+            ("postgresql://u@h/db", BackendKind::Postgres),
+            ("mysql://root@127.0.0.1:3306/test", BackendKind::Mysql),
+            ("MariaDB://root@h/test", BackendKind::Mysql),
+            ("sqlite://blog.db", BackendKind::Sqlite),
+            ("sqlite::memory:", BackendKind::Sqlite),
+        ] {
+            assert_eq!(BackendKind::of(url).unwrap(), kind, "{url}");
+        }
+        assert!(matches!(
+            BackendKind::of("redis://h"),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redact("mysql://root:secret@h:3306/test"),
+            "mysql://root:***@h:3306/test"
+        );
+        assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    #[test]
+    fn a_disabled_backend_is_a_config_error() {
+        let registry = Registry::empty();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let e = runtime
+            .block_on(connect("mysql://root@127.0.0.1/test", registry))
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(m) if m[0].contains("`mysql` feature")),
+            "{e}"
+        );
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn connects_to_sqlite_in_memory() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let db = connect("sqlite::memory:", Registry::empty()).await.unwrap();
+            assert_eq!(db.dialect().name(), "sqlite");
+        });
+    }
+}

@@ -1,0 +1,81 @@
+//! # Aksara
+//!
+//! An async ORM whose heart is relations: `ForeignKey`, `OneToOne` and `ManyToMany`, forward
+//! and reverse access, `on_delete` enforced by the database, `select_related` and
+//! `prefetch_related`, on PostgreSQL, MySQL/MariaDB and SQLite through diesel-async.
+//!
+//! ```ignore
+//! use aksara::{Model, ForeignKey, CASCADE, q};
+//!
+//! #[derive(Model, Debug, Clone)]
+//! pub struct Author {
+//!     pub id: uuid::Uuid,
+//!     #[aksara(max_length = 100)]
+//!     pub name: String,
+//!     #[aksara(email, unique)]
+//!     pub email: String,
+//! }
+//!
+//! #[derive(Model, Debug, Clone)]
+//! pub struct Post {
+//!     pub id: uuid::Uuid,
+//!     #[aksara(max_length = 200)]
+//!     pub title: String,
+//!     #[aksara(text)]
+//!     pub content: String,
+//!     #[aksara(on_delete = CASCADE, related_name = "posts")]
+//!     pub author: ForeignKey<Author>,
+//! }
+//!
+//! let author = Author::objects().get(&db, q!(email = "jane@example.com")).await?;
+//! let post = Post::build().title("My Post").content("Content here").author(&author).create(&db).await?;
+//! let posts = author.posts().all(&db).await?;
+//! ```
+
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate self as aksara;
+
+pub use aksara_core::*;
+
+pub mod demo;
+pub use aksara_macros::Model;
+
+/// The relation field types and `on_delete` constants, as the seed imports them
+/// (`from aksara.fields import CASCADE, ...`).
+pub mod fields {
+    pub use aksara_core::{ForeignKey, ManyToMany, OneToOne, CASCADE, PROTECT, RESTRICT, SET_NULL};
+}
+
+/// Relation kinds and the `OnDelete` enum (`from aksara.relations import OnDelete`).
+pub mod relations {
+    pub use aksara_core::{OnDelete, OptionalRelation, RelationKind};
+}
+
+/// The PostgreSQL backend.
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use aksara_pg as postgres;
+
+/// The MySQL / MariaDB backend.
+#[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
+pub use aksara_mysql as mysql;
+
+/// The SQLite backend (the default feature).
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use aksara_sqlite as sqlite;
+
+mod connect;
+pub use connect::*;
+
+/// Everything an application usually imports.
+pub mod prelude {
+    pub use aksara_core::{
+        q, Condition, Db, Error, FieldPath, ForeignKey, ManyToMany, Model, OneToOne,
+        OptionalRelation, QuerySet, Result, Value, CASCADE, PROTECT, RESTRICT, SET_NULL,
+    };
+    pub use aksara_macros::Model;
+}

@@ -1,0 +1,109 @@
+//! Reading an existing database (Chinook) through its catalog.
+
+use aksara::{q, QuerySet, Record, RelationKind, Value};
+use aksara_tests::chinook::{load, model_name};
+use aksara_tests::{backend_tests, TestDb};
+
+async fn chinook_relations_are_discovered(t: TestDb) {
+    let (db, schema) = load(&t).await;
+    let registry = db.registry().clone();
+    let track = registry.model(&model_name(&schema, "Track")).unwrap();
+    let album = registry.model(&model_name(&schema, "Album")).unwrap();
+    let playlist = registry.model(&model_name(&schema, "Playlist")).unwrap();
+    let employee = registry.model(&model_name(&schema, "Employee")).unwrap();
+
+    // Forward foreign keys, named after their column without the Id suffix.
+    let to_album = track
+        .edges
+        .iter()
+        .find(|e| e.forward && e.target == album.index)
+        .expect("Track -> Album");
+    assert_eq!(to_album.kind, RelationKind::ForeignKey);
+    assert!(
+        to_album.name.eq_ignore_ascii_case("album"),
+        "{}",
+        to_album.name
+    );
+    // Reverse: Album -> its Tracks.
+    assert!(album
+        .edges
+        .iter()
+        .any(|e| !e.forward && e.target == track.index && e.is_many()));
+    // Many-to-many through PlaylistTrack.
+    let m2m = playlist
+        .edges
+        .iter()
+        .find(|e| e.kind == RelationKind::ManyToMany)
+        .expect("Playlist <-> Track");
+    assert_eq!(m2m.target, track.index);
+    // Self-reference: Employee.ReportsTo.
+    assert!(employee
+        .edges
+        .iter()
+        .any(|e| e.forward && e.target == employee.index));
+    // Row estimates or exact table info exist for every table.
+    assert_eq!(schema.tables.len(), 11);
+    let playlist_track = schema.table(&model_name(&schema, "PlaylistTrack")).unwrap();
+    assert_eq!(playlist_track.key_columns.len(), 2);
+
+    // Walk: a track, its album, the album's artist, and back.
+    let tracks = QuerySet::<Record>::of(track.name())
+        .order_by([track.meta.pk().name.as_str()])
+        .limit(1)
+        .all(&db)
+        .await
+        .unwrap();
+    let first = &tracks[0];
+    let albums = first
+        .related(&to_album.name)
+        .unwrap()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(albums.len(), 1);
+    assert!(
+        albums[0]
+            .values()
+            .iter()
+            .any(|v| matches!(v, Value::String(s) if s.contains("Rock"))),
+        "the first track's album is For Those About To Rock"
+    );
+    let same_album_tracks = albums[0]
+        .related(
+            &album
+                .edges
+                .iter()
+                .find(|e| !e.forward && e.target == track.index)
+                .unwrap()
+                .name,
+        )
+        .unwrap()
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        same_album_tracks, 10,
+        "For Those About To Rock has 10 tracks"
+    );
+    let playlists = QuerySet::<Record>::of(playlist.name())
+        .filter(q!(Name = "Grunge"))
+        .all(&db)
+        .await;
+    let playlists = match playlists {
+        Ok(p) => p,
+        Err(_) => QuerySet::<Record>::of(playlist.name())
+            .filter(q!(name = "Grunge"))
+            .all(&db)
+            .await
+            .unwrap(),
+    };
+    let grunge_tracks = playlists[0]
+        .related(&m2m.name)
+        .unwrap()
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(grunge_tracks, 15);
+}
+
+backend_tests!(chinook_relations_are_discovered);
