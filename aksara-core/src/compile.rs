@@ -410,6 +410,41 @@ impl<'a> Compiler<'a> {
         sql
     }
 
+    /// How many rows one multi-row insert of `columns` columns may carry within the dialect's
+    /// bind limit.
+    pub fn rows_per_insert(&self, columns: usize) -> usize {
+        (self.dialect.max_binds() / columns.max(1)).max(1)
+    }
+
+    /// The multi-row insert of `rows` as statements that each fit the dialect's bind limit,
+    /// with the number of rows each carries. A statement whose row count is unlikely to recur
+    /// (neither a full batch nor a small one) is marked [`Sql::one_off`], so that its
+    /// prepared form does not stay in the connection's cache.
+    pub fn insert_batches(
+        &self,
+        meta: &ModelMeta,
+        columns: &[&FieldMeta],
+        rows: Vec<Vec<Value>>,
+        ignore_duplicates: bool,
+        returning: Option<&str>,
+    ) -> Vec<(Sql, usize)> {
+        /// Batches up to this many rows are common enough to keep prepared.
+        const SMALL_BATCH: usize = 16;
+        let per_statement = self.rows_per_insert(columns.len());
+        let mut statements = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let batch: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
+            let count = batch.len();
+            let mut sql = self.insert(meta, columns, batch, ignore_duplicates, returning);
+            if count != per_statement && count > SMALL_BATCH {
+                sql.mark_one_off();
+            }
+            statements.push((sql, count));
+        }
+        statements
+    }
+
     /// `INSERT INTO table (columns) SELECT * FROM UNNEST($1, $2, ...) ON CONFLICT DO NOTHING`:
     /// many rows as one array per column, one cached statement whatever the number of rows
     /// (for dialects that bind arrays).

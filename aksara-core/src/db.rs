@@ -267,6 +267,30 @@ impl Db {
         }
     }
 
+    /// Runs `statements` in order and returns the number of rows they affected in all.
+    /// Several run in one transaction (a savepoint inside one), so that all of them apply or
+    /// none does; `fail` relates an error to the model written.
+    pub(crate) async fn execute_atomically(
+        &self,
+        statements: Vec<Sql>,
+        fail: impl Fn(DbError) -> Error + Sync,
+    ) -> Result<usize> {
+        let fail = &fail;
+        let several = statements.len() > 1;
+        let run = |db: Db| async move {
+            let mut total = 0;
+            for sql in statements {
+                total += db.execute_raw(sql).await.map_err(fail)?;
+            }
+            Ok(total)
+        };
+        if several {
+            self.transaction(run).await
+        } else {
+            run(self.clone()).await
+        }
+    }
+
     /// How long to wait before running a write again: only after a serialization failure
     /// or deadlock (PostgreSQL 40001 / 40P01, MySQL 1213), only outside a transaction (where
     /// the statement alone is the unit of work, so running it again is safe), and at most

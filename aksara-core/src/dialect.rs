@@ -64,12 +64,25 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// How `in` lists are bound.
     fn list_binding(&self) -> ListBinding;
 
+    /// The most bind parameters one statement may carry (PostgreSQL's and MySQL's protocols
+    /// count them in 16 bits; SQLite's limit is lower). Multi-row inserts are split to fit.
+    fn max_binds(&self) -> usize {
+        65_535
+    }
+
     /// True when `INSERT ... RETURNING` exists.
     fn supports_returning(&self) -> bool;
 
     /// The statement that reads the key the last insert assigned, where `RETURNING` does not
     /// exist.
     fn last_insert_id_query(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Where `RETURNING` does not exist: the statement that reads the auto-increment lock
+    /// mode (keys of one multi-row insert are consecutive below 2) and the step between keys,
+    /// so that the keys of a bulk insert follow from the first one.
+    fn auto_increment_settings_query(&self) -> Option<&'static str> {
         None
     }
 

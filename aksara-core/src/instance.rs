@@ -8,16 +8,28 @@ use crate::errors::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
 use crate::queryset::{checked, default_value, generated_pk, model_info};
+use crate::registry::ModelInfo;
 use crate::value::{FieldKind, Value};
 use chrono::{SubsecRound, Utc};
 
-/// Inserts a new row of `M` and returns it (see [`crate::QuerySet::create`]).
-pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
-    let registry = db.registry();
-    let info = model_info::<M>(registry)?;
-    let mut row = Vec::new();
-    let mut written: Vec<(&FieldMeta, Value)> = Vec::new();
-    let mut auto_key: Option<(usize, &FieldMeta)> = None;
+/// A record checked and completed with its defaults, ready to be inserted.
+pub(crate) struct Prepared<'m> {
+    /// A value for every concrete field, NULL for a key the database assigns.
+    pub(crate) row: Vec<Value>,
+    /// The fields written, with their values (a key the database assigns is left out).
+    pub(crate) written: Vec<(&'m FieldMeta, Value)>,
+    /// The position and field of the key the database assigns, when none was given.
+    pub(crate) auto_key: Option<(usize, &'m FieldMeta)>,
+}
+
+/// Checks `record` and fills in what it left unset: defaults, `auto_now_add` times and a
+/// generated key. Refuses a missing required field before any SQL runs.
+pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Result<Prepared<'_>> {
+    let mut prepared = Prepared {
+        row: Vec::new(),
+        written: Vec::new(),
+        auto_key: None,
+    };
     for (index, (field, given)) in info
         .meta
         .concrete_fields()
@@ -32,8 +44,8 @@ pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
         let value = match given.or_else(|| default_value(field, generated)) {
             Some(value) => checked(info, field, value)?,
             None if field.primary_key && field.kind.is_auto() => {
-                auto_key = Some((index, field));
-                row.push(Value::Null);
+                prepared.auto_key = Some((index, field));
+                prepared.row.push(Value::Null);
                 continue;
             }
             None => {
@@ -44,9 +56,21 @@ pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
                 ))
             }
         };
-        row.push(value.clone());
-        written.push((field, value));
+        prepared.row.push(value.clone());
+        prepared.written.push((field, value));
     }
+    Ok(prepared)
+}
+
+/// Inserts a new row of `M` and returns it (see [`crate::QuerySet::create`]).
+pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
+    let registry = db.registry();
+    let info = model_info::<M>(registry)?;
+    let Prepared {
+        mut row,
+        written,
+        auto_key,
+    } = prepare(info, record)?;
     let columns: Vec<&FieldMeta> = written.iter().map(|(f, _)| *f).collect();
     let values: Vec<Value> = written.iter().map(|(_, v)| v.clone()).collect();
     let dialect = db.dialect();

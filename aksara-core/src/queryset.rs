@@ -358,6 +358,33 @@ impl<M: Model> QuerySet<M> {
         }
         crate::instance::insert(db, record).await
     }
+
+    /// Creates a row from each of `records` and returns them in the same order, with their
+    /// keys: multi-row inserts, as many rows per statement as the backend's bind limit
+    /// allows, all in one transaction. Every record is checked first, so a bad one (named by
+    /// its position) leaves the database as it was. Unlike `save`, nothing else is written
+    /// for a row (no many-to-many links).
+    ///
+    /// ```ignore
+    /// let tags = Tag::objects()
+    ///     .bulk_create(&db, ["rust", "async"].map(|n| Tag::build().name(n).slug(n)))
+    ///     .await?;
+    /// ```
+    pub async fn bulk_create<R: Into<NewRecord<M>>>(
+        &self,
+        db: &Db,
+        records: impl IntoIterator<Item = R>,
+    ) -> Result<Vec<M>> {
+        let mut all = Vec::new();
+        for record in records {
+            let mut record = record.into();
+            for (name, value) in &self.defaults {
+                record = record.set(name, value.clone())?;
+            }
+            all.push(record);
+        }
+        crate::bulk::insert_many(db, all).await
+    }
 }
 
 impl QuerySet<Record> {

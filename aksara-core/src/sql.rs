@@ -24,6 +24,10 @@ pub enum Part {
 pub struct Sql {
     /// Its pieces, in order.
     pub parts: Vec<Part>,
+    /// True for a statement whose shape is unlikely to recur (the last, partial batch of a
+    /// bulk insert): the backend runs it without keeping its prepared statement, so that
+    /// varying batch sizes cannot fill the connection's statement cache.
+    pub one_off: bool,
 }
 
 impl Sql {
@@ -68,6 +72,13 @@ impl Sql {
     pub fn bind(&mut self, value: Value, ty: Option<ValueType>) -> &mut Self {
         let ty = value.value_type().or(ty);
         self.parts.push(Part::Bind(value, ty));
+        self
+    }
+
+    /// Marks the statement as one whose prepared form is not worth keeping (see
+    /// [`Sql::one_off`](struct.Sql.html#structfield.one_off)).
+    pub fn mark_one_off(&mut self) -> &mut Self {
+        self.one_off = true;
         self
     }
 

@@ -74,6 +74,10 @@ impl Dialect for MysqlDialect {
         false
     }
 
+    fn auto_increment_settings_query(&self) -> Option<&'static str> {
+        Some("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment")
+    }
+
     fn last_insert_id_query(&self) -> Option<&'static str> {
         Some("SELECT LAST_INSERT_ID()")
     }

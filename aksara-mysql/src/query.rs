@@ -60,12 +60,15 @@ pub struct MysqlQuery {
     pieces: Vec<Piece>,
     /// A value that cannot be bound; reported when the statement is run.
     invalid: Option<String>,
+    /// Run without keeping the prepared statement (see `Sql::one_off`).
+    one_off: bool,
 }
 
 impl MysqlQuery {
     /// Converts the parts of `sql`.
     pub fn new(sql: Sql) -> Self {
         let mut invalid = None;
+        let one_off = sql.one_off;
         let pieces = sql
             .parts
             .into_iter()
@@ -78,7 +81,11 @@ impl MysqlQuery {
                 })),
             })
             .collect();
-        MysqlQuery { pieces, invalid }
+        MysqlQuery {
+            pieces,
+            invalid,
+            one_off,
+        }
     }
 
     /// A statement of plain SQL text and no binds.
@@ -87,6 +94,7 @@ impl MysqlQuery {
         MysqlQuery {
             pieces: vec![Piece::Text(sql.to_string())],
             invalid: None,
+            one_off: false,
         }
     }
 
@@ -120,6 +128,9 @@ impl QueryFragment<Mysql> for MysqlQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
         if let Some(e) = &self.invalid {
             return Err(diesel::result::Error::SerializationError(e.clone().into()));
+        }
+        if self.one_off {
+            out.unsafe_to_cache_prepared();
         }
         for piece in &self.pieces {
             match piece {

@@ -119,6 +119,9 @@ fn bind_null<'b>(out: &mut AstPass<'_, 'b, Pg>, ty: Option<ValueType>) -> QueryR
 
 impl QueryFragment<Pg> for PgQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if self.sql.one_off {
+            out.unsafe_to_cache_prepared();
+        }
         let mut arrays = self.arrays.iter();
         for part in &self.sql.parts {
             match part {

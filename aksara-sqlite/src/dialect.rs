@@ -64,6 +64,11 @@ impl Dialect for SqliteDialect {
         ListBinding::Padded(LIST_SIZES)
     }
 
+    fn max_binds(&self) -> usize {
+        // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
+        32_766
+    }
+
     fn supports_returning(&self) -> bool {
         // The bundled SQLite is far newer than 3.35, which added RETURNING.
         true

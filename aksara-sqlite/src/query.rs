@@ -60,12 +60,15 @@ pub struct SqliteQuery {
     pub(crate) pieces: Vec<Piece>,
     /// A value that cannot be bound; reported when the statement is run.
     invalid: Option<String>,
+    /// Run without keeping the prepared statement (see `Sql::one_off`).
+    one_off: bool,
 }
 
 impl SqliteQuery {
     /// Converts the parts of `sql`.
     pub fn new(sql: Sql) -> Self {
         let mut invalid = None;
+        let one_off = sql.one_off;
         let pieces = sql
             .parts
             .into_iter()
@@ -78,7 +81,11 @@ impl SqliteQuery {
                 })),
             })
             .collect();
-        SqliteQuery { pieces, invalid }
+        SqliteQuery {
+            pieces,
+            invalid,
+            one_off,
+        }
     }
 
     /// A statement made of `pieces`.
@@ -86,6 +93,7 @@ impl SqliteQuery {
         SqliteQuery {
             pieces,
             invalid: None,
+            one_off: false,
         }
     }
 
@@ -122,6 +130,9 @@ impl QueryFragment<Sqlite> for SqliteQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         if let Some(e) = &self.invalid {
             return Err(diesel::result::Error::SerializationError(e.clone().into()));
+        }
+        if self.one_off {
+            out.unsafe_to_cache_prepared();
         }
         for piece in &self.pieces {
             match piece {
