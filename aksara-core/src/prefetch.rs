@@ -5,7 +5,9 @@
 //! parent's foreign key for a forward relation, its primary key otherwise), deduplicated, and
 //! sent in one query as one list parameter: `= ANY($1)` with an array on PostgreSQL, an `IN`
 //! list padded to a few fixed sizes elsewhere, so the statement text, and therefore diesel's
-//! prepared-statement cache entry, stays the same whatever the number of rows.
+//! prepared-statement cache entry, stays the same whatever the number of rows. Where lists
+//! are bound item by item, more keys than one statement may carry (about 31,000 on SQLite,
+//! 64,000 on MySQL) are sent in as many queries as needed.
 //! Each fetched row carries its link key: its own column (the target's key, or its foreign key
 //! to the parent) or, for many-to-many, the junction's column selected beside it. Rows are
 //! decoded through the target's [`ModelOps`](crate::dynamic::ModelOps), prefetched further
@@ -18,6 +20,7 @@
 
 use crate::compile::{Compiler, PrefetchLink};
 use crate::db::Db;
+use crate::dialect::{Dialect, ListBinding};
 use crate::dynamic::{AnyModel, Loaded, SharedAny};
 use crate::error::{Error, Result};
 use crate::model::RowReader;
@@ -67,6 +70,27 @@ pub fn prefetch<'a>(
         }
         Ok(())
     })
+}
+
+/// Binds left for a prefetch's own conditions beside its list of keys.
+const BINDS_FOR_CONDITIONS: usize = 1_000;
+
+/// The parents' keys in lists that each fit one statement: one list where the dialect binds
+/// an array, else lists that leave room for the padding and the prefetch's own conditions
+/// within the bind limit (one more query per 31,000 keys or so on SQLite).
+fn key_chunks(dialect: &dyn Dialect, keys: Vec<Value>) -> Vec<Vec<Value>> {
+    let largest_padding = match dialect.list_binding() {
+        ListBinding::Array => return vec![keys],
+        ListBinding::Padded(sizes) => sizes.last().copied().unwrap_or(1),
+    };
+    let per_query = dialect
+        .max_binds()
+        .saturating_sub(largest_padding + BINDS_FOR_CONDITIONS)
+        .max(1);
+    if keys.len() <= per_query {
+        return vec![keys];
+    }
+    keys.chunks(per_query).map(<[Value]>::to_vec).collect()
 }
 
 async fn prefetch_one(
@@ -130,8 +154,7 @@ async fn prefetch_one(
         }
         return Ok(());
     }
-    let mut compiler = Compiler::new(&registry, db.dialect());
-    let (sql, junction_link, child_link_index) = match &edge.via {
+    let (link, junction_link, child_link_index) = match &edge.via {
         Via::Forward { target_column, .. } => {
             let field = target
                 .meta
@@ -142,11 +165,7 @@ async fn prefetch_one(
                 .meta
                 .concrete_fields()
                 .position(|f| &f.column == target_column);
-            (
-                compiler.select_prefetch(target, &node.query, PrefetchLink::Column(field), keys)?,
-                None,
-                index,
-            )
+            (PrefetchLink::Column(field), None, index)
         }
         Via::Reverse { column, .. } => {
             let field = target
@@ -158,11 +177,7 @@ async fn prefetch_one(
                 .meta
                 .concrete_fields()
                 .position(|f| &f.column == column);
-            (
-                compiler.select_prefetch(target, &node.query, PrefetchLink::Column(field), keys)?,
-                None,
-                index,
-            )
+            (PrefetchLink::Column(field), None, index)
         }
         Via::Junction {
             junction,
@@ -181,14 +196,19 @@ async fn prefetch_one(
                 source,
                 target_column,
             };
-            (
-                compiler.select_prefetch(target, &node.query, link, keys)?,
-                Some(source.kind.clone()),
-                None,
-            )
+            (link, Some(source.kind.clone()), None)
         }
     };
-    let fetched = db.fetch(sql).await?;
+    let mut fetched = Vec::new();
+    for chunk in key_chunks(db.dialect(), keys) {
+        let sql = Compiler::new(&registry, db.dialect()).select_prefetch(
+            target,
+            &node.query,
+            link,
+            chunk,
+        )?;
+        fetched.extend(db.fetch(sql).await?);
+    }
     // A row reached from several parents (a tag of many posts) arrives once per parent; it is
     // decoded once and shared, keyed by its primary key.
     let target_pk = target.meta.try_pk().and_then(|pk| {

@@ -1,5 +1,6 @@
 //! `bulk_create`: many rows in few statements, with their keys, in order, atomically; and
-//! many-to-many `add` beyond a backend's bind limit.
+//! the operations on more rows than one statement can carry (many-to-many `add`,
+//! `prefetch_related`).
 
 mod common;
 
@@ -288,7 +289,59 @@ async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
     assert_eq!(table_rows(&db, "post_tags").await, count as i64);
 }
 
+/// A prefetch for more parents than one statement can carry keys for loads every one.
+async fn prefetch_beyond_the_bind_limit(t: TestDb) {
+    let db = t.db(blog::registry()).await;
+    let user = blog::User::build()
+        .email("a@example.com")
+        .name("A")
+        .create(&db)
+        .await
+        .unwrap();
+    let count = 33_000;
+    let tags = blog::Tag::objects()
+        .bulk_create(
+            &db,
+            (0..count).map(|i| {
+                blog::Tag::build()
+                    .name(format!("t{i}"))
+                    .slug(format!("t{i}"))
+            }),
+        )
+        .await
+        .unwrap();
+    let post = blog::Post::build()
+        .title("P")
+        .content("c")
+        .author(&user)
+        .create(&db)
+        .await
+        .unwrap();
+    let (first, last) = (&tags[0], &tags[count - 1]);
+    post.tags().add(&db, [first, last]).await.unwrap();
+    db.record_sql();
+    let loaded = blog::Tag::objects()
+        .order_by(["name"])
+        .prefetch_related(["posts"])
+        .all(&db)
+        .await
+        .unwrap();
+    let queries = db.recorded_sql().len();
+    // PostgreSQL binds the keys as one array; SQLite's limit (32,766) needs two queries.
+    let expected = if t.backend() == Backend::Sqlite { 3 } else { 2 };
+    assert_eq!(queries, expected, "queries for {count} parents");
+    assert_eq!(loaded.len(), count);
+    let linked: Vec<&str> = loaded
+        .iter()
+        .filter(|t| !t.posts().loaded().unwrap().is_empty())
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(linked.len(), 2);
+    assert!(linked.contains(&first.name.as_str()) && linked.contains(&last.name.as_str()));
+}
+
 backend_tests!(
+    prefetch_beyond_the_bind_limit,
     assigned_keys_come_back_in_order,
     generated_keys_defaults_and_links,
     given_and_assigned_keys_mix,
