@@ -1,10 +1,13 @@
 //! Decoding PostgreSQL columns into their natural [`Value`]s, by type OID.
 //!
 //! PostgreSQL says exactly what each column is, so the natural value is already the right one
-//! for every field kind. Types Aksara has no variant for (numeric, time, interval, enums,
-//! arrays, ...) are kept readable: numeric becomes its decimal text, text-like binary formats
-//! become strings, and anything else stays bytes, so an unknown type never fails a read.
+//! for every field kind. Types Aksara has no variant for are kept readable as PostgreSQL's
+//! own text form: numeric, time, interval, inet, cidr, macaddr, money and one-dimensional
+//! arrays of those and the common types (see `text_forms`); other text-like binary formats
+//! (enums, xml, ...) become strings, and anything else stays bytes, so an unknown type never
+//! fails a read.
 
+use crate::text_forms;
 use aksara_core::Value;
 use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::pg::{Pg, PgValue};
@@ -65,10 +68,57 @@ pub fn decode(value: Option<PgValue<'_>>) -> deserialize::Result<Value> {
             value,
         )?),
         17 => Value::Bytes(value.as_bytes().to_vec()),
+        869 => text_or_bytes(text_forms::inet(value.as_bytes(), false), value.as_bytes()),
+        650 => text_or_bytes(text_forms::inet(value.as_bytes(), true), value.as_bytes()),
+        829 | 774 => text_or_bytes(text_forms::mac(value.as_bytes()), value.as_bytes()),
+        790 => text_or_bytes(text_forms::money(value.as_bytes()), value.as_bytes()),
+        1186 => text_or_bytes(text_forms::interval(value.as_bytes()), value.as_bytes()),
+        oid if ARRAY_TYPES.contains(&oid) => text_or_bytes(
+            text_forms::array(value.as_bytes(), element_text),
+            value.as_bytes(),
+        ),
         _ => match std::str::from_utf8(value.as_bytes()) {
             Ok(text) => Value::String(text.to_string()),
             Err(_) => Value::Bytes(value.as_bytes().to_vec()),
         },
+    })
+}
+
+/// The OIDs of the array types whose elements [`decode`] reads: bool, int2, int4, int8,
+/// float4, float8, numeric, text, varchar, bpchar, name, uuid, date, time, timestamp,
+/// timestamptz, interval, json, jsonb, inet, cidr, macaddr and money arrays.
+const ARRAY_TYPES: [u32; 23] = [
+    1000, 1005, 1007, 1016, 1021, 1022, 1231, 1009, 1015, 1014, 1003, 2951, 1182, 1183, 1115, 1185,
+    1187, 199, 3807, 1041, 651, 1040, 791,
+];
+
+/// The text form when there is one, else the bytes as they came.
+fn text_or_bytes(text: Option<String>, bytes: &[u8]) -> Value {
+    match text {
+        Some(text) => Value::String(text),
+        None => Value::Bytes(bytes.to_vec()),
+    }
+}
+
+/// One array element in PostgreSQL's text form, decoded by its type OID.
+fn element_text(oid: u32, bytes: &[u8]) -> Option<String> {
+    let oid = std::num::NonZeroU32::new(oid)?;
+    Some(match decode(Some(PgValue::new(bytes, &oid))).ok()? {
+        Value::Null => "NULL".into(),
+        Value::Bool(b) => (if b { "t" } else { "f" }).into(),
+        Value::I32(v) => v.to_string(),
+        Value::I64(v) => v.to_string(),
+        Value::F64(v) => v.to_string(),
+        Value::String(s) => s,
+        Value::Uuid(u) => u.to_string(),
+        Value::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S%.f+00").to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Json(j) => j.to_string(),
+        Value::Bytes(b) => format!(
+            "\\x{}",
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        ),
+        other => other.to_string(),
     })
 }
 

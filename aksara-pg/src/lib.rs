@@ -13,6 +13,7 @@ mod error;
 mod executor;
 mod pool;
 mod query;
+mod text_forms;
 
 pub use dialect::PgDialect;
 pub use pool::{PgBackend, PoolOptions};

@@ -43,6 +43,8 @@ pub fn cell(value: &Value, kind: Option<&FieldKind>) -> Cell {
         Value::Null => ("NULL".to_string(), Class::Null),
         Value::String(s) => match decode_pg_array(s.as_bytes(), kind) {
             Some(items) => (items, Class::Structured),
+            // An array the engine already wrote in PostgreSQL's text form (`{1,NULL,3}`).
+            None if is_array_kind(kind) => (text_cell(s), Class::Structured),
             None if looks_binary(s) => (hex_preview(s.as_bytes()), Class::Bytes),
             None => (text_cell(s), Class::Text),
         },
@@ -211,14 +213,16 @@ pub fn hex_dump(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// True for a column of a PostgreSQL array type (`integer[]`).
+fn is_array_kind(kind: Option<&FieldKind>) -> bool {
+    matches!(kind, Some(FieldKind::Other(type_name)) if type_name.ends_with("[]"))
+}
+
 /// A PostgreSQL array in its binary wire form (what an array column of a type the engine does
 /// not decode arrives as), as `{1, 2, 3}`; `None` when `kind` is not an array or the bytes are
 /// not one.
 fn decode_pg_array(bytes: &[u8], kind: Option<&FieldKind>) -> Option<String> {
-    let Some(FieldKind::Other(type_name)) = kind else {
-        return None;
-    };
-    if !type_name.ends_with("[]") {
+    if !is_array_kind(kind) {
         return None;
     }
     let mut r = Reader(bytes);

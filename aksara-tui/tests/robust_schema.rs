@@ -144,7 +144,7 @@ fn robust(backend: Backend) {
     assert!(second_row.contains("NULL"), "a NULL select: {second_row}");
     assert!(first_row.contains("\"NULL\""), "the text NULL: {first_row}");
     if backend == Backend::Postgres {
-        assert!(s.contains("{1, NULL, 3}"), "an int[] array:\n{s}");
+        assert!(s.contains("{1,NULL,3}"), "an int[] array:\n{s}");
         assert!(s.contains("happy"), "an enum:\n{s}");
         assert!(s.contains(r#"{"a":[1,2],"b":"text"}"#), "jsonb:\n{s}");
     }

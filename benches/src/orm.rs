@@ -143,17 +143,30 @@ pub async fn delete_users(db: &Db, lo: i64, hi: i64) -> usize {
         .expect("delete users") as usize
 }
 
+/// A post for the insert workloads.
+fn new_post(i: usize, author: i64) -> aksara::NewRecord<Post> {
+    Post::build()
+        .title(format!("inserted {i}"))
+        .body("Written by the insert benchmark.")
+        .published(false)
+        .author_id(author)
+        .into()
+}
+
+/// Creates `n` posts by `author` with one `bulk_create` (their keys read back).
+pub async fn bulk_insert_posts(db: &Db, author: i64, n: usize) -> usize {
+    let posts = Post::objects()
+        .bulk_create(db, (0..n).map(|i| new_post(i, author)))
+        .await
+        .expect("bulk insert");
+    black_box(&posts);
+    posts.len()
+}
+
 /// Creates `n` posts by `author` with `Post::build()...create(&db)`, in a transaction when
 /// more than one.
 pub async fn insert_posts(db: &Db, author: i64, n: usize) -> usize {
-    fn build(i: usize, author: i64) -> aksara::NewRecord<Post> {
-        Post::build()
-            .title(format!("inserted {i}"))
-            .body("Written by the insert benchmark.")
-            .published(false)
-            .author_id(author)
-            .into()
-    }
+    let build = new_post;
     if n == 1 {
         let post = Post::objects()
             .create(db, build(0, author))

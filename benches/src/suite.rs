@@ -153,6 +153,12 @@ pub fn workloads(s: &Sizes) -> Vec<Workload> {
             },
         ));
     }
+    for n in s.inserts.into_iter().filter(|&n| n > 1) {
+        out.push(w(
+            format!("bulk_insert_{n}"),
+            format!("{n} posts with `bulk_create()`, against one multi-row INSERT by hand"),
+        ));
+    }
     out
 }
 
@@ -819,16 +825,33 @@ impl<H: HandWritten> Suite<'_, H> {
                 |()| hw.insert_posts(1, n),
                 || remove_inserted(wdb, be),
             );
-            if n > 1 {
-                timed(
-                    &mut g,
-                    self.rt,
-                    "diesel_multirow",
-                    none,
-                    |()| hw.insert_posts_multirow(1, n),
-                    || remove_inserted(wdb, be),
-                );
+            g.finish();
+        }
+
+        // Multi-row inserts: bulk_create against diesel's insert of a Vec, keys read back.
+        for n in s.inserts.into_iter().filter(|&n| n > 1) {
+            let workload = format!("bulk_insert_{n}");
+            if !self.selected(&workload) {
+                continue;
             }
+            let mut g = self.group(c, &workload, false);
+            let none = || async {};
+            timed(
+                &mut g,
+                self.rt,
+                "aksara",
+                none,
+                |()| orm::bulk_insert_posts(wdb, 1, n),
+                || remove_inserted(wdb, be),
+            );
+            timed(
+                &mut g,
+                self.rt,
+                "diesel",
+                none,
+                |()| hw.insert_posts_multirow(1, n),
+                || remove_inserted(wdb, be),
+            );
             g.finish();
         }
     }

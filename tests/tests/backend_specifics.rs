@@ -434,3 +434,66 @@ async fn sqlite_file_databases_use_wal() {
     drop(db);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// PostgreSQL types Aksara has no variant for read as PostgreSQL's own text form, not bytes
+/// (what a raw query and the explorer show).
+#[tokio::test]
+async fn postgres_types_without_a_variant_read_as_their_text() {
+    let Some(t) = TestDb::new(Backend::Postgres, "postgres_types_as_text").await else {
+        return;
+    };
+    let db = t.db(Registry::empty()).await;
+    let rows = db
+        .raw(
+            "SELECT '192.168.0.1'::inet, '10.1.0.0/16'::cidr, '2001:db8::1/64'::inet, \
+             '08:00:2b:01:02:03'::macaddr, '-1234.56'::money, \
+             '1 year 2 months 3 days 04:05:06.5'::interval, '-1 day'::interval, \
+             ARRAY[1, NULL, 3]::int4[], ARRAY['a b', 'c', NULL, '']::text[], \
+             ARRAY['2024-05-06'::date], ARRAY[]::int8[]",
+            [],
+        )
+        .await
+        .unwrap();
+    let texts: Vec<String> = rows[0]
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => panic!("expected text, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "192.168.0.1",
+            "10.1.0.0/16",
+            "2001:db8::1/64",
+            "08:00:2b:01:02:03",
+            "-1234.56",
+            "1 year 2 mons 3 days 04:05:06.5",
+            "-1 days",
+            "{1,NULL,3}",
+            "{\"a b\",c,NULL,\"\"}",
+            "{2024-05-06}",
+            "{}",
+        ]
+    );
+    // PostgreSQL's own text output agrees, for the forms that do not depend on the locale.
+    let server: Vec<Value> = db
+        .raw(
+            "SELECT '2001:db8::1/64'::inet::text, \
+             '1 year 2 months 3 days 04:05:06.5'::interval::text, \
+             ARRAY['a b', 'c', NULL, '']::text[]::text",
+            [],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        server,
+        [
+            Value::String(texts[2].clone()),
+            Value::String(texts[5].clone()),
+            Value::String(texts[8].clone()),
+        ]
+    );
+}
