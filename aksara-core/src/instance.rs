@@ -16,8 +16,6 @@ use chrono::{SubsecRound, Utc};
 pub(crate) struct Prepared<'m> {
     /// A value for every concrete field, NULL for a key the database assigns.
     pub(crate) row: Vec<Value>,
-    /// The fields written, with their values (a key the database assigns is left out).
-    pub(crate) written: Vec<(&'m FieldMeta, Value)>,
     /// The position and field of the key the database assigns, when none was given.
     pub(crate) auto_key: Option<(usize, &'m FieldMeta)>,
 }
@@ -27,7 +25,6 @@ pub(crate) struct Prepared<'m> {
 pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Result<Prepared<'_>> {
     let mut prepared = Prepared {
         row: Vec::new(),
-        written: Vec::new(),
         auto_key: None,
     };
     for (index, (field, given)) in info
@@ -56,8 +53,7 @@ pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Resul
                 ))
             }
         };
-        prepared.row.push(value.clone());
-        prepared.written.push((field, value));
+        prepared.row.push(value);
     }
     Ok(prepared)
 }
@@ -66,11 +62,16 @@ pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Resul
 pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
     let registry = db.registry();
     let info = model_info::<M>(registry)?;
-    let Prepared {
-        mut row,
-        written,
-        auto_key,
-    } = prepare(info, record)?;
+    let Prepared { mut row, auto_key } = prepare(info, record)?;
+    // Every field but a key the database assigns, with its value.
+    let written: Vec<(&FieldMeta, Value)> = info
+        .meta
+        .concrete_fields()
+        .zip(&row)
+        .enumerate()
+        .filter(|(index, _)| auto_key.map(|(k, _)| k) != Some(*index))
+        .map(|(_, (field, value))| (field, value.clone()))
+        .collect();
     let columns: Vec<&FieldMeta> = written.iter().map(|(f, _)| *f).collect();
     let values: Vec<Value> = written.iter().map(|(_, v)| v.clone()).collect();
     let dialect = db.dialect();

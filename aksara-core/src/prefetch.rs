@@ -148,6 +148,9 @@ async fn prefetch_one(
         })
         .collect();
     let many = edge.is_many();
+    // Parents sharing a key (posts of one author, for a forward relation) share its group;
+    // otherwise each parent takes its group without a copy.
+    let parents_share_keys = keys.len() < parent_keys.iter().flatten().count();
     if keys.is_empty() {
         for row in rows.iter_mut() {
             row.attach(&edge.name, empty(ops.list, many))?;
@@ -222,9 +225,13 @@ async fn prefetch_one(
     let mut by_key: HashMap<KeyOf, usize> = HashMap::default();
     let mut links: Vec<(usize, Option<KeyOf>)> = Vec::with_capacity(fetched.len());
     let width = target.meta.concrete_fields().count();
+    // Only rows reached through a junction can arrive more than once (a tag of many posts);
+    // otherwise each row arrives once, as the keys sent were distinct.
+    let may_repeat = junction_link.is_some();
     for row in fetched {
         let key = target_pk
             .as_ref()
+            .filter(|_| may_repeat)
             .and_then(|(i, kind)| row.get(*i).cloned().and_then(|v| kind.coerce(v).ok()))
             .and_then(|v| KeyOf::of(&v));
         // The junction's column arrives as the backend's natural value (bytes on MySQL, text
@@ -269,10 +276,15 @@ async fn prefetch_one(
         }
     }
     for (row, key) in rows.iter_mut().zip(parent_keys) {
-        let group = key.and_then(|k| grouped.get(&k));
         let loaded = if many {
-            Loaded::Many((ops.list)(group.cloned().unwrap_or_default()))
+            let group = match key {
+                Some(k) if parents_share_keys => grouped.get(&k).cloned(),
+                Some(k) => grouped.remove(&k),
+                None => None,
+            };
+            Loaded::Many((ops.list)(group.unwrap_or_default()))
         } else {
+            let group = key.and_then(|k| grouped.get(&k));
             Loaded::One(group.and_then(|g| g.first().cloned()))
         };
         row.attach(&edge.name, loaded)?;

@@ -55,9 +55,12 @@ pub(crate) enum Piece {
 }
 
 /// A statement compiled by the core, ready for diesel-async on SQLite.
+///
+/// Its pieces are shared, so the copy the executor keeps (to explain a foreign key error
+/// after the statement ran) costs a reference count, not the statement.
 #[derive(Debug, Clone)]
 pub struct SqliteQuery {
-    pub(crate) pieces: Vec<Piece>,
+    pub(crate) pieces: std::sync::Arc<[Piece]>,
     /// A value that cannot be bound; reported when the statement is run.
     invalid: Option<String>,
     /// Run without keeping the prepared statement (see `Sql::one_off`).
@@ -80,7 +83,8 @@ impl SqliteQuery {
                     Bind::Null
                 })),
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         SqliteQuery {
             pieces,
             invalid,
@@ -91,7 +95,7 @@ impl SqliteQuery {
     /// A statement made of `pieces`.
     pub(crate) fn from_pieces(pieces: Vec<Piece>) -> Self {
         SqliteQuery {
-            pieces,
+            pieces: pieces.into(),
             invalid: None,
             one_off: false,
         }
@@ -134,7 +138,7 @@ impl QueryFragment<Sqlite> for SqliteQuery {
         if self.one_off {
             out.unsafe_to_cache_prepared();
         }
-        for piece in &self.pieces {
+        for piece in self.pieces.iter() {
             match piece {
                 Piece::Text(text) => out.push_sql(text),
                 Piece::Ident(name) => out.push_identifier(name)?,
