@@ -61,6 +61,11 @@ pub struct DetailView {
     scroll: usize,
     saved_cursor: usize,
     zoomed: bool,
+    /// The value pane's first line shown, and its size at the last draw: lines in all, lines
+    /// visible (movement keys scroll the pane while the value is enlarged).
+    pane_scroll: usize,
+    pane_lines: usize,
+    pane_rows: usize,
     status: Status,
 }
 
@@ -130,6 +135,9 @@ impl DetailView {
             scroll: 0,
             saved_cursor: 0,
             zoomed: false,
+            pane_scroll: 0,
+            pane_lines: 0,
+            pane_rows: 0,
             status: Status::Idle,
         }
     }
@@ -239,8 +247,17 @@ impl DetailView {
     }
 
     pub(crate) fn handle(&mut self, action: &Action, ctx: &Ctx) -> Vec<Effect> {
+        if self.zoomed {
+            // An enlarged value scrolls with the movement keys.
+            let last_start = self.pane_lines.saturating_sub(self.pane_rows);
+            if let Some(s) = moved(self.pane_scroll, last_start + 1, action, self.pane_rows) {
+                self.pane_scroll = s;
+                return Vec::new();
+            }
+        }
         if let Some(c) = moved(self.cursor, self.rows.len(), action, ctx.body_rows) {
             self.cursor = c;
+            self.pane_scroll = 0;
             return Vec::new();
         }
         let Some(info) = ctx.catalog.info(&self.model) else {
@@ -291,6 +308,7 @@ impl DetailView {
                 let Some(edge) = Self::forward_edge(info, field) else {
                     // A plain field: Enter gives its value most of the screen, and back.
                     self.zoomed = !self.zoomed;
+                    self.pane_scroll = 0;
                     return Vec::new();
                 };
                 if record.get(&field.name).is_none_or(|v| v.is_null()) {
@@ -518,7 +536,9 @@ impl DetailView {
                 height: pane_height,
                 ..body
             };
-            self.draw_pane(frame, pane, ctx.catalog, info, &record);
+            let (lines, rows) = self.draw_pane(frame, pane, ctx.catalog, info, &record);
+            self.pane_lines = lines;
+            self.pane_rows = rows;
         }
     }
 
@@ -612,6 +632,8 @@ impl DetailView {
         }
     }
 
+    /// Draws the value pane from its scroll position; returns how many lines the value has
+    /// and how many are visible.
     fn draw_pane(
         &self,
         frame: &mut Frame,
@@ -619,12 +641,12 @@ impl DetailView {
         catalog: &Catalog,
         info: &ModelInfo,
         record: &Record,
-    ) {
+    ) -> (usize, usize) {
         let inner_width = area.width.saturating_sub(2) as usize;
         let (title, lines): (String, Vec<String>) = match self.rows.get(self.cursor) {
             Some(DetailRow::Field(i)) => {
                 let Some(field) = self.field(info, *i) else {
-                    return;
+                    return (0, 0);
                 };
                 let value = record
                     .get(&field.name)
@@ -639,7 +661,9 @@ impl DetailView {
                 (field.column.clone(), lines)
             }
             Some(DetailRow::Relation(name)) => {
-                let Some(edge) = info.edge(name) else { return };
+                let Some(edge) = info.edge(name) else {
+                    return (0, 0);
+                };
                 let target = &catalog.registry.at(edge.target).meta.table;
                 (
                     format!("{name} ({})", edge_kind(edge)),
@@ -658,7 +682,9 @@ impl DetailView {
                 let fk = catalog
                     .table(&self.model)
                     .and_then(|t| t.composite_foreign_keys.iter().find(|fk| &fk.name == name));
-                let Some(fk) = fk else { return };
+                let Some(fk) = fk else {
+                    return (0, 0);
+                };
                 (
                     name.clone(),
                     vec![format!(
@@ -669,22 +695,42 @@ impl DetailView {
                     )],
                 )
             }
-            None => return,
+            None => return (0, 0),
         };
-        let wrapped: Vec<Line> = lines
+        let all: Vec<String> = lines.iter().flat_map(|l| wrap(l, inner_width)).collect();
+        let rows = area.height.saturating_sub(1) as usize;
+        let start = self.pane_scroll.min(all.len().saturating_sub(rows));
+        let wrapped: Vec<Line> = all
             .iter()
-            .flat_map(|l| wrap(l, inner_width))
-            .take(area.height.saturating_sub(1) as usize)
+            .skip(start)
+            .take(rows)
+            .cloned()
             .map(Line::from)
             .collect();
+        let title = if all.len() > rows {
+            let end = (start + rows).min(all.len());
+            let hint = if self.zoomed {
+                "j/k PgUp/PgDn scroll"
+            } else {
+                "Enter enlarges"
+            };
+            format!(
+                " {title}  lines {}-{end} of {}, {hint} ",
+                start + 1,
+                all.len()
+            )
+        } else {
+            format!(" {title} ")
+        };
         let block = Block::default()
             .borders(Borders::TOP)
-            .title(Span::styled(format!(" {title} "), theme::dim()));
+            .title(Span::styled(title, theme::dim()));
         let inner = Rect {
             x: area.x + 1,
             width: area.width.saturating_sub(2),
             ..area
         };
         frame.render_widget(Paragraph::new(wrapped).block(block), inner);
+        (all.len(), rows)
     }
 }

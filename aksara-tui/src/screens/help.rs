@@ -13,7 +13,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("gg G Home End", "first / last row"),
     ("Ctrl-d Ctrl-u", "half a screen down / up"),
     ("PgDn PgUp", "a screen down / up"),
-    ("Enter", "open a table, a row, a relation; enlarge a value"),
+    (
+        "Enter",
+        "open a table, row, relation; enlarge a value (j/k scroll)",
+    ),
     ("Backspace Esc", "back (never quits)"),
     ("] Alt-→", "forward again"),
     ("/", "filter the column, find a table or a field"),
