@@ -1292,7 +1292,8 @@ impl<'a> Compiler<'a> {
                         Lookup::Lte => " <= ",
                         _ => " = ",
                     };
-                    sql.column(alias, &field.column).push(op).bind(value, ty);
+                    sql.column(alias, &field.column).push(op);
+                    self.bind_for(&mut sql, field, value);
                 }
             }
             Lookup::IExact => {
@@ -1382,11 +1383,10 @@ impl<'a> Compiler<'a> {
                 };
                 let mut items = items.into_iter();
                 let (low, high) = (items.next().expect("two"), items.next().expect("two"));
-                sql.column(alias, &field.column)
-                    .push(" BETWEEN ")
-                    .bind(low, ty)
-                    .push(" AND ")
-                    .bind(high, ty);
+                sql.column(alias, &field.column).push(" BETWEEN ");
+                self.bind_for(&mut sql, field, low);
+                sql.push(" AND ");
+                self.bind_for(&mut sql, field, high);
             }
             Lookup::In => {
                 let items = match coerce_for(meta, field, value)? {
@@ -1408,6 +1408,24 @@ impl<'a> Compiler<'a> {
         Ok(sql)
     }
 
+    /// Binds `value` to be compared with `field`, cast to the column's own type where the
+    /// dialect asks for it (see [`Dialect::parameter_cast`]).
+    fn bind_for(&self, sql: &mut Sql, field: &FieldMeta, value: Value) {
+        let ty = Some(field.kind.value_type());
+        match self.dialect.parameter_cast(&field.kind) {
+            Some(cast) => {
+                sql.push("CAST(")
+                    .bind(value, ty)
+                    .push(" AS ")
+                    .push(cast)
+                    .push(")");
+            }
+            None => {
+                sql.bind(value, ty);
+            }
+        }
+    }
+
     /// `col IN (...)` as the dialect binds lists; an empty list matches nothing.
     pub fn in_list(&self, sql: &mut Sql, alias: &str, field: &FieldMeta, items: Vec<Value>) {
         if items.is_empty() {
@@ -1417,10 +1435,20 @@ impl<'a> Compiler<'a> {
         let ty = Some(field.kind.value_type());
         match self.dialect.list_binding() {
             ListBinding::Array => {
-                sql.column(alias, &field.column)
-                    .push(" = ANY(")
-                    .bind(Value::Array(items), ty)
-                    .push(")");
+                sql.column(alias, &field.column).push(" = ANY(");
+                match self.dialect.parameter_cast(&field.kind) {
+                    Some(cast) => {
+                        sql.push("CAST(")
+                            .bind(Value::Array(items), ty)
+                            .push(" AS ")
+                            .push(cast)
+                            .push("[])");
+                    }
+                    None => {
+                        sql.bind(Value::Array(items), ty);
+                    }
+                }
+                sql.push(")");
             }
             ListBinding::Padded(sizes) => {
                 let largest = *sizes.last().expect("at least one size");
@@ -1445,7 +1473,7 @@ impl<'a> Compiler<'a> {
                         let item = chunk
                             .get(i)
                             .unwrap_or_else(|| chunk.last().expect("non-empty chunk"));
-                        sql.bind(item.clone(), ty);
+                        self.bind_for(sql, field, item.clone());
                     }
                     sql.push(")");
                 }

@@ -64,6 +64,14 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// How `in` lists are bound.
     fn list_binding(&self) -> ListBinding;
 
+    /// The SQL type a parameter compared with a column of `kind` is cast to, where the
+    /// database would not compare the text it is sent as (PostgreSQL's `numeric`, enums,
+    /// arrays): the type as the catalog wrote it. `None` leaves the parameter as it is.
+    fn parameter_cast<'k>(&self, kind: &'k FieldKind) -> Option<&'k str> {
+        let _ = kind;
+        None
+    }
+
     /// The most bind parameters one statement may carry (PostgreSQL's and MySQL's protocols
     /// count them in 16 bits; SQLite's limit is lower). Multi-row inserts are split to fit.
     fn max_binds(&self) -> usize {

@@ -119,6 +119,13 @@ impl Dialect for PgDialect {
         )
     }
 
+    fn parameter_cast<'k>(&self, kind: &'k FieldKind) -> Option<&'k str> {
+        match kind {
+            FieldKind::Other(type_name) if is_type_expression(type_name) => Some(type_name),
+            _ => None,
+        }
+    }
+
     fn kind_of_column_type(&self, type_name: &str) -> FieldKind {
         let t = type_name.to_ascii_lowercase();
         if let Some(n) = t
@@ -148,5 +155,63 @@ impl Dialect for PgDialect {
     fn list_tables_sql(&self) -> &'static str {
         "SELECT c.relname::text FROM pg_catalog.pg_class c \
          WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
+    }
+}
+
+/// True for a type as `format_type` writes it (`numeric(10,2)`, `public.mood`,
+/// `"Mood"[]`, `character varying(20)[]`): names of letters, digits, `_`, `.` and spaces,
+/// double-quoted names, modifiers of digits in one pair of parentheses, and brackets.
+/// Anything else is never written into a statement.
+fn is_type_expression(type_name: &str) -> bool {
+    let (mut quoted, mut modifiers) = (false, false);
+    let fits = type_name.chars().all(|c| match c {
+        '"' if !modifiers => {
+            quoted = !quoted;
+            true
+        }
+        _ if quoted => c != '\\',
+        '(' if !modifiers => {
+            modifiers = true;
+            true
+        }
+        ')' if modifiers => {
+            modifiers = false;
+            true
+        }
+        _ if modifiers => c.is_ascii_digit() || c == ',' || c == ' ',
+        _ => c.is_alphanumeric() || matches!(c, '_' | '.' | ' ' | '[' | ']'),
+    });
+    fits && !type_name.is_empty() && !quoted && !modifiers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_type_expression;
+
+    #[test]
+    fn only_catalog_type_names_are_written_as_casts() {
+        for ok in [
+            "numeric(10,2)",
+            "public.mood",
+            "\"Mood\"[]",
+            "character varying(20)[]",
+            "\"odd; name\"",
+            "timestamp(3) without time zone",
+        ] {
+            assert!(is_type_expression(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "int; DROP TABLE x",
+            "text) OR (1=1",
+            "text) OR (1",
+            "numeric(10,(2))",
+            "int -- comment",
+            "\"unclosed",
+            "text'",
+            "a/*b*/",
+        ] {
+            assert!(!is_type_expression(bad), "{bad}");
+        }
     }
 }

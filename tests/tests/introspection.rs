@@ -106,4 +106,103 @@ async fn chinook_relations_are_discovered(t: TestDb) {
     assert_eq!(grunge_tracks, 15);
 }
 
-backend_tests!(chinook_relations_are_discovered);
+/// Columns of types the engine has no kind for (PostgreSQL numeric) compare with values given
+/// as text or numbers, with every comparison lookup.
+async fn columns_of_other_types_can_be_filtered(t: TestDb) {
+    let (db, schema) = load(&t).await;
+    let registry = db.registry().clone();
+    let track = registry.model(&model_name(&schema, "Track")).unwrap();
+    let price = track
+        .meta
+        .concrete_fields()
+        .find(|f| f.column.eq_ignore_ascii_case("unitprice") || f.column == "unit_price")
+        .expect("the price column")
+        .name
+        .clone();
+    let count = |lookup: &str, value: Value| {
+        let db = db.clone();
+        let path = format!("{price}{lookup}");
+        let model = track.name().to_string();
+        async move {
+            QuerySet::<Record>::of(model)
+                .filter(aksara::Condition::new(path.clone(), value))
+                .count(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+    };
+    let cheap = count("", Value::String("0.99".into())).await;
+    assert_eq!(cheap, 3290, "tracks at 0.99");
+    assert_eq!(
+        count("__gt", Value::String("0.99".into())).await,
+        3503 - 3290
+    );
+    assert_eq!(count("__lte", Value::F64(0.99)).await, 3290);
+    assert_eq!(
+        count(
+            "__in",
+            Value::Array(vec![
+                Value::String("0.99".into()),
+                Value::String("1.99".into())
+            ])
+        )
+        .await,
+        3503
+    );
+}
+
+backend_tests!(
+    chinook_relations_are_discovered,
+    columns_of_other_types_can_be_filtered
+);
+
+/// PostgreSQL enums and arrays, read through the catalog, compare with text values.
+#[tokio::test]
+async fn postgres_enums_and_arrays_can_be_filtered() {
+    let Some(t) = TestDb::new(aksara_tests::Backend::Postgres, "pg_enum_array_filters").await
+    else {
+        return;
+    };
+    let raw = t.connect(aksara::Registry::empty()).await;
+    raw.batch_execute(
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+         CREATE TABLE diary (id serial PRIMARY KEY, feeling mood NOT NULL, scores int[] NOT NULL);
+         INSERT INTO diary (feeling, scores) VALUES ('sad', '{1,2}'), ('happy', '{3}'), ('ok', '{}');",
+    )
+    .await
+    .unwrap();
+    let schema = aksara::introspect::introspect(&raw).await.unwrap();
+    let db = raw.with_registry(schema.registry.clone());
+    let count = |path: &str, value: Value| {
+        let db = db.clone();
+        let path = path.to_string();
+        async move {
+            QuerySet::<Record>::of("diary")
+                .filter(aksara::Condition::new(path.clone(), value))
+                .count(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+    };
+    assert_eq!(count("feeling", Value::String("happy".into())).await, 1);
+    // Enums order by their declaration, not alphabetically.
+    assert_eq!(count("feeling__gt", Value::String("sad".into())).await, 2);
+    assert_eq!(
+        count(
+            "feeling__in",
+            Value::Array(vec![
+                Value::String("ok".into()),
+                Value::String("sad".into())
+            ])
+        )
+        .await,
+        2
+    );
+    assert_eq!(count("scores", Value::String("{1,2}".into())).await, 1);
+    // A value the type refuses is the database's error, not a wrong answer.
+    let bad = QuerySet::<Record>::of("diary")
+        .filter(q!(feeling = "furious"))
+        .count(&db)
+        .await;
+    assert!(bad.is_err(), "{bad:?}");
+}
