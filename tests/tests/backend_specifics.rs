@@ -497,3 +497,35 @@ async fn postgres_types_without_a_variant_read_as_their_text() {
         ]
     );
 }
+
+/// `timestamp without time zone` columns hold UTC times whatever zone the server or the URL
+/// sets (diesel-async sets the session's zone to UTC when it connects): a value written, read
+/// and compared is the same instant.
+#[tokio::test]
+async fn naive_timestamps_are_utc_whatever_the_session_zone() {
+    let Some(t) = TestDb::new(Backend::Postgres, "naive_timestamps_utc").await else {
+        return;
+    };
+    // The URL asks for another zone; the connection sets UTC after it.
+    let url = format!("{}%20-cTimeZone%3DAsia%2FJakarta", t.url());
+    assert!(url.contains("options=-csearch_path"), "{url}");
+    let raw = aksara::connect(&url, Registry::empty()).await.unwrap();
+    let zone = raw.raw("SHOW TIME ZONE", []).await.unwrap();
+    assert_eq!(zone[0][0], Value::String("UTC".into()));
+    raw.batch_execute(
+        "CREATE TABLE event (id serial PRIMARY KEY, at timestamp NOT NULL);
+         INSERT INTO event (at) VALUES ('2024-05-06 07:08:09')",
+    )
+    .await
+    .unwrap();
+    let schema = aksara::introspect::introspect(&raw).await.unwrap();
+    let db = raw.with_registry(schema.registry.clone());
+    let at = Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap();
+    let rows = aksara::QuerySet::<aksara::Record>::of("event")
+        .filter(q!(at = at))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "the stored time compares equal to the same instant");
+    assert_eq!(rows[0].get("at"), Some(&Value::DateTime(at)));
+}
