@@ -23,6 +23,9 @@ use crate::registry::{Edge, ModelInfo, Registry, Via};
 use crate::sql::Sql;
 use crate::value::{FieldKind, Value};
 
+/// Binds kept free for the rest of a statement beside a long `in` list.
+pub const BINDS_FOR_THE_REST: usize = 1_000;
+
 /// How prefetched rows link to the rows they were loaded for.
 #[derive(Debug, Clone, Copy)]
 pub enum PrefetchLink<'a> {
@@ -1402,10 +1405,36 @@ impl<'a> Compiler<'a> {
                         ))
                     }
                 };
+                let limit = self.in_list_limit();
+                if items.len() > limit {
+                    return Err(Error::validation(
+                        &meta.name,
+                        &field.name,
+                        format!(
+                            "an `in` list of {} values is more than one {} statement can carry \
+                             ({limit}); split the list, or filter through a relation or a subquery",
+                            items.len(),
+                            self.dialect.name()
+                        ),
+                    ));
+                }
                 self.in_list(&mut sql, alias, field, items);
             }
         }
         Ok(sql)
+    }
+
+    /// The longest `in` list one statement takes: any length where the dialect binds one
+    /// array, else the bind limit less room for the padding and the rest of the statement.
+    pub fn in_list_limit(&self) -> usize {
+        match self.dialect.list_binding() {
+            ListBinding::Array => usize::MAX,
+            ListBinding::Padded(sizes) => self
+                .dialect
+                .max_binds()
+                .saturating_sub(sizes.last().copied().unwrap_or(1) + BINDS_FOR_THE_REST)
+                .max(1),
+        }
     }
 
     /// Binds `value` to be compared with `field`, cast to the column's own type where the

@@ -20,7 +20,6 @@
 
 use crate::compile::{Compiler, PrefetchLink};
 use crate::db::Db;
-use crate::dialect::{Dialect, ListBinding};
 use crate::dynamic::{AnyModel, Loaded, SharedAny};
 use crate::error::{Error, Result};
 use crate::model::RowReader;
@@ -72,21 +71,10 @@ pub fn prefetch<'a>(
     })
 }
 
-/// Binds left for a prefetch's own conditions beside its list of keys.
-const BINDS_FOR_CONDITIONS: usize = 1_000;
-
-/// The parents' keys in lists that each fit one statement: one list where the dialect binds
-/// an array, else lists that leave room for the padding and the prefetch's own conditions
-/// within the bind limit (one more query per 31,000 keys or so on SQLite).
-fn key_chunks(dialect: &dyn Dialect, keys: Vec<Value>) -> Vec<Vec<Value>> {
-    let largest_padding = match dialect.list_binding() {
-        ListBinding::Array => return vec![keys],
-        ListBinding::Padded(sizes) => sizes.last().copied().unwrap_or(1),
-    };
-    let per_query = dialect
-        .max_binds()
-        .saturating_sub(largest_padding + BINDS_FOR_CONDITIONS)
-        .max(1);
+/// The parents' keys in lists that each fit one statement (see
+/// [`Compiler::in_list_limit`]): one more query per 31,000 keys or so on SQLite.
+fn key_chunks(compiler: &Compiler<'_>, keys: Vec<Value>) -> Vec<Vec<Value>> {
+    let per_query = compiler.in_list_limit();
     if keys.len() <= per_query {
         return vec![keys];
     }
@@ -203,7 +191,7 @@ async fn prefetch_one(
         }
     };
     let mut fetched = Vec::new();
-    for chunk in key_chunks(db.dialect(), keys) {
+    for chunk in key_chunks(&Compiler::new(&registry, db.dialect()), keys) {
         let sql = Compiler::new(&registry, db.dialect()).select_prefetch(
             target,
             &node.query,

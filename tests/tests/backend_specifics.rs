@@ -526,6 +526,10 @@ async fn naive_timestamps_are_utc_whatever_the_session_zone() {
         .all(&db)
         .await
         .unwrap();
-    assert_eq!(rows.len(), 1, "the stored time compares equal to the same instant");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the stored time compares equal to the same instant"
+    );
     assert_eq!(rows[0].get("at"), Some(&Value::DateTime(at)));
 }

@@ -340,7 +340,26 @@ async fn prefetch_beyond_the_bind_limit(t: TestDb) {
     assert!(linked.contains(&first.name.as_str()) && linked.contains(&last.name.as_str()));
 }
 
+/// A filter with an `in` list longer than one statement can carry is refused by name on the
+/// backends that bind lists item by item (SQLite: about 31,000 items), and runs elsewhere.
+async fn in_lists_beyond_the_bind_limit(t: TestDb) {
+    let db = t.db(lookups::registry()).await;
+    let ids: Vec<i64> = (1..=40_000).collect();
+    let result = lookups::Country::objects()
+        .filter(aksara::Condition::new("id__in", aksara::value_list(ids)))
+        .count(&db)
+        .await;
+    if t.backend() == Backend::Sqlite {
+        let e = expect_err(result, "a refused list");
+        assert!(matches!(e, Error::Validation { .. }), "{e}");
+        assert_mentions(&e.to_string(), &["Country", "id", "40000 values", "split"]);
+    } else {
+        assert_eq!(result.unwrap(), 0);
+    }
+}
+
 backend_tests!(
+    in_lists_beyond_the_bind_limit,
     prefetch_beyond_the_bind_limit,
     assigned_keys_come_back_in_order,
     generated_keys_defaults_and_links,
