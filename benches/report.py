@@ -294,6 +294,45 @@ def findings(results, runs, columns):
     return out
 
 
+def explorer_section(results, criterion):
+    """The explorer's benchmark (`cargo bench -p aksara-tui --bench explorer`), when it ran."""
+    out = []
+    groups = [(b, f"explorer/{b}") for b in ("postgresql", "sqlite")]
+    groups = [(b, g) for b, g in groups if any(k[0] == g for k in results)]
+    if not groups:
+        return out
+    out.append("## Explorer (aksara-tui), a table of 1,000,000 rows")
+    out.append("")
+    out.append("Run with `cargo bench -p aksara-tui --bench explorer`. Pages are 200 rows, read by keyset; the")
+    out.append("hand-written rows run the same SQL without the explorer around it.")
+    out.append("")
+    out.append("| what | " + " | ".join(b for b, _ in groups) + " |")
+    out.append("|---|" + "---:|" * len(groups))
+    functions = []
+    for _, g in groups:
+        for (group, function) in sorted(results):
+            if group == g and function not in functions:
+                functions.append(function)
+    for function in functions:
+        cells = [fmt_time(results.get((g, function))) for _, g in groups]
+        out.append(f"| {function} | " + " | ".join(cells) + " |")
+    out.append("")
+    for b, _ in groups:
+        path = os.path.join(criterion, "aksara-tui", f"explorer-{b}.json")
+        try:
+            with open(path) as f:
+                s = json.load(f)
+        except (OSError, ValueError):
+            continue
+        out.append(
+            f"- {b}: paging down through {s['scrolled_rows']:,} rows took {s['ms_per_page']:.1f} ms "
+            f"per page; the live heap stayed between {s['heap_min_mib']:.1f} and "
+            f"{s['heap_max_mib']:.1f} MiB ({s['samples']} samples)."
+        )
+    out.append("")
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
@@ -452,12 +491,10 @@ def main():
                 a = results.get((group, "aksara"))
                 d = results.get((group, "diesel"))
                 note = dominates(wl["id"])
-                multi = results.get((group, "diesel_multirow"))
-                if multi is not None:
-                    note = f"{note} One multi-row INSERT by hand: {fmt_time(multi)}."
                 w(f"| `{wl['id']}` | {fmt_time(a)} | {fmt_time(d)} | {fmt_ratio(a, d)} | {note} |")
             w("")
 
+    lines.extend(explorer_section(results, args.criterion))
     lines.extend(findings(results, runs, columns))
     text = "\n".join(lines).rstrip() + "\n"
     with open(args.out, "w") as f:

@@ -310,6 +310,39 @@ fn bench_backend(c: &mut Criterion, backend: &str) {
         max - min < 8 * 1024 * 1024,
         "memory grew while scrolling: {min} .. {max} bytes"
     );
+    write_scroll_figures(
+        backend,
+        elapsed.as_secs_f64() * 1000.0 / 500.0,
+        min as f64 / 1048576.0,
+        max as f64 / 1048576.0,
+        samples.len(),
+    );
+}
+
+/// Keeps the scrolling figures beside criterion's output, for `benches/report.py`
+/// (`<criterion>/aksara-tui/explorer-<backend>.json`).
+fn write_scroll_figures(backend: &str, ms_per_page: f64, heap_min: f64, heap_max: f64, n: usize) {
+    let home = std::env::var_os("CRITERION_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR")
+                .map(|t| std::path::PathBuf::from(t).join("criterion"))
+        })
+        .or_else(|| {
+            // target/<profile>/deps/<bench>-<hash>
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+        });
+    let Some(dir) = home.map(|h| h.join("aksara-tui")) else {
+        return;
+    };
+    let text = format!(
+        "{{\"backend\": \"{backend}\", \"scrolled_rows\": 100000, \"ms_per_page\": {ms_per_page:.3}, \
+         \"heap_min_mib\": {heap_min:.2}, \"heap_max_mib\": {heap_max:.2}, \"samples\": {n}}}\n"
+    );
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(format!("explorer-{backend}.json")), text);
+    }
 }
 
 fn benches(c: &mut Criterion) {
