@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bound;
 pub mod bulk;
 pub mod compile;
 pub mod db;

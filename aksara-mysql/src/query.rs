@@ -6,7 +6,8 @@
 //! Values MySQL has no type for are converted once, when the query is made: a UUID becomes its
 //! 16 bytes (`BINARY(16)`), a date-time its UTC wall clock (`DATETIME(6)`), JSON its text.
 
-use aksara_core::{Part, Sql, Value};
+use aksara_core::bound::{BoundPiece, BoundStatement};
+use aksara_core::{Sql, Value};
 use diesel::mysql::Mysql;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{self as st, Nullable, Untyped};
@@ -46,72 +47,31 @@ impl Bind {
     }
 }
 
-/// One owned piece of a statement.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Piece {
-    Text(String),
-    Ident(String),
-    Bind(Bind),
-}
+/// One piece of a statement, its value in MySQL's form.
+pub(crate) type Piece = BoundPiece<Bind>;
 
 /// A statement compiled by the core, ready for diesel-async on MySQL.
 #[derive(Debug, Clone)]
-pub struct MysqlQuery {
-    pieces: Vec<Piece>,
-    /// A value that cannot be bound; reported when the statement is run.
-    invalid: Option<String>,
-    /// Run without keeping the prepared statement (see `Sql::one_off`).
-    one_off: bool,
-}
+pub struct MysqlQuery(BoundStatement<Bind>);
 
 impl MysqlQuery {
     /// Converts the parts of `sql`.
     pub fn new(sql: Sql) -> Self {
-        let mut invalid = None;
-        let one_off = sql.one_off;
-        let pieces = sql
-            .parts
-            .into_iter()
-            .map(|part| match part {
-                Part::Text(t) => Piece::Text(t),
-                Part::Ident(i) => Piece::Ident(i),
-                Part::Bind(v, _) => Piece::Bind(Bind::from_value(v).unwrap_or_else(|e| {
-                    invalid.get_or_insert(e);
-                    Bind::Null
-                })),
-            })
-            .collect();
-        MysqlQuery {
-            pieces,
-            invalid,
-            one_off,
-        }
+        MysqlQuery(BoundStatement::new(sql, Bind::from_value, || Bind::Null))
     }
 
     /// A statement of plain SQL text and no binds.
     #[cfg(test)]
     fn text(sql: &str) -> Self {
-        MysqlQuery {
-            pieces: vec![Piece::Text(sql.to_string())],
-            invalid: None,
-            one_off: false,
-        }
+        MysqlQuery(BoundStatement::from_pieces(vec![Piece::Text(
+            sql.to_string(),
+        )]))
     }
 
     /// The table dropped when this is exactly the statement `DROP TABLE IF EXISTS <table>`
     /// as the core's DDL writes it.
     pub(crate) fn dropped_table(&self) -> Option<&str> {
-        let pieces: Vec<&Piece> = self
-            .pieces
-            .iter()
-            .filter(|p| !matches!(p, Piece::Text(t) if t.trim().is_empty()))
-            .collect();
-        match pieces.as_slice() {
-            [Piece::Text(t), Piece::Ident(table)] if t.trim() == "DROP TABLE IF EXISTS" => {
-                Some(table)
-            }
-            _ => None,
-        }
+        self.0.dropped_table()
     }
 }
 
@@ -126,13 +86,13 @@ impl Query for MysqlQuery {
 
 impl QueryFragment<Mysql> for MysqlQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
-        if let Some(e) = &self.invalid {
+        if let Some(e) = &self.0.invalid {
             return Err(diesel::result::Error::SerializationError(e.clone().into()));
         }
-        if self.one_off {
+        if self.0.one_off {
             out.unsafe_to_cache_prepared();
         }
-        for piece in &self.pieces {
+        for piece in self.0.pieces.iter() {
             match piece {
                 Piece::Text(text) => out.push_sql(text),
                 Piece::Ident(name) => out.push_identifier(name)?,

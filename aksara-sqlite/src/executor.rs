@@ -409,7 +409,7 @@ impl Statement {
     /// Reads `INSERT [OR ...] INTO t (a, b) VALUES (...), (...)`, `UPDATE t SET a = v, ...`
     /// and `DELETE FROM t ...`, as the core compiles them or as raw SQL writes them.
     fn parse(query: &SqliteQuery) -> Option<Statement> {
-        let tokens = tokenize(&query.pieces);
+        let tokens = tokenize(query.pieces());
         let first = <[Token]>::first(&tokens)?;
         if first.is_word("DELETE") {
             let from = tokens.iter().position(|t| t.is_word("FROM"))?;

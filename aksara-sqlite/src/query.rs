@@ -8,7 +8,8 @@
 //! [`crate::dialect::DATETIME_FORMAT`], a date `YYYY-MM-DD`, JSON its text.
 
 use crate::dialect::DATETIME_FORMAT;
-use aksara_core::{Part, Sql, Value};
+use aksara_core::bound::{BoundPiece, BoundStatement};
+use aksara_core::{Sql, Value};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{self as st, Nullable, Untyped};
 use diesel::sqlite::Sqlite;
@@ -46,78 +47,36 @@ impl Bind {
     }
 }
 
-/// One owned piece of a statement.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Piece {
-    Text(String),
-    Ident(String),
-    Bind(Bind),
-}
+/// One piece of a statement, its value in SQLite's form.
+pub(crate) type Piece = BoundPiece<Bind>;
 
 /// A statement compiled by the core, ready for diesel-async on SQLite.
 ///
 /// Its pieces are shared, so the copy the executor keeps (to explain a foreign key error
 /// after the statement ran) costs a reference count, not the statement.
 #[derive(Debug, Clone)]
-pub struct SqliteQuery {
-    pub(crate) pieces: std::sync::Arc<[Piece]>,
-    /// A value that cannot be bound; reported when the statement is run.
-    invalid: Option<String>,
-    /// Run without keeping the prepared statement (see `Sql::one_off`).
-    one_off: bool,
-}
+pub struct SqliteQuery(pub(crate) BoundStatement<Bind>);
 
 impl SqliteQuery {
     /// Converts the parts of `sql`.
     pub fn new(sql: Sql) -> Self {
-        let mut invalid = None;
-        let one_off = sql.one_off;
-        let pieces = sql
-            .parts
-            .into_iter()
-            .map(|part| match part {
-                Part::Text(t) => Piece::Text(t),
-                Part::Ident(i) => Piece::Ident(i),
-                Part::Bind(v, _) => Piece::Bind(Bind::from_value(v).unwrap_or_else(|e| {
-                    invalid.get_or_insert(e);
-                    Bind::Null
-                })),
-            })
-            .collect::<Vec<_>>()
-            .into();
-        SqliteQuery {
-            pieces,
-            invalid,
-            one_off,
-        }
+        SqliteQuery(BoundStatement::new(sql, Bind::from_value, || Bind::Null))
     }
 
     /// A statement made of `pieces`.
     pub(crate) fn from_pieces(pieces: Vec<Piece>) -> Self {
-        SqliteQuery {
-            pieces: pieces.into(),
-            invalid: None,
-            one_off: false,
-        }
+        SqliteQuery(BoundStatement::from_pieces(pieces))
     }
 
-    /// The pieces without empty text.
-    pub(crate) fn significant(&self) -> Vec<&Piece> {
-        self.pieces
-            .iter()
-            .filter(|p| !matches!(p, Piece::Text(t) if t.trim().is_empty()))
-            .collect()
+    /// The pieces.
+    pub(crate) fn pieces(&self) -> &[Piece] {
+        &self.0.pieces
     }
 
     /// The table dropped when this is exactly the statement `DROP TABLE IF EXISTS <table>`
     /// as the core's DDL writes it.
     pub(crate) fn dropped_table(&self) -> Option<&str> {
-        match self.significant().as_slice() {
-            [Piece::Text(t), Piece::Ident(table)] if t.trim() == "DROP TABLE IF EXISTS" => {
-                Some(table)
-            }
-            _ => None,
-        }
+        self.0.dropped_table()
     }
 }
 
@@ -132,13 +91,13 @@ impl Query for SqliteQuery {
 
 impl QueryFragment<Sqlite> for SqliteQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        if let Some(e) = &self.invalid {
+        if let Some(e) = &self.0.invalid {
             return Err(diesel::result::Error::SerializationError(e.clone().into()));
         }
-        if self.one_off {
+        if self.0.one_off {
             out.unsafe_to_cache_prepared();
         }
-        for piece in self.pieces.iter() {
+        for piece in self.0.pieces.iter() {
             match piece {
                 Piece::Text(text) => out.push_sql(text),
                 Piece::Ident(name) => out.push_identifier(name)?,
