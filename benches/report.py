@@ -494,7 +494,9 @@ def main():
                 w(f"| `{wl['id']}` | {fmt_time(a)} | {fmt_time(d)} | {fmt_ratio(a, d)} | {note} |")
             w("")
 
-    lines.extend(explorer_section(results, args.criterion))
+    # The explorer's benchmark is run on its own, usually without a saved baseline.
+    explorer_results = load_results(args.criterion, set(baselines) | {"new"})
+    lines.extend(explorer_section(explorer_results, args.criterion))
     lines.extend(findings(results, runs, columns))
     text = "\n".join(lines).rstrip() + "\n"
     with open(args.out, "w") as f:
