@@ -203,11 +203,12 @@ def findings(results, runs, columns):
       + "; `m2m_prefetch` "
       + ", ".join(f"{label[b]} {r(b, ct, 'm2m_prefetch')}" for b in backends)
       + " (current-thread).")
-    w("2. **Prefetch stitching.** In `prefetch_3_levels_10x` about 18% of aksara's samples are in")
-    w("   `prefetch::prefetch_one` itself (inlined: per fetched row a cloned and coerced key `Value`,")
-    w("   a `KeyOf` hashed into the dedup map, the link key read back with `value_at`, an `Arc`")
-    w("   per row and per parent, then each parent's group `Vec` cloned and converted to a typed")
-    w("   list), and another tenth in malloc/free; dropping the grouping map is 1.5% on its own.")
+    w("2. **Prefetch stitching.** In `prefetch_3_levels_10x` about 8% of aksara's samples are in")
+    w("   `prefetch::prefetch_one` itself (inlined: per fetched row the link key read back with")
+    w("   `value_at` and hashed into the grouping map, an `Arc` per row, and per parent a typed")
+    w("   list built from its group and kept in the `Related` store), and another tenth in")
+    w("   malloc/free. The dedupe by primary key now runs only for many-to-many rows, the one case")
+    w("   where a row can arrive twice, and parents take their groups without a copy.")
     w("   The hand-written side groups plain `i64` keys of already-typed structs. Ratios: "
       + ", ".join(f"{label[b]} {r(b, ct, 'prefetch_3_levels_10x')}" for b in backends) + ".")
     w("3. **Per-statement overhead.** aksara's `Db` checks a connection out of the pool for every")
