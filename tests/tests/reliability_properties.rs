@@ -76,8 +76,9 @@ fn m2m_sequences_match_a_set(backend: Backend) {
         }
         (db, user, tags)
     });
+    let cases = cases_from_env(24);
     let mut runner = TestRunner::new(Config {
-        cases: cases_from_env(24),
+        cases,
         failure_persistence: None,
         ..Config::default()
     });
@@ -139,8 +140,9 @@ fn m2m_sequences_match_a_set(backend: Backend) {
         backend.name(),
         Figures {
             case: "property_m2m_sequences",
-            tried: "random sequences of add/remove/set/clear, each step checked against a set"
-                .into(),
+            tried: format!(
+                "{cases} random sequences of add/remove/set/clear, each step checked against a set"
+            ),
             operations: operations.get(),
             faults: 0,
             errors: 0,
@@ -341,8 +343,9 @@ fn filter_trees_match_naive_evaluation(backend: Backend) {
         }
         (db, rows)
     });
+    let cases = cases_from_env(64);
     let mut runner = TestRunner::new(Config {
-        cases: cases_from_env(64),
+        cases,
         failure_persistence: None,
         ..Config::default()
     });
@@ -375,7 +378,7 @@ fn filter_trees_match_naive_evaluation(backend: Backend) {
         backend.name(),
         Figures {
             case: "property_filter_trees",
-            tried: "random AND/OR/NOT trees over forward, nullable and many-to-many paths vs naive evaluation".into(),
+            tried: format!("{cases} random AND/OR/NOT trees over forward, nullable and many-to-many paths vs naive evaluation"),
             operations: operations.get(),
             faults: 0,
             errors: 0,
