@@ -254,8 +254,8 @@ async fn an_empty_bulk_runs_nothing(t: TestDb) {
     assert_eq!(db.query_count(), before);
 }
 
-/// Many-to-many `add` of more pairs than one statement can carry links every one.
-async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
+/// The blog schema with one post and `count` tags (made with one `bulk_create`).
+async fn post_and_tags(t: &TestDb, count: usize) -> (Db, blog::Post, Vec<blog::Tag>) {
     let db = t.db(blog::registry()).await;
     let user = blog::User::build()
         .email("a@example.com")
@@ -270,7 +270,6 @@ async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
         .create(&db)
         .await
         .unwrap();
-    let count = 12_000;
     let tags = blog::Tag::objects()
         .bulk_create(
             &db,
@@ -282,6 +281,13 @@ async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
         )
         .await
         .unwrap();
+    (db, post, tags)
+}
+
+/// Many-to-many `add` of more pairs than one statement can carry links every one.
+async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
+    let count = 12_000;
+    let (db, post, tags) = post_and_tags(&t, count).await;
     post.tags().add(&db, &tags).await.unwrap();
     assert_eq!(post.tags().count(&db).await.unwrap(), count as u64);
     // Idempotent across statements too.
@@ -291,32 +297,8 @@ async fn m2m_add_beyond_the_bind_limit(t: TestDb) {
 
 /// A prefetch for more parents than one statement can carry keys for loads every one.
 async fn prefetch_beyond_the_bind_limit(t: TestDb) {
-    let db = t.db(blog::registry()).await;
-    let user = blog::User::build()
-        .email("a@example.com")
-        .name("A")
-        .create(&db)
-        .await
-        .unwrap();
     let count = 33_000;
-    let tags = blog::Tag::objects()
-        .bulk_create(
-            &db,
-            (0..count).map(|i| {
-                blog::Tag::build()
-                    .name(format!("t{i}"))
-                    .slug(format!("t{i}"))
-            }),
-        )
-        .await
-        .unwrap();
-    let post = blog::Post::build()
-        .title("P")
-        .content("c")
-        .author(&user)
-        .create(&db)
-        .await
-        .unwrap();
+    let (db, post, tags) = post_and_tags(&t, count).await;
     let (first, last) = (&tags[0], &tags[count - 1]);
     post.tags().add(&db, [first, last]).await.unwrap();
     db.record_sql();
