@@ -69,6 +69,7 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
             .div_ceil(compiler.rows_per_insert(columns.len())),
     };
     let several = with_keys.len() + assigned_statements > 1;
+    let expected_keys = assigned.len();
     let run = |tx: Db| async move {
         for (sql, _) in with_keys {
             tx.execute_raw(sql).await.map_err(fail)?;
@@ -76,21 +77,24 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
         let Some((columns, key_field, rows)) = without_keys else {
             return Ok(Vec::new());
         };
-        assigned_keys(&tx, &compiler, &info.meta, &columns, key_field, rows, &fail).await
+        let keys =
+            assigned_keys(&tx, &compiler, &info.meta, &columns, key_field, rows, &fail).await?;
+        // Checked inside the transaction, so that rows whose keys are unknown roll back.
+        if keys.len() != expected_keys {
+            return Err(Error::Database(format!(
+                "bulk_create of {}: the database reported {} keys for {} rows",
+                info.meta.name,
+                keys.len(),
+                expected_keys
+            )));
+        }
+        Ok(keys)
     };
     let keys = if several {
         db.transaction(run).await?
     } else {
         db.on_one_connection(run).await?
     };
-    if keys.len() != assigned.len() {
-        return Err(Error::Database(format!(
-            "bulk_create of {}: the database reported {} keys for {} rows",
-            info.meta.name,
-            keys.len(),
-            assigned.len()
-        )));
-    }
     for (&i, key) in assigned.iter().zip(keys) {
         if let Some((index, _)) = prepared[i].auto_key {
             prepared[i].row[index] = key;
