@@ -71,7 +71,7 @@ impl<B> BoundStatement<B> {
     }
 
     /// The pieces without empty text.
-    pub fn significant(&self) -> Vec<&BoundPiece<B>> {
+    fn significant(&self) -> Vec<&BoundPiece<B>> {
         self.pieces
             .iter()
             .filter(|p| !matches!(p, BoundPiece::Text(t) if t.trim().is_empty()))

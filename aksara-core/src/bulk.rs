@@ -7,7 +7,7 @@
 //! each statement when InnoDB hands out consecutive keys (row by row otherwise).
 
 use crate::compile::Compiler;
-use crate::db::Db;
+use crate::db::{raw_sql, Db};
 use crate::error::{Error, Result};
 use crate::errors::{relate, Context};
 use crate::instance::{prepare, Prepared};
@@ -51,34 +51,43 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
     };
     let with_keys =
         compiler.insert_batches(&info.meta, &all_columns, rows_of(&given, None), false, None);
-    let without_keys = key.map(|(index, field)| {
-        let columns: Vec<&FieldMeta> = all_columns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != index)
-            .map(|(_, f)| *f)
-            .collect();
-        (columns, field, rows_of(&assigned, Some(index)))
-    });
-    // More than one statement runs in a transaction, so that all rows go in or none do.
-    let assigned_statements = match &without_keys {
-        None => 0,
-        Some(_) if !db.dialect().supports_returning() && assigned.len() > 1 => 2,
-        Some((columns, _, _)) => assigned
-            .len()
-            .div_ceil(compiler.rows_per_insert(columns.len())),
+    let plan = match key {
+        None => KeyPlan::Nothing,
+        Some((index, field)) => {
+            let columns: Vec<&FieldMeta> = all_columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, f)| *f)
+                .collect();
+            let rows = rows_of(&assigned, Some(index));
+            if db.dialect().supports_returning() {
+                KeyPlan::Returning(compiler.insert_batches(
+                    &info.meta,
+                    &columns,
+                    rows,
+                    false,
+                    Some(&field.column),
+                ))
+            } else {
+                KeyPlan::LastInsertId { columns, rows }
+            }
+        }
     };
-    let several = with_keys.len() + assigned_statements > 1;
+    // More than one statement runs in a transaction, so that all rows go in or none do.
+    let several = with_keys.len() + plan.statements() > 1;
     let expected_keys = assigned.len();
     let run = |tx: Db| async move {
         for (sql, _) in with_keys {
             tx.execute_raw(sql).await.map_err(fail)?;
         }
-        let Some((columns, key_field, rows)) = without_keys else {
-            return Ok(Vec::new());
+        let keys = match plan {
+            KeyPlan::Nothing => Vec::new(),
+            KeyPlan::Returning(batches) => returned_keys(&tx, batches, &fail).await?,
+            KeyPlan::LastInsertId { columns, rows } => {
+                last_insert_ids(&tx, &compiler, &info.meta, &columns, rows, &fail).await?
+            }
         };
-        let keys =
-            assigned_keys(&tx, &compiler, &info.meta, &columns, key_field, rows, &fail).await?;
         // Checked inside the transaction, so that rows whose keys are unknown roll back.
         if keys.len() != expected_keys {
             return Err(Error::Database(format!(
@@ -106,34 +115,64 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
         .collect()
 }
 
-/// Inserts `rows` (without their key column) and returns the keys the database gave them,
-/// in the order of `rows`.
-async fn assigned_keys(
+/// How the keys of rows the database numbers are learnt.
+enum KeyPlan<'m> {
+    /// Every row gave its key.
+    Nothing,
+    /// `INSERT ... RETURNING key`, in these batches.
+    Returning(Vec<(Sql, usize)>),
+    /// `INSERT`, then `LAST_INSERT_ID()`: the rows without their key, and their columns.
+    LastInsertId {
+        columns: Vec<&'m FieldMeta>,
+        rows: Vec<Vec<Value>>,
+    },
+}
+
+impl KeyPlan<'_> {
+    /// How many statements it takes at least (two or more after `LAST_INSERT_ID`).
+    fn statements(&self) -> usize {
+        match self {
+            KeyPlan::Nothing => 0,
+            KeyPlan::Returning(batches) => batches.len(),
+            KeyPlan::LastInsertId { rows, .. } => rows.len().min(2),
+        }
+    }
+}
+
+/// Runs the `RETURNING` batches and returns the keys in the order of their rows.
+async fn returned_keys(
+    tx: &Db,
+    batches: Vec<(Sql, usize)>,
+    fail: &(impl Fn(crate::error::DbError) -> Error + Sync),
+) -> Result<Vec<Value>> {
+    let mut keys = Vec::new();
+    for (sql, _) in batches {
+        let mut batch: Vec<Value> = tx
+            .fetch_raw(sql)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .filter_map(|r| r.into_iter().next())
+            .collect();
+        // RETURNING need not follow the VALUES order, but keys are handed out in it.
+        batch.sort_by_key(Value::as_i64);
+        keys.extend(batch);
+    }
+    Ok(keys)
+}
+
+/// Inserts `rows` (without their key column) where there is no `RETURNING` and returns the
+/// keys the database gave them, in the order of `rows`: from the first key of each statement
+/// when InnoDB hands out consecutive keys, else row by row.
+async fn last_insert_ids(
     tx: &Db,
     compiler: &Compiler<'_>,
     meta: &crate::meta::ModelMeta,
     columns: &[&FieldMeta],
-    key: &FieldMeta,
     rows: Vec<Vec<Value>>,
     fail: &(impl Fn(crate::error::DbError) -> Error + Sync),
 ) -> Result<Vec<Value>> {
     let dialect = tx.dialect();
-    let mut keys = Vec::with_capacity(rows.len());
-    if dialect.supports_returning() {
-        for (sql, _) in compiler.insert_batches(meta, columns, rows, false, Some(&key.column)) {
-            let mut batch: Vec<Value> = tx
-                .fetch_raw(sql)
-                .await
-                .map_err(fail)?
-                .into_iter()
-                .filter_map(|r| r.into_iter().next())
-                .collect();
-            // RETURNING need not follow the VALUES order, but keys are handed out in it.
-            batch.sort_by_key(key_number);
-            keys.extend(batch);
-        }
-        return Ok(keys);
-    }
     let (Some(settings), Some(last_id)) = (
         dialect.auto_increment_settings_query(),
         dialect.last_insert_id_query(),
@@ -143,18 +182,13 @@ async fn assigned_keys(
             meta.name
         )));
     };
-    let text = |t: &str| {
-        let mut sql = Sql::new();
-        sql.push(t);
-        sql
-    };
     let first_row = |rows: Vec<Vec<Value>>| rows.into_iter().next().unwrap_or_default();
-    let setting = first_row(tx.fetch_raw(text(settings)).await.map_err(fail)?);
+    let setting = first_row(tx.fetch_raw(raw_sql(settings, [])).await.map_err(fail)?);
     let consecutive = setting
         .first()
-        .and_then(key_number)
+        .and_then(Value::as_i64)
         .is_some_and(|mode| mode < 2);
-    let step = setting.get(1).and_then(key_number).unwrap_or(1).max(1);
+    let step = setting.get(1).and_then(Value::as_i64).unwrap_or(1).max(1);
     let batches = if consecutive {
         compiler.insert_batches(meta, columns, rows, false, None)
     } else {
@@ -162,24 +196,16 @@ async fn assigned_keys(
             .map(|row| (compiler.insert(meta, columns, vec![row], false, None), 1))
             .collect()
     };
+    let mut keys = Vec::new();
     for (sql, count) in batches {
         tx.execute_raw(sql).await.map_err(fail)?;
-        let first = first_row(tx.fetch_raw(text(last_id)).await.map_err(fail)?)
+        let first = first_row(tx.fetch_raw(raw_sql(last_id, [])).await.map_err(fail)?)
             .first()
-            .and_then(key_number)
+            .and_then(Value::as_i64)
             .ok_or_else(|| Error::Database(format!("{}: no key reported", meta.name)))?;
         keys.extend((0..count as i64).map(|n| Value::I64(first + n * step)));
     }
     Ok(keys)
-}
-
-/// A key or setting read back as a number, whatever integer type (or text) the driver gave.
-fn key_number(value: &Value) -> Option<i64> {
-    match value {
-        Value::String(s) => s.parse().ok(),
-        Value::Bytes(b) => std::str::from_utf8(b).ok()?.parse().ok(),
-        other => other.as_i64(),
-    }
 }
 
 /// Says which record of a bulk write a validation error is about.

@@ -1405,7 +1405,7 @@ impl<'a> Compiler<'a> {
                         ))
                     }
                 };
-                let limit = self.in_list_limit();
+                let limit = in_list_limit(self.dialect);
                 if items.len() > limit {
                     return Err(Error::validation(
                         &meta.name,
@@ -1424,35 +1424,10 @@ impl<'a> Compiler<'a> {
         Ok(sql)
     }
 
-    /// The longest `in` list one statement takes: any length where the dialect binds one
-    /// array, else the bind limit less room for the padding and the rest of the statement.
-    pub fn in_list_limit(&self) -> usize {
-        match self.dialect.list_binding() {
-            ListBinding::Array => usize::MAX,
-            ListBinding::Padded(sizes) => self
-                .dialect
-                .max_binds()
-                .saturating_sub(sizes.last().copied().unwrap_or(1) + BINDS_FOR_THE_REST)
-                .max(1),
-        }
-    }
-
-    /// Binds `value` to be compared with `field`, cast to the column's own type where the
-    /// dialect asks for it (see [`Dialect::parameter_cast`]).
+    /// Binds `value` to be compared with `field` (see [`bind_cast`]).
     fn bind_for(&self, sql: &mut Sql, field: &FieldMeta, value: Value) {
-        let ty = Some(field.kind.value_type());
-        match self.dialect.parameter_cast(&field.kind) {
-            Some(cast) => {
-                sql.push("CAST(")
-                    .bind(value, ty)
-                    .push(" AS ")
-                    .push(cast)
-                    .push(")");
-            }
-            None => {
-                sql.bind(value, ty);
-            }
-        }
+        let cast = self.dialect.parameter_cast(&field.kind);
+        bind_cast(sql, value, Some(field.kind.value_type()), cast);
     }
 
     /// `col IN (...)` as the dialect binds lists; an empty list matches nothing.
@@ -1465,21 +1440,11 @@ impl<'a> Compiler<'a> {
         match self.dialect.list_binding() {
             ListBinding::Array => {
                 sql.column(alias, &field.column).push(" = ANY(");
-                match self.dialect.parameter_cast(&field.kind) {
-                    Some(cast) => {
-                        sql.push("CAST(")
-                            .bind(Value::Array(items), ty)
-                            .push(" AS ")
-                            .push(cast)
-                            .push("[])");
-                    }
-                    None => {
-                        sql.bind(Value::Array(items), ty);
-                    }
-                }
+                self.bind_for(sql, field, Value::Array(items));
                 sql.push(")");
             }
             ListBinding::Padded(sizes) => {
+                let cast = self.dialect.parameter_cast(&field.kind);
                 let largest = *sizes.last().expect("at least one size");
                 let chunks: Vec<&[Value]> = items.chunks(largest).collect();
                 if chunks.len() > 1 {
@@ -1502,7 +1467,7 @@ impl<'a> Compiler<'a> {
                         let item = chunk
                             .get(i)
                             .unwrap_or_else(|| chunk.last().expect("non-empty chunk"));
-                        self.bind_for(sql, field, item.clone());
+                        bind_cast(sql, item.clone(), ty, cast);
                     }
                     sql.push(")");
                 }
@@ -1512,6 +1477,30 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// The longest `in` list one statement takes: any length where the dialect binds one array,
+/// else the bind limit less room for the padding and the rest of the statement.
+pub fn in_list_limit(dialect: &dyn Dialect) -> usize {
+    match dialect.list_binding() {
+        ListBinding::Array => usize::MAX,
+        ListBinding::Padded(sizes) => dialect
+            .max_binds()
+            .saturating_sub(sizes.last().copied().unwrap_or(1) + BINDS_FOR_THE_REST)
+            .max(1),
+    }
+}
+
+/// Binds `value`, cast to `cast` (the column's own type, from
+/// [`Dialect::parameter_cast`]) when there is one; an array of values to an array of it.
+fn bind_cast(sql: &mut Sql, value: Value, ty: Option<crate::value::ValueType>, cast: Option<&str>) {
+    let Some(cast) = cast else {
+        sql.bind(value, ty);
+        return;
+    };
+    let array = matches!(value, Value::Array(_));
+    sql.push("CAST(").bind(value, ty).push(" AS ").push(cast);
+    sql.push(if array { "[])" } else { ")" });
 }
 
 /// The lookup named by what is left of a path after `field` (`[]` is exact).

@@ -18,8 +18,9 @@
 //! A custom [`Prefetch`](crate::query::Prefetch) adds conditions and order, and its limit is
 //! applied per parent with `ROW_NUMBER() OVER (PARTITION BY link ...)`.
 
-use crate::compile::{Compiler, PrefetchLink};
+use crate::compile::{in_list_limit, Compiler, PrefetchLink};
 use crate::db::Db;
+use crate::dialect::Dialect;
 use crate::dynamic::{AnyModel, Loaded, SharedAny};
 use crate::error::{Error, Result};
 use crate::model::RowReader;
@@ -71,10 +72,10 @@ pub fn prefetch<'a>(
     })
 }
 
-/// The parents' keys in lists that each fit one statement (see
-/// [`Compiler::in_list_limit`]): one more query per 31,000 keys or so on SQLite.
-fn key_chunks(compiler: &Compiler<'_>, keys: Vec<Value>) -> Vec<Vec<Value>> {
-    let per_query = compiler.in_list_limit();
+/// The parents' keys in lists that each fit one statement (see [`in_list_limit`]): one
+/// more query per 31,000 keys or so on SQLite.
+fn key_chunks(dialect: &dyn Dialect, keys: Vec<Value>) -> Vec<Vec<Value>> {
+    let per_query = in_list_limit(dialect);
     if keys.len() <= per_query {
         return vec![keys];
     }
@@ -191,7 +192,7 @@ async fn prefetch_one(
         }
     };
     let mut fetched = Vec::new();
-    for chunk in key_chunks(&Compiler::new(&registry, db.dialect()), keys) {
+    for chunk in key_chunks(db.dialect(), keys) {
         let sql = Compiler::new(&registry, db.dialect()).select_prefetch(
             target,
             &node.query,

@@ -352,11 +352,15 @@ impl<M: Model> QuerySet<M> {
     /// NULL when nullable; a missing required field, an over-long string or a bad email or URL
     /// is refused before any SQL runs.
     pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
-        let mut record = record.into();
+        crate::instance::insert(db, self.with_defaults(record.into())?).await
+    }
+
+    /// `record` with this queryset's defaults set (the link a reverse manager creates through).
+    fn with_defaults(&self, mut record: NewRecord<M>) -> Result<NewRecord<M>> {
         for (name, value) in &self.defaults {
             record = record.set(name, value.clone())?;
         }
-        crate::instance::insert(db, record).await
+        Ok(record)
     }
 
     /// Creates a row from each of `records` and returns them in the same order, with their
@@ -375,15 +379,11 @@ impl<M: Model> QuerySet<M> {
         db: &Db,
         records: impl IntoIterator<Item = R>,
     ) -> Result<Vec<M>> {
-        let mut all = Vec::new();
-        for record in records {
-            let mut record = record.into();
-            for (name, value) in &self.defaults {
-                record = record.set(name, value.clone())?;
-            }
-            all.push(record);
-        }
-        crate::bulk::insert_many(db, all).await
+        let records = records
+            .into_iter()
+            .map(|r| self.with_defaults(r.into()))
+            .collect::<Result<Vec<_>>>()?;
+        crate::bulk::insert_many(db, records).await
     }
 }
 

@@ -76,7 +76,7 @@ impl Sql {
     }
 
     /// Marks the statement as one whose prepared form is not worth keeping (see
-    /// [`Sql::one_off`](struct.Sql.html#structfield.one_off)).
+    /// [`Sql::one_off`]).
     pub fn mark_one_off(&mut self) -> &mut Self {
         self.one_off = true;
         self

@@ -68,19 +68,33 @@ pub fn decode(value: Option<PgValue<'_>>) -> deserialize::Result<Value> {
             value,
         )?),
         17 => Value::Bytes(value.as_bytes().to_vec()),
-        869 => text_or_bytes(text_forms::inet(value.as_bytes(), false), value.as_bytes()),
-        650 => text_or_bytes(text_forms::inet(value.as_bytes(), true), value.as_bytes()),
-        829 | 774 => text_or_bytes(text_forms::mac(value.as_bytes()), value.as_bytes()),
-        790 => text_or_bytes(text_forms::money(value.as_bytes()), value.as_bytes()),
-        1186 => text_or_bytes(text_forms::interval(value.as_bytes()), value.as_bytes()),
-        oid if ARRAY_TYPES.contains(&oid) => text_or_bytes(
-            text_forms::array(value.as_bytes(), element_text),
-            value.as_bytes(),
-        ),
-        _ => match std::str::from_utf8(value.as_bytes()) {
-            Ok(text) => Value::String(text.to_string()),
-            Err(_) => Value::Bytes(value.as_bytes().to_vec()),
-        },
+        oid => {
+            let bytes = value.as_bytes();
+            match text_form(oid, bytes) {
+                Some(Some(text)) => Value::String(text),
+                // One of those types, but malformed: the bytes as they came.
+                Some(None) => Value::Bytes(bytes.to_vec()),
+                None => match std::str::from_utf8(bytes) {
+                    Ok(text) => Value::String(text.to_string()),
+                    Err(_) => Value::Bytes(bytes.to_vec()),
+                },
+            }
+        }
+    })
+}
+
+/// PostgreSQL's text form of a value of a binary-format type Aksara has no variant for
+/// (inet, cidr, macaddr, money, interval, the arrays of [`ARRAY_TYPES`]); `None` for other
+/// types, `Some(None)` when the bytes do not read as the type.
+fn text_form(oid: u32, bytes: &[u8]) -> Option<Option<String>> {
+    Some(match oid {
+        869 => text_forms::inet(bytes, false),
+        650 => text_forms::inet(bytes, true),
+        829 | 774 => text_forms::mac(bytes),
+        790 => text_forms::money(bytes),
+        1186 => text_forms::interval(bytes),
+        oid if ARRAY_TYPES.contains(&oid) => text_forms::array(bytes, element_text),
+        _ => return None,
     })
 }
 
@@ -91,14 +105,6 @@ const ARRAY_TYPES: [u32; 23] = [
     1000, 1005, 1007, 1016, 1021, 1022, 1231, 1009, 1015, 1014, 1003, 2951, 1182, 1183, 1115, 1185,
     1187, 199, 3807, 1041, 651, 1040, 791,
 ];
-
-/// The text form when there is one, else the bytes as they came.
-fn text_or_bytes(text: Option<String>, bytes: &[u8]) -> Value {
-    match text {
-        Some(text) => Value::String(text),
-        None => Value::Bytes(bytes.to_vec()),
-    }
-}
 
 /// One array element in PostgreSQL's text form, decoded by its type OID.
 fn element_text(oid: u32, bytes: &[u8]) -> Option<String> {

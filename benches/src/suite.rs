@@ -801,59 +801,64 @@ impl<H: HandWritten> Suite<'_, H> {
             g.finish();
         }
 
-        // Inserts, cleaned up after each batch.
+        // Inserts row by row, then multi-row (bulk_create against diesel's insert of a Vec).
         for n in s.inserts {
-            let workload = format!("insert_{n}");
-            if !self.selected(&workload) {
-                continue;
-            }
-            let mut g = self.group(c, &workload, n >= 1_000);
-            let none = || async {};
-            timed(
-                &mut g,
-                self.rt,
-                "aksara",
-                none,
-                |()| orm::insert_posts(wdb, 1, n),
-                || remove_inserted(wdb, be),
+            self.insert(
+                c,
+                &format!("insert_{n}"),
+                n >= 1_000,
+                || orm::insert_posts(wdb, 1, n),
+                || hw.insert_posts(1, n),
             );
-            timed(
-                &mut g,
-                self.rt,
-                "diesel",
-                none,
-                |()| hw.insert_posts(1, n),
-                || remove_inserted(wdb, be),
-            );
-            g.finish();
         }
-
-        // Multi-row inserts: bulk_create against diesel's insert of a Vec, keys read back.
         for n in s.inserts.into_iter().filter(|&n| n > 1) {
-            let workload = format!("bulk_insert_{n}");
-            if !self.selected(&workload) {
-                continue;
-            }
-            let mut g = self.group(c, &workload, false);
-            let none = || async {};
-            timed(
-                &mut g,
-                self.rt,
-                "aksara",
-                none,
-                |()| orm::bulk_insert_posts(wdb, 1, n),
-                || remove_inserted(wdb, be),
+            self.insert(
+                c,
+                &format!("bulk_insert_{n}"),
+                false,
+                || orm::bulk_insert_posts(wdb, 1, n),
+                || hw.insert_posts_multirow(1, n),
             );
-            timed(
-                &mut g,
-                self.rt,
-                "diesel",
-                none,
-                |()| hw.insert_posts_multirow(1, n),
-                || remove_inserted(wdb, be),
-            );
-            g.finish();
         }
+    }
+
+    /// An insert workload: each side timed, the posts it inserted removed after each batch.
+    fn insert<A, AF, D, DF>(
+        &self,
+        c: &mut Criterion,
+        workload: &str,
+        big: bool,
+        aksara: A,
+        diesel: D,
+    ) where
+        A: Fn() -> AF,
+        AF: Future<Output = usize>,
+        D: Fn() -> DF,
+        DF: Future<Output = usize>,
+    {
+        if !self.selected(workload) {
+            return;
+        }
+        let (wdb, be) = (&self.h.write, self.backend());
+        let mut g = self.group(c, workload, big);
+        let none = || async {};
+        timed(
+            &mut g,
+            self.rt,
+            "aksara",
+            none,
+            |()| aksara(),
+            || remove_inserted(wdb, be),
+        );
+        timed(
+            &mut g,
+            self.rt,
+            "diesel",
+            none,
+            |()| diesel(),
+            || remove_inserted(wdb, be),
+        );
+        g.finish();
     }
 
     fn backend(&self) -> Backend {

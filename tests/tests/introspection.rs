@@ -106,6 +106,15 @@ async fn chinook_relations_are_discovered(t: TestDb) {
     assert_eq!(grunge_tracks, 15);
 }
 
+/// How many rows of the introspected `model` match `path = value` (a lookup path).
+async fn count_where(db: &aksara::Db, model: &str, path: String, value: Value) -> u64 {
+    QuerySet::<Record>::of(model)
+        .filter(aksara::Condition::new(path.clone(), value))
+        .count(db)
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 /// Columns of types the engine has no kind for (PostgreSQL numeric) compare with values given
 /// as text or numbers, with every comparison lookup.
 async fn columns_of_other_types_can_be_filtered(t: TestDb) {
@@ -120,16 +129,7 @@ async fn columns_of_other_types_can_be_filtered(t: TestDb) {
         .name
         .clone();
     let count = |lookup: &str, value: Value| {
-        let db = db.clone();
-        let path = format!("{price}{lookup}");
-        let model = track.name().to_string();
-        async move {
-            QuerySet::<Record>::of(model)
-                .filter(aksara::Condition::new(path.clone(), value))
-                .count(&db)
-                .await
-                .unwrap_or_else(|e| panic!("{path}: {e}"))
-        }
+        count_where(&db, track.name(), format!("{price}{lookup}"), value)
     };
     let cheap = count("", Value::String("0.99".into())).await;
     assert_eq!(cheap, 3290, "tracks at 0.99");
@@ -173,17 +173,7 @@ async fn postgres_enums_and_arrays_can_be_filtered() {
     .unwrap();
     let schema = aksara::introspect::introspect(&raw).await.unwrap();
     let db = raw.with_registry(schema.registry.clone());
-    let count = |path: &str, value: Value| {
-        let db = db.clone();
-        let path = path.to_string();
-        async move {
-            QuerySet::<Record>::of("diary")
-                .filter(aksara::Condition::new(path.clone(), value))
-                .count(&db)
-                .await
-                .unwrap_or_else(|e| panic!("{path}: {e}"))
-        }
-    };
+    let count = |path: &str, value: Value| count_where(&db, "diary", path.to_string(), value);
     assert_eq!(count("feeling", Value::String("happy".into())).await, 1);
     // Enums order by their declaration, not alphabetically.
     assert_eq!(count("feeling__gt", Value::String("sad".into())).await, 2);
