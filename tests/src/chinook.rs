@@ -1,4 +1,4 @@
-//! The Chinook sample database (MIT licence, in `../shared/datasets/chinook/`), loaded into a
+//! The Chinook sample database (MIT licence, kept with its licence in `tests/data/chinook/`), loaded into a
 //! test's database and read back through introspection.
 
 use crate::harness::{Backend, TestDb};
@@ -12,13 +12,12 @@ fn dataset_dir() -> PathBuf {
         std::env::var("AKSARA_CHINOOK_DIR")
             .map(PathBuf::from)
             .unwrap_or_default(),
-        manifest.join("../../shared/datasets/chinook"),
-        manifest.join("../shared/datasets/chinook"),
+        manifest.join("data/chinook"),
     ];
     candidates
         .into_iter()
         .find(|p| p.join("Chinook_Sqlite.sql").exists())
-        .expect("the Chinook dataset (../shared/datasets/chinook or AKSARA_CHINOOK_DIR)")
+        .expect("the Chinook dataset (tests/data/chinook in the repository, or AKSARA_CHINOOK_DIR)")
 }
 
 /// The Chinook script for `backend`, without its database-level statements.

@@ -60,6 +60,17 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
+/// The prefix of every test's schema or database name: `t_`, or `t_{AKSARA_TEST_PREFIX}_` so
+/// that two checkouts can run the same tests against one server at once.
+fn name_prefix() -> String {
+    match std::env::var("AKSARA_TEST_PREFIX") {
+        Ok(p) if !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            format!("t_{}_", p.to_ascii_lowercase())
+        }
+        _ => "t_".to_string(),
+    }
+}
+
 /// A short, safe schema or database name for a test.
 fn schema_name(test: &str) -> String {
     let clean: String = test
@@ -72,13 +83,14 @@ fn schema_name(test: &str) -> String {
             }
         })
         .collect();
+    let prefix = name_prefix();
     if clean.len() <= 50 {
-        format!("t_{clean}")
+        format!("{prefix}{clean}")
     } else {
         let hash = clean
             .bytes()
             .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-        format!("t_{}_{hash:08x}", &clean[..40])
+        format!("{prefix}{}_{hash:08x}", &clean[..40])
     }
 }
 

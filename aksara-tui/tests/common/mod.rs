@@ -197,12 +197,11 @@ fn chinook_dir() -> PathBuf {
         std::env::var("AKSARA_CHINOOK_DIR")
             .map(PathBuf::from)
             .unwrap_or_default(),
-        manifest.join("../../shared/datasets/chinook"),
-        manifest.join("../shared/datasets/chinook"),
+        manifest.join("../tests/data/chinook"),
     ]
     .into_iter()
     .find(|p| p.join("Chinook_Sqlite.sql").exists())
-    .expect("the Chinook dataset (../shared/datasets/chinook or AKSARA_CHINOOK_DIR)")
+    .expect("the Chinook dataset (tests/data/chinook in the repository, or AKSARA_CHINOOK_DIR)")
 }
 
 /// The Chinook script for `backend`, without its database-level statements.
