@@ -95,15 +95,28 @@ struct Entry {
 /// many-to-many, reverse one-to-one). Add a field of this type to a model whose reverse
 /// relations you prefetch or select:
 ///
-/// ```ignore
-/// #[derive(Model)]
+/// ```no_run
+/// use aksara::{ForeignKey, Model, CASCADE};
+///
+/// #[derive(Model, Debug, Clone)]
 /// pub struct Author {
-///     pub id: Uuid,
+///     pub id: i64,
 ///     pub name: String,
 ///     pub related: aksara::Related,
 /// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Post {
+///     pub id: i64,
+///     pub title: String,
+///     #[aksara(on_delete = CASCADE, related_name = "posts")]
+///     pub author: ForeignKey<Author>,
+/// }
+///
+/// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
 /// let authors = Author::objects().prefetch_related(["posts"]).all(&db).await?;
 /// let posts = authors[0].posts().loaded().unwrap();
+/// # Ok(()) }
 /// ```
 #[derive(Default, Clone)]
 pub struct Related {

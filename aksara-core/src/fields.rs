@@ -5,10 +5,14 @@
 //! (returning the target's fields struct, prefixed). A typed path builds exactly the
 //! [`Condition`] the string form builds:
 //!
-//! ```ignore
+//! ```
+//! use aksara::demo::Post;
+//! use aksara::Condition;
+//!
 //! // the same condition, twice
-//! Post::fields().author().email().eq("jane@example.com");
-//! Condition::new("author__email", "jane@example.com");
+//! let typed = Post::fields().author().email().eq("jane@example.com");
+//! let by_name = Condition::new("author__email", "jane@example.com");
+//! assert_eq!(typed, by_name);
 //! ```
 
 use crate::query::{Assignment, Condition, OrderBy};

@@ -216,8 +216,12 @@ impl RegistryBuilder {
 impl Registry {
     /// Starts a registry.
     ///
-    /// ```ignore
-    /// let registry = Registry::builder().model::<Post>().model::<UserProfile>().build()?;
+    /// ```
+    /// use aksara::demo::{Post, UserProfile};
+    ///
+    /// let registry = aksara::Registry::builder().model::<Post>().model::<UserProfile>().build()?;
+    /// assert!(registry.model("Tag").is_ok()); // reached through Post.tags
+    /// # Ok::<(), aksara::Error>(())
     /// ```
     pub fn builder() -> RegistryBuilder {
         RegistryBuilder::default()

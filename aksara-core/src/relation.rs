@@ -35,9 +35,25 @@ pub struct ToOne<T: Model, K> {
 
 /// A many-to-one relation: many rows of this model point at one `T`.
 ///
-/// ```ignore
-/// #[aksara(on_delete = CASCADE, related_name = "posts")]
-/// pub author: ForeignKey<Author>,
+/// ```
+/// use aksara::{ForeignKey, Model, CASCADE};
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Author {
+///     pub id: i64,
+///     pub name: String,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Post {
+///     pub id: i64,
+///     pub title: String,
+///     #[aksara(on_delete = CASCADE, related_name = "posts")]
+///     pub author: ForeignKey<Author>,
+/// }
+///
+/// let post = Post { id: 1, title: "Hi".into(), author: ForeignKey::new(7) };
+/// assert_eq!(*post.author.id(), 7); // the key, with no query
 /// ```
 pub type ForeignKey<T> = ToOne<T, ManyToOneKind>;
 

@@ -1,8 +1,11 @@
 //! MySQL and MariaDB for Aksara: the [`MysqlDialect`], and the pooled executor on
 //! diesel-async's `AsyncMysqlConnection` (pure Rust, no libmysqlclient).
 //!
-//! ```ignore
+//! ```no_run
+//! # async fn demo() -> aksara_core::Result<()> {
+//! # let registry = aksara_core::Registry::empty();
 //! let db = aksara_mysql::connect("mysql://root@127.0.0.1:3306/test", registry).await?;
+//! # Ok(()) }
 //! ```
 //!
 //! What is stored how, so that the ORM behaves as on PostgreSQL and the SQL stays within what

@@ -1,8 +1,11 @@
 //! PostgreSQL for Aksara: the [`PgDialect`], and the pooled executor on diesel-async's
 //! `AsyncPgConnection` (pure Rust, no libpq).
 //!
-//! ```ignore
+//! ```no_run
+//! # async fn demo() -> aksara_core::Result<()> {
+//! # let registry = aksara_core::Registry::empty();
 //! let db = aksara_pg::connect("postgres://postgres@127.0.0.1/test", registry).await?;
+//! # Ok(()) }
 //! ```
 
 #![warn(missing_docs)]

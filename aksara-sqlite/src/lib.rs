@@ -2,9 +2,12 @@
 //! diesel-async's `SyncConnectionWrapper<SqliteConnection>`, with SQLite compiled in (bundled
 //! libsqlite3: nothing to install).
 //!
-//! ```ignore
-//! let db = aksara_sqlite::connect("sqlite://blog.db", registry).await?;     // a file
-//! let db = aksara_sqlite::connect("sqlite::memory:", registry).await?;      // in memory
+//! ```no_run
+//! # async fn demo() -> aksara_core::Result<()> {
+//! # let registry = aksara_core::Registry::empty();
+//! let db = aksara_sqlite::connect("sqlite://blog.db", registry.clone()).await?; // a file
+//! let db = aksara_sqlite::connect("sqlite::memory:", registry).await?;          // in memory
+//! # Ok(()) }
 //! ```
 //!
 //! # URLs

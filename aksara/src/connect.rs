@@ -80,9 +80,13 @@ fn redact(url: &str) -> String {
 /// it answers. The backend is chosen by the URL's scheme: `postgres://` / `postgresql://`,
 /// `mysql://` / `mariadb://`, `sqlite://path/to/file.db` / `sqlite::memory:`.
 ///
-/// ```ignore
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let registry = aksara::demo::registry();
 /// let db = aksara::connect("sqlite::memory:", registry).await?;
 /// aksara::ddl::create_all(&db).await?;
+/// # Ok(()) }
 /// ```
 ///
 /// # Errors

@@ -4,7 +4,7 @@
 //! and reverse access, `on_delete` enforced by the database, `select_related` and
 //! `prefetch_related`, on PostgreSQL, MySQL/MariaDB and SQLite through diesel-async.
 //!
-//! ```ignore
+//! ```no_run
 //! use aksara::{Model, ForeignKey, CASCADE, q};
 //!
 //! #[derive(Model, Debug, Clone)]
@@ -27,9 +27,11 @@
 //!     pub author: ForeignKey<Author>,
 //! }
 //!
+//! # async fn demo(db: aksara::Db) -> aksara::Result<()> {
 //! let author = Author::objects().get(&db, q!(email = "jane@example.com")).await?;
 //! let post = Post::build().title("My Post").content("Content here").author(&author).create(&db).await?;
 //! let posts = author.posts().all(&db).await?;
+//! # Ok(()) }
 //! ```
 
 #![warn(missing_docs)]
