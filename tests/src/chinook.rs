@@ -1,5 +1,5 @@
-//! The Chinook sample database (MIT licence, kept with its licence in `tests/data/chinook/`), loaded into a
-//! test's database and read back through introspection.
+//! The Chinook sample database (MIT licence, kept with its licence in `tests/data/chinook/`),
+//! loaded into a test's database and read back through introspection.
 
 use crate::harness::{Backend, TestDb};
 use aksara::introspect::{introspect, Schema};
