@@ -1147,7 +1147,8 @@ impl<'a> Compiler<'a> {
         Ok(sql)
     }
 
-    /// Walks `parts` from the scope's model.
+    /// Walks `parts` from the scope's model (`pk` names the key, as in Django, unless the
+    /// model has a field of that name).
     fn resolve(&mut self, scope: &mut Scope, parts: &[String]) -> Result<Resolved> {
         let mut model = scope.model;
         let mut alias = scope.alias.clone();
@@ -1155,9 +1156,9 @@ impl<'a> Compiler<'a> {
         let mut path = String::new();
         let mut i = 0;
         while i < parts.len() {
-            let part = parts[i].as_str();
             let rest = &parts[i + 1..];
             let info = self.registry.at(model);
+            let part = key_alias(info, parts[i].as_str());
             let as_column = info.meta.concrete_fields().find(|f| {
                 (f.name == part && f.relation.is_none())
                     || (f.relation.is_some() && f.column == part && f.column != f.name)
@@ -1579,4 +1580,13 @@ pub fn escape_like(text: &str) -> String {
 /// True when `kind` is a relation kind that has a column.
 pub fn is_to_one(kind: RelationKind) -> bool {
     kind != RelationKind::ManyToMany
+}
+
+/// `name`, or the key field's name when `name` is `pk` and the model has nothing else called
+/// that.
+fn key_alias<'a>(info: &'a ModelInfo, name: &'a str) -> &'a str {
+    if name != "pk" || info.meta.field(name).is_some() || info.edge(name).is_some() {
+        return name;
+    }
+    info.meta.try_pk().map_or(name, |f| f.name.as_str())
 }
