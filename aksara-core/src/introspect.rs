@@ -308,6 +308,12 @@ pub async fn introspect(db: &Db) -> Result<Schema> {
             }
             meta.fields.push(field);
         }
+        // A reverse relation may not take the name of a field of its target (`person` has a
+        // field `department` of its own when `department.head` points back at it).
+        reverse_taken
+            .entry(table.clone())
+            .or_default()
+            .extend(meta.fields.iter().map(|f| f.name.clone()));
         metas.insert(table.clone(), meta);
     }
     // Reverse names: the referencing table, or `{table}_by_{field}` when ambiguous.

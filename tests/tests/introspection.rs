@@ -151,9 +151,78 @@ async fn columns_of_other_types_can_be_filtered(t: TestDb) {
     );
 }
 
+/// Two tables that reference each other (Sakila's `store.manager_staff_id` and
+/// `staff.store_id`): the reverse relation of `department.head` would be called `department`
+/// on `person`, which already has a field of that name. Introspection names it otherwise
+/// instead of refusing the schema, and both directions can be followed.
+async fn mutual_foreign_keys_open(t: TestDb) {
+    let raw = t.connect(aksara::Registry::empty()).await;
+    let script = match t.backend() {
+        aksara_tests::Backend::Sqlite => {
+            "CREATE TABLE department (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+               head_id INTEGER REFERENCES person(id));
+             CREATE TABLE person (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+               department_id INTEGER REFERENCES department(id));"
+        }
+        _ => {
+            "CREATE TABLE department (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+               head_id INTEGER);
+             CREATE TABLE person (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+               department_id INTEGER);
+             ALTER TABLE person ADD CONSTRAINT person_department FOREIGN KEY (department_id) \
+               REFERENCES department(id);
+             ALTER TABLE department ADD CONSTRAINT department_head FOREIGN KEY (head_id) \
+               REFERENCES person(id);"
+        }
+    };
+    raw.batch_execute(script).await.expect("create the tables");
+    raw.batch_execute(
+        "INSERT INTO department (id, name, head_id) VALUES (1, 'Research', NULL);
+         INSERT INTO person (id, name, department_id) VALUES (10, 'Ada', 1), (11, 'Bob', 1);
+         UPDATE department SET head_id = 10 WHERE id = 1;",
+    )
+    .await
+    .expect("fill the tables");
+
+    let schema = aksara::introspect::introspect(&raw)
+        .await
+        .expect("a schema with mutual foreign keys opens");
+    let db = raw.with_registry(schema.registry.clone());
+    let person = schema.registry.model("person").unwrap();
+    let department = schema.registry.model("department").unwrap();
+    // person keeps its own field `department`; the reverse of department.head has another name.
+    let forward = person.edge("department").expect("person.department");
+    assert!(forward.forward);
+    let reverse_of_head = person
+        .edges
+        .iter()
+        .find(|e| !e.forward && e.field == "head")
+        .expect("the reverse of department.head on person");
+    assert_ne!(reverse_of_head.name, "department");
+    assert!(department.edge("head").is_some_and(|e| e.forward));
+
+    // Both directions are followed through the engine.
+    let headed = QuerySet::<Record>::of("person")
+        .filter(aksara::Condition::new(
+            format!("{}__name", reverse_of_head.name),
+            "Research",
+        ))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(headed.len(), 1, "Ada heads Research");
+    let members = QuerySet::<Record>::of("person")
+        .filter(q!(department__name = "Research"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(members, 2);
+}
+
 backend_tests!(
     chinook_relations_are_discovered,
-    columns_of_other_types_can_be_filtered
+    columns_of_other_types_can_be_filtered,
+    mutual_foreign_keys_open
 );
 
 /// PostgreSQL enums and arrays, read through the catalog, compare with text values.
