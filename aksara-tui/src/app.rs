@@ -590,6 +590,95 @@ mod tests {
         assert!(requests(&mut probe).is_empty());
     }
 
+    fn partial_page(generation: u64, rows: Vec<Record>) -> Action {
+        Action::Loaded(Loaded {
+            generation,
+            result: Ok(Outcome::Page {
+                placement: crate::jobs::Placement::Replace,
+                exhausted: false,
+                rows,
+                first_index: None,
+            }),
+        })
+    }
+
+    /// The generation of the one grid-replacing request sent since the last call (a read of
+    /// the next page may go with it).
+    fn jump(probe: &mut Probe) -> u64 {
+        let jumps: Vec<u64> = probe
+            .sent()
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Run {
+                    generation,
+                    job:
+                        Job::Page {
+                            placement: crate::jobs::Placement::Replace,
+                            ..
+                        },
+                } => Some(generation),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(jumps.len(), 1, "one jump request: {jumps:?}");
+        jumps[0]
+    }
+
+    #[test]
+    fn the_newest_of_quick_home_and_end_keys_wins() {
+        let (mut app, mut probe, catalog) = users_grid();
+        let first = || vec![user(&catalog, 1, "Ann"), user(&catalog, 2, "Bob")];
+        let last = || vec![user(&catalog, 98, "Yan"), user(&catalog, 99, "Zoe")];
+        let shown = |app: &App| {
+            grid(app)
+                .window()
+                .rows()
+                .iter()
+                .map(|r| r.key().cloned())
+                .collect::<Vec<_>>()
+        };
+        app.update(partial_page(3, first()));
+        let first_keys = shown(&app);
+        probe.sent();
+        app.update(Action::Bottom);
+        let g = jump(&mut probe);
+        app.update(partial_page(g, last()));
+        let last_keys = shown(&app);
+        assert_ne!(first_keys, last_keys);
+
+        // At the end: Home, End, Home, End, Home before any answer arrives.
+        let mut sent = Vec::new();
+        for key in [
+            Action::Top,
+            Action::Bottom,
+            Action::Top,
+            Action::Bottom,
+            Action::Top,
+        ] {
+            app.update(key);
+            sent.push(jump(&mut probe));
+        }
+        // Answers arrive in any order; only the last key's counts.
+        for &g in [sent[1], sent[0], sent[3], sent[2]].iter() {
+            app.update(partial_page(g, last()));
+            assert_eq!(shown(&app), last_keys, "generation {g} is stale");
+        }
+        app.update(partial_page(sent[4], first()));
+        assert_eq!(shown(&app), first_keys, "Home was the last key");
+        assert_eq!(grid(&app).cursor(), 0);
+
+        // Home then End while the first answer is still out: End is honoured.
+        probe.sent();
+        app.update(Action::Bottom);
+        jump(&mut probe);
+        app.update(Action::Top);
+        jump(&mut probe);
+        app.update(Action::Bottom);
+        let g = jump(&mut probe);
+        app.update(partial_page(g, last()));
+        assert_eq!(shown(&app), last_keys, "End was the last key");
+    }
+
     #[test]
     fn ctrl_c_cancels_the_worker_and_forgets_the_requests() {
         let (mut app, mut probe, catalog) = users_grid();

@@ -349,13 +349,22 @@ impl GridView {
 
     pub(crate) fn handle(&mut self, action: &Action, ctx: &Ctx) -> Vec<Effect> {
         if let Some(c) = moved(self.cursor, self.window.len(), action, ctx.body_rows) {
+            // While a jump is on its way the window is the old one: decide against the rows
+            // asked for, so that the newest of several quick Home / End keys wins.
+            let loading = self.status == Status::Loading;
             match action {
-                Action::Top if !self.window.at_start => {
+                Action::Top
+                    if (loading && self.main_start != Start::First)
+                        || (!loading && !self.window.at_start) =>
+                {
                     self.cursor = 0;
                     self.scroll = 0;
                     return vec![self.load(Start::First, ctx)];
                 }
-                Action::Bottom if !self.window.at_end && self.status == Status::Ready => {
+                Action::Bottom
+                    if (loading && self.main_start != Start::Last)
+                        || (self.status == Status::Ready && !self.window.at_end) =>
+                {
                     return vec![self.load(Start::Last, ctx)];
                 }
                 _ => {}
