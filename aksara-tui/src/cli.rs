@@ -15,7 +15,8 @@ use std::path::PathBuf;
 #[command(name = "aksara-tui", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Args {
     /// The database: postgres://user@host/db, mysql://user@host/db (or mariadb://),
-    /// sqlite://path/to/file.db (sqlite:///absolute/path.db). Omit it for the demo.
+    /// sqlite://path/to/file.db (sqlite:///absolute/path.db), or the path of an SQLite file.
+    /// Omit it for the demo.
     pub url: Option<String>,
 
     /// Where the demo database lives (default: the user's data directory, e.g.
@@ -46,6 +47,12 @@ impl Args {
     /// When no data directory is known for the demo.
     pub fn target(&self) -> Result<Target, String> {
         match &self.url {
+            // A bare path (`aksara-tui chinook.db`) is an SQLite file.
+            Some(path)
+                if !path.contains("://") && !path.to_ascii_lowercase().starts_with("sqlite:") =>
+            {
+                Ok(Target::Url(sqlite_url(std::path::Path::new(path))))
+            }
             Some(url) => Ok(Target::Url(url.clone())),
             None => {
                 let path = match &self.demo_db {
@@ -137,6 +144,24 @@ mod tests {
             args.target().unwrap(),
             Target::Url("mysql://root@127.0.0.1/test".into())
         );
+        // A bare path is an SQLite file, made absolute; a missing file is still refused.
+        let args = Args::parse_from(["aksara-tui", "some/dir/chinook.db"]);
+        let Target::Url(url) = args.target().unwrap() else {
+            panic!("a URL")
+        };
+        assert!(
+            url.starts_with("sqlite:///") && url.ends_with("/some/dir/chinook.db"),
+            "{url}"
+        );
+        assert!(check_sqlite_file(&url).is_err());
+        let file = std::env::temp_dir().join(format!("aksara-cli-{}.db", std::process::id()));
+        std::fs::write(&file, b"").unwrap();
+        let args = Args::parse_from(["aksara-tui", file.to_str().unwrap()]);
+        let Target::Url(url) = args.target().unwrap() else {
+            panic!("a URL")
+        };
+        assert!(check_sqlite_file(&url).is_ok(), "{url}");
+        let _ = std::fs::remove_file(&file);
         assert!(check_sqlite_file("sqlite:///no/such/dir/x.db").is_err());
         assert!(check_sqlite_file("sqlite::memory:").is_ok());
         assert!(check_sqlite_file("postgres://h/db").is_ok());

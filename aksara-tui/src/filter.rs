@@ -16,8 +16,44 @@ pub struct ColumnFilter {
     pub column: String,
     /// What the user typed.
     pub input: String,
+    /// How it reads in the status line ([`describe`]).
+    pub shown: String,
     /// The condition it means.
     pub condition: Condition,
+}
+
+/// How a filter reads in the status line: the column, the operator the input chose (or the
+/// column's default one) and the operand, e.g. `Total > 5`, `Name ≈ rock`, `Id = 7`,
+/// `Composer is NULL`.
+pub fn describe(column: &str, kind: &FieldKind, input: &str) -> String {
+    let text = input.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "null" => return format!("{column} is NULL"),
+        "!null" => return format!("{column} is not NULL"),
+        _ => {}
+    }
+    let operators = [
+        ("!=", "≠"),
+        (">=", "≥"),
+        ("<=", "≤"),
+        (">", ">"),
+        ("<", "<"),
+        ("=", "="),
+        ("^", "starts with"),
+        ("$", "ends with"),
+        ("~", "≈"),
+    ];
+    for (prefix, shown) in operators {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return format!("{column} {shown} {}", rest.trim());
+        }
+    }
+    let shown = if default_lookup(kind) == "icontains" {
+        "≈"
+    } else {
+        "="
+    };
+    format!("{column} {shown} {text}")
 }
 
 /// True when the engine's text lookups (`icontains`, ...) apply to `kind`.
@@ -122,6 +158,25 @@ mod tests {
 
     fn text() -> FieldKind {
         FieldKind::Text
+    }
+
+    #[test]
+    fn the_status_line_names_each_operator() {
+        let int = FieldKind::Integer;
+        assert_eq!(describe("Name", &text(), "rock"), "Name ≈ rock");
+        assert_eq!(describe("Id", &int, "7"), "Id = 7");
+        assert_eq!(describe("Total", &int, ">5"), "Total > 5");
+        assert_eq!(describe("Total", &int, ">= 5"), "Total ≥ 5");
+        assert_eq!(describe("Total", &int, "!=5"), "Total ≠ 5");
+        assert_eq!(describe("Total", &int, "<=5"), "Total ≤ 5");
+        assert_eq!(describe("Name", &text(), "^Ro"), "Name starts with Ro");
+        assert_eq!(describe("Name", &text(), "$ck"), "Name ends with ck");
+        assert_eq!(describe("Name", &text(), "=Rock"), "Name = Rock");
+        assert_eq!(describe("Composer", &text(), "null"), "Composer is NULL");
+        assert_eq!(
+            describe("Composer", &text(), "!NULL"),
+            "Composer is not NULL"
+        );
     }
 
     #[test]

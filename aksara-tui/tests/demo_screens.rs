@@ -133,7 +133,15 @@ fn demo_follows_forward_and_one_to_one_relations() {
         crumbs.starts_with("user_profiles: ") && crumbs.contains(" > user: "),
         "{crumbs}"
     );
-    d.keys("/profile<Enter><Enter>");
+    // The bottom pane says what Enter does on a reverse one-to-one: it opens one row.
+    d.keys("/profile<Enter>");
+    let screen = d.screen(100, 30);
+    assert!(
+        screen.contains("Enter opens the user_profiles row that points at this one."),
+        "{screen}"
+    );
+    assert!(!screen.contains("rows linked to this one"), "{screen}");
+    d.keys("<Enter>");
     assert!(d.crumbs().contains(" > profile: "), "{}", d.crumbs());
     // A category's parent (self-reference), and its children.
     d.keys("<Esc><Esc><Esc><Esc><Esc>");

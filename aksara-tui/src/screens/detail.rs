@@ -665,17 +665,19 @@ impl DetailView {
                     return (0, 0);
                 };
                 let target = &catalog.registry.at(edge.target).meta.table;
+                let what_enter_does = if edge.is_many() {
+                    format!(
+                        "Enter lists the {} {target} rows linked to this one.",
+                        self.count_text(name)
+                            .trim_end_matches(" rows")
+                            .trim_end_matches(" row")
+                    )
+                } else {
+                    format!("Enter opens the {target} row that points at this one.")
+                };
                 (
                     format!("{name} ({})", edge_kind(edge)),
-                    vec![
-                        edge.description.clone(),
-                        format!(
-                            "Enter lists the {} {target} rows linked to this one.",
-                            self.count_text(name)
-                                .trim_end_matches(" rows")
-                                .trim_end_matches(" row")
-                        ),
-                    ],
+                    vec![edge.description.clone(), what_enter_does],
                 )
             }
             Some(DetailRow::Composite(name)) => {

@@ -466,6 +466,7 @@ impl GridView {
                     self.filters.push(ColumnFilter {
                         path: column.path.clone(),
                         column: column.header.clone(),
+                        shown: filter::describe(&column.header, &column.kind, &input),
                         input: input.trim().to_string(),
                         condition,
                     });
@@ -723,10 +724,7 @@ impl GridView {
             ));
         }
         for f in &self.filters {
-            parts.push(Span::styled(
-                format!(" · {} ≈ {}", f.column, f.input),
-                theme::dim(),
-            ));
+            parts.push(Span::styled(format!(" · {}", f.shown), theme::dim()));
         }
         if let Some(column) = self.columns.get(self.col) {
             parts.push(Span::styled(
