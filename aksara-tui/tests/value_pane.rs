@@ -56,6 +56,12 @@ fn an_enlarged_value_scrolls() {
     d.keys("<Enter>");
     let s = d.screen(80, 30);
     assert!(s.contains("j/k PgUp/PgDn scroll"), "{s}");
+    // The hint line says what the keys do now: Enter shrinks the value, nothing is followed.
+    let hints = s.lines().last().unwrap_or_default();
+    assert!(
+        hints.contains("Enter shrink") && !hints.contains("follow"),
+        "{hints}"
+    );
     d.keys("j");
     let s = d.screen(80, 30);
     assert!(

@@ -77,6 +77,11 @@ impl DetailView {
         view
     }
 
+    /// True while the selected value is enlarged (the movement keys scroll it).
+    pub fn is_zoomed(&self) -> bool {
+        self.zoomed
+    }
+
     /// The record of `model` that `find` selects, reached through `relation`.
     pub fn follow(
         catalog: &Catalog,

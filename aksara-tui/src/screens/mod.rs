@@ -211,6 +211,14 @@ impl View {
                 ("?", "help"),
                 ("q", "quit"),
             ],
+            View::Detail(detail) if detail.is_zoomed() => &[
+                ("↑↓ PgUp PgDn", "scroll"),
+                ("Enter", "shrink"),
+                ("y", "copy"),
+                ("Esc", "back"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
             View::Detail(_) => &[
                 ("↑↓", "move"),
                 ("Enter", "follow"),
