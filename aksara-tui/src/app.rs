@@ -216,10 +216,18 @@ impl App {
     }
 
     /// Takes every answer the worker has ready.
-    pub fn drain(&mut self) {
+    pub fn drain(&mut self) -> bool {
+        let mut any = false;
         while let Some(loaded) = self.worker.try_recv() {
             self.update(Action::Loaded(loaded));
+            any = true;
         }
+        any
+    }
+
+    /// True when an answer from the worker waits to be applied.
+    pub fn has_answer(&self) -> bool {
+        self.worker.has_answer()
     }
 
     /// Waits until no request runs (or `timeout` passes), applying answers as they come.
@@ -677,6 +685,31 @@ mod tests {
         let g = jump(&mut probe);
         app.update(partial_page(g, last()));
         assert_eq!(shown(&app), last_keys, "End was the last key");
+    }
+
+    #[test]
+    fn an_answer_is_seen_as_soon_as_it_arrives() {
+        let (mut app, probe, catalog) = users_grid();
+        assert!(!app.has_answer());
+        probe
+            .results
+            .send(Loaded {
+                generation: 3,
+                result: Ok(Outcome::Page {
+                    placement: crate::jobs::Placement::Replace,
+                    exhausted: true,
+                    rows: vec![user(&catalog, 1, "Ann")],
+                    first_index: Some(0),
+                }),
+            })
+            .unwrap();
+        // Looking does not take it away from the next drain, which applies it.
+        assert!(app.has_answer());
+        assert!(app.has_answer());
+        assert!(app.drain());
+        assert!(!app.has_answer());
+        assert!(!app.drain());
+        assert_eq!(grid(&app).window().len(), 1);
     }
 
     #[test]

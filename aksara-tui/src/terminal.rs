@@ -2,7 +2,9 @@
 //! loop, and the panic hook.
 //!
 //! The loop waits for a key at most one tick, then takes the worker's answers, then draws. It
-//! never waits for the database: a slow query only keeps the spinner turning.
+//! never waits for the database: a slow query only keeps the spinner turning. While a request
+//! is out it looks for its answer every few milliseconds, so an answer is drawn as it arrives
+//! rather than at the next tick.
 
 use crate::action::Action;
 use crate::app::App;
@@ -12,6 +14,9 @@ use std::time::Duration;
 
 /// How long the loop waits for a key before drawing again.
 const TICK: Duration = Duration::from_millis(80);
+
+/// How often the loop looks for answers while a request is out.
+const ANSWER_POLL: Duration = Duration::from_millis(2);
 
 /// Runs `app` in the terminal until it quits.
 ///
@@ -36,7 +41,7 @@ fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> std::io
             }
             out.flush()?;
         }
-        if event::poll(TICK)? {
+        if wait_for_key_or_answer(app)? {
             match event::read()? {
                 Event::Key(key) => app.key(key),
                 Event::Resize(width, height) => app.update(Action::Resize { width, height }),
@@ -51,12 +56,29 @@ fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> std::io
                     break;
                 }
             }
-        } else {
+        } else if !app.drain() {
             app.update(Action::Tick);
         }
         app.drain();
         if app.should_quit() {
             return Ok(());
+        }
+    }
+}
+
+/// Waits up to one tick for a key (true) or, while a request is out, for its answer (false,
+/// the answer left for [`App::drain`]).
+fn wait_for_key_or_answer(app: &App) -> std::io::Result<bool> {
+    if !app.busy() {
+        return event::poll(TICK);
+    }
+    let deadline = std::time::Instant::now() + TICK;
+    loop {
+        if event::poll(ANSWER_POLL)? {
+            return Ok(true);
+        }
+        if app.has_answer() || std::time::Instant::now() >= deadline {
+            return Ok(false);
         }
     }
 }

@@ -67,6 +67,8 @@ pub enum Command {
 pub struct Worker {
     commands: UnboundedSender<Command>,
     results: mpsc::Receiver<Loaded>,
+    /// An answer taken by [`Worker::has_answer`] and not yet handed out.
+    early: std::cell::RefCell<Option<Loaded>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -101,6 +103,7 @@ impl Worker {
         Worker {
             commands,
             results,
+            early: std::cell::RefCell::new(None),
             thread: Some(thread),
         }
     }
@@ -113,6 +116,7 @@ impl Worker {
             Worker {
                 commands,
                 results,
+                early: std::cell::RefCell::new(None),
                 thread: None,
             },
             Probe {
@@ -134,12 +138,27 @@ impl Worker {
 
     /// An answer, if one is ready.
     pub fn try_recv(&self) -> Option<Loaded> {
-        self.results.try_recv().ok()
+        self.early
+            .borrow_mut()
+            .take()
+            .or_else(|| self.results.try_recv().ok())
+    }
+
+    /// True when an answer is ready (it stays for [`Worker::try_recv`]).
+    pub fn has_answer(&self) -> bool {
+        let mut early = self.early.borrow_mut();
+        if early.is_none() {
+            *early = self.results.try_recv().ok();
+        }
+        early.is_some()
     }
 
     /// An answer, waiting at most `timeout`.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Loaded> {
-        self.results.recv_timeout(timeout).ok()
+        self.early
+            .borrow_mut()
+            .take()
+            .or_else(|| self.results.recv_timeout(timeout).ok())
     }
 }
 
