@@ -93,6 +93,7 @@ fn text_form(oid: u32, bytes: &[u8]) -> Option<Option<String>> {
         829 | 774 => text_forms::mac(bytes),
         790 => text_forms::money(bytes),
         1186 => text_forms::interval(bytes),
+        3614 => text_forms::tsvector(bytes),
         oid if ARRAY_TYPES.contains(&oid) => text_forms::array(bytes, element_text),
         _ => return None,
     })

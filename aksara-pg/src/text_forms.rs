@@ -29,6 +29,47 @@ pub fn inet(bytes: &[u8], is_cidr_type: bool) -> Option<String> {
     })
 }
 
+/// `tsvector`: a count of lexemes, then each lexeme (NUL-terminated) with its positions
+/// (a 16-bit count, then 16-bit entries: weight in the top two bits, position below), written
+/// as PostgreSQL's text output does: `'fat':2 'rat':3A`.
+pub fn tsvector(bytes: &[u8]) -> Option<String> {
+    let count = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    let mut rest = &bytes[4..];
+    let mut out = String::new();
+    for i in 0..count {
+        let end = rest.iter().position(|b| *b == 0)?;
+        let lexeme = std::str::from_utf8(&rest[..end]).ok()?;
+        rest = &rest[end + 1..];
+        let positions = u16::from_be_bytes(rest.get(..2)?.try_into().ok()?) as usize;
+        rest = &rest[2..];
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push('\'');
+        for c in lexeme.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        for p in 0..positions {
+            let entry = u16::from_be_bytes(rest.get(..2)?.try_into().ok()?);
+            rest = &rest[2..];
+            out.push(if p == 0 { ':' } else { ',' });
+            let _ = write!(out, "{}", entry & 0x3fff);
+            match entry >> 14 {
+                3 => out.push('A'),
+                2 => out.push('B'),
+                1 => out.push('C'),
+                _ => {}
+            }
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
 /// `macaddr` (6 bytes) and `macaddr8` (8 bytes): lower-case hex pairs joined by `:`.
 pub fn mac(bytes: &[u8]) -> Option<String> {
     if bytes.len() != 6 && bytes.len() != 8 {

@@ -449,7 +449,9 @@ async fn postgres_types_without_a_variant_read_as_their_text() {
              '08:00:2b:01:02:03'::macaddr, '-1234.56'::money, \
              '1 year 2 months 3 days 04:05:06.5'::interval, '-1 day'::interval, \
              ARRAY[1, NULL, 3]::int4[], ARRAY['a b', 'c', NULL, '']::text[], \
-             ARRAY['2024-05-06'::date], ARRAY[]::int8[]",
+             ARRAY['2024-05-06'::date], ARRAY[]::int8[], \
+             $$a fat cat's rat 'it\\\\x' 'q'$$::tsvector, \
+             setweight(to_tsvector('simple', 'fat rats fat'), 'A') || 'x:3B,7C y'::tsvector",
             [],
         )
         .await
@@ -475,6 +477,8 @@ async fn postgres_types_without_a_variant_read_as_their_text() {
             "{\"a b\",c,NULL,\"\"}",
             "{2024-05-06}",
             "{}",
+            "'a' 'cat''s' 'fat' 'it\\\\x' 'q' 'rat'",
+            "'fat':1A,3A 'rats':2A 'x':6B,10C 'y'",
         ]
     );
     // PostgreSQL's own text output agrees, for the forms that do not depend on the locale.
@@ -482,7 +486,9 @@ async fn postgres_types_without_a_variant_read_as_their_text() {
         .raw(
             "SELECT '2001:db8::1/64'::inet::text, \
              '1 year 2 months 3 days 04:05:06.5'::interval::text, \
-             ARRAY['a b', 'c', NULL, '']::text[]::text",
+             ARRAY['a b', 'c', NULL, '']::text[]::text, \
+             $$a fat cat's rat 'it\\\\x' 'q'$$::tsvector::text, \
+             (setweight(to_tsvector('simple', 'fat rats fat'), 'A') || 'x:3B,7C y'::tsvector)::text",
             [],
         )
         .await
@@ -494,6 +500,8 @@ async fn postgres_types_without_a_variant_read_as_their_text() {
             Value::String(texts[2].clone()),
             Value::String(texts[5].clone()),
             Value::String(texts[8].clone()),
+            Value::String(texts[11].clone()),
+            Value::String(texts[12].clone()),
         ]
     );
 }
