@@ -1009,7 +1009,13 @@ impl<'a> Compiler<'a> {
                         }
                         Resolved::ToMany { alias, edge, rest } => {
                             let target = self.registry.at(edge.target);
-                            let pk = target.meta.pk().name.clone();
+                            // `pk` when the target has no single-column key (a table read
+                            // from the catalog): comparing the relation as a whole is then an
+                            // error naming it, and a path through it still works.
+                            let pk = target
+                                .meta
+                                .try_pk()
+                                .map_or_else(|| "pk".to_string(), |f| f.name.clone());
                             // `posts__isnull` / `posts__in`: the relation compared as a whole.
                             let lookup_only = match rest.as_slice() {
                                 [one]

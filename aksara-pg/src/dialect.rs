@@ -82,19 +82,36 @@ impl Dialect for PgDialect {
     }
 
     fn catalog_foreign_keys_sql(&self) -> Option<&'static str> {
+        // Foreign keys of partitions belong to their partitioned table (the partitions are
+        // hidden), and so do keys that reference a partition; the copies one key has on every
+        // partition are read once, under the first of their names.
         Some(
-            "SELECT con.conname::text, c.relname::text, a.attname::text, rc.relname::text, ra.attname::text, \
-                    k.ord::int8, \
-                    CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' \
+            "WITH fk AS ( \
+               SELECT con.oid, con.conname::text AS name, con.conrelid, con.confrelid, \
+                      con.conkey, con.confkey, con.confdeltype, \
+                      COALESCE(pg_catalog.pg_partition_root(con.conrelid), con.conrelid) AS tbl, \
+                      COALESCE(pg_catalog.pg_partition_root(con.confrelid), con.confrelid) AS rtbl \
+               FROM pg_catalog.pg_constraint con WHERE con.contype = 'f' \
+             ), cols AS ( \
+               SELECT fk.*, k.ord, a.attname::text AS col, ra.attname::text AS rcol \
+               FROM fk \
+               CROSS JOIN LATERAL unnest(fk.conkey, fk.confkey) WITH ORDINALITY AS k(attnum, refnum, ord) \
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = fk.conrelid AND a.attnum = k.attnum \
+               JOIN pg_catalog.pg_attribute ra ON ra.attrelid = fk.confrelid AND ra.attnum = k.refnum \
+             ), signed AS ( \
+               SELECT cols.*, string_agg(col || '>' || rcol, ',') OVER (PARTITION BY oid ORDER BY ord \
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS signature \
+               FROM cols \
+             ) \
+             SELECT DISTINCT min(s.name) OVER (PARTITION BY s.tbl, s.rtbl, s.signature), \
+                    t.relname::text, s.col, r.relname::text, s.rcol, s.ord::int8, \
+                    CASE s.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' \
                          WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END \
-             FROM pg_catalog.pg_constraint con \
-             JOIN pg_catalog.pg_class c ON c.oid = con.conrelid \
-             JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
-             CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, refnum, ord) \
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
-             JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refnum \
-             WHERE con.contype = 'f' AND c.relnamespace = current_schema()::regnamespace \
-               AND rc.relnamespace = current_schema()::regnamespace",
+             FROM signed s \
+             JOIN pg_catalog.pg_class t ON t.oid = s.tbl \
+             JOIN pg_catalog.pg_class r ON r.oid = s.rtbl \
+             WHERE t.relnamespace = current_schema()::regnamespace \
+               AND r.relnamespace = current_schema()::regnamespace",
         )
     }
 

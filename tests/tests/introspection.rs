@@ -265,3 +265,89 @@ async fn postgres_enums_and_arrays_can_be_filtered() {
         .await;
     assert!(bad.is_err(), "{bad:?}");
 }
+
+/// Pagila's `payment` is partitioned by date and its foreign keys live on the partitions
+/// (which the catalog hides); another table keeps its key on the partitioned table itself, as
+/// PostgreSQL 12 and later allow. Both show as relations of the partitioned table, once each.
+#[tokio::test]
+async fn postgres_partitioned_tables_keep_their_foreign_keys() {
+    let Some(t) = TestDb::new(aksara_tests::Backend::Postgres, "pg_partitioned_fks").await else {
+        return;
+    };
+    let raw = t.connect(aksara::Registry::empty()).await;
+    raw.batch_execute(
+        "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE payment (payment_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
+           paid_on DATE NOT NULL, PRIMARY KEY (payment_id, paid_on)) PARTITION BY RANGE (paid_on);
+         CREATE TABLE payment_2022_01 PARTITION OF payment
+           FOR VALUES FROM ('2022-01-01') TO ('2022-02-01');
+         CREATE TABLE payment_2022_02 PARTITION OF payment
+           FOR VALUES FROM ('2022-02-01') TO ('2022-03-01');
+         ALTER TABLE payment_2022_01 ADD CONSTRAINT payment_2022_01_customer_fkey
+           FOREIGN KEY (customer_id) REFERENCES customer(customer_id);
+         ALTER TABLE payment_2022_02 ADD CONSTRAINT payment_2022_02_customer_fkey
+           FOREIGN KEY (customer_id) REFERENCES customer(customer_id);
+         CREATE TABLE rental (rental_id INTEGER NOT NULL, customer_id INTEGER NOT NULL
+           REFERENCES customer(customer_id) ON DELETE CASCADE, rented_on DATE NOT NULL,
+           PRIMARY KEY (rental_id, rented_on)) PARTITION BY RANGE (rented_on);
+         CREATE TABLE rental_2022 PARTITION OF rental FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');
+         CREATE TABLE rental_2023 PARTITION OF rental FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+         INSERT INTO customer VALUES (1, 'Mary'), (2, 'Pat');
+         INSERT INTO payment VALUES (1, 1, '2022-01-05'), (2, 1, '2022-02-07'), (3, 2, '2022-02-08');
+         INSERT INTO rental VALUES (1, 2, '2022-03-01'), (2, 2, '2023-03-01');",
+    )
+    .await
+    .expect("create the partitioned tables");
+    let schema = aksara::introspect::introspect(&raw)
+        .await
+        .expect("introspect");
+    let models: Vec<&str> = schema.tables.iter().map(|t| t.model.as_str()).collect();
+    assert!(
+        !models
+            .iter()
+            .any(|m| m.contains("_2022") || m.contains("_2023")),
+        "partitions stay hidden: {models:?}"
+    );
+    let customer = schema.registry.model("customer").unwrap();
+    let reverse: Vec<&str> = customer
+        .edges
+        .iter()
+        .filter(|e| !e.forward)
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        reverse.len(),
+        2,
+        "one reverse relation per table: {reverse:?}"
+    );
+    let payment = schema.registry.model("payment").unwrap();
+    let to_customer: Vec<_> = payment.edges.iter().filter(|e| e.forward).collect();
+    assert_eq!(
+        to_customer.len(),
+        1,
+        "the partitions' copies are one relation"
+    );
+
+    let db = raw.with_registry(schema.registry.clone());
+    let paid_by_mary = QuerySet::<Record>::of("payment")
+        .filter(aksara::Condition::new(
+            format!("{}__name", to_customer[0].name),
+            "Mary",
+        ))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(paid_by_mary, 2);
+    let renters = QuerySet::<Record>::of("customer")
+        .filter(aksara::Condition::new(
+            format!(
+                "{}__rented_on__gte",
+                reverse.iter().find(|n| n.contains("rental")).unwrap()
+            ),
+            Value::String("2023-01-01".into()),
+        ))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(renters, 1);
+}
