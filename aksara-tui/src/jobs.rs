@@ -418,6 +418,28 @@ pub async fn detail(
         };
         counts.insert(edge.name.clone(), n);
     }
+    // Counts of the rows whose composite foreign keys point at this one, capped.
+    if let Some(catalog) = catalog {
+        for (other, fk) in composite_references(catalog, &request.model) {
+            let name = crate::screens::composite_reverse_name(&other.model, &fk.name);
+            let n = match composite_reverse_conditions(&registry, info, &other.model, fk, &record) {
+                Some(conditions) => {
+                    let mut qs = QuerySet::<Record>::of(other.model.clone());
+                    for c in conditions {
+                        qs = qs.filter(c);
+                    }
+                    let model = other.model.clone();
+                    isolated(db, |tx| async move {
+                        capped_count(&tx, &qs, &model, request.cap).await
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+                }
+                None => Ok(Count::Exact(0)),
+            };
+            counts.insert(name, n);
+        }
+    }
     Ok(DetailData {
         record,
         labels,
@@ -442,6 +464,45 @@ pub fn composite_conditions(
             return None;
         }
         conditions.push(Condition::new(path_of_column(target, target_column), value));
+    }
+    Some(conditions)
+}
+
+/// The composite foreign keys of other tables that point at `model`, with their tables.
+pub fn composite_references<'a>(
+    catalog: &'a crate::catalog::Catalog,
+    model: &'a str,
+) -> impl Iterator<
+    Item = (
+        &'a crate::catalog::TableEntry,
+        &'a aksara::introspect::CompositeForeignKey,
+    ),
+> {
+    catalog.tables.iter().flat_map(move |t| {
+        t.composite_foreign_keys
+            .iter()
+            .filter(move |fk| fk.target == model)
+            .map(move |fk| (t, fk))
+    })
+}
+
+/// The conditions selecting the rows of `referencing` whose composite foreign key `fk` points
+/// at `record` (of the model `info`); None when one of the referenced columns is NULL.
+pub fn composite_reverse_conditions(
+    registry: &aksara::Registry,
+    info: &aksara::ModelInfo,
+    referencing: &str,
+    fk: &aksara::introspect::CompositeForeignKey,
+    record: &Record,
+) -> Option<Vec<Condition>> {
+    let other = registry.model(referencing).ok()?;
+    let mut conditions = Vec::new();
+    for (column, target_column) in fk.columns.iter().zip(&fk.target_columns) {
+        let value = record.get(&path_of_column(info, target_column))?.clone();
+        if value.is_null() {
+            return None;
+        }
+        conditions.push(Condition::new(path_of_column(other, column), value));
     }
     Some(conditions)
 }

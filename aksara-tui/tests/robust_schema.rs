@@ -239,6 +239,23 @@ fn robust(backend: Backend) {
         "{}",
         d.crumbs()
     );
+    // And back: the pair lists the rows whose composite key points at it.
+    d.keys("/pair_ref<Enter>");
+    let s = screen(&mut d);
+    assert!(
+        s.contains("← pair_ref (composite)") && s.contains("1 row"),
+        "the reverse of the composite key, counted:\n{s}"
+    );
+    d.keys("<Enter>");
+    assert_no_error(&mut d, "list the rows of the reverse composite key");
+    let s = screen(&mut d);
+    assert!(
+        s.contains("points at one-two")
+            && !s.contains("points nowhere")
+            && s.contains("row 1 of 1"),
+        "{s}"
+    );
+    d.keys("<BS>");
     // The row whose composite key is NULL points nowhere.
     d.keys("<BS><BS>j<Enter>");
     d.keys(&format!("/{fk}<Enter><Enter>"));

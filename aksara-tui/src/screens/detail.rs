@@ -9,7 +9,10 @@ use super::{
 use crate::action::Action;
 use crate::catalog::{edge_kind, key_values, record_label, Catalog};
 use crate::format::{cell, full, plain, truncate, wrap};
-use crate::jobs::{composite_conditions, Count, DetailData, DetailRequest, Job, Outcome};
+use crate::jobs::{
+    composite_conditions, composite_references, composite_reverse_conditions, Count, DetailData,
+    DetailRequest, Job, Outcome,
+};
 use crate::theme;
 use aksara::{Condition, Edge, FieldMeta, ModelInfo, Record, Via};
 use ratatui::layout::{Constraint, Rect};
@@ -41,6 +44,19 @@ pub enum DetailRow {
     Relation(String),
     /// A foreign key over several columns (by constraint name).
     Composite(String),
+    /// The rows of another table whose foreign key over several columns points at this row
+    /// (by that table's model and the constraint's name).
+    CompositeReverse {
+        /// The referencing model.
+        model: String,
+        /// The constraint.
+        constraint: String,
+    },
+}
+
+/// The name a reverse composite relation goes by (its counts are kept under it).
+pub fn composite_reverse_name(model: &str, constraint: &str) -> String {
+    format!("{model} ({constraint})")
 }
 
 /// A detail view's state.
@@ -125,6 +141,12 @@ impl DetailView {
                     .map(|fk| DetailRow::Composite(fk.name.clone())),
             );
         }
+        rows.extend(composite_references(catalog, model).map(|(other, fk)| {
+            DetailRow::CompositeReverse {
+                model: other.model.clone(),
+                constraint: fk.name.clone(),
+            }
+        }));
         DetailView {
             model: model.to_string(),
             table: info
@@ -248,6 +270,9 @@ impl DetailView {
                 .map(|f| f.column.clone())
                 .unwrap_or_default(),
             DetailRow::Relation(name) | DetailRow::Composite(name) => name.clone(),
+            DetailRow::CompositeReverse { model, constraint } => {
+                composite_reverse_name(model, constraint)
+            }
         }
     }
 
@@ -379,6 +404,24 @@ impl DetailView {
                     None => vec![Effect::Info(format!(
                         "{name} has a NULL column: it points at no row"
                     ))],
+                }
+            }
+            Some(DetailRow::CompositeReverse { model, constraint }) => {
+                let Some((other, fk)) = composite_references(ctx.catalog, &self.model)
+                    .find(|(t, fk)| &t.model == model && &fk.name == constraint)
+                else {
+                    return Vec::new();
+                };
+                match composite_reverse_conditions(registry, info, &other.model, fk, record) {
+                    Some(conditions) => {
+                        let name = composite_reverse_name(model, constraint);
+                        let view =
+                            super::GridView::related(ctx.catalog, model, conditions, &name, &label);
+                        vec![Effect::Open(Box::new(View::Grid(view)))]
+                    }
+                    None => vec![Effect::Info(
+                        "this row's referenced columns hold NULL: no row points at it".into(),
+                    )],
                 }
             }
             None => Vec::new(),
@@ -581,6 +624,12 @@ impl DetailView {
                 .and_then(|t| t.composite_foreign_keys.iter().find(|fk| &fk.name == name))
                 .map(|fk| format!("→ {} (composite)", fk.target))
                 .unwrap_or_default(),
+            DetailRow::CompositeReverse { model, .. } => {
+                let table = catalog
+                    .table(model)
+                    .map_or(model.as_str(), |t| t.table.as_str());
+                format!("← {table} (composite)")
+            }
         }
     }
 
@@ -625,6 +674,13 @@ impl DetailView {
             DetailRow::Relation(name) => {
                 Line::styled(truncate(&self.count_text(name), width), theme::link())
             }
+            DetailRow::CompositeReverse { model, constraint } => Line::styled(
+                truncate(
+                    &self.count_text(&composite_reverse_name(model, constraint)),
+                    width,
+                ),
+                theme::link(),
+            ),
             DetailRow::Composite(name) => {
                 let label = self
                     .data
@@ -699,6 +755,24 @@ impl DetailView {
                         fk.columns.join(", "),
                         fk.target,
                         fk.target_columns.join(", ")
+                    )],
+                )
+            }
+            Some(DetailRow::CompositeReverse { model, constraint }) => {
+                let Some((other, fk)) = composite_references(catalog, &self.model)
+                    .find(|(t, fk)| &t.model == model && &fk.name == constraint)
+                else {
+                    return (0, 0);
+                };
+                let name = composite_reverse_name(model, constraint);
+                (
+                    name.clone(),
+                    vec![format!(
+                        "The {} rows whose ({}) are this row's ({}). Enter lists the {}.",
+                        other.table,
+                        fk.columns.join(", "),
+                        fk.target_columns.join(", "),
+                        self.count_text(&name)
                     )],
                 )
             }

@@ -16,7 +16,7 @@ use crate::jobs::{Job, Outcome};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-pub use detail::DetailView;
+pub use detail::{composite_reverse_name, DetailView};
 pub use grid::GridView;
 pub use tables::TablesView;
 
