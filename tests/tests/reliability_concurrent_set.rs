@@ -3,7 +3,7 @@
 //! a mix of `set`, `clear`, `add` and `remove` they are a state the last of them leaves, and
 //! no call fails with a deadlock or a busy database.
 
-use aksara::{Db, Model, PoolOptions};
+use aksara::{Db, PoolOptions};
 use aksara_tests::models::blog::*;
 use aksara_tests::reliability::{record, Figures};
 use aksara_tests::{backend_tests, TestDb};
