@@ -6,8 +6,7 @@
 //! On PostgreSQL it is one `INSERT ... SELECT FROM UNNEST(...) ON CONFLICT DO NOTHING` for
 //! any number of pairs; elsewhere one multi-row insert for as many pairs as the bind limit
 //! allows (21,845 on MySQL, 10,922 on SQLite for a plain junction), and more are split into
-//! several statements run in one transaction. `remove` and `clear` are
-//! one `DELETE`; `set` applies the difference in one transaction, keeping the links that stay
+//! several statements run in one transaction. `remove` and `clear` are one `DELETE`; `set` applies the difference in one transaction, keeping the links that stay
 //! (and the extra values a through model gives them). Every write makes the owner's
 //! prefetched rows for the relation read as not loaded.
 //!
@@ -539,7 +538,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         let given = through_values(&junction, through_defaults)?;
         self.invalidate();
         let lock = self.lock_owner(db, &registry)?;
-        let existing_sql = self.linked_keys(&junction)?;
+        let existing_sql = self.linked_keys(db, &junction)?;
         let registry = &registry;
         let junction = &junction;
         db.transaction(|tx| async move {
@@ -579,8 +578,10 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         .await
     }
 
-    /// `SELECT target FROM junction WHERE source = key`: the keys linked now.
-    fn linked_keys(&self, junction: &Junction<'_>) -> Result<Sql> {
+    /// `SELECT target FROM junction WHERE source = key`: the keys linked now. A locking read
+    /// where the dialect locks rows, so that it sees the latest links even inside an outer
+    /// transaction whose snapshot is older (MySQL's repeatable read).
+    fn linked_keys(&self, db: &Db, junction: &Junction<'_>) -> Result<Sql> {
         let source_key = checked(junction.info, junction.source, self.key.clone())?;
         let mut sql = Sql::new();
         sql.push("SELECT ")
@@ -591,6 +592,9 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
             .ident(&junction.source.column)
             .push(" = ");
         sql.bind(source_key, Some(junction.source.kind.value_type()));
+        if let Some(clause) = db.dialect().lock_row_clause() {
+            sql.push(clause);
+        }
         Ok(sql)
     }
 }

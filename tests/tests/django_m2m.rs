@@ -214,6 +214,10 @@ async fn a_model_with_only_its_auto_key_can_be_inserted(t: TestDb) {
     stored.sort_unstable();
     assert_eq!(keys, stored, "every key read back is a stored row");
     assert_eq!(stored.len(), 5);
+    // Saving one writes nothing and adds no row.
+    let mut again = first.clone();
+    again.save(&db).await.unwrap();
+    assert_eq!(Marker::objects().count(&db).await.unwrap(), 5);
 }
 
 /// `get()` after `limit` and `offset` returns the row of that slice.
