@@ -119,7 +119,8 @@ impl ModelInfo {
         &self.meta.name
     }
 
-    /// The edge named `name` (lookup name or accessor).
+    /// The edge named `name` (lookup name or accessor, or the [`hidden_reverse_name`] of a
+    /// many-to-many relation without a reverse side).
     pub fn edge(&self, name: &str) -> Option<&Edge> {
         self.edges
             .iter()
