@@ -380,23 +380,38 @@ impl<'a> Compiler<'a> {
         } else {
             "INSERT INTO "
         });
-        sql.ident(&meta.table).push(" (");
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
+        sql.ident(&meta.table);
+        // A row that gives no column (a model whose only field is its auto key): every
+        // column takes its default. `INSERT INTO t () VALUES ()` is MySQL's own syntax.
+        let auto_key = meta.try_pk().filter(|pk| pk.kind.is_auto());
+        if columns.is_empty() && rows.len() <= 1 {
+            sql.push(self.dialect.default_values_insert());
+        } else if let (true, Some(pk)) = (columns.is_empty(), auto_key) {
+            // Several such rows: the key column alone, assigned by the database.
+            sql.push(" (").ident(&pk.column).push(") VALUES ");
+            for r in 0..rows.len() {
+                sql.push(if r > 0 { ", (" } else { "(" });
+                sql.push(self.dialect.auto_key_in_values()).push(")");
             }
-            sql.ident(&c.column);
-        }
-        sql.push(") VALUES ");
-        for (r, row) in rows.into_iter().enumerate() {
-            sql.push(if r > 0 { ", (" } else { "(" });
-            for (i, (value, column)) in row.into_iter().zip(columns).enumerate() {
+        } else {
+            sql.push(" (");
+            for (i, c) in columns.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
-                sql.bind(value, Some(column.kind.value_type()));
+                sql.ident(&c.column);
             }
-            sql.push(")");
+            sql.push(") VALUES ");
+            for (r, row) in rows.into_iter().enumerate() {
+                sql.push(if r > 0 { ", (" } else { "(" });
+                for (i, (value, column)) in row.into_iter().zip(columns).enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.bind(value, Some(column.kind.value_type()));
+                }
+                sql.push(")");
+            }
         }
         if ignore == Some(InsertIgnore::OnConflictDoNothing) {
             sql.push(" ON CONFLICT DO NOTHING");

@@ -182,4 +182,24 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     fn false_literal(&self) -> &'static str {
         "FALSE"
     }
+
+    /// The clause after a `SELECT` of one row that locks the row until the transaction ends
+    /// against other writers that lock it too (` FOR UPDATE`); `None` where a transaction
+    /// already holds the database's write lock from its start (SQLite).
+    fn lock_row_clause(&self) -> Option<&'static str> {
+        Some(" FOR UPDATE")
+    }
+
+    /// The text after `INSERT INTO table` for one row that gives no column, every column
+    /// taking its default (` DEFAULT VALUES`; MySQL writes ` () VALUES ()`).
+    fn default_values_insert(&self) -> &'static str {
+        " DEFAULT VALUES"
+    }
+
+    /// The value written for an auto-incremented key in a multi-row insert that gives no
+    /// other column, so that the database assigns it (`DEFAULT`; SQLite, which has no
+    /// `DEFAULT` in `VALUES`, assigns a key for `NULL`).
+    fn auto_key_in_values(&self) -> &'static str {
+        "DEFAULT"
+    }
 }

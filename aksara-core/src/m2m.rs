@@ -6,9 +6,18 @@
 //! On PostgreSQL it is one `INSERT ... SELECT FROM UNNEST(...) ON CONFLICT DO NOTHING` for
 //! any number of pairs; elsewhere one multi-row insert for as many pairs as the bind limit
 //! allows (21,845 on MySQL, 10,922 on SQLite for a plain junction), and more are split into
-//! several statements run in one transaction. `remove` and `clear` are
-//! one `DELETE`; `set` applies the difference in one transaction. Every write makes the
-//! owner's prefetched rows for the relation read as not loaded.
+//! several statements run in one transaction. `remove` and `clear` are one `DELETE`; `set` applies the difference in one transaction, keeping the links that stay
+//! (and the extra values a through model gives them). Every write makes the owner's
+//! prefetched rows for the relation read as not loaded.
+//!
+//! Writes on one owner are serialised: each runs in a transaction that first locks the
+//! owner's row (`SELECT key ... FOR NO KEY UPDATE` on PostgreSQL, `FOR UPDATE` on MySQL;
+//! SQLite's transactions take the write lock when they begin), so concurrent `set`, `clear`,
+//! `add` and `remove` calls on one owner apply one after the other and never deadlock with
+//! each other.
+//!
+//! Items are typed: a manager of `Tag`s takes `&Tag`, `Arc<Tag>` or a `Tag` key, and refuses
+//! any other model at compile time.
 
 use crate::compile::Compiler;
 use crate::db::Db;
@@ -22,9 +31,58 @@ use crate::query::{Condition, Query};
 use crate::queryset::{checked, default_value, QuerySet};
 use crate::registry::{ModelInfo, Registry, Via};
 use crate::relation::ManyToMany;
+use crate::sql::Sql;
 use crate::value::Value;
 use std::marker::PhantomData;
 use std::sync::Arc;
+
+/// What a many-to-many manager of `T` accepts as an item: a row of `T` (`&T`, `Arc<T>`,
+/// `&Arc<T>`) or a key of `T`'s key type (`Uuid`, `i64` or `i32`, also by reference).
+/// A row of another model, or a key of another type, does not compile.
+pub trait RowOrKey<T: Model> {
+    /// The key of the row.
+    fn into_key(self) -> T::Pk;
+}
+
+impl<T: Model> RowOrKey<T> for &T {
+    fn into_key(self) -> T::Pk {
+        self.pk().clone()
+    }
+}
+
+impl<T: Model> RowOrKey<T> for Arc<T> {
+    fn into_key(self) -> T::Pk {
+        self.pk().clone()
+    }
+}
+
+impl<T: Model> RowOrKey<T> for &Arc<T> {
+    fn into_key(self) -> T::Pk {
+        self.pk().clone()
+    }
+}
+
+macro_rules! key_items {
+    ($($key:ty),*) => {$(
+        impl<T: Model<Pk = $key>> RowOrKey<T> for $key {
+            fn into_key(self) -> $key {
+                self
+            }
+        }
+
+        impl<T: Model<Pk = $key>> RowOrKey<T> for &$key {
+            fn into_key(self) -> $key {
+                *self
+            }
+        }
+    )*};
+}
+
+key_items!(uuid::Uuid, i64, i32);
+
+fn item_keys<T: Model, I: RowOrKey<T>>(items: impl IntoIterator<Item = I>) -> Vec<Value> {
+    items.into_iter().map(|i| i.into_key().into()).collect()
+}
 
 /// Where the owner keeps rows prefetched for this relation.
 enum Cache<'a, T> {
@@ -159,12 +217,13 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         self.queryset().exists(db).await
     }
 
-    /// True when `item` (a row or its key) is related.
-    pub async fn contains(&self, db: &Db, item: impl Into<Value>) -> Result<bool> {
+    /// True when `item` (a row of `T` or its key) is related.
+    pub async fn contains(&self, db: &Db, item: impl RowOrKey<T>) -> Result<bool> {
         self.guard(db)?;
         let pk = T::meta().pk().name.clone();
+        let key: Value = item.into_key().into();
         self.queryset()
-            .filter(Condition::new(pk, item.into()))
+            .filter(Condition::new(pk, key))
             .exists(db)
             .await
     }
@@ -233,14 +292,19 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         Ok(keys)
     }
 
-    /// Links `items` (rows or keys): one statement for all of them (beyond the backend's bind
-    /// limit, several in one transaction); pairs that already exist are left as they are
-    /// (neither an error nor a duplicate).
+    /// Links `items` (rows of `T` or their keys): one statement for all of them (beyond the
+    /// backend's bind limit, several in one transaction); pairs that already exist are left as
+    /// they are (neither an error nor a duplicate).
     ///
-    /// ```ignore
-    /// post.tags().add(&db, [&tutorial, &beginner]).await?;
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result};
+    ///
+    /// // `tags` is what `post.tags()` returns; `first` and `second` are rows of its model.
+    /// async fn link<T: Model>(db: &Db, tags: ManyToManyManager<'_, T>, first: &T, second: &T) -> Result<()> {
+    ///     tags.add(db, [first, second]).await
+    /// }
     /// ```
-    pub async fn add<I: Into<Value>>(
+    pub async fn add<I: RowOrKey<T>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
@@ -251,7 +315,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     /// [`add`](Self::add) for a custom through model, with values for its extra fields
     /// (Django's `through_defaults`). Extra fields without a value take their default, or NULL
     /// when nullable; a required one missing is an error before any SQL runs.
-    pub async fn add_with<I: Into<Value>, N: AsRef<str>>(
+    pub async fn add_with<I: RowOrKey<T>, N: AsRef<str>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
@@ -259,24 +323,61 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     ) -> Result<()> {
         let registry = db.registry().clone();
         let junction = self.junction(&registry)?;
-        let keys = self.target_keys(&junction, items.into_iter().map(Into::into).collect())?;
+        let keys = self.target_keys(&junction, item_keys(items))?;
+        let given = through_values(&junction, through_defaults)?;
         self.invalidate();
         if keys.is_empty() {
             return Ok(());
         }
-        let given: Vec<(String, Value)> = through_defaults
-            .into_iter()
-            .map(|(n, v)| (n.as_ref().to_string(), v))
-            .collect();
-        let meta = &junction.info.meta;
-        for (name, _) in &given {
-            if !meta
-                .concrete_fields()
-                .any(|f| &f.name == name || &f.column == name)
-            {
-                return Err(junction.info.unknown(name));
+        let statements = self.link_statements(db, &registry, &junction, &keys, &given)?;
+        let lock = self.lock_owner(db, &registry)?;
+        let context = junction_context(&junction, &keys);
+        let (registry, context) = (&registry, &context);
+        db.transaction(|tx| async move {
+            if let Some(lock) = lock {
+                tx.fetch(lock).await?;
             }
-        }
+            tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The statement that locks the owner's row for the rest of the transaction, so that the
+    /// writes of one owner's links run one after the other; `None` where the transaction
+    /// itself serialises writers (SQLite takes the write lock at `BEGIN`).
+    fn lock_owner(&self, db: &Db, registry: &Registry) -> Result<Option<Sql>> {
+        let Some(clause) = db.dialect().lock_row_clause() else {
+            return Ok(None);
+        };
+        let owner = registry.model(self.owner_model)?;
+        let pk = owner.meta.pk();
+        let key = checked(owner, pk, self.key.clone())?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .ident(&pk.column)
+            .push(" FROM ")
+            .ident(&owner.meta.table)
+            .push(" WHERE ")
+            .ident(&pk.column)
+            .push(" = ");
+        sql.bind(key, Some(pk.kind.value_type()));
+        sql.push(clause);
+        Ok(Some(sql))
+    }
+
+    /// The inserts linking the owner to `keys`, with `given` values for a through model's
+    /// extra fields; a required extra field without a value or default is an error.
+    fn link_statements(
+        &self,
+        db: &Db,
+        registry: &Registry,
+        junction: &Junction<'_>,
+        keys: &[Value],
+        given: &[(String, Value)],
+    ) -> Result<Vec<Sql>> {
+        let meta = &junction.info.meta;
         let source_key = checked(junction.info, junction.source, self.key.clone())?;
         let pk = meta.pk();
         let mut columns: Vec<&FieldMeta> = Vec::new();
@@ -292,7 +393,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                     Error::validation(
                         &meta.name,
                         &f.name,
-                        format!("is required to link through {}: pass it with add_with(db, items, [(\"{}\", value)])", meta.name, f.name),
+                        format!("is required to link through {}: pass it with add_with(db, items, [(\"{}\", value)]) or set_with", meta.name, f.name),
                     )
                 })?,
             };
@@ -315,44 +416,37 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                 _ => Value::Null,
             }
         };
-        let compiler = Compiler::new(&registry, db.dialect());
-        let statements = if db.dialect().list_binding() == ListBinding::Array && fixed.is_empty() {
-            let mut arrays: Vec<Vec<Value>> = Vec::new();
-            if generate_pk {
-                arrays.push(keys.iter().map(|_| new_pk()).collect());
-            }
-            arrays.push(vec![source_key.clone(); keys.len()]);
-            arrays.push(keys.clone());
-            vec![compiler.insert_unnest(meta, &all_columns, arrays)]
-        } else {
-            let rows = keys
-                .iter()
-                .map(|k| {
-                    let mut row = Vec::with_capacity(all_columns.len());
-                    if generate_pk {
-                        row.push(new_pk());
-                    }
-                    row.push(source_key.clone());
-                    row.push(k.clone());
-                    row.extend(fixed.iter().cloned());
-                    row
-                })
-                .collect();
-            compiler
-                .insert_batches(meta, &all_columns, rows, true, None)
-                .into_iter()
-                .map(|(sql, _)| sql)
-                .collect()
-        };
-        let written: Vec<(&FieldMeta, Value)> =
-            keys.iter().map(|k| (junction.target, k.clone())).collect();
-        let context = Context::Write {
-            model: &meta.name,
-            values: &written,
-        };
-        db.execute_atomically(statements, |e| relate(&registry, e, Some(context)))
-            .await?;
-        Ok(())
+        let compiler = Compiler::new(registry, db.dialect());
+        Ok(
+            if db.dialect().list_binding() == ListBinding::Array && fixed.is_empty() {
+                let mut arrays: Vec<Vec<Value>> = Vec::new();
+                if generate_pk {
+                    arrays.push(keys.iter().map(|_| new_pk()).collect());
+                }
+                arrays.push(vec![source_key.clone(); keys.len()]);
+                arrays.push(keys.to_vec());
+                vec![compiler.insert_unnest(meta, &all_columns, arrays)]
+            } else {
+                let rows = keys
+                    .iter()
+                    .map(|k| {
+                        let mut row = Vec::with_capacity(all_columns.len());
+                        if generate_pk {
+                            row.push(new_pk());
+                        }
+                        row.push(source_key.clone());
+                        row.push(k.clone());
+                        row.extend(fixed.iter().cloned());
+                        row
+                    })
+                    .collect();
+                compiler
+                    .insert_batches(meta, &all_columns, rows, true, None)
+                    .into_iter()
+                    .map(|(sql, _)| sql)
+                    .collect()
+            },
+        )
     }
 
     fn junction_query(
@@ -377,22 +471,35 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         query
     }
 
-    /// Unlinks `items` (rows or keys); one statement. Returns the number of links removed.
-    pub async fn remove<I: Into<Value>>(
+    /// Runs `delete` (built for the junction) in a transaction that holds the owner's lock.
+    async fn locked_delete(&self, db: &Db, registry: &Registry, delete: Sql) -> Result<u64> {
+        let lock = self.lock_owner(db, registry)?;
+        db.transaction(|tx| async move {
+            if let Some(lock) = lock {
+                tx.fetch(lock).await?;
+            }
+            Ok(tx.execute(delete).await? as u64)
+        })
+        .await
+    }
+
+    /// Unlinks `items` (rows of `T` or their keys); one statement. Returns the number of
+    /// links removed.
+    pub async fn remove<I: RowOrKey<T>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
     ) -> Result<u64> {
         let registry = db.registry().clone();
         let junction = self.junction(&registry)?;
-        let keys = self.target_keys(&junction, items.into_iter().map(Into::into).collect())?;
+        let keys = self.target_keys(&junction, item_keys(items))?;
         self.invalidate();
         if keys.is_empty() {
             return Ok(0);
         }
         let query = self.junction_query(&junction, Some((true, keys)));
         let sql = Compiler::new(&registry, db.dialect()).delete(junction.info, &query)?;
-        Ok(db.execute(sql).await? as u64)
+        self.locked_delete(db, &registry, sql).await
     }
 
     /// Unlinks every related row; one statement. Returns the number of links removed.
@@ -402,33 +509,135 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         self.invalidate();
         let query = self.junction_query(&junction, None);
         let sql = Compiler::new(&registry, db.dialect()).delete(junction.info, &query)?;
-        Ok(db.execute(sql).await? as u64)
+        self.locked_delete(db, &registry, sql).await
     }
 
-    /// Makes `items` exactly the related rows: removes the others and adds the missing ones,
-    /// in one transaction.
-    pub async fn set<I: Into<Value>>(
+    /// Makes `items` exactly the related rows, in one transaction: removes the links to
+    /// other rows, keeps the links that already exist as they are, and adds the missing ones.
+    /// For a through model with a required extra field, only new links need a value: pass
+    /// them with [`set_with`](Self::set_with).
+    pub async fn set<I: RowOrKey<T>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
     ) -> Result<()> {
+        self.set_with(db, items, Vec::<(&str, Value)>::new()).await
+    }
+
+    /// [`set`](Self::set) with values for a through model's extra fields, used for the links
+    /// it adds (Django's `through_defaults`); links that already exist keep their values.
+    pub async fn set_with<I: RowOrKey<T>, N: AsRef<str>>(
+        &self,
+        db: &Db,
+        items: impl IntoIterator<Item = I>,
+        through_defaults: impl IntoIterator<Item = (N, Value)>,
+    ) -> Result<()> {
         let registry = db.registry().clone();
         let junction = self.junction(&registry)?;
-        let keys = self.target_keys(&junction, items.into_iter().map(Into::into).collect())?;
+        let keys = self.target_keys(&junction, item_keys(items))?;
+        let given = through_values(&junction, through_defaults)?;
         self.invalidate();
-        let query = self.junction_query(
-            &junction,
-            if keys.is_empty() {
-                None
-            } else {
-                Some((false, keys.clone()))
-            },
-        );
-        let delete = Compiler::new(&registry, db.dialect()).delete(junction.info, &query)?;
+        let lock = self.lock_owner(db, &registry)?;
+        let existing_sql = self.linked_keys(db, &junction)?;
+        let registry = &registry;
+        let junction = &junction;
         db.transaction(|tx| async move {
-            tx.execute(delete).await?;
-            self.add(&tx, keys).await
+            if let Some(lock) = lock {
+                tx.fetch(lock).await?;
+            }
+            let existing: rustc_hash::FxHashSet<crate::prefetch::KeyOf> = tx
+                .fetch(existing_sql)
+                .await?
+                .into_iter()
+                .filter_map(|row| row.into_iter().next())
+                .filter_map(|v| checked(junction.info, junction.target, v).ok())
+                .filter_map(|v| crate::prefetch::KeyOf::of(&v))
+                .collect();
+            let wanted: rustc_hash::FxHashSet<crate::prefetch::KeyOf> =
+                keys.iter().filter_map(crate::prefetch::KeyOf::of).collect();
+            if existing.iter().any(|k| !wanted.contains(k)) {
+                let query = self
+                    .junction_query(junction, (!keys.is_empty()).then(|| (false, keys.clone())));
+                let delete = Compiler::new(registry, tx.dialect()).delete(junction.info, &query)?;
+                tx.execute(delete).await?;
+            }
+            let new: Vec<Value> = keys
+                .iter()
+                .filter(|k| crate::prefetch::KeyOf::of(k).is_some_and(|k| !existing.contains(&k)))
+                .cloned()
+                .collect();
+            if new.is_empty() {
+                return Ok(());
+            }
+            let statements = self.link_statements(&tx, registry, junction, &new, &given)?;
+            let context = junction_context(junction, &new);
+            tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
+                .await?;
+            Ok(())
         })
         .await
+    }
+
+    /// `SELECT target FROM junction WHERE source = key`: the keys linked now. A locking read
+    /// where the dialect locks rows, so that it sees the latest links even inside an outer
+    /// transaction whose snapshot is older (MySQL's repeatable read).
+    fn linked_keys(&self, db: &Db, junction: &Junction<'_>) -> Result<Sql> {
+        let source_key = checked(junction.info, junction.source, self.key.clone())?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .ident(&junction.target.column)
+            .push(" FROM ")
+            .ident(&junction.info.meta.table)
+            .push(" WHERE ")
+            .ident(&junction.source.column)
+            .push(" = ");
+        sql.bind(source_key, Some(junction.source.kind.value_type()));
+        if let Some(clause) = db.dialect().lock_row_clause() {
+            sql.push(clause);
+        }
+        Ok(sql)
+    }
+}
+
+/// The values given for a through model's extra fields, each naming one of its fields.
+fn through_values<N: AsRef<str>>(
+    junction: &Junction<'_>,
+    through_defaults: impl IntoIterator<Item = (N, Value)>,
+) -> Result<Vec<(String, Value)>> {
+    let given: Vec<(String, Value)> = through_defaults
+        .into_iter()
+        .map(|(n, v)| (n.as_ref().to_string(), v))
+        .collect();
+    let meta = &junction.info.meta;
+    for (name, _) in &given {
+        if !meta
+            .concrete_fields()
+            .any(|f| &f.name == name || &f.column == name)
+        {
+            return Err(junction.info.unknown(name));
+        }
+    }
+    Ok(given)
+}
+
+/// The values written to the junction's target column, for naming a failed insert.
+struct WrittenLinks<'r> {
+    model: &'r str,
+    values: Vec<(&'r FieldMeta, Value)>,
+}
+
+impl WrittenLinks<'_> {
+    fn context(&self) -> Context<'_> {
+        Context::Write {
+            model: self.model,
+            values: &self.values,
+        }
+    }
+}
+
+fn junction_context<'r>(junction: &Junction<'r>, keys: &[Value]) -> WrittenLinks<'r> {
+    WrittenLinks {
+        model: &junction.info.meta.name,
+        values: keys.iter().map(|k| (junction.target, k.clone())).collect(),
     }
 }

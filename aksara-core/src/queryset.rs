@@ -220,7 +220,9 @@ impl<M: Rows> QuerySet<M> {
         Ok(models)
     }
 
-    /// The one row matching `condition` (use `()` for no extra condition).
+    /// The one row matching `condition` (use `()` for no extra condition). An earlier
+    /// [`limit`](Self::limit) and [`offset`](Self::offset) still apply, as they do for a
+    /// [`filter`](Self::filter): `order_by(["id"]).limit(1).get(&db, ())` is the first row.
     ///
     /// # Errors
     /// [`Error::DoesNotExist`] when no row matches, [`Error::MultipleObjectsReturned`] when
@@ -228,7 +230,8 @@ impl<M: Rows> QuerySet<M> {
     pub async fn get(&self, db: &Db, condition: impl Into<Condition>) -> Result<M> {
         let mut queryset = self.clone();
         queryset.query.conditions.push(condition.into());
-        queryset.query.limit = Some(GET_LIMIT);
+        // Enough rows to tell one from several, within the slice asked for.
+        queryset.query.limit = Some(queryset.query.limit.map_or(GET_LIMIT, |n| n.min(GET_LIMIT)));
         let mut rows = queryset.all(db).await?;
         if rows.len() == 1 {
             return Ok(rows.pop().expect("one row"));

@@ -100,6 +100,17 @@ pub struct ModelInfo {
     pub meta: ModelMeta,
     /// The relations reachable from it, forward and reverse.
     pub edges: Vec<Edge>,
+    /// The reverse sides of many-to-many relations declared with `related_name = "+"`: not
+    /// relations of this model, but what the declaring side's manager reads through, under
+    /// [`hidden_reverse_name`].
+    hidden: Vec<Edge>,
+}
+
+/// The lookup name of the hidden reverse side of `owner.field`, a many-to-many relation
+/// declared with `related_name = "+"`: usable in paths (the declaring side's manager filters
+/// through it) but listed nowhere.
+pub fn hidden_reverse_name(owner: &str, field: &str) -> String {
+    format!("+{owner}.{field}")
 }
 
 impl ModelInfo {
@@ -108,12 +119,14 @@ impl ModelInfo {
         &self.meta.name
     }
 
-    /// The edge named `name` (lookup name or accessor).
+    /// The edge named `name` (lookup name or accessor, or the [`hidden_reverse_name`] of a
+    /// many-to-many relation without a reverse side).
     pub fn edge(&self, name: &str) -> Option<&Edge> {
         self.edges
             .iter()
             .find(|e| e.name == name)
             .or_else(|| self.edges.iter().find(|e| e.accessor == name))
+            .or_else(|| self.hidden.iter().find(|e| e.name == name))
     }
 
     /// The field called `name`.
@@ -392,9 +405,11 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
             index,
             meta,
             edges: Vec::new(),
+            hidden: Vec::new(),
         })
         .collect();
     let mut edges: Vec<(usize, Edge)> = Vec::new();
+    let mut hidden: Vec<(usize, Edge)> = Vec::new();
     for m in &models {
         for f in &m.meta.fields {
             let Some(rel) = &f.relation else { continue };
@@ -505,11 +520,17 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
             if rel.related_name.as_deref() != Some("+") {
                 let (name, accessor) = reverse_names(&m.meta, rel);
                 edges.push((t, edge(name, accessor, m.index, reverse_via, false)));
+            } else if rel.kind == RelationKind::ManyToMany {
+                let name = hidden_reverse_name(&m.meta.name, &f.name);
+                hidden.push((t, edge(name.clone(), name, m.index, reverse_via, false)));
             }
         }
     }
     for (i, e) in edges {
         models[i].edges.push(e);
+    }
+    for (i, e) in hidden {
+        models[i].hidden.push(e);
     }
 
     // Clashes: reverse names against each other and against fields.

@@ -535,6 +535,13 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
         };
         if r.kind == RelKind::ManyToMany {
             let doc = format!("The manager of `{name}.{field_name}`: read, add, remove, clear and set the linked rows.");
+            // The path from the target back to this model: the reverse name, or for a reverse
+            // side hidden with "+" the registry's internal name for it.
+            let path = if r.related_name.as_deref() == Some("+") {
+                aksara_core::registry::hidden_reverse_name(name, field_name)
+            } else {
+                query_name.clone()
+            };
             out.push(quote! {
                 impl #ident {
                     #[doc = #doc]
@@ -544,7 +551,7 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
                             declaring_model: <#ident as ::aksara::Model>::meta().name.as_str(),
                             field: #field_name,
                             forward: true,
-                            path: #query_name,
+                            path: #path,
                         };
                         let key = ::aksara::Value::from(::core::clone::Clone::clone(::aksara::Model::pk(self)));
                         ::aksara::ManyToManyManager::forward(spec, key, &self.#fi)

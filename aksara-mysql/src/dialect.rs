@@ -89,6 +89,11 @@ impl Dialect for MysqlDialect {
         InsertIgnore::OnDuplicateKeyUpdate
     }
 
+    fn default_values_insert(&self) -> &'static str {
+        // MySQL has no `DEFAULT VALUES`.
+        " () VALUES ()"
+    }
+
     fn self_subquery_needs_derived_table(&self) -> bool {
         true
     }

@@ -63,6 +63,12 @@ impl Dialect for PgDialect {
         InsertIgnore::OnConflictDoNothing
     }
 
+    fn lock_row_clause(&self) -> Option<&'static str> {
+        // Serialises the lockers without blocking the KEY SHARE locks that foreign key checks
+        // of other tables' inserts take on the row.
+        Some(" FOR NO KEY UPDATE")
+    }
+
     fn drop_table_suffix(&self) -> &'static str {
         " CASCADE"
     }

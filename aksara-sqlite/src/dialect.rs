@@ -78,6 +78,16 @@ impl Dialect for SqliteDialect {
         InsertIgnore::OnConflictDoNothing
     }
 
+    fn lock_row_clause(&self) -> Option<&'static str> {
+        // No row locks: a transaction starts with `BEGIN IMMEDIATE`, holding the write lock.
+        None
+    }
+
+    fn auto_key_in_values(&self) -> &'static str {
+        // No `DEFAULT` in `VALUES`; NULL in an INTEGER PRIMARY KEY assigns the next key.
+        "NULL"
+    }
+
     fn alter_table_add_foreign_key(&self) -> bool {
         false
     }

@@ -3,6 +3,42 @@
 //! fills an empty database with a few users, nested categories, tags and posts.
 //!
 //! Used by `examples/blog.rs` and by the explorer's embedded demo database.
+//!
+//! # Typed many-to-many managers
+//!
+//! `post.tags()` takes tags (`&Tag`, `Arc<Tag>`) or tag keys (`Uuid`), and nothing else:
+//!
+//! ```no_run
+//! use aksara::demo::{Post, Tag};
+//!
+//! async fn tag_it(db: &aksara::Db, post: &Post, rust: &Tag) -> aksara::Result<()> {
+//!     post.tags().add(db, [rust]).await?;
+//!     post.tags().remove(db, [rust.id]).await?;
+//!     post.tags().set(db, [rust]).await?;
+//!     assert!(post.tags().contains(db, rust).await?);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A row of another model is refused at compile time:
+//!
+//! ```compile_fail
+//! use aksara::demo::{Category, Post};
+//!
+//! async fn wrong(db: &aksara::Db, post: &Post, python: &Category) -> aksara::Result<()> {
+//!     post.tags().add(db, [python]).await // error: a Category is not a Tag
+//! }
+//! ```
+//!
+//! So is a key of another type:
+//!
+//! ```compile_fail
+//! use aksara::demo::Post;
+//!
+//! async fn wrong(db: &aksara::Db, post: &Post) -> aksara::Result<bool> {
+//!     post.tags().contains(db, 7_i64).await // error: tag keys are UUIDs
+//! }
+//! ```
 
 use crate as aksara;
 use crate::{ForeignKey, ManyToMany, Model, OneToOne, Related, CASCADE, SET_NULL};

@@ -532,3 +532,94 @@ pub mod hostile {
             .expect("valid models")
     }
 }
+
+/// Django's many_to_many and m2m_through tests: Article and Publication, a reader whose
+/// relation has no reverse side, Group, Person and Membership with a required extra field, a
+/// model with nothing but its key, and Species for `get` on a slice.
+pub mod django_m2m {
+    use aksara::{ForeignKey, ManyToMany, Model, CASCADE};
+
+    /// A publication (integer key, assigned by the database).
+    #[derive(Model, Debug, Clone)]
+    pub struct Publication {
+        pub id: i64,
+        #[aksara(max_length = 30)]
+        pub title: String,
+    }
+
+    /// An article in several publications.
+    #[derive(Model, Debug, Clone)]
+    pub struct Article {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub headline: String,
+        #[aksara(related_name = "articles")]
+        pub publications: ManyToMany<Publication>,
+    }
+
+    /// A reader of publications; the relation has no reverse side on Publication.
+    #[derive(Model, Debug, Clone)]
+    pub struct Reader {
+        pub id: i64,
+        #[aksara(max_length = 30)]
+        pub name: String,
+        #[aksara(related_name = "+")]
+        pub pubs: ManyToMany<Publication>,
+    }
+
+    /// A person.
+    #[derive(Model, Debug, Clone)]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 30)]
+        pub name: String,
+    }
+
+    /// A group whose members go through Membership.
+    #[derive(Model, Debug, Clone)]
+    pub struct Group {
+        pub id: i64,
+        #[aksara(max_length = 30)]
+        pub name: String,
+        #[aksara(through = Membership, related_name = "groups")]
+        pub members: ManyToMany<Person>,
+    }
+
+    /// The through model: `joined` is required (no default).
+    #[derive(Model, Debug, Clone)]
+    #[aksara(unique_together = "person, group")]
+    pub struct Membership {
+        pub id: i64,
+        #[aksara(on_delete = CASCADE, related_name = "+")]
+        pub person: ForeignKey<Person>,
+        #[aksara(on_delete = CASCADE, related_name = "+")]
+        pub group: ForeignKey<Group>,
+        pub joined: i32,
+    }
+
+    /// A model whose only field is its auto key.
+    #[derive(Model, Debug, Clone)]
+    pub struct Marker {
+        pub id: i64,
+    }
+
+    /// A species (for `get` after `limit` and `offset`).
+    #[derive(Model, Debug, Clone)]
+    pub struct Species {
+        pub id: i64,
+        #[aksara(max_length = 30)]
+        pub name: String,
+    }
+
+    /// The registry.
+    pub fn registry() -> std::sync::Arc<aksara::Registry> {
+        aksara::Registry::builder()
+            .model::<Article>()
+            .model::<Reader>()
+            .model::<Group>()
+            .model::<Marker>()
+            .model::<Species>()
+            .build()
+            .expect("valid models")
+    }
+}
