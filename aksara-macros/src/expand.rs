@@ -516,6 +516,12 @@ fn sibling_type(target: &Type, suffix: &str) -> Option<syn::Path> {
     Some(path)
 }
 
+/// The last segment of a type path (`crate::a::User` -> `User`).
+fn last_segment(target: &Type) -> Option<&Ident> {
+    let Type::Path(p) = target else { return None };
+    p.path.segments.last().map(|s| &s.ident)
+}
+
 fn reverse_accessors(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let name = &model.name;
@@ -527,7 +533,13 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
         let target = &r.target;
         let field_name = &f.name;
         let fi = &f.ident;
-        let hidden = r.related_name.as_deref() == Some("+") || r.to.is_some();
+        // A string target (`to = "Name"`) gets typed reverse accessors when it names the
+        // field's own type (`"self"` on a self-reference, or the type's name).
+        let to_names_the_type = r.to.as_deref().is_none_or(|to| {
+            to.eq_ignore_ascii_case("self") && last_segment(target).is_some_and(|t| t == ident)
+                || last_segment(target).is_some_and(|t| t == to)
+        });
+        let hidden = r.related_name.as_deref() == Some("+") || !to_names_the_type;
         let (query_name, accessor) = match &r.related_name {
             Some(n) => (n.clone(), n.clone()),
             None if r.kind == RelKind::OneToOne => (snake.clone(), snake.clone()),

@@ -288,7 +288,10 @@ mod tests {
 
     #[test]
     fn names_are_short_and_safe() {
-        assert_eq!(schema_name("smoke::mysql::a"), "t_smoke__mysql__a");
+        assert_eq!(
+            schema_name("smoke::mysql::a"),
+            format!("{}smoke__mysql__a", name_prefix())
+        );
         assert!(schema_name(&"x".repeat(100)).len() <= 60);
     }
 }

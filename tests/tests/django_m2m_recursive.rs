@@ -18,9 +18,21 @@ mod models {
         pub idols: ManyToMany<Person>,
         pub related: Related,
     }
+
+    /// The same relation named by string (`to = "self"`, as the seed writes it): the reverse
+    /// side still has its typed manager.
+    #[derive(Model, Debug, Clone)]
+    pub struct Account {
+        pub id: i64,
+        #[aksara(max_length = 20)]
+        pub handle: String,
+        #[aksara(to = "self", related_name = "followers")]
+        pub following: ManyToMany<Account>,
+        pub related: Related,
+    }
 }
 
-use models::Person;
+use models::{Account, Person};
 
 struct Fixture {
     db: aksara::Db,
@@ -155,7 +167,23 @@ async fn all_remove_and_clear(t: TestDb) {
     assert_eq!(fans_of_chuck, 1);
 }
 
+/// A self relation declared with `to = "self"` has both typed managers.
+async fn self_by_name_has_both_managers(t: TestDb) {
+    let registry = Registry::builder()
+        .model::<Account>()
+        .build()
+        .expect("valid models");
+    let db = t.db(registry).await;
+    let a = Account::build().handle("a").create(&db).await.unwrap();
+    let b = Account::build().handle("b").create(&db).await.unwrap();
+    a.following().add(&db, [&b]).await.unwrap();
+    let followers = b.followers().all(&db).await.unwrap();
+    assert_eq!(followers.iter().map(|x| x.id).collect::<Vec<_>>(), [a.id]);
+    assert_eq!(a.followers().count(&db).await.unwrap(), 0);
+}
+
 backend_tests!(
+    self_by_name_has_both_managers,
     add_via_related_name,
     add_in_both_directions,
     related_to_self,
