@@ -463,9 +463,14 @@ impl PrefetchNode {
 
 /// A prefetch with its own query, like Django's `Prefetch`.
 ///
-/// ```ignore
+/// ```no_run
+/// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+/// use aksara::demo::User;
+/// use aksara::{q, Model, Prefetch};
+///
 /// let recent = Prefetch::new("posts").filter(q!(published = true)).order_by(["-created_at"]).limit(3);
 /// let users = User::objects().prefetch_related([recent]).all(&db).await?;
+/// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prefetch {

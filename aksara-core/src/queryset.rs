@@ -137,9 +137,15 @@ impl<M> QuerySet<M> {
     /// Rows that also match `condition` (conditions of one call on the same to-many relation
     /// refer to the same related row).
     ///
-    /// ```ignore
-    /// Post::objects().filter(q!(author__email = "jane@example.com"))
-    /// Post::objects().filter(Post::fields().title().icontains("rust"))
+    /// ```
+    /// use aksara::demo::Post;
+    /// use aksara::{q, Condition, Model};
+    ///
+    /// let by_email = Post::objects().filter(q!(author__email = "jane@example.com", published = true));
+    /// let by_name = Post::objects().filter(Condition::new("author__email", "jane@example.com"));
+    /// let typed = Post::objects().filter(Post::fields().author().email().eq("jane@example.com"));
+    /// assert_eq!(by_name.query(), typed.query());
+    /// assert_eq!(by_email.query().conditions.len(), 1); // one call: one group
     /// ```
     pub fn filter(&self, condition: impl Into<Condition>) -> Self {
         let condition = condition.into();
@@ -288,8 +294,16 @@ impl<M: Rows> QuerySet<M> {
 
     /// Sets fields on every matching row in one statement; returns the number of rows changed.
     ///
-    /// ```ignore
-    /// Post::objects().filter(q!(author = &jane)).update(&db, [("published", true)]).await?;
+    /// ```no_run
+    /// # async fn demo(db: aksara::Db, jane: aksara::demo::User) -> aksara::Result<()> {
+    /// use aksara::demo::Post;
+    /// use aksara::{q, Model};
+    ///
+    /// let changed = Post::objects()
+    ///     .filter(q!(author = &jane))
+    ///     .update(&db, [("published", true)])
+    ///     .await?;
+    /// # Ok(()) }
     /// ```
     pub async fn update<A: Into<Assignment>>(
         &self,
@@ -372,10 +386,20 @@ impl<M: Model> QuerySet<M> {
     /// its position) leaves the database as it was. Unlike `save`, nothing else is written
     /// for a row (no many-to-many links).
     ///
-    /// ```ignore
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> aksara::Result<()> {
+    /// use aksara::demo::Tag;
+    /// use aksara::Model;
+    ///
+    /// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+    /// aksara::ddl::create_all(&db).await?;
     /// let tags = Tag::objects()
     ///     .bulk_create(&db, ["rust", "async"].map(|n| Tag::build().name(n).slug(n)))
     ///     .await?;
+    /// assert_eq!(tags.len(), 2);
+    /// assert_eq!(Tag::objects().count(&db).await?, 2);
+    /// # Ok(()) }
     /// ```
     pub async fn bulk_create<R: Into<NewRecord<M>>>(
         &self,
