@@ -98,7 +98,7 @@ impl Backend for MysqlBackend {
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
         let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(MysqlConnection(conn)))
+        Ok(Box::new(MysqlConnection::new(conn)))
     }
 
     fn pool_status(&self) -> PoolStatus {

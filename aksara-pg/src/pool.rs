@@ -60,7 +60,7 @@ impl Backend for PgBackend {
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
         let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(PgConnection(conn)))
+        Ok(Box::new(PgConnection::new(conn)))
     }
 
     fn pool_status(&self) -> PoolStatus {

@@ -1,7 +1,12 @@
 //! The connection pool (deadpool, through diesel-async), and what a URL names.
 
 use crate::dialect::SqliteDialect;
-use crate::executor::{SqliteConnectionHandle, Wrapped};
+use crate::executor::{read_interrupter, SqliteConnectionHandle, Wrapped};
+use crate::interrupt::Interrupter;
+use deadpool::managed::ObjectId;
+use diesel_async::pooled_connection::deadpool::Object;
+use std::collections::HashMap;
+use std::sync::Mutex;
 use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
 use async_trait::async_trait;
 use diesel::ConnectionError;
@@ -93,6 +98,8 @@ extern "SQL" {
 /// The SQLite backend: a deadpool pool of diesel-async wrapped connections.
 pub struct SqliteBackend {
     pool: Pool<Wrapped>,
+    /// The handle of each pooled connection, read once, to interrupt its statements.
+    interrupters: Mutex<HashMap<ObjectId, Interrupter>>,
 }
 
 static DIALECT: SqliteDialect = SqliteDialect;
@@ -106,6 +113,7 @@ impl SqliteBackend {
             _ => options.max_connections.max(1),
         };
         let setup = setup_sql(&location, options.busy_timeout);
+        crate::interrupt::install();
         let mut config = ManagerConfig::default();
         config.recycling_method = RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |filename| {
@@ -136,7 +144,10 @@ impl SqliteBackend {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
-        Ok(SqliteBackend { pool })
+        Ok(SqliteBackend {
+            pool,
+            interrupters: Mutex::new(HashMap::new()),
+        })
     }
 }
 
@@ -162,8 +173,31 @@ impl Backend for SqliteBackend {
     }
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
-        let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(SqliteConnectionHandle(conn)))
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let id = Object::id(&conn);
+        let known = self
+            .interrupters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .copied();
+        let interrupter = match known {
+            Some(i) => Some(i),
+            None => {
+                let read = read_interrupter(&mut conn).await;
+                if let Some(i) = read {
+                    let mut map = self.interrupters.lock().unwrap_or_else(|p| p.into_inner());
+                    // Entries of connections the pool closed are forgotten now and then; a
+                    // live connection's is read again when next needed.
+                    if map.len() > 4 * self.pool.status().max_size + 16 {
+                        map.clear();
+                    }
+                    map.insert(id, i);
+                }
+                read
+            }
+        };
+        Ok(Box::new(SqliteConnectionHandle::new(conn, interrupter)))
     }
 
     fn pool_status(&self) -> PoolStatus {
