@@ -30,12 +30,14 @@ fn vendor_code(e: &DbError) -> Option<&'static str> {
         ("unknown column", "1054"),
         ("doesn't exist", "1146"),
         ("you have an error in your sql syntax", "1064"),
-        ("check constraint", "4025"),
+        ("check constraint", "3819"),
     ];
     if let Some((_, code)) = by_text.iter().find(|(t, _)| lower.contains(t)) {
         return Some(code);
     }
     match e.kind {
+        // MariaDB's `CONSTRAINT `c` failed for `db`.`t``.
+        DbErrorKind::CheckViolation => Some("4025"),
         DbErrorKind::UniqueViolation => Some("1062"),
         DbErrorKind::ForeignKeyViolation => Some(if lower.contains("cannot delete") {
             "1451"
@@ -91,7 +93,9 @@ fn kind_from_text(text: &str) -> DbErrorKind {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("deadlock found") || lower.contains("try restarting transaction") {
         DbErrorKind::SerializationFailure
-    } else if lower.contains("check constraint") && lower.contains("failed") {
+    } else if (lower.contains("check constraint") && lower.contains("failed"))
+        || (lower.starts_with("constraint `") && lower.contains("` failed for"))
+    {
         DbErrorKind::CheckViolation
     } else if [
         "connection was killed",
