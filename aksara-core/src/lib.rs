@@ -35,6 +35,7 @@ pub mod record;
 pub mod registry;
 pub mod relation;
 pub mod sql;
+pub mod stmt_cache;
 pub mod validate;
 pub mod value;
 

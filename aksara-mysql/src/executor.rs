@@ -11,7 +11,10 @@
 use crate::decode::MysqlRow;
 use crate::error::map_error;
 use crate::query::MysqlQuery;
+use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql};
+use deadpool::managed::ObjectId;
+use std::sync::Arc;
 use async_trait::async_trait;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::{
@@ -36,12 +39,23 @@ enum State {
 pub struct MysqlConnection {
     conn: Object<AsyncMysqlConnection>,
     state: State,
+    /// The statement shapes this connection keeps prepared (see `aksara_core::stmt_cache`;
+    /// diesel's statements cannot be closed one by one here, so shapes beyond the bound run
+    /// unprepared-and-closed instead).
+    shapes: ShapeCache,
+    /// Where `shapes` goes back when the connection returns to the pool.
+    home: Arc<ShapeCaches<ObjectId>>,
+    discarded: bool,
 }
 
 impl Drop for MysqlConnection {
     fn drop(&mut self) {
         if self.state == State::Running {
             self.abandon();
+        }
+        if !self.discarded {
+            let shapes = std::mem::replace(&mut self.shapes, ShapeCache::new(0, false));
+            self.home.put_back(Object::id(&self.conn), shapes);
         }
     }
 }
@@ -60,10 +74,24 @@ macro_rules! guarded {
 }
 
 impl MysqlConnection {
-    pub(crate) fn new(conn: Object<AsyncMysqlConnection>) -> Self {
+    pub(crate) fn new(
+        conn: Object<AsyncMysqlConnection>,
+        home: Arc<ShapeCaches<ObjectId>>,
+    ) -> Self {
+        let (shapes, _) = home.take(&Object::id(&conn));
         MysqlConnection {
             conn,
             state: State::Idle,
+            shapes,
+            home,
+            discarded: false,
+        }
+    }
+
+    /// Keeps the statement cache within its bound before `sql` runs.
+    fn admit(&mut self, sql: &mut Sql) {
+        if self.shapes.admit(sql) != Admission::Cache {
+            sql.mark_one_off();
         }
     }
 
@@ -114,17 +142,20 @@ impl MysqlConnection {
 #[async_trait]
 impl Connection for MysqlConnection {
     fn discard(&mut self) {
+        self.discarded = true;
         // A transaction manager in error makes the pool's recycle check drop the connection.
         AnsiTransactionManager::transaction_manager_status_mut(&mut *self.conn).set_in_error();
     }
 
-    async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
+    async fn fetch(&mut self, mut sql: Sql) -> Result<Vec<Row>, DbError> {
+        self.admit(&mut sql);
         let query = MysqlQuery::new(sql);
         let rows: Vec<MysqlRow> = guarded!(self, |c| query.load(c)).map_err(map_error)?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
+    async fn execute(&mut self, mut sql: Sql) -> Result<usize, DbError> {
+        self.admit(&mut sql);
         let query = MysqlQuery::new(sql);
         if query.dropped_table().is_some() {
             return self.drop_table(query).await;

@@ -10,10 +10,16 @@
 use crate::decode::PgRow;
 use crate::error::map_error;
 use crate::query::PgQuery;
+use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql};
 use async_trait::async_trait;
+use deadpool::managed::ObjectId;
+use diesel::connection::CacheSize;
 use diesel_async::pooled_connection::deadpool::Object;
-use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncPgConnection, RunQueryDsl, TransactionManager,
+};
+use std::sync::Arc;
 
 /// Where a connection is between statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,13 +38,46 @@ enum State {
 pub struct PgConnection {
     conn: Object<AsyncPgConnection>,
     state: State,
+    /// The statement shapes this connection keeps prepared (see `aksara_core::stmt_cache`).
+    shapes: ShapeCache,
+    /// Where `shapes` goes back when the connection returns to the pool.
+    home: Arc<ShapeCaches<ObjectId>>,
+    discarded: bool,
 }
 
 impl PgConnection {
-    pub(crate) fn new(conn: Object<AsyncPgConnection>) -> Self {
-        PgConnection {
+    pub(crate) fn new(conn: Object<AsyncPgConnection>, home: Arc<ShapeCaches<ObjectId>>) -> Self {
+        let (shapes, fresh) = home.take(&Object::id(&conn));
+        let mut connection = PgConnection {
             conn,
             state: State::Idle,
+            shapes,
+            home,
+            discarded: false,
+        };
+        if fresh {
+            connection.flush_statements();
+        }
+        connection
+    }
+
+    /// Closes every prepared statement diesel keeps for this connection (dropping them
+    /// sends the server their `Close`).
+    fn flush_statements(&mut self) {
+        self.conn
+            .set_prepared_statement_cache_size(CacheSize::Disabled);
+        self.conn
+            .set_prepared_statement_cache_size(CacheSize::Unbounded);
+    }
+
+    /// Keeps the statement cache within its bound before `sql` runs.
+    fn admit(&mut self, sql: &mut Sql) {
+        match self.shapes.admit(sql) {
+            Admission::Cache => {}
+            Admission::NoCache => {
+                sql.mark_one_off();
+            }
+            Admission::FlushThenCache => self.flush_statements(),
         }
     }
 
@@ -77,26 +116,33 @@ impl Drop for PgConnection {
         if self.state == State::Running {
             self.abandon();
         }
+        if !self.discarded {
+            let shapes = std::mem::replace(&mut self.shapes, ShapeCache::new(0, true));
+            self.home.put_back(Object::id(&self.conn), shapes);
+        }
     }
 }
 
 #[async_trait]
 impl Connection for PgConnection {
     fn discard(&mut self) {
+        self.discarded = true;
         // A transaction manager in error makes the pool's recycle check drop the connection.
         AnsiTransactionManager::transaction_manager_status_mut(&mut *self.conn).set_in_error();
     }
 
-    async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
+    async fn fetch(&mut self, mut sql: Sql) -> Result<Vec<Row>, DbError> {
         self.ready()?;
+        self.admit(&mut sql);
         self.state = State::Running;
         let rows: Result<Vec<PgRow>, _> = PgQuery::new(sql).load(&mut *self.conn).await;
         self.state = State::Idle;
         Ok(rows.map_err(map_error)?.into_iter().map(|r| r.0).collect())
     }
 
-    async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
+    async fn execute(&mut self, mut sql: Sql) -> Result<usize, DbError> {
         self.ready()?;
+        self.admit(&mut sql);
         self.state = State::Running;
         let result = PgQuery::new(sql).execute(&mut *self.conn).await;
         self.state = State::Idle;

@@ -31,6 +31,10 @@ use async_trait::async_trait;
 use diesel::connection::{
     AnsiTransactionManager, SimpleConnection, TransactionManager, TransactionManagerStatus,
 };
+use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
+use deadpool::managed::ObjectId;
+use diesel::connection::CacheSize;
+use diesel_async::AsyncConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use diesel::SqliteConnection;
@@ -89,6 +93,11 @@ pub struct SqliteConnectionHandle {
     interrupter: Option<Interrupter>,
     /// Transactions (and savepoints) begun and not yet ended.
     depth: usize,
+    /// The statement shapes this connection keeps prepared (see `aksara_core::stmt_cache`).
+    shapes: ShapeCache,
+    /// Where `shapes` goes back when the connection returns to the pool.
+    home: Arc<ShapeCaches<ObjectId>>,
+    id: ObjectId,
 }
 
 /// Interrupts the statement of a call whose future is dropped before it finished.
@@ -111,16 +120,36 @@ impl Drop for AbandonGuard {
 }
 
 impl SqliteConnectionHandle {
-    pub(crate) fn new(conn: Object<Wrapped>, interrupter: Option<Interrupter>) -> Self {
+    pub(crate) fn new(
+        conn: Object<Wrapped>,
+        interrupter: Option<Interrupter>,
+        home: Arc<ShapeCaches<ObjectId>>,
+    ) -> Self {
+        let id = Object::id(&conn);
+        let (shapes, _) = home.take(&id);
         SqliteConnectionHandle {
             inner: Some(Inner(conn)),
             interrupter,
             depth: 0,
+            shapes,
+            home,
+            id,
         }
     }
 
-    /// Runs `op` on the connection's own task (see the type's docs).
-    async fn run(&mut self, op: Op) -> Result<Output, DbError> {
+    /// Runs `op` on the connection's own task (see the type's docs), keeping the statement
+    /// cache within its bound.
+    async fn run(&mut self, mut op: Op) -> Result<Output, DbError> {
+        let mut flush = false;
+        if let Op::Fetch(sql) | Op::Execute(sql) = &mut op {
+            match self.shapes.admit(sql) {
+                Admission::Cache => {}
+                Admission::NoCache => {
+                    sql.mark_one_off();
+                }
+                Admission::FlushThenCache => flush = true,
+            }
+        }
         let Some(mut inner) = self.inner.take() else {
             return Err(DbError::new(
                 DbErrorKind::ConnectionLost,
@@ -131,6 +160,12 @@ impl SqliteConnectionHandle {
         let abandoned = Arc::new(AtomicBool::new(false));
         let seen = abandoned.clone();
         let task = tokio::spawn(async move {
+            if flush {
+                // Finalizes every statement diesel kept (no statement runs: the task owns
+                // the connection).
+                inner.0.set_prepared_statement_cache_size(CacheSize::Disabled);
+                inner.0.set_prepared_statement_cache_size(CacheSize::Unbounded);
+            }
             let result = inner.perform(op).await;
             if AtomicBool::load(&seen, Ordering::SeqCst) {
                 inner.roll_back_all().await;
@@ -165,6 +200,10 @@ impl SqliteConnectionHandle {
 
 impl Drop for SqliteConnectionHandle {
     fn drop(&mut self) {
+        let shapes = std::mem::replace(&mut self.shapes, ShapeCache::new(0, true));
+        if self.inner.is_some() {
+            self.home.put_back(self.id, shapes);
+        }
         // A transaction dropped between two statements: rolled back before the connection
         // goes back to the pool (which would otherwise close it, and with a private
         // in-memory database, lose the data).

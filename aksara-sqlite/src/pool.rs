@@ -100,6 +100,8 @@ pub struct SqliteBackend {
     pool: Pool<Wrapped>,
     /// The handle of each pooled connection, read once, to interrupt its statements.
     interrupters: Mutex<HashMap<ObjectId, Interrupter>>,
+    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
+    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<ObjectId>>,
 }
 
 static DIALECT: SqliteDialect = SqliteDialect;
@@ -147,6 +149,11 @@ impl SqliteBackend {
         Ok(SqliteBackend {
             pool,
             interrupters: Mutex::new(HashMap::new()),
+            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
+                options.statement_cache_size,
+                true,
+                max_size,
+            )),
         })
     }
 }
@@ -197,7 +204,11 @@ impl Backend for SqliteBackend {
                 read
             }
         };
-        Ok(Box::new(SqliteConnectionHandle::new(conn, interrupter)))
+        Ok(Box::new(SqliteConnectionHandle::new(
+            conn,
+            interrupter,
+            self.statements.clone(),
+        )))
     }
 
     fn pool_status(&self) -> PoolStatus {
