@@ -102,7 +102,7 @@ pub enum Error {
         message: String,
         /// The backend's error.
         #[source]
-        source: DbError,
+        source: Box<DbError>,
     },
     /// A relation was accessed lazily while strict loading was on.
     #[error("lazy load of {model}.{relation} refused: strict loading is on (load it with select_related or prefetch_related)")]
@@ -126,7 +126,7 @@ pub enum Error {
     /// syntax error...), with its SQLSTATE or vendor code when known
     /// ([`Error::sql_state`]) and the driver's error as its source.
     #[error("database error: {0}")]
-    Database(#[source] DbError),
+    Database(#[source] Box<DbError>),
 }
 
 fn suggestions(candidates: &[String]) -> String {
@@ -167,7 +167,7 @@ impl Error {
     /// An [`Error::Database`] with only a message (no server code), for failures Aksara
     /// finds itself.
     pub fn database(message: impl Into<String>) -> Self {
-        Error::Database(DbError::new(DbErrorKind::Other, message))
+        Error::Database(Box::new(DbError::new(DbErrorKind::Other, message)))
     }
 
     /// True for [`Error::Conflict`]: a deadlock or serialization failure, worth running the
@@ -306,7 +306,7 @@ impl DbError {
                 let retried = self.retried;
                 self.into_conflict(retried)
             }
-            _ => Error::Database(self),
+            _ => Error::Database(Box::new(self)),
         }
     }
 
@@ -317,7 +317,7 @@ impl DbError {
             code: self.code.clone().unwrap_or_else(|| "40001".into()),
             retried,
             message: self.to_string(),
-            source: self,
+            source: Box::new(self),
         }
     }
 }

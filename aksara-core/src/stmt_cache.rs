@@ -180,6 +180,9 @@ mod tests {
         let mut once = shape(5);
         once.mark_one_off();
         assert_eq!(keeping.admit(&once), Admission::NoCache);
-        assert_eq!(ShapeCache::new(0, true).admit(&shape(1)), Admission::NoCache);
+        assert_eq!(
+            ShapeCache::new(0, true).admit(&shape(1)),
+            Admission::NoCache
+        );
     }
 }

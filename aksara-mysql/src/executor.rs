@@ -13,14 +13,14 @@ use crate::error::map_error;
 use crate::query::MysqlQuery;
 use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql};
-use deadpool::managed::ObjectId;
-use std::sync::Arc;
 use async_trait::async_trait;
+use deadpool::managed::ObjectId;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::{
     AnsiTransactionManager, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection,
     TransactionManager,
 };
+use std::sync::Arc;
 
 /// Where a connection is between statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

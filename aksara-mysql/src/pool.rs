@@ -107,7 +107,10 @@ impl Backend for MysqlBackend {
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
         let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(MysqlConnection::new(conn, self.statements.clone())))
+        Ok(Box::new(MysqlConnection::new(
+            conn,
+            self.statements.clone(),
+        )))
     }
 
     fn pool_status(&self) -> PoolStatus {

@@ -9,7 +9,11 @@ use diesel::result::{DatabaseErrorKind, Error};
 
 /// SQLSTATEs known by the start of the server's (English) message.
 const BY_MESSAGE: &[(&str, &str, DbErrorKind)] = &[
-    ("deadlock detected", "40P01", DbErrorKind::SerializationFailure),
+    (
+        "deadlock detected",
+        "40P01",
+        DbErrorKind::SerializationFailure,
+    ),
     (
         "could not serialize access",
         "40001",

@@ -23,24 +23,24 @@
 //! statements after an abandoned one fail with `Error::Connection`.
 
 use crate::decode::SqliteRow;
-use crate::interrupt::Interrupter;
 use crate::error::map_error;
+use crate::interrupt::Interrupter;
 use crate::query::{Bind, Piece, SqliteQuery};
+use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql, Value};
 use async_trait::async_trait;
+use deadpool::managed::ObjectId;
+use diesel::connection::CacheSize;
 use diesel::connection::{
     AnsiTransactionManager, SimpleConnection, TransactionManager, TransactionManagerStatus,
 };
-use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
-use deadpool::managed::ObjectId;
-use diesel::connection::CacheSize;
-use diesel_async::AsyncConnection;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::AsyncConnection;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The async wrapper around one SQLite connection.
 pub(crate) type Wrapped = SyncConnectionWrapper<SqliteConnection>;
@@ -163,8 +163,12 @@ impl SqliteConnectionHandle {
             if flush {
                 // Finalizes every statement diesel kept (no statement runs: the task owns
                 // the connection).
-                inner.0.set_prepared_statement_cache_size(CacheSize::Disabled);
-                inner.0.set_prepared_statement_cache_size(CacheSize::Unbounded);
+                inner
+                    .0
+                    .set_prepared_statement_cache_size(CacheSize::Disabled);
+                inner
+                    .0
+                    .set_prepared_statement_cache_size(CacheSize::Unbounded);
             }
             let result = inner.perform(op).await;
             if AtomicBool::load(&seen, Ordering::SeqCst) {

@@ -3,18 +3,18 @@
 use crate::dialect::SqliteDialect;
 use crate::executor::{read_interrupter, SqliteConnectionHandle, Wrapped};
 use crate::interrupt::Interrupter;
-use deadpool::managed::ObjectId;
-use diesel_async::pooled_connection::deadpool::Object;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
 use async_trait::async_trait;
+use deadpool::managed::ObjectId;
 use diesel::ConnectionError;
+use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 pub use aksara_core::PoolOptions;

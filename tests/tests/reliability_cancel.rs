@@ -68,7 +68,11 @@ async fn wait_until_stopped(t: &TestDb, tag: &str) -> i64 {
 }
 
 fn tag(t: &TestDb, case: &str) -> String {
-    format!("aksara_cancel_{case}_{}_{}", t.backend().name(), std::process::id())
+    format!(
+        "aksara_cancel_{case}_{}_{}",
+        t.backend().name(),
+        std::process::id()
+    )
 }
 
 fn number(rows: &[Vec<Value>]) -> Option<i64> {
@@ -85,6 +89,7 @@ async fn a_dropped_query_leaves_the_next_call_its_own_answer(t: TestDb) {
     let mut latencies = Vec::new();
     let mut errors = 0;
     let mut wrong = 0;
+    let mut seen = Vec::new();
     for i in 0..10 {
         let wanted = 1000 + i;
         let started = Instant::now();
@@ -92,15 +97,16 @@ async fn a_dropped_query_leaves_the_next_call_its_own_answer(t: TestDb) {
             Ok(rows) if number(&rows) == Some(wanted) => {}
             Ok(rows) => {
                 wrong += 1;
-                panic!("call {i} got another statement's answer: {rows:?}");
+                seen.push(format!("call {i} got another statement's answer: {rows:?}"));
             }
             Err(e) => {
                 errors += 1;
-                panic!("call {i} after the cancel failed: {e}");
+                seen.push(format!("call {i} failed: {e}"));
             }
         }
         latencies.push(started.elapsed());
     }
+    assert_eq!((errors, wrong), (0, 0), "after the cancel: {seen:?}");
     // Generous bound for a loaded machine; the typical figure is recorded below.
     assert!(
         latencies[0] < Duration::from_secs(1),
@@ -117,7 +123,7 @@ async fn a_dropped_query_leaves_the_next_call_its_own_answer(t: TestDb) {
         Figures {
             case: "cancellation",
             tried: format!(
-                "a 4 s query dropped after 150 ms on a pool of one, then 10 calls each selecting its own bound value (first answered in {} ms); the dropped statement stopped on the server",
+                "a query of seconds (pg_sleep(4), SLEEP(4), a 500M-row recursive CTE) dropped after 150 ms on a pool of one, then 10 calls each selecting its own bound value (first answered in {} ms); the dropped statement was stopped on the server (SQLite: interrupted)",
                 latencies[0].as_millis()
             ),
             operations: 11,

@@ -218,9 +218,12 @@ async fn create_follows_one_retry_policy(t: TestDb) {
 async fn transaction_retrying_reruns_the_whole_transaction(t: TestDb) {
     let db = t.db(registry()).await;
     refuse_inserts(&t, &db).await;
-    db.raw_execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(20))", [])
-        .await
-        .unwrap();
+    db.raw_execute(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(20))",
+        [],
+    )
+    .await
+    .unwrap();
 
     // Always conflicting: bounded reruns, then the conflict with their number.
     let runs = Arc::new(AtomicU32::new(0));
@@ -262,7 +265,10 @@ async fn transaction_retrying_reruns_the_whole_transaction(t: TestDb) {
     .await
     .unwrap();
     assert_eq!(runs.load(Ordering::SeqCst), 2);
-    let ids = db.raw("SELECT id FROM notes ORDER BY id", []).await.unwrap();
+    let ids = db
+        .raw("SELECT id FROM notes ORDER BY id", [])
+        .await
+        .unwrap();
     let ids: Vec<i64> = ids.iter().filter_map(|r| r[0].as_i64()).collect();
     assert_eq!(ids, vec![2], "the first run's write was rolled back");
 }
