@@ -53,10 +53,11 @@ pub struct PoolOptions {
     /// "database is locked" (SQLite's `busy_timeout`, default 5 s; other backends wait on
     /// their server's own lock timeouts).
     pub busy_timeout: std::time::Duration,
-    /// The most prepared statements each connection keeps (default 256). When a new shape
-    /// would exceed it, the connection closes its cached statements but those used most
-    /// recently, which are prepared again when next used; shapes beyond the bound never
-    /// pile up on the server. 0 prepares every statement afresh.
+    /// The most prepared statements each connection keeps (default 256), however many
+    /// distinct statement shapes run on it. On PostgreSQL and SQLite, a new shape beyond the
+    /// bound closes the cached statements first (those used again are prepared again); on
+    /// MySQL, whose driver cannot close one cached statement, shapes beyond the bound run as
+    /// statements prepared and closed at once. 0 keeps none.
     pub statement_cache_size: usize,
 }
 
@@ -255,9 +256,10 @@ impl Db {
     /// Runs a query and returns its rows as the backend decoded them; errors are not yet
     /// related to a model (see [`Db::fetch`]).
     ///
-    /// Outside a transaction a statement whose [`Intent`](crate::sql::Intent) is rerunnable
-    /// is run again after a deadlock or serialization failure (see [`Db::retry_after`]), the
-    /// same way for every statement on every backend.
+    /// Outside a transaction a statement whose [`Intent`](crate::sql::Intent) is
+    /// [rerunnable](crate::sql::Intent::rerunnable) is run again after a deadlock or
+    /// serialization failure (at most [`SERIALIZATION_RETRIES`] times), the same way for
+    /// every statement on every backend; the error returned says how many reruns there were.
     pub async fn fetch_raw(&self, sql: Sql) -> Result<Vec<Row>, DbError> {
         self.run(sql, |mut conn, sql| async move {
             let result = conn.fetch(sql).await;

@@ -35,13 +35,14 @@ pub enum Intent {
 }
 
 impl Intent {
-    /// True when a statement of this intent, run alone outside a transaction, may be run
-    /// again after a deadlock or serialization failure: the server rolled the failed
-    /// statement back, and a read or a single write built by Aksara has no effect beyond it.
-    /// DDL (which commits implicitly on MySQL) and raw SQL (which may call a procedure that
-    /// commits on its own) are never rerun.
+    /// True when a statement of this intent, run alone outside a transaction, is run again
+    /// after a deadlock or serialization failure: a write Aksara built, which the server
+    /// rolled back alone, and which has no effect beyond the database. Reads are not (plain
+    /// reads do not take the locks that deadlock, so they are handed to the backend without
+    /// keeping a copy); DDL (which commits implicitly on MySQL) and raw SQL (which may call a
+    /// procedure that commits on its own) are never rerun.
     pub fn rerunnable(self) -> bool {
-        matches!(self, Intent::Read | Intent::Write)
+        matches!(self, Intent::Write)
     }
 }
 
