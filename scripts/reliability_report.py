@@ -37,6 +37,7 @@ COVERED_ELSEWHERE = """
 | SET_NULL on a required relation, clashing reverse names, unknown targets | `registry_errors.rs` | one `Error::Config` listing every problem |
 | PROTECT / RESTRICT refusals on instance and bulk delete, through cascades | `on_delete.rs` | `ForeignKeyConstraint` naming the relation, nothing deleted |
 | random lookup paths (2,000 per run, all three dialects) | `reliability_properties.rs` | the compiler returns a typed error or SQL, never panics |
+| typed server errors and the one retry policy (session ended by the server; CHECK violation and unknown column; a write refused with a serialization failure on every attempt, outside and inside a transaction; `transaction_retrying`) | `typed_errors.rs` | `Error::Connection` for a terminated session; `Error::Database` with its SQLSTATE / vendor code and the driver error as source; `create()` sent 5 times then `Error::Conflict { retried: 4 }` outside a transaction and once (`retried: 0`) inside one, on all three backends, attempts counted on the server where it can count them; a conflicting transaction rerun whole, only the last run's writes kept |
 """
 
 

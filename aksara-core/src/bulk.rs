@@ -90,7 +90,7 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
         };
         // Checked inside the transaction, so that rows whose keys are unknown roll back.
         if keys.len() != expected_keys {
-            return Err(Error::Database(format!(
+            return Err(Error::database(format!(
                 "bulk_create of {}: the database reported {} keys for {} rows",
                 info.meta.name,
                 keys.len(),
@@ -202,7 +202,7 @@ async fn last_insert_ids(
         let first = first_row(tx.fetch_raw(raw_sql(last_id, [])).await.map_err(fail)?)
             .first()
             .and_then(Value::as_i64)
-            .ok_or_else(|| Error::Database(format!("{}: no key reported", meta.name)))?;
+            .ok_or_else(|| Error::database(format!("{}: no key reported", meta.name)))?;
         keys.extend((0..count as i64).map(|n| Value::I64(first + n * step)));
     }
     Ok(keys)

@@ -316,7 +316,7 @@ impl<'a> Compiler<'a> {
 
     /// `DELETE` of the rows the query selects.
     pub fn delete(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         sql.push("DELETE FROM ").ident(&model.meta.table);
         self.where_keys_in(&mut sql, model, query)?;
         Ok(sql)
@@ -335,7 +335,7 @@ impl<'a> Compiler<'a> {
                 model.meta.name
             )));
         }
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         sql.push("UPDATE ").ident(&model.meta.table).push(" SET ");
         for (i, a) in assignments.iter().enumerate() {
             let field = model
@@ -373,7 +373,7 @@ impl<'a> Compiler<'a> {
         ignore_duplicates: bool,
         returning: Option<&str>,
     ) -> Sql {
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         let ignore = ignore_duplicates.then(|| self.dialect.insert_ignore());
         sql.push(if ignore == Some(InsertIgnore::InsertIgnore) {
             "INSERT IGNORE INTO "
@@ -472,7 +472,7 @@ impl<'a> Compiler<'a> {
         columns: &[&FieldMeta],
         arrays: Vec<Vec<Value>>,
     ) -> Sql {
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         sql.push("INSERT INTO ").ident(&meta.table).push(" (");
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
@@ -498,7 +498,7 @@ impl<'a> Compiler<'a> {
         values: &[(&FieldMeta, Value)],
         key: Value,
     ) -> Sql {
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         sql.push("UPDATE ").ident(&meta.table).push(" SET ");
         for (i, (field, value)) in values.iter().enumerate() {
             if i > 0 {
@@ -519,7 +519,7 @@ impl<'a> Compiler<'a> {
     /// `DELETE FROM table WHERE pk = key`.
     pub fn delete_by_pk(&self, meta: &ModelMeta, key: Value) -> Sql {
         let pk = meta.pk();
-        let mut sql = Sql::new();
+        let mut sql = Sql::write();
         sql.push("DELETE FROM ")
             .ident(&meta.table)
             .push(" WHERE ")

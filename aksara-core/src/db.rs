@@ -20,6 +20,10 @@ use std::sync::{Arc, Mutex};
 /// failure or deadlock before the error is returned.
 pub const SERIALIZATION_RETRIES: u32 = 4;
 
+/// How many times [`Db::transaction_retrying`] runs a transaction again after a conflict
+/// before returning the [`Error::Conflict`].
+pub const TRANSACTION_RETRIES: u32 = 5;
+
 /// One row as the backend decoded it: each column's natural value.
 pub type Row = Vec<Value>;
 
@@ -49,6 +53,12 @@ pub struct PoolOptions {
     /// "database is locked" (SQLite's `busy_timeout`, default 5 s; other backends wait on
     /// their server's own lock timeouts).
     pub busy_timeout: std::time::Duration,
+    /// The most prepared statements each connection keeps (default 256), however many
+    /// distinct statement shapes run on it. On PostgreSQL and SQLite, a new shape beyond the
+    /// bound closes the cached statements first (those used again are prepared again); on
+    /// MySQL, whose driver cannot close one cached statement, shapes beyond the bound run as
+    /// statements prepared and closed at once. 0 keeps none.
+    pub statement_cache_size: usize,
 }
 
 impl Default for PoolOptions {
@@ -58,6 +68,7 @@ impl Default for PoolOptions {
             acquire_timeout: std::time::Duration::from_secs(30),
             connect_timeout: std::time::Duration::from_secs(10),
             busy_timeout: std::time::Duration::from_secs(5),
+            statement_cache_size: 256,
         }
     }
 }
@@ -119,6 +130,9 @@ struct Shared {
 pub struct Db {
     shared: Arc<Shared>,
     pinned: Option<Arc<tokio::sync::Mutex<Box<dyn Connection>>>>,
+    /// True inside [`Db::transaction`] (the pinned connection is in a transaction, not only
+    /// kept for a statement pair).
+    transaction: bool,
     strict: bool,
 }
 
@@ -126,7 +140,7 @@ impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
             .field("dialect", &self.dialect().name())
-            .field("in_transaction", &self.pinned.is_some())
+            .field("in_transaction", &self.transaction)
             .field("strict", &self.strict)
             .finish()
     }
@@ -142,6 +156,7 @@ impl Db {
                 log: QueryLog::default(),
             }),
             pinned: None,
+            transaction: false,
             strict: false,
         }
     }
@@ -156,6 +171,7 @@ impl Db {
         Db {
             shared,
             pinned: self.pinned.clone(),
+            transaction: self.transaction,
             strict: self.strict,
         }
     }
@@ -191,7 +207,7 @@ impl Db {
 
     /// True inside [`Db::transaction`].
     pub fn in_transaction(&self) -> bool {
-        self.pinned.is_some()
+        self.transaction
     }
 
     /// How many statements ran through this handle and its clones so far (for tests that
@@ -240,31 +256,63 @@ impl Db {
     /// Runs a query and returns its rows as the backend decoded them; errors are not yet
     /// related to a model (see [`Db::fetch`]).
     ///
-    /// Reads are not run again after a serialization failure (plain reads do not take the
-    /// locks that deadlock), so the statement is handed to the backend without a copy.
+    /// Outside a transaction a statement whose [`Intent`](crate::sql::Intent) is
+    /// [rerunnable](crate::sql::Intent::rerunnable) is run again after a deadlock or
+    /// serialization failure (at most [`SERIALIZATION_RETRIES`] times), the same way for
+    /// every statement on every backend; the error returned says how many reruns there were.
     pub async fn fetch_raw(&self, sql: Sql) -> Result<Vec<Row>, DbError> {
-        self.log(&sql);
-        let mut conn = self.connection().await?;
-        let result = conn.fetch(sql).await;
-        discard_if_lost(&mut conn, &result);
-        result
+        self.run(sql, |mut conn, sql| async move {
+            let result = conn.fetch(sql).await;
+            (conn, result)
+        })
+        .await
     }
 
     /// Runs a statement and returns the rows affected; errors are not yet related to a model.
+    /// Retried as [`Db::fetch_raw`] is.
     pub async fn execute_raw(&self, sql: Sql) -> Result<usize, DbError> {
+        self.run(sql, |mut conn, sql| async move {
+            let result = conn.execute(sql).await;
+            (conn, result)
+        })
+        .await
+    }
+
+    /// Runs `sql` with `op` on a connection, again after a conflict where the retry policy
+    /// allows it; the error returned says how many times it was rerun.
+    async fn run<'a, T, F, Fut>(&'a self, sql: Sql, op: F) -> Result<T, DbError>
+    where
+        F: Fn(ConnectionGuard<'a>, Sql) -> Fut,
+        Fut: Future<Output = (ConnectionGuard<'a>, Result<T, DbError>)>,
+    {
+        let rerunnable = sql.intent.rerunnable() && !self.transaction;
+        let mut next = Some(sql);
         let mut attempt = 0;
-        loop {
+        while let Some(sql) = next.take() {
             self.log(&sql);
-            let mut conn = self.connection().await?;
-            let result = conn.execute(sql.clone()).await;
+            let conn = match self.connection().await {
+                Ok(conn) => conn,
+                Err(e) => return Err(e),
+            };
+            // The statement is copied only when it may have to run again.
+            if rerunnable {
+                next = Some(sql.clone());
+            }
+            let (mut conn, result) = op(conn, sql).await;
             discard_if_lost(&mut conn, &result);
             drop(conn);
-            match self.retry_after(&result, attempt) {
+            match self.retry_after(&result, attempt, rerunnable) {
                 Some(pause) => tokio::time::sleep(pause).await,
-                None => return result,
+                None => {
+                    return result.map_err(|mut e| {
+                        e.retried = attempt;
+                        e
+                    })
+                }
             }
             attempt += 1;
         }
+        unreachable!("retry_after only asks for a rerun of a statement kept for it")
     }
 
     /// Runs `statements` in order and returns the number of rows they affected in all.
@@ -291,22 +339,27 @@ impl Db {
         }
     }
 
-    /// How long to wait before running a write again: only after a serialization failure
-    /// or deadlock (PostgreSQL 40001 / 40P01, MySQL 1213), only outside a transaction (where
-    /// the statement alone is the unit of work, so running it again is safe), and at most
-    /// [`SERIALIZATION_RETRIES`] times.
+    /// How long to wait before running a statement again: only after a serialization
+    /// failure or deadlock (PostgreSQL 40001 / 40P01, MySQL 1213, SQLite `SQLITE_BUSY`), only
+    /// for a statement that is `rerunnable` (its [`Intent`](crate::sql::Intent) allows it,
+    /// and it runs outside a transaction, where the server rolled back the failed statement
+    /// alone), and at most [`SERIALIZATION_RETRIES`] times, with a growing, jittered pause.
+    /// Inside a transaction nothing is rerun silently: the caller gets
+    /// [`Error::Conflict`] and may rerun the whole transaction
+    /// ([`Db::transaction_retrying`]).
     fn retry_after<T>(
         &self,
         result: &Result<T, DbError>,
         attempt: u32,
+        rerunnable: bool,
     ) -> Option<std::time::Duration> {
         match result {
             Err(e)
                 if e.kind == crate::error::DbErrorKind::SerializationFailure
-                    && self.pinned.is_none()
+                    && rerunnable
                     && attempt < SERIALIZATION_RETRIES =>
             {
-                Some(std::time::Duration::from_millis(2 << attempt))
+                Some(backoff(attempt, 2))
             }
             _ => None,
         }
@@ -348,7 +401,8 @@ impl Db {
         text: &str,
         binds: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<Row>> {
-        self.fetch(raw_sql(text, binds)).await
+        self.fetch(raw_sql(text, binds).with_intent(crate::sql::Intent::Raw))
+            .await
     }
 
     /// Like [`Db::raw`] for statements that return no rows; returns the rows affected.
@@ -357,7 +411,8 @@ impl Db {
         text: &str,
         binds: impl IntoIterator<Item = Value>,
     ) -> Result<usize> {
-        self.execute(raw_sql(text, binds)).await
+        self.execute(raw_sql(text, binds).with_intent(crate::sql::Intent::Raw))
+            .await
     }
 
     /// Turns a backend error into an [`Error`], naming the relation of a failed foreign key
@@ -385,6 +440,7 @@ impl Db {
         let pinned = Db {
             shared: self.shared.clone(),
             pinned: Some(Arc::new(tokio::sync::Mutex::new(conn))),
+            transaction: false,
             strict: self.strict,
         };
         f(pinned).await
@@ -425,6 +481,7 @@ impl Db {
         let tx = Db {
             shared: self.shared.clone(),
             pinned: Some(conn.clone()),
+            transaction: true,
             strict: self.strict,
         };
         let outcome = f(tx).await;
@@ -441,6 +498,56 @@ impl Db {
                 // connection whose rollback failed is discarded by its pool.
                 let _ = guard.rollback().await;
                 Err(error)
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction as [`Db::transaction`] does, and runs it again, from the
+    /// start, when it fails with [`Error::Conflict`] (a deadlock or serialization failure
+    /// rolled the whole transaction back): at most [`TRANSACTION_RETRIES`] times, after a
+    /// growing pause with random jitter so that the transactions that collided do not
+    /// collide again. The error returned after the last attempt says how many reruns there
+    /// were. `f` must be safe to run more than once (no effects outside the database).
+    ///
+    /// Inside a transaction the conflict has rolled back the outer transaction too, so
+    /// nothing is rerun here: the error goes to the outermost `transaction_retrying`.
+    ///
+    /// ```no_run
+    /// # async fn demo(db: aksara_core::Db) -> aksara_core::Result<()> {
+    /// let n = db
+    ///     .transaction_retrying(|tx| async move {
+    ///         tx.raw_execute("UPDATE counters SET n = n + 1 WHERE id = {}", [1.into()])
+    ///             .await
+    ///     })
+    ///     .await?;
+    /// # let _ = n; Ok(()) }
+    /// ```
+    pub async fn transaction_retrying<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: Fn(Db) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match self.transaction(&f).await {
+                Err(Error::Conflict {
+                    code,
+                    message,
+                    source,
+                    ..
+                }) => {
+                    if self.transaction || attempt >= TRANSACTION_RETRIES {
+                        return Err(Error::Conflict {
+                            code,
+                            retried: attempt,
+                            message,
+                            source,
+                        });
+                    }
+                    tokio::time::sleep(backoff(attempt, 10)).await;
+                    attempt += 1;
+                }
+                other => return other,
             }
         }
     }
@@ -475,6 +582,23 @@ impl std::ops::DerefMut for ConnectionGuard<'_> {
             ConnectionGuard::Pooled(c) => c,
         }
     }
+}
+
+/// The pause before rerun number `attempt + 1`: `base_ms` doubled per attempt, plus up to as
+/// much again of random jitter.
+fn backoff(attempt: u32, base_ms: u64) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let step = base_ms << attempt.min(10);
+    // A randomly keyed hash of the clock: enough randomness for jitter, without a dependency.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    let jitter = hasher.finish() % (step * 1000 + 1);
+    std::time::Duration::from_micros(step * 1000 + jitter)
 }
 
 /// Tells the pool not to reuse a connection that was lost.

@@ -190,7 +190,7 @@ fn create_table(
     deferred: &HashSet<(usize, String)>,
 ) -> Sql {
     let meta = &model.meta;
-    let mut sql = Sql::new();
+    let mut sql = Sql::ddl();
     sql.push("CREATE TABLE IF NOT EXISTS ")
         .ident(&meta.table)
         .push(" (");
@@ -259,7 +259,7 @@ pub fn create_statements(
         statements.push(create_table(registry, dialect, model, &deferred));
         if dialect.create_index_if_not_exists() {
             for column in indexed_columns(&model.meta) {
-                let mut sql = Sql::new();
+                let mut sql = Sql::ddl();
                 sql.push("CREATE INDEX IF NOT EXISTS ")
                     .ident(&index_name(&model.meta.table, &column));
                 sql.push(" ON ")
@@ -280,7 +280,7 @@ pub fn create_statements(
                 .concrete_fields()
                 .filter(|f| deferred.contains(&(i, f.name.clone())))
             {
-                let mut sql = Sql::new();
+                let mut sql = Sql::ddl();
                 sql.push("ALTER TABLE ")
                     .ident(&model.meta.table)
                     .push(" ADD ");
@@ -299,7 +299,7 @@ pub fn drop_statements(registry: &Registry, dialect: &dyn Dialect) -> Vec<Sql> {
         .iter()
         .rev()
         .map(|&i| {
-            let mut sql = Sql::new();
+            let mut sql = Sql::ddl();
             sql.push("DROP TABLE IF EXISTS ")
                 .ident(&registry.at(i).meta.table)
                 .push(dialect.drop_table_suffix());

@@ -83,9 +83,27 @@ pub enum Error {
     /// The connection pool gave no connection (timed out, closed, or could not connect).
     #[error("connection pool error: {0}")]
     Pool(String),
-    /// The database connection failed or was lost.
+    /// The database connection failed or was lost, or the server ended the session
+    /// (PostgreSQL 57P01 / 57P02 / 57P03, MySQL 2006 / 2013 / 1927).
     #[error("database connection error: {0}")]
     Connection(String),
+    /// A deadlock or serialization failure (PostgreSQL 40P01 / 40001, MySQL 1213, SQLite
+    /// `SQLITE_BUSY`): the statement, or the transaction it was part of, was rolled back and
+    /// may be run again. `retried` says how many times Aksara already ran it again before
+    /// giving up (0 inside a transaction, where it never reruns a statement on its own; see
+    /// `Db::transaction_retrying`).
+    #[error("conflict with another transaction ({code}, after {retried} retries): {message}")]
+    Conflict {
+        /// The SQLSTATE or vendor code (`40001`, `40P01`, `1213`, `SQLITE_BUSY`).
+        code: String,
+        /// How many times the statement was run again before this error was returned.
+        retried: u32,
+        /// The server's message.
+        message: String,
+        /// The backend's error.
+        #[source]
+        source: Box<DbError>,
+    },
     /// A relation was accessed lazily while strict loading was on.
     #[error("lazy load of {model}.{relation} refused: strict loading is on (load it with select_related or prefetch_related)")]
     LazyLoad {
@@ -104,9 +122,11 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
-    /// Any other error reported by the database.
+    /// Any other error reported by the database (a CHECK constraint, an unknown column, a
+    /// syntax error...), with its SQLSTATE or vendor code when known
+    /// ([`Error::sql_state`]) and the driver's error as its source.
     #[error("database error: {0}")]
-    Database(String),
+    Database(#[source] Box<DbError>),
 }
 
 fn suggestions(candidates: &[String]) -> String {
@@ -143,6 +163,33 @@ impl Error {
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
     }
+
+    /// An [`Error::Database`] with only a message (no server code), for failures Aksara
+    /// finds itself.
+    pub fn database(message: impl Into<String>) -> Self {
+        Error::Database(Box::new(DbError::new(DbErrorKind::Other, message)))
+    }
+
+    /// True for [`Error::Conflict`]: a deadlock or serialization failure, worth running the
+    /// transaction again.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::Conflict { .. })
+    }
+
+    /// The SQLSTATE (PostgreSQL: `23514`, `42703`...) or vendor code (MySQL: `1213`;
+    /// SQLite: `SQLITE_BUSY`) of an error the database reported, when known.
+    ///
+    /// ```
+    /// let e = aksara_core::Error::database("no code");
+    /// assert_eq!(e.sql_state(), None);
+    /// ```
+    pub fn sql_state(&self) -> Option<&str> {
+        match self {
+            Error::Conflict { code, .. } => Some(code),
+            Error::Database(e) => e.sql_state(),
+            _ => None,
+        }
+    }
 }
 
 /// What kind of database error a backend saw; each backend maps its driver errors to these in
@@ -170,6 +217,7 @@ pub enum DbErrorKind {
 
 /// A database error as reported by a backend, before the core names the model and field.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DbError {
     /// The kind of failure.
     pub kind: DbErrorKind,
@@ -179,6 +227,13 @@ pub struct DbError {
     pub constraint: Option<String>,
     /// The server's detail text, when any.
     pub detail: Option<String>,
+    /// The SQLSTATE (PostgreSQL) or vendor code (MySQL error number, SQLite result code
+    /// name), when known.
+    pub code: Option<String>,
+    /// The driver's error.
+    pub source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+    /// How many times the statement was run again before it failed with this error.
+    pub retried: u32,
 }
 
 impl DbError {
@@ -189,7 +244,35 @@ impl DbError {
             message: message.into(),
             constraint: None,
             detail: None,
+            code: None,
+            source: None,
+            retried: 0,
         }
+    }
+
+    /// The same error with its SQLSTATE or vendor code.
+    pub fn with_code(mut self, code: Option<impl Into<String>>) -> Self {
+        self.code = code.map(Into::into);
+        self
+    }
+
+    /// The same error with the driver's error as its source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(std::sync::Arc::new(source));
+        self
+    }
+
+    /// The SQLSTATE or vendor code, when known.
+    pub fn sql_state(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -219,7 +302,22 @@ impl DbError {
                 relation: self.constraint.clone().unwrap_or_default(),
                 message: self.to_string(),
             },
-            _ => Error::Database(self.to_string()),
+            DbErrorKind::SerializationFailure => {
+                let retried = self.retried;
+                self.into_conflict(retried)
+            }
+            _ => Error::Database(Box::new(self)),
+        }
+    }
+
+    /// An [`Error::Conflict`] for a deadlock or serialization failure, after `retried`
+    /// reruns.
+    pub fn into_conflict(self, retried: u32) -> Error {
+        Error::Conflict {
+            code: self.code.clone().unwrap_or_else(|| "40001".into()),
+            retried,
+            message: self.to_string(),
+            source: Box::new(self),
         }
     }
 }

@@ -282,7 +282,7 @@ impl<M: Rows> QuerySet<M> {
             .ok()
             .and_then(|v| v.as_i64())
             .map(|n| n.max(0) as u64)
-            .ok_or_else(|| Error::Database("COUNT(*) returned no number".into()))
+            .ok_or_else(|| Error::database("COUNT(*) returned no number"))
     }
 
     /// True when at least one row matches (one query reading at most one row).

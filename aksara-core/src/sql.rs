@@ -19,11 +19,40 @@ pub enum Part {
     Bind(Value, Option<ValueType>),
 }
 
+/// What a statement does, set by whoever builds it; it decides whether the statement may be
+/// run again after a deadlock or serialization failure (see [`Intent::rerunnable`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Intent {
+    /// A query that only reads (the default).
+    #[default]
+    Read,
+    /// An `INSERT`, `UPDATE` or `DELETE` built by Aksara.
+    Write,
+    /// A schema change (`CREATE TABLE`, `DROP TABLE`, ...).
+    Ddl,
+    /// SQL text written by the caller ([`crate::Db::raw`]): Aksara cannot tell what it does.
+    Raw,
+}
+
+impl Intent {
+    /// True when a statement of this intent, run alone outside a transaction, is run again
+    /// after a deadlock or serialization failure: a write Aksara built, which the server
+    /// rolled back alone, and which has no effect beyond the database. Reads are not (plain
+    /// reads do not take the locks that deadlock, so they are handed to the backend without
+    /// keeping a copy); DDL (which commits implicitly on MySQL) and raw SQL (which may call a
+    /// procedure that commits on its own) are never rerun.
+    pub fn rerunnable(self) -> bool {
+        matches!(self, Intent::Write)
+    }
+}
+
 /// A statement ready for a backend.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sql {
     /// Its pieces, in order.
     pub parts: Vec<Part>,
+    /// What it does (decides whether it is rerun after a conflict).
+    pub intent: Intent,
     /// True for a statement whose shape is unlikely to recur (the last, partial batch of a
     /// bulk insert): the backend runs it without keeping its prepared statement, so that
     /// varying batch sizes cannot fill the connection's statement cache.
@@ -34,6 +63,22 @@ impl Sql {
     /// An empty statement.
     pub fn new() -> Self {
         Sql::default()
+    }
+
+    /// An empty statement that writes rows ([`Intent::Write`]).
+    pub fn write() -> Self {
+        Sql {
+            intent: Intent::Write,
+            ..Sql::default()
+        }
+    }
+
+    /// An empty schema change ([`Intent::Ddl`]).
+    pub fn ddl() -> Self {
+        Sql {
+            intent: Intent::Ddl,
+            ..Sql::default()
+        }
     }
 
     /// Appends SQL text.
@@ -79,6 +124,18 @@ impl Sql {
     /// [`Sql::one_off`]).
     pub fn mark_one_off(&mut self) -> &mut Self {
         self.one_off = true;
+        self
+    }
+
+    /// Sets what the statement does (see [`Intent`]).
+    pub fn set_intent(&mut self, intent: Intent) -> &mut Self {
+        self.intent = intent;
+        self
+    }
+
+    /// The statement with `intent` (see [`Intent`]).
+    pub fn with_intent(mut self, intent: Intent) -> Self {
+        self.intent = intent;
         self
     }
 

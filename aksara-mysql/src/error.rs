@@ -9,8 +9,48 @@
 use aksara_core::{DbError, DbErrorKind};
 use diesel::result::{DatabaseErrorKind, Error};
 
-/// Maps a diesel error to a [`DbError`].
+/// Maps a diesel error to a [`DbError`]; the vendor code (the driver keeps none) is told by
+/// the kind or the message.
 pub fn map_error(e: Error) -> DbError {
+    let mapped = classify(&e);
+    let code = vendor_code(&mapped);
+    mapped.with_code(code).with_source(e)
+}
+
+/// The MySQL error number of `e`, when its kind or message tells it.
+fn vendor_code(e: &DbError) -> Option<&'static str> {
+    let lower = e.message.to_ascii_lowercase();
+    let by_text: &[(&str, &str)] = &[
+        ("deadlock found", "1213"),
+        ("lock wait timeout exceeded", "1205"),
+        ("server has gone away", "2006"),
+        ("lost connection", "2013"),
+        ("connection was killed", "1927"),
+        ("query execution was interrupted", "1317"),
+        ("unknown column", "1054"),
+        ("doesn't exist", "1146"),
+        ("you have an error in your sql syntax", "1064"),
+        ("check constraint", "3819"),
+    ];
+    if let Some((_, code)) = by_text.iter().find(|(t, _)| lower.contains(t)) {
+        return Some(code);
+    }
+    match e.kind {
+        // MariaDB's `CONSTRAINT `c` failed for `db`.`t``.
+        DbErrorKind::CheckViolation => Some("4025"),
+        DbErrorKind::UniqueViolation => Some("1062"),
+        DbErrorKind::ForeignKeyViolation => Some(if lower.contains("cannot delete") {
+            "1451"
+        } else {
+            "1452"
+        }),
+        DbErrorKind::NotNullViolation => Some("1048"),
+        DbErrorKind::SerializationFailure => Some("1213"),
+        _ => None,
+    }
+}
+
+fn classify(e: &Error) -> DbError {
     match e {
         Error::DatabaseError(kind, info) => {
             let message = info.message().to_string();
@@ -32,12 +72,9 @@ pub fn map_error(e: Error) -> DbError {
                 DbErrorKind::NotNullViolation => null_column(&message),
                 _ => None,
             };
-            DbError {
-                kind,
-                message,
-                constraint,
-                detail: None,
-            }
+            let mut error = DbError::new(kind, message);
+            error.constraint = constraint;
+            error
         }
         Error::BrokenTransactionManager => DbError::new(
             DbErrorKind::ConnectionLost,
@@ -56,7 +93,12 @@ fn kind_from_text(text: &str) -> DbErrorKind {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("deadlock found") || lower.contains("try restarting transaction") {
         DbErrorKind::SerializationFailure
+    } else if (lower.contains("check constraint") && lower.contains("failed"))
+        || (lower.starts_with("constraint `") && lower.contains("` failed for"))
+    {
+        DbErrorKind::CheckViolation
     } else if [
+        "connection was killed",
         "connection closed",
         "connection to the server is closed",
         "broken pipe",

@@ -25,6 +25,8 @@ const SETUP: &[&str] = &[
 /// The MySQL / MariaDB backend: a deadpool pool of diesel-async connections.
 pub struct MysqlBackend {
     pool: Pool<AsyncMysqlConnection>,
+    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
+    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<deadpool::managed::ObjectId>>,
 }
 
 static DIALECT: MysqlDialect = MysqlDialect;
@@ -74,7 +76,14 @@ impl MysqlBackend {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
-        Ok(MysqlBackend { pool })
+        Ok(MysqlBackend {
+            pool,
+            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
+                options.statement_cache_size,
+                false,
+                options.max_connections,
+            )),
+        })
     }
 }
 
@@ -98,7 +107,10 @@ impl Backend for MysqlBackend {
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
         let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(MysqlConnection(conn)))
+        Ok(Box::new(MysqlConnection::new(
+            conn,
+            self.statements.clone(),
+        )))
     }
 
     fn pool_status(&self) -> PoolStatus {

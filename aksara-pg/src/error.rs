@@ -1,35 +1,118 @@
 //! PostgreSQL driver errors mapped to the core's kinds.
+//!
+//! diesel keeps the server's message, detail and constraint but not the SQLSTATE; the code is
+//! rebuilt from diesel's kind, or from the message for the errors diesel does not classify
+//! (deadlocks, terminated sessions, unknown columns), so callers can match on it.
 
 use aksara_core::{DbError, DbErrorKind};
 use diesel::result::{DatabaseErrorKind, Error};
 
+/// SQLSTATEs known by the start of the server's (English) message.
+const BY_MESSAGE: &[(&str, &str, DbErrorKind)] = &[
+    (
+        "deadlock detected",
+        "40P01",
+        DbErrorKind::SerializationFailure,
+    ),
+    (
+        "could not serialize access",
+        "40001",
+        DbErrorKind::SerializationFailure,
+    ),
+    (
+        "terminating connection due to administrator command",
+        "57P01",
+        DbErrorKind::ConnectionLost,
+    ),
+    (
+        "terminating connection because of crash",
+        "57P02",
+        DbErrorKind::ConnectionLost,
+    ),
+    (
+        "the database system is shutting down",
+        "57P03",
+        DbErrorKind::ConnectionLost,
+    ),
+    (
+        "the database system is starting up",
+        "57P03",
+        DbErrorKind::ConnectionLost,
+    ),
+    (
+        "the database system is in recovery mode",
+        "57P03",
+        DbErrorKind::ConnectionLost,
+    ),
+    (
+        "canceling statement due to user request",
+        "57014",
+        DbErrorKind::Other,
+    ),
+    (
+        "canceling statement due to statement timeout",
+        "57014",
+        DbErrorKind::Other,
+    ),
+];
+
+/// `(SQLSTATE, kind)` of a message diesel left unclassified.
+fn by_message(message: &str) -> Option<(&'static str, DbErrorKind)> {
+    if let Some((_, code, kind)) = BY_MESSAGE.iter().find(|(m, _, _)| message.starts_with(m)) {
+        return Some((code, *kind));
+    }
+    if message.starts_with("column ") && message.ends_with(" does not exist") {
+        return Some(("42703", DbErrorKind::Other));
+    }
+    if message.starts_with("relation ") && message.ends_with(" does not exist") {
+        return Some(("42P01", DbErrorKind::Other));
+    }
+    if message.starts_with("syntax error") {
+        return Some(("42601", DbErrorKind::Other));
+    }
+    None
+}
+
 /// Maps a diesel error to a [`DbError`].
 pub fn map_error(e: Error) -> DbError {
-    match e {
+    let error = match &e {
         Error::DatabaseError(kind, info) => {
-            let kind =
-                match kind {
-                    DatabaseErrorKind::UniqueViolation => DbErrorKind::UniqueViolation,
-                    DatabaseErrorKind::ForeignKeyViolation
-                    | DatabaseErrorKind::RestrictViolation => DbErrorKind::ForeignKeyViolation,
-                    DatabaseErrorKind::NotNullViolation => DbErrorKind::NotNullViolation,
-                    DatabaseErrorKind::CheckViolation => DbErrorKind::CheckViolation,
-                    DatabaseErrorKind::SerializationFailure => DbErrorKind::SerializationFailure,
-                    DatabaseErrorKind::ClosedConnection
-                    | DatabaseErrorKind::UnableToSendCommand => DbErrorKind::ConnectionLost,
-                    _ => DbErrorKind::Other,
-                };
+            let message = info.message().to_string();
+            let (code, kind) = match kind {
+                DatabaseErrorKind::UniqueViolation => (Some("23505"), DbErrorKind::UniqueViolation),
+                DatabaseErrorKind::ForeignKeyViolation => {
+                    (Some("23503"), DbErrorKind::ForeignKeyViolation)
+                }
+                DatabaseErrorKind::RestrictViolation => {
+                    (Some("23001"), DbErrorKind::ForeignKeyViolation)
+                }
+                DatabaseErrorKind::NotNullViolation => {
+                    (Some("23502"), DbErrorKind::NotNullViolation)
+                }
+                DatabaseErrorKind::CheckViolation => (Some("23514"), DbErrorKind::CheckViolation),
+                DatabaseErrorKind::SerializationFailure => {
+                    (Some("40001"), DbErrorKind::SerializationFailure)
+                }
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    match by_message(&message) {
+                        Some((code, kind)) => (Some(code), kind),
+                        None => (Some("08006"), DbErrorKind::ConnectionLost),
+                    }
+                }
+                _ => match by_message(&message) {
+                    Some((code, kind)) => (Some(code), kind),
+                    None => (None, lost_by_text(&message)),
+                },
+            };
             let constraint = info.constraint_name().map(str::to_string).or_else(|| {
                 (kind == DbErrorKind::NotNullViolation)
                     .then(|| info.column_name().map(str::to_string))
                     .flatten()
             });
-            DbError {
-                kind,
-                message: info.message().to_string(),
-                constraint,
-                detail: info.details().map(str::to_string),
-            }
+            let mut error = DbError::new(kind, message).with_code(code);
+            error.constraint = constraint;
+            error.detail = info.details().map(str::to_string);
+            error
         }
         Error::BrokenTransactionManager => DbError::new(
             DbErrorKind::ConnectionLost,
@@ -37,15 +120,42 @@ pub fn map_error(e: Error) -> DbError {
         ),
         other => {
             let text = other.to_string();
-            let kind = if text.contains("connection closed")
-                || text.contains("broken pipe")
-                || text.contains("Connection reset")
-            {
-                DbErrorKind::ConnectionLost
-            } else {
-                DbErrorKind::Other
-            };
-            DbError::new(kind, text)
+            DbError::new(lost_by_text(&text), text)
         }
+    };
+    error.with_source(e)
+}
+
+/// `ConnectionLost` for the texts of a dropped socket.
+fn lost_by_text(text: &str) -> DbErrorKind {
+    if text.contains("connection closed")
+        || text.contains("broken pipe")
+        || text.contains("Connection reset")
+    {
+        DbErrorKind::ConnectionLost
+    } else {
+        DbErrorKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_come_from_unclassified_messages() {
+        assert_eq!(
+            by_message("deadlock detected"),
+            Some(("40P01", DbErrorKind::SerializationFailure))
+        );
+        assert_eq!(
+            by_message("terminating connection due to administrator command"),
+            Some(("57P01", DbErrorKind::ConnectionLost))
+        );
+        assert_eq!(
+            by_message("column \"nope\" does not exist"),
+            Some(("42703", DbErrorKind::Other))
+        );
+        assert_eq!(by_message("something else"), None);
     }
 }

@@ -15,6 +15,8 @@ pub use aksara_core::PoolOptions;
 /// The PostgreSQL backend: a deadpool pool of diesel-async connections.
 pub struct PgBackend {
     pool: Pool<AsyncPgConnection>,
+    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
+    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<deadpool::managed::ObjectId>>,
 }
 
 static DIALECT: PgDialect = PgDialect;
@@ -36,7 +38,14 @@ impl PgBackend {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
-        Ok(PgBackend { pool })
+        Ok(PgBackend {
+            pool,
+            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
+                options.statement_cache_size,
+                true,
+                options.max_connections,
+            )),
+        })
     }
 }
 
@@ -60,7 +69,7 @@ impl Backend for PgBackend {
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
         let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(PgConnection(conn)))
+        Ok(Box::new(PgConnection::new(conn, self.statements.clone())))
     }
 
     fn pool_status(&self) -> PoolStatus {

@@ -9,8 +9,29 @@
 use aksara_core::{DbError, DbErrorKind};
 use diesel::result::{DatabaseErrorKind, Error};
 
-/// Maps a diesel error to a [`DbError`].
+/// Maps a diesel error to a [`DbError`], with the name of SQLite's result code
+/// (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY`, ...) as its code when the message tells it.
 pub fn map_error(e: Error) -> DbError {
+    let mapped = classify(&e);
+    let code = result_code(&mapped);
+    mapped.with_code(code).with_source(e)
+}
+
+/// The name of the SQLite result code of `e`.
+fn result_code(e: &DbError) -> Option<&'static str> {
+    Some(match e.kind {
+        DbErrorKind::UniqueViolation => "SQLITE_CONSTRAINT_UNIQUE",
+        DbErrorKind::ForeignKeyViolation => "SQLITE_CONSTRAINT_FOREIGNKEY",
+        DbErrorKind::NotNullViolation => "SQLITE_CONSTRAINT_NOTNULL",
+        DbErrorKind::CheckViolation => "SQLITE_CONSTRAINT_CHECK",
+        DbErrorKind::SerializationFailure => "SQLITE_BUSY",
+        _ if e.message.contains("interrupted") => "SQLITE_INTERRUPT",
+        _ if e.message.starts_with("no such column") => "SQLITE_ERROR",
+        _ => return None,
+    })
+}
+
+fn classify(e: &Error) -> DbError {
     match e {
         Error::DatabaseError(kind, info) => {
             let message = info.message().to_string();
@@ -31,12 +52,9 @@ pub fn map_error(e: Error) -> DbError {
                 DbErrorKind::NotNullViolation => not_null_column(&message),
                 _ => None,
             };
-            DbError {
-                kind,
-                message,
-                constraint,
-                detail: None,
-            }
+            let mut error = DbError::new(kind, message);
+            error.constraint = constraint;
+            error
         }
         Error::BrokenTransactionManager => DbError::new(
             DbErrorKind::ConnectionLost,

@@ -15,24 +15,336 @@
 //! - The DDL's `DROP TABLE IF EXISTS t` runs with `PRAGMA foreign_keys = OFF`, so tables of a
 //!   foreign key cycle can be dropped and the drop skips the implicit `DELETE` (and its
 //!   `RESTRICT` checks) that SQLite runs first otherwise.
+//!
+//! Cancel safety: every call runs on a task of its own that owns the connection meanwhile.
+//! When the call's future is dropped, the statement is interrupted (`sqlite3_interrupt`, see
+//! `interrupt.rs`); the task waits for it to stop, rolls back the transaction it was part
+//! of, and only then returns the connection to the pool. Inside a transaction, the
+//! statements after an abandoned one fail with `Error::Connection`.
 
 use crate::decode::SqliteRow;
 use crate::error::map_error;
+use crate::interrupt::Interrupter;
 use crate::query::{Bind, Piece, SqliteQuery};
+use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql, Value};
 use async_trait::async_trait;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use deadpool::managed::ObjectId;
+use diesel::connection::CacheSize;
+use diesel::connection::{
+    AnsiTransactionManager, SimpleConnection, TransactionManager, TransactionManagerStatus,
+};
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::AsyncConnection;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The async wrapper around one SQLite connection.
 pub(crate) type Wrapped = SyncConnectionWrapper<SqliteConnection>;
 
-/// A connection checked out of the pool; back to the pool when dropped (discarded if it is
-/// inside an unfinished transaction).
-pub struct SqliteConnectionHandle(pub(crate) Object<Wrapped>);
+/// The pooled connection, with the statement helpers (run on a task of its own, see
+/// [`SqliteConnectionHandle`]).
+struct Inner(Object<Wrapped>);
+
+/// One call on the connection, run on a task of its own.
+enum Op {
+    Fetch(Sql),
+    Execute(Sql),
+    Batch(String),
+    Begin,
+    Commit,
+    Rollback,
+}
+
+/// What an [`Op`] returns.
+enum Output {
+    Rows(Vec<Row>),
+    Count(usize),
+    Done,
+}
+
+/// The handle of `conn`, to interrupt its statements (`None` if it cannot be read).
+pub(crate) async fn read_interrupter(conn: &mut Wrapped) -> Option<Interrupter> {
+    let query = SqliteQuery::from_pieces(vec![text(&format!(
+        "SELECT {}()",
+        crate::interrupt::HANDLE_FUNCTION
+    ))]);
+    let rows: Vec<SqliteRow> = query.load(conn).await.ok()?;
+    match rows.into_iter().next()?.0.into_iter().next()? {
+        Value::I64(handle) => Interrupter::from_handle(handle),
+        Value::I32(handle) => Interrupter::from_handle(handle.into()),
+        _ => None,
+    }
+}
+
+/// A connection checked out of the pool; back to the pool when dropped.
+///
+/// Every call runs on a task of its own that owns the connection meanwhile, so a call whose
+/// future is dropped never leaves a half-run statement behind: the statement is interrupted
+/// (`sqlite3_interrupt`), the task waits for it to stop, rolls back the transaction it was
+/// part of, and returns the connection to the pool clean. The handle is then left without a
+/// connection: inside a transaction, the statements after an abandoned one fail with
+/// `Error::Connection`, and the rollback succeeds (it already happened).
+pub struct SqliteConnectionHandle {
+    inner: Option<Inner>,
+    interrupter: Option<Interrupter>,
+    /// Transactions (and savepoints) begun and not yet ended.
+    depth: usize,
+    /// The statement shapes this connection keeps prepared (see `aksara_core::stmt_cache`).
+    shapes: ShapeCache,
+    /// Where `shapes` goes back when the connection returns to the pool.
+    home: Arc<ShapeCaches<ObjectId>>,
+    id: ObjectId,
+}
+
+/// Interrupts the statement of a call whose future is dropped before it finished.
+struct AbandonGuard {
+    interrupter: Option<Interrupter>,
+    abandoned: Arc<AtomicBool>,
+    armed: bool,
+}
+
+impl Drop for AbandonGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            self.abandoned.store(true, Ordering::SeqCst);
+            if let Some(i) = self.interrupter {
+                // The connection is open: the call's task owns it until it has seen the flag.
+                i.interrupt();
+            }
+        }
+    }
+}
+
+impl SqliteConnectionHandle {
+    pub(crate) fn new(
+        conn: Object<Wrapped>,
+        interrupter: Option<Interrupter>,
+        home: Arc<ShapeCaches<ObjectId>>,
+    ) -> Self {
+        let id = Object::id(&conn);
+        let (shapes, _) = home.take(&id);
+        SqliteConnectionHandle {
+            inner: Some(Inner(conn)),
+            interrupter,
+            depth: 0,
+            shapes,
+            home,
+            id,
+        }
+    }
+
+    /// Runs `op` on the connection's own task (see the type's docs), keeping the statement
+    /// cache within its bound.
+    async fn run(&mut self, mut op: Op) -> Result<Output, DbError> {
+        let mut flush = false;
+        if let Op::Fetch(sql) | Op::Execute(sql) = &mut op {
+            match self.shapes.admit(sql) {
+                Admission::Cache => {}
+                Admission::NoCache => {
+                    sql.mark_one_off();
+                }
+                Admission::FlushThenCache => flush = true,
+            }
+        }
+        let Some(mut inner) = self.inner.take() else {
+            return Err(DbError::new(
+                DbErrorKind::ConnectionLost,
+                "a previous statement on this connection was cancelled before it finished; \
+                 its transaction was rolled back",
+            ));
+        };
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let seen = abandoned.clone();
+        let task = tokio::spawn(async move {
+            if flush {
+                // Finalizes every statement diesel kept (no statement runs: the task owns
+                // the connection).
+                inner
+                    .0
+                    .set_prepared_statement_cache_size(CacheSize::Disabled);
+                inner
+                    .0
+                    .set_prepared_statement_cache_size(CacheSize::Unbounded);
+            }
+            let result = inner.perform(op).await;
+            if AtomicBool::load(&seen, Ordering::SeqCst) {
+                inner.roll_back_all().await;
+                None
+            } else {
+                Some((inner, result))
+            }
+        });
+        let mut guard = AbandonGuard {
+            interrupter: self.interrupter,
+            abandoned,
+            armed: true,
+        };
+        let outcome = task.await;
+        guard.armed = false;
+        match outcome {
+            Ok(Some((inner, result))) => {
+                self.inner = Some(inner);
+                result
+            }
+            Ok(None) => Err(DbError::new(
+                DbErrorKind::ConnectionLost,
+                "the statement was cancelled",
+            )),
+            Err(e) => Err(DbError::new(
+                DbErrorKind::ConnectionLost,
+                format!("the statement's task failed: {e}"),
+            )),
+        }
+    }
+}
+
+impl Drop for SqliteConnectionHandle {
+    fn drop(&mut self) {
+        let shapes = std::mem::replace(&mut self.shapes, ShapeCache::new(0, true));
+        if self.inner.is_some() {
+            self.home.put_back(self.id, shapes);
+        }
+        // A transaction dropped between two statements: rolled back before the connection
+        // goes back to the pool (which would otherwise close it, and with a private
+        // in-memory database, lose the data).
+        if self.depth == 0 {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if let Some(mut inner) = self.inner.take() {
+            runtime.spawn(async move { inner.roll_back_all().await });
+        }
+    }
+}
+
+impl Inner {
+    async fn perform(&mut self, op: Op) -> Result<Output, DbError> {
+        match op {
+            Op::Fetch(sql) => self.fetch(sql).await.map(Output::Rows),
+            Op::Execute(sql) => self.execute(sql).await.map(Output::Count),
+            Op::Batch(script) => SimpleAsyncConnection::batch_execute(&mut *self.0, &script)
+                .await
+                .map(|_| Output::Done)
+                .map_err(map_error),
+            Op::Begin => self
+                .0
+                .spawn_blocking(|conn| {
+                    let depth = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(conn)
+                        .transaction_depth()?;
+                    if depth.is_none() {
+                        AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")
+                    } else {
+                        <AnsiTransactionManager as TransactionManager<SqliteConnection>>::begin_transaction(conn)
+                    }
+                })
+                .await
+                .map(|_| Output::Done)
+                .map_err(map_error),
+            Op::Commit => self
+                .0
+                .spawn_blocking(
+                    <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction,
+                )
+                .await
+                .map(|_| Output::Done)
+                .map_err(map_error),
+            Op::Rollback => self
+                .0
+                .spawn_blocking(
+                    <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction,
+                )
+                .await
+                .map(|_| Output::Done)
+                .map_err(map_error),
+        }
+    }
+
+    /// Rolls back whatever transaction is open (an interrupted statement may have rolled it
+    /// back already), leaving the connection in autocommit mode.
+    async fn roll_back_all(&mut self) {
+        let _ = self
+            .0
+            .spawn_blocking(|c| {
+                let status = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c);
+                if !matches!(status.transaction_depth(), Ok(None)) {
+                    *status = TransactionManagerStatus::default();
+                    // Fails harmlessly when SQLite already rolled back.
+                    let _ = c.batch_execute("ROLLBACK");
+                }
+                Ok(())
+            })
+            .await;
+    }
+
+    async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
+        let query = SqliteQuery::new(sql);
+        match self.load(query.clone()).await {
+            Ok(rows) => Ok(rows),
+            Err(e) => Err(self.fail(e, &query).await),
+        }
+    }
+
+    async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
+        let query = SqliteQuery::new(sql);
+        if query.dropped_table().is_some() {
+            return self.drop_table(query).await;
+        }
+        match query.clone().execute(&mut *self.0).await {
+            Ok(n) => Ok(n),
+            Err(e) => Err(self.fail(e, &query).await),
+        }
+    }
+}
+
+#[async_trait]
+impl Connection for SqliteConnectionHandle {
+    async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
+        match self.run(Op::Fetch(sql)).await? {
+            Output::Rows(rows) => Ok(rows),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
+        match self.run(Op::Execute(sql)).await? {
+            Output::Count(n) => Ok(n),
+            _ => Ok(0),
+        }
+    }
+
+    async fn batch_execute(&mut self, script: &str) -> Result<(), DbError> {
+        self.run(Op::Batch(script.to_string())).await.map(|_| ())
+    }
+
+    async fn begin(&mut self) -> Result<(), DbError> {
+        self.run(Op::Begin).await?;
+        self.depth += 1;
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.run(Op::Commit).await?;
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        if self.inner.is_none() {
+            // The abandoned statement's task rolled everything back.
+            self.depth = 0;
+            return Ok(());
+        }
+        self.run(Op::Rollback).await?;
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+}
 
 /// A foreign key as `pragma_foreign_key_list` describes it.
 struct ForeignKeyInfo {
@@ -60,7 +372,7 @@ fn ident(s: &str) -> Piece {
     Piece::Ident(s.to_string())
 }
 
-impl SqliteConnectionHandle {
+impl Inner {
     async fn load(&mut self, query: SqliteQuery) -> Result<Vec<Row>, diesel::result::Error> {
         let rows: Vec<SqliteRow> = query.load(&mut *self.0).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
@@ -472,67 +784,6 @@ impl Statement {
             return Some(Statement::Write { table, written });
         }
         None
-    }
-}
-
-#[async_trait]
-impl Connection for SqliteConnectionHandle {
-    async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
-        let query = SqliteQuery::new(sql);
-        match self.load(query.clone()).await {
-            Ok(rows) => Ok(rows),
-            Err(e) => Err(self.fail(e, &query).await),
-        }
-    }
-
-    async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
-        let query = SqliteQuery::new(sql);
-        if query.dropped_table().is_some() {
-            return self.drop_table(query).await;
-        }
-        match query.clone().execute(&mut *self.0).await {
-            Ok(n) => Ok(n),
-            Err(e) => Err(self.fail(e, &query).await),
-        }
-    }
-
-    async fn batch_execute(&mut self, script: &str) -> Result<(), DbError> {
-        SimpleAsyncConnection::batch_execute(&mut *self.0, script)
-            .await
-            .map_err(map_error)
-    }
-
-    async fn begin(&mut self) -> Result<(), DbError> {
-        self.0
-            .spawn_blocking(|conn| {
-                let depth = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(conn)
-                    .transaction_depth()?;
-                if depth.is_none() {
-                    AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")
-                } else {
-                    <AnsiTransactionManager as TransactionManager<SqliteConnection>>::begin_transaction(conn)
-                }
-            })
-            .await
-            .map_err(map_error)
-    }
-
-    async fn commit(&mut self) -> Result<(), DbError> {
-        self.0
-            .spawn_blocking(
-                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction,
-            )
-            .await
-            .map_err(map_error)
-    }
-
-    async fn rollback(&mut self) -> Result<(), DbError> {
-        self.0
-            .spawn_blocking(
-                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction,
-            )
-            .await
-            .map_err(map_error)
     }
 }
 

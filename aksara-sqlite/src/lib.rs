@@ -50,6 +50,7 @@ mod decode;
 pub mod dialect;
 mod error;
 mod executor;
+mod interrupt;
 mod pool;
 mod query;
 

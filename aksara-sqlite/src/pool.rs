@@ -1,15 +1,20 @@
 //! The connection pool (deadpool, through diesel-async), and what a URL names.
 
 use crate::dialect::SqliteDialect;
-use crate::executor::{SqliteConnectionHandle, Wrapped};
+use crate::executor::{read_interrupter, SqliteConnectionHandle, Wrapped};
+use crate::interrupt::Interrupter;
 use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
 use async_trait::async_trait;
+use deadpool::managed::ObjectId;
 use diesel::ConnectionError;
+use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 pub use aksara_core::PoolOptions;
@@ -93,6 +98,10 @@ extern "SQL" {
 /// The SQLite backend: a deadpool pool of diesel-async wrapped connections.
 pub struct SqliteBackend {
     pool: Pool<Wrapped>,
+    /// The handle of each pooled connection, read once, to interrupt its statements.
+    interrupters: Mutex<HashMap<ObjectId, Interrupter>>,
+    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
+    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<ObjectId>>,
 }
 
 static DIALECT: SqliteDialect = SqliteDialect;
@@ -106,6 +115,7 @@ impl SqliteBackend {
             _ => options.max_connections.max(1),
         };
         let setup = setup_sql(&location, options.busy_timeout);
+        crate::interrupt::install();
         let mut config = ManagerConfig::default();
         config.recycling_method = RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |filename| {
@@ -136,7 +146,15 @@ impl SqliteBackend {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
-        Ok(SqliteBackend { pool })
+        Ok(SqliteBackend {
+            pool,
+            interrupters: Mutex::new(HashMap::new()),
+            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
+                options.statement_cache_size,
+                true,
+                max_size,
+            )),
+        })
     }
 }
 
@@ -162,8 +180,35 @@ impl Backend for SqliteBackend {
     }
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
-        let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(SqliteConnectionHandle(conn)))
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let id = Object::id(&conn);
+        let known = self
+            .interrupters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .copied();
+        let interrupter = match known {
+            Some(i) => Some(i),
+            None => {
+                let read = read_interrupter(&mut conn).await;
+                if let Some(i) = read {
+                    let mut map = self.interrupters.lock().unwrap_or_else(|p| p.into_inner());
+                    // Entries of connections the pool closed are forgotten now and then; a
+                    // live connection's is read again when next needed.
+                    if map.len() > 4 * self.pool.status().max_size + 16 {
+                        map.clear();
+                    }
+                    map.insert(id, i);
+                }
+                read
+            }
+        };
+        Ok(Box::new(SqliteConnectionHandle::new(
+            conn,
+            interrupter,
+            self.statements.clone(),
+        )))
     }
 
     fn pool_status(&self) -> PoolStatus {

@@ -205,8 +205,8 @@ async fn fifty_tasks_adding_and_removing_the_same_pairs(t: TestDb) {
     for task in tasks {
         match task.await.unwrap() {
             Ok(_) => {}
-            // Deadlocks between concurrent writers are reported as typed database errors.
-            Err(Error::Database(_)) => errors += 1,
+            // Deadlocks between concurrent writers are reported as typed conflicts.
+            Err(Error::Conflict { .. } | Error::Database(_)) => errors += 1,
             Err(other) => panic!("untyped or unexpected error: {other}"),
         }
     }
@@ -316,11 +316,7 @@ async fn cascade_deletes_racing_child_inserts_leave_no_orphans(t: TestDb) {
         match task.await.unwrap() {
             Ok(()) => {}
             Err(Error::ForeignKeyConstraint { .. }) => errors += 1,
-            Err(Error::Database(message))
-                if message.to_lowercase().contains("deadlock") || message.contains("locked") =>
-            {
-                errors += 1
-            }
+            Err(Error::Conflict { .. }) => errors += 1,
             Err(other) => panic!("untyped error: {other}"),
         }
     }
