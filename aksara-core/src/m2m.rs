@@ -333,13 +333,18 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         let lock = self.lock_owner(db, &registry)?;
         let context = junction_context(&junction, &keys);
         let (registry, context) = (&registry, &context);
-        db.transaction(|tx| async move {
-            if let Some(lock) = lock {
-                tx.fetch(lock).await?;
+        // Rerun whole on a deadlock or serialization failure (writes from the two sides of
+        // one relation lock different owners, so they can still meet).
+        db.transaction_retrying(|tx| {
+            let (lock, statements) = (lock.clone(), statements.clone());
+            async move {
+                if let Some(lock) = lock {
+                    tx.fetch(lock).await?;
+                }
+                tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
+                    .await?;
+                Ok(())
             }
-            tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
-                .await?;
-            Ok(())
         })
         .await
     }
@@ -474,11 +479,14 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     /// Runs `delete` (built for the junction) in a transaction that holds the owner's lock.
     async fn locked_delete(&self, db: &Db, registry: &Registry, delete: Sql) -> Result<u64> {
         let lock = self.lock_owner(db, registry)?;
-        db.transaction(|tx| async move {
-            if let Some(lock) = lock {
-                tx.fetch(lock).await?;
+        db.transaction_retrying(|tx| {
+            let (lock, delete) = (lock.clone(), delete.clone());
+            async move {
+                if let Some(lock) = lock {
+                    tx.fetch(lock).await?;
+                }
+                Ok(tx.execute(delete).await? as u64)
             }
-            Ok(tx.execute(delete).await? as u64)
         })
         .await
     }
@@ -541,39 +549,49 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         let existing_sql = self.linked_keys(db, &junction)?;
         let registry = &registry;
         let junction = &junction;
-        db.transaction(|tx| async move {
-            if let Some(lock) = lock {
-                tx.fetch(lock).await?;
+        let keys = &keys;
+        let given = &given;
+        db.transaction_retrying(|tx| {
+            let (lock, existing_sql) = (lock.clone(), existing_sql.clone());
+            async move {
+                if let Some(lock) = lock {
+                    tx.fetch(lock).await?;
+                }
+                let existing: rustc_hash::FxHashSet<crate::prefetch::KeyOf> = tx
+                    .fetch(existing_sql)
+                    .await?
+                    .into_iter()
+                    .filter_map(|row| row.into_iter().next())
+                    .filter_map(|v| checked(junction.info, junction.target, v).ok())
+                    .filter_map(|v| crate::prefetch::KeyOf::of(&v))
+                    .collect();
+                let wanted: rustc_hash::FxHashSet<crate::prefetch::KeyOf> =
+                    keys.iter().filter_map(crate::prefetch::KeyOf::of).collect();
+                if existing.iter().any(|k| !wanted.contains(k)) {
+                    let query = self.junction_query(
+                        junction,
+                        (!keys.is_empty()).then(|| (false, keys.clone())),
+                    );
+                    let delete =
+                        Compiler::new(registry, tx.dialect()).delete(junction.info, &query)?;
+                    tx.execute(delete).await?;
+                }
+                let new: Vec<Value> = keys
+                    .iter()
+                    .filter(|k| {
+                        crate::prefetch::KeyOf::of(k).is_some_and(|k| !existing.contains(&k))
+                    })
+                    .cloned()
+                    .collect();
+                if new.is_empty() {
+                    return Ok(());
+                }
+                let statements = self.link_statements(&tx, registry, junction, &new, given)?;
+                let context = junction_context(junction, &new);
+                tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
+                    .await?;
+                Ok(())
             }
-            let existing: rustc_hash::FxHashSet<crate::prefetch::KeyOf> = tx
-                .fetch(existing_sql)
-                .await?
-                .into_iter()
-                .filter_map(|row| row.into_iter().next())
-                .filter_map(|v| checked(junction.info, junction.target, v).ok())
-                .filter_map(|v| crate::prefetch::KeyOf::of(&v))
-                .collect();
-            let wanted: rustc_hash::FxHashSet<crate::prefetch::KeyOf> =
-                keys.iter().filter_map(crate::prefetch::KeyOf::of).collect();
-            if existing.iter().any(|k| !wanted.contains(k)) {
-                let query = self
-                    .junction_query(junction, (!keys.is_empty()).then(|| (false, keys.clone())));
-                let delete = Compiler::new(registry, tx.dialect()).delete(junction.info, &query)?;
-                tx.execute(delete).await?;
-            }
-            let new: Vec<Value> = keys
-                .iter()
-                .filter(|k| crate::prefetch::KeyOf::of(k).is_some_and(|k| !existing.contains(&k)))
-                .cloned()
-                .collect();
-            if new.is_empty() {
-                return Ok(());
-            }
-            let statements = self.link_statements(&tx, registry, junction, &new, &given)?;
-            let context = junction_context(junction, &new);
-            tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
-                .await?;
-            Ok(())
         })
         .await
     }
