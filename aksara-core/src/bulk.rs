@@ -183,7 +183,11 @@ async fn last_insert_ids(
         )));
     };
     let first_row = |rows: Vec<Vec<Value>>| rows.into_iter().next().unwrap_or_default();
-    let setting = first_row(tx.fetch_raw(raw_sql(settings, [])).await.map_err(fail)?);
+    let setting = first_row(
+        tx.fetch_raw(raw_sql(tx.dialect(), settings, [])?)
+            .await
+            .map_err(fail)?,
+    );
     let consecutive = setting
         .first()
         .and_then(Value::as_i64)
@@ -199,10 +203,14 @@ async fn last_insert_ids(
     let mut keys = Vec::new();
     for (sql, count) in batches {
         tx.execute_raw(sql).await.map_err(fail)?;
-        let first = first_row(tx.fetch_raw(raw_sql(last_id, [])).await.map_err(fail)?)
-            .first()
-            .and_then(Value::as_i64)
-            .ok_or_else(|| Error::Database(format!("{}: no key reported", meta.name)))?;
+        let first = first_row(
+            tx.fetch_raw(raw_sql(tx.dialect(), last_id, [])?)
+                .await
+                .map_err(fail)?,
+        )
+        .first()
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::Database(format!("{}: no key reported", meta.name)))?;
         keys.extend((0..count as i64).map(|n| Value::I64(first + n * step)));
     }
     Ok(keys)

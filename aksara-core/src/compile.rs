@@ -707,6 +707,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn where_clause(&mut self, scope: &mut Scope, conditions: &[Condition]) -> Result<Sql> {
+        // Compiling recurses once per level, so the depth is checked first (without
+        // recursion): a deeper tree is a typed error, never a stack overflow.
+        crate::query::check_depth(&self.registry.at(scope.model).meta.name, conditions)?;
         let mut sql = Sql::new();
         let mut first = true;
         for c in conditions {
