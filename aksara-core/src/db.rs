@@ -670,3 +670,69 @@ impl Backend for SharedBackend {
         self.0.pool_status()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_raw_markers;
+
+    #[test]
+    fn markers_outside_quotes_only() {
+        let split = |backend, text| split_raw_markers(backend, text);
+        assert_eq!(split("postgresql", "SELECT {}, {}"), ["SELECT ", ", ", ""]);
+        assert_eq!(
+            split("postgresql", "SELECT '{}', {}"),
+            ["SELECT '{}', ", ""]
+        );
+        assert_eq!(split("postgresql", "SELECT {{}} {}"), ["SELECT {} ", ""]);
+        assert_eq!(split("postgresql", "SELECT '{{}}'"), ["SELECT '{{}}'"]);
+        assert_eq!(
+            split("postgresql", "SELECT $a${}$a$, {}"),
+            ["SELECT $a${}$a$, ", ""]
+        );
+        // `$1` and identifiers ending in `$` open no dollar quote.
+        assert_eq!(split("postgresql", "SELECT a$b, {}"), ["SELECT a$b, ", ""]);
+        assert_eq!(split("postgresql", "SELECT $1, {}"), ["SELECT $1, ", ""]);
+        // A backslash escapes only in MySQL strings and PostgreSQL's E'...'.
+        assert_eq!(
+            split("postgresql", "SELECT '\\', {}"),
+            ["SELECT '\\', ", ""]
+        );
+        assert_eq!(split("sqlite", "SELECT '\\', {}"), ["SELECT '\\', ", ""]);
+        assert_eq!(
+            split("mysql", "SELECT 'a\\'{}', {}"),
+            ["SELECT 'a\\'{}', ", ""]
+        );
+        assert_eq!(
+            split("postgresql", "SELECT E'\\'{}', {}"),
+            ["SELECT E'\\'{}', ", ""]
+        );
+        // MySQL needs a space after `--` for a comment; `#` starts one.
+        assert_eq!(split("mysql", "SELECT 1--{}"), ["SELECT 1--", ""]);
+        assert_eq!(
+            split("mysql", "SELECT 1 -- {}\n, {}"),
+            ["SELECT 1 -- {}\n, ", ""]
+        );
+        assert_eq!(
+            split("mysql", "SELECT 1 # {}\n, {}"),
+            ["SELECT 1 # {}\n, ", ""]
+        );
+        assert_eq!(split("postgresql", "SELECT 1 # {}"), ["SELECT 1 # ", ""]);
+        // Brackets quote identifiers on SQLite only; backticks on MySQL and SQLite.
+        assert_eq!(
+            split("sqlite", "SELECT [{}], `{}`, {}"),
+            ["SELECT [{}], `{}`, ", ""]
+        );
+        assert_eq!(
+            split("postgresql", "SELECT ARRAY[{}]"),
+            ["SELECT ARRAY[", "]"]
+        );
+        // Unterminated quotes and comments hide the rest (the database reports them).
+        assert_eq!(split("sqlite", "SELECT '{}"), ["SELECT '{}"]);
+        assert_eq!(split("sqlite", "SELECT /* {}"), ["SELECT /* {}"]);
+        // Text outside ASCII is kept whole.
+        assert_eq!(
+            split("sqlite", "SELECT 'é{}', {} -- ü"),
+            ["SELECT 'é{}', ", " -- ü"]
+        );
+    }
+}
