@@ -24,7 +24,8 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
     let total = records.len();
     let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(total);
     for (position, record) in records.into_iter().enumerate() {
-        prepared.push(prepare(info, record).map_err(|e| in_record(e, position, total))?);
+        prepared
+            .push(prepare(db.dialect(), info, record).map_err(|e| in_record(e, position, total))?);
     }
     // Rows whose key the database assigns have one column fewer: they go in apart.
     let (assigned, given): (Vec<usize>, Vec<usize>) =
