@@ -239,10 +239,8 @@ impl Condition {
             Condition::Not(inner)
             | Condition::Related {
                 condition: inner, ..
-            } => {
-                if inner.has_children() {
-                    stack.push(std::mem::replace(&mut **inner, Condition::True));
-                }
+            } if inner.has_children() => {
+                stack.push(std::mem::replace(&mut **inner, Condition::True));
             }
             _ => {}
         }
