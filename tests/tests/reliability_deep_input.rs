@@ -269,7 +269,7 @@ async fn deep_trees_are_refused_or_answered_never_a_crash(t: TestDb) {
         Figures {
             case: "deep_input",
             tried: format!(
-                "Not / Or / to-many paths 10,000 and 100,000 deep and the issue's 1,000-hop path (refused, Error::Config naming MAX_CONDITION_DEPTH = {MAX_CONDITION_DEPTH} or MAX_PATH_LENGTH = {MAX_PATH_LENGTH}), the same at the limit (answered), deep AND and flat OR, clone and drop of 100,000-deep trees, on a 2 MiB tokio worker"
+                "Not / Or / to-many paths 10,000 and 100,000 deep and a 1,000-hop path (refused, Error::Config naming MAX_CONDITION_DEPTH = {MAX_CONDITION_DEPTH} or MAX_PATH_LENGTH = {MAX_PATH_LENGTH}), the same at the limit (answered), deep AND and flat OR, clone and drop of 100,000-deep trees, on a 2 MiB tokio worker"
             ),
             operations: tried,
             faults: 0,

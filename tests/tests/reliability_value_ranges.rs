@@ -243,7 +243,7 @@ async fn values_the_backend_cannot_hold_are_refused(t: TestDb) {
         t.backend().name(),
         Figures {
             case: "value_ranges",
-            tried: "timestamps and dates just outside the backend's range and years -4000 / 10000 / 200000, NaN and infinities where floats have none, NUL in PostgreSQL text and JSON; each on create, bulk_create, update, save and filter".into(),
+            tried: "timestamps and dates just outside the backend's range and years -4000 / 10000 / 200000, NaN, infinities and -0.0 where floats lose them, NUL in PostgreSQL text and JSON; each on create, bulk_create, update, save and filter".into(),
             operations: tried,
             faults: 0,
             errors: refused,
