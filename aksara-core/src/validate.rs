@@ -48,6 +48,31 @@ pub fn non_finite(value: &Value, what: &str) -> Option<String> {
     }
 }
 
+/// For a JSON document deeper than `max` levels as `JSON_DEPTH` counts them (a scalar or an
+/// empty array or object is 1, a non-empty one 1 more than its deepest item), the message
+/// that refuses it where `what` cannot store it. Measured without recursion.
+pub fn too_deep_json(value: &Value, max: usize, what: &str) -> Option<String> {
+    let Value::Json(doc) = value else {
+        return None;
+    };
+    let mut deepest = 0;
+    let mut stack = vec![(doc, 1usize)];
+    while let Some((v, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        match v {
+            serde_json::Value::Array(items) => stack.extend(items.iter().map(|i| (i, level + 1))),
+            serde_json::Value::Object(map) => stack.extend(map.values().map(|i| (i, level + 1))),
+            _ => {}
+        }
+    }
+    (deepest > max).then(|| {
+        format!(
+            "a JSON document {deepest} levels deep is outside the range {what} holds \
+             (JSON_DEPTH at most {max})"
+        )
+    })
+}
+
 /// For -0.0, the message that refuses it where `what` stores it as 0.0.
 pub fn negative_zero(value: &Value, what: &str) -> Option<String> {
     match value {

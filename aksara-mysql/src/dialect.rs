@@ -165,7 +165,9 @@ impl Dialect for MysqlDialect {
     }
 
     /// DATETIME and DATE from 1000-01-01 to 9999-12-31 (MariaDB and MySQL store anything
-    /// else as a zero date or fail), no NaN, infinity or -0.0 (stored as 0.0) in DOUBLE.
+    /// else as a zero date or fail), no NaN, infinity or -0.0 (stored as 0.0) in DOUBLE, JSON
+    /// at most 32 levels deep as `JSON_DEPTH` counts (MariaDB's `JSON_VALID` check refuses
+    /// deeper documents).
     fn out_of_range(&self, kind: &FieldKind, value: &Value) -> Option<String> {
         let _ = kind;
         validate::outside_time_range(
@@ -176,6 +178,7 @@ impl Dialect for MysqlDialect {
         )
         .or_else(|| validate::non_finite(value, "MariaDB/MySQL DOUBLE has no NaN or infinity"))
         .or_else(|| validate::negative_zero(value, "MariaDB/MySQL DOUBLE"))
+        .or_else(|| validate::too_deep_json(value, 32, "MariaDB/MySQL JSON"))
     }
 }
 
