@@ -24,7 +24,8 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
     let total = records.len();
     let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(total);
     for (position, record) in records.into_iter().enumerate() {
-        prepared.push(prepare(info, record).map_err(|e| in_record(e, position, total))?);
+        prepared
+            .push(prepare(db.dialect(), info, record).map_err(|e| in_record(e, position, total))?);
     }
     // Rows whose key the database assigns have one column fewer: they go in apart.
     let (assigned, given): (Vec<usize>, Vec<usize>) =
@@ -183,7 +184,11 @@ async fn last_insert_ids(
         )));
     };
     let first_row = |rows: Vec<Vec<Value>>| rows.into_iter().next().unwrap_or_default();
-    let setting = first_row(tx.fetch_raw(raw_sql(settings, [])).await.map_err(fail)?);
+    let setting = first_row(
+        tx.fetch_raw(raw_sql(tx.dialect(), settings, [])?)
+            .await
+            .map_err(fail)?,
+    );
     let consecutive = setting
         .first()
         .and_then(Value::as_i64)
@@ -199,10 +204,14 @@ async fn last_insert_ids(
     let mut keys = Vec::new();
     for (sql, count) in batches {
         tx.execute_raw(sql).await.map_err(fail)?;
-        let first = first_row(tx.fetch_raw(raw_sql(last_id, [])).await.map_err(fail)?)
-            .first()
-            .and_then(Value::as_i64)
-            .ok_or_else(|| Error::database(format!("{}: no key reported", meta.name)))?;
+        let first = first_row(
+            tx.fetch_raw(raw_sql(tx.dialect(), last_id, [])?)
+                .await
+                .map_err(fail)?,
+        )
+        .first()
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::database(format!("{}: no key reported", meta.name)))?;
         keys.extend((0..count as i64).map(|n| Value::I64(first + n * step)));
     }
     Ok(keys)

@@ -352,6 +352,7 @@ impl<'a> Compiler<'a> {
             }
             let value = coerce_for(&model.meta, field, a.value.clone())?;
             check_value(&model.meta, field, &value)?;
+            check_range(self.dialect, &model.meta, field, &value)?;
             if i > 0 {
                 sql.push(", ");
             }
@@ -722,6 +723,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn where_clause(&mut self, scope: &mut Scope, conditions: &[Condition]) -> Result<Sql> {
+        // Compiling recurses once per level, so the depth is checked first (without
+        // recursion): a deeper tree is a typed error, never a stack overflow.
+        crate::query::check_depth(&self.registry.at(scope.model).meta.name, conditions)?;
         let mut sql = Sql::new();
         let mut first = true;
         for c in conditions {
@@ -1283,6 +1287,13 @@ impl<'a> Compiler<'a> {
         lookup: Lookup,
         value: Value,
     ) -> Result<Sql> {
+        // A value the backend cannot hold is refused, not compared after the database
+        // changed it (or failed with an untyped error).
+        if lookup != Lookup::IsNull {
+            if let Ok(coerced) = field.kind.coerce(value.clone()) {
+                check_range(self.dialect, meta, field, &coerced)?;
+            }
+        }
         let mut sql = Sql::new();
         let ty = Some(field.kind.value_type());
         if lookup.is_text_only() && !field.kind.is_text() {
@@ -1583,6 +1594,27 @@ pub fn check_value(meta: &ModelMeta, field: &FieldMeta, value: &Value) -> Result
             fail(format!("{s:?} is not a valid URL"))
         }
         _ => Ok(()),
+    }
+}
+
+/// An [`Error::Validation`] naming model, field, value and the range the backend holds when
+/// `dialect` cannot store `value` (or each item of a list) exactly in `field`'s column (see
+/// [`Dialect::out_of_range`]).
+pub fn check_range(
+    dialect: &dyn Dialect,
+    meta: &ModelMeta,
+    field: &FieldMeta,
+    value: &Value,
+) -> Result<()> {
+    let refused = match value {
+        Value::Array(items) => items
+            .iter()
+            .find_map(|v| dialect.out_of_range(&field.kind, v)),
+        v => dialect.out_of_range(&field.kind, v),
+    };
+    match refused {
+        Some(message) => Err(Error::validation(&meta.name, &field.name, message)),
+        None => Ok(()),
     }
 }
 

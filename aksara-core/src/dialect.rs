@@ -178,6 +178,16 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
         FieldKind::Other(type_name.to_string())
     }
 
+    /// Why this backend cannot hold `value` exactly in a column of `kind` (a timestamp
+    /// outside its range, NaN or infinity where its floats have none, NUL in text where its
+    /// text has none), naming the value and the range it holds; `None` when it can. Checked
+    /// before any SQL runs, on writes and on filter values, so that a value is never
+    /// silently changed or turned into an untyped database error.
+    fn out_of_range(&self, kind: &FieldKind, value: &crate::value::Value) -> Option<String> {
+        let _ = (kind, value);
+        None
+    }
+
     /// The SQL literal for false in a boolean context.
     fn false_literal(&self) -> &'static str {
         "FALSE"

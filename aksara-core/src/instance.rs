@@ -22,7 +22,11 @@ pub(crate) struct Prepared<'m> {
 
 /// Checks `record` and fills in what it left unset: defaults, `auto_now_add` times and a
 /// generated key. Refuses a missing required field before any SQL runs.
-pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Result<Prepared<'_>> {
+pub(crate) fn prepare<'i, M: Model>(
+    dialect: &dyn crate::dialect::Dialect,
+    info: &'i ModelInfo,
+    record: NewRecord<M>,
+) -> Result<Prepared<'i>> {
     let mut prepared = Prepared {
         row: Vec::new(),
         auto_key: None,
@@ -39,7 +43,11 @@ pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Resul
             None
         };
         let value = match given.or_else(|| default_value(field, generated)) {
-            Some(value) => checked(info, field, value)?,
+            Some(value) => {
+                let value = checked(info, field, value)?;
+                crate::compile::check_range(dialect, &info.meta, field, &value)?;
+                value
+            }
             None if field.primary_key && field.kind.is_auto() => {
                 prepared.auto_key = Some((index, field));
                 prepared.row.push(Value::Null);
@@ -62,7 +70,7 @@ pub(crate) fn prepare<M: Model>(info: &ModelInfo, record: NewRecord<M>) -> Resul
 pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
     let registry = db.registry();
     let info = model_info::<M>(registry)?;
-    let Prepared { mut row, auto_key } = prepare(info, record)?;
+    let Prepared { mut row, auto_key } = prepare(db.dialect(), info, record)?;
     // Every field but a key the database assigns, with its value.
     let written: Vec<(&FieldMeta, Value)> = info
         .meta
@@ -148,7 +156,9 @@ pub async fn save<M: Model>(db: &Db, instance: &mut M) -> Result<()> {
             key = value.clone();
             continue;
         }
-        written.push((field, checked(info, field, value.clone())?));
+        let value = checked(info, field, value.clone())?;
+        crate::compile::check_range(db.dialect(), &info.meta, field, &value)?;
+        written.push((field, value));
     }
     let compiler = Compiler::new(registry, db.dialect());
     let context = Context::Write {

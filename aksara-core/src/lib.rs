@@ -52,6 +52,7 @@ pub use meta::{
 pub use model::{Model, NewRecord, PrimaryKey, RowReader};
 pub use query::{
     Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
+    MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
 pub use queryset::{Manager, QuerySet, RelatedManager, Rows};
 pub use record::Record;

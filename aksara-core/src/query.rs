@@ -105,7 +105,10 @@ pub enum Quantifier {
 }
 
 /// A condition on rows.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Cloning and dropping work without recursion, so a condition of any depth can be built,
+/// copied and dropped; queries compile conditions up to [`MAX_CONDITION_DEPTH`].
+#[derive(Debug, PartialEq)]
 pub enum Condition {
     /// `path` (fields and relations joined by `__`, optionally ending in a lookup name) compared
     /// with `value`.
@@ -148,6 +151,206 @@ pub enum Condition {
     },
     /// Always true.
     True,
+}
+
+/// How deep a [`Condition`] may be for a query to compile: each `Not`, `Or` and `Related`
+/// level counts one, and so does each segment of a path (a relation crossed or the field at
+/// its end); `And` levels are flattened and do not count. A deeper condition is an
+/// [`Error::Config`](crate::Error::Config) naming this limit, never a stack overflow.
+pub const MAX_CONDITION_DEPTH: usize = 100;
+
+/// The most segments one path of a [`Condition`] may have (`posts__tags__name` has three).
+/// Each to-many relation crossed is a nested subquery, and databases limit their nesting
+/// (MariaDB to 63 levels, SQLite by its expression depth), so a longer path is an
+/// [`Error::Config`](crate::Error::Config) naming this limit, before any SQL runs.
+pub const MAX_PATH_LENGTH: usize = 16;
+
+impl Condition {
+    /// The depth of this condition as [`MAX_CONDITION_DEPTH`] counts it, measured without
+    /// recursion (so any tree can be measured).
+    ///
+    /// ```
+    /// use aksara_core::Condition;
+    /// let c = !Condition::new("posts__tags__name", "rust");
+    /// assert_eq!(c.depth(), 4);
+    /// ```
+    pub fn depth(&self) -> usize {
+        self.measure().0
+    }
+
+    /// The number of segments of the longest path in this condition (see
+    /// [`MAX_PATH_LENGTH`]), measured without recursion.
+    ///
+    /// ```
+    /// use aksara_core::Condition;
+    /// let c = Condition::new("title", "a") | Condition::new("posts__tags__name", "rust");
+    /// assert_eq!(c.longest_path(), 3);
+    /// ```
+    pub fn longest_path(&self) -> usize {
+        self.measure().1
+    }
+
+    /// (depth, longest path).
+    fn measure(&self) -> (usize, usize) {
+        let (mut deepest, mut longest) = (0, 0);
+        let mut stack = vec![(self, 0usize)];
+        while let Some((c, above)) = stack.pop() {
+            let mut path_of = |path: &str| {
+                let segments = path.split("__").count();
+                longest = longest.max(segments);
+                segments
+            };
+            match c {
+                Condition::Lookup { path, .. } | Condition::Tree { path, .. } => {
+                    deepest = deepest.max(above + path_of(path))
+                }
+                Condition::True => deepest = deepest.max(above),
+                Condition::And(items) => stack.extend(items.iter().map(|i| (i, above))),
+                Condition::Or(items) => {
+                    deepest = deepest.max(above + 1);
+                    stack.extend(items.iter().map(|i| (i, above + 1)));
+                }
+                Condition::Not(inner) => stack.push((inner, above + 1)),
+                Condition::Related {
+                    path, condition, ..
+                } => stack.push((condition, above + 1 + path_of(path))),
+            }
+        }
+        (deepest, longest)
+    }
+
+    /// True when this condition holds other conditions.
+    fn has_children(&self) -> bool {
+        match self {
+            Condition::And(items) | Condition::Or(items) => !items.is_empty(),
+            Condition::Not(_) | Condition::Related { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Moves the children that hold conditions themselves onto `stack`.
+    fn take_children(&mut self, stack: &mut Vec<Condition>) {
+        match self {
+            Condition::And(items) | Condition::Or(items) => {
+                for item in items.iter_mut().filter(|i| i.has_children()) {
+                    stack.push(std::mem::replace(item, Condition::True));
+                }
+            }
+            Condition::Not(inner)
+            | Condition::Related {
+                condition: inner, ..
+            } if inner.has_children() => {
+                stack.push(std::mem::replace(&mut **inner, Condition::True));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Clone for Condition {
+    fn clone(&self) -> Self {
+        enum Step<'a> {
+            Visit(&'a Condition),
+            Build(&'a Condition),
+        }
+        let mut steps = vec![Step::Visit(self)];
+        let mut built: Vec<Condition> = Vec::new();
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Visit(c) => match c {
+                    Condition::And(items) | Condition::Or(items) => {
+                        steps.push(Step::Build(c));
+                        steps.extend(items.iter().rev().map(Step::Visit));
+                    }
+                    Condition::Not(inner)
+                    | Condition::Related {
+                        condition: inner, ..
+                    } => {
+                        steps.push(Step::Build(c));
+                        steps.push(Step::Visit(inner));
+                    }
+                    Condition::Lookup { path, value } => built.push(Condition::Lookup {
+                        path: path.clone(),
+                        value: value.clone(),
+                    }),
+                    Condition::Tree {
+                        path,
+                        relation,
+                        root,
+                        ancestors,
+                        include_root,
+                    } => built.push(Condition::Tree {
+                        path: path.clone(),
+                        relation: relation.clone(),
+                        root: root.clone(),
+                        ancestors: *ancestors,
+                        include_root: *include_root,
+                    }),
+                    Condition::True => built.push(Condition::True),
+                },
+                Step::Build(c) => {
+                    let copy = match c {
+                        Condition::And(items) | Condition::Or(items) => {
+                            let children = built.split_off(built.len() - items.len());
+                            if matches!(c, Condition::And(_)) {
+                                Condition::And(children)
+                            } else {
+                                Condition::Or(children)
+                            }
+                        }
+                        Condition::Not(_) => Condition::Not(Box::new(built.pop().expect("child"))),
+                        Condition::Related {
+                            path, quantifier, ..
+                        } => Condition::Related {
+                            path: path.clone(),
+                            quantifier: *quantifier,
+                            condition: Box::new(built.pop().expect("child")),
+                        },
+                        _ => unreachable!("only conditions with children are built"),
+                    };
+                    built.push(copy);
+                }
+            }
+        }
+        built.pop().expect("the copy")
+    }
+}
+
+/// An [`Error::Config`](crate::Error::Config) naming the limit when one of `conditions` (of
+/// a query on `model`) is deeper than [`MAX_CONDITION_DEPTH`] or has a path longer than
+/// [`MAX_PATH_LENGTH`].
+pub fn check_depth(model: &str, conditions: &[Condition]) -> crate::Result<()> {
+    for c in conditions {
+        let (depth, longest) = c.measure();
+        if depth > MAX_CONDITION_DEPTH {
+            return Err(crate::Error::config(format!(
+                "{model}: a condition {depth} levels deep (counting Not, Or and Related levels \
+                 and path segments) exceeds MAX_CONDITION_DEPTH = {MAX_CONDITION_DEPTH}"
+            )));
+        }
+        if longest > MAX_PATH_LENGTH {
+            return Err(crate::Error::config(format!(
+                "{model}: a path of {longest} segments exceeds MAX_PATH_LENGTH = \
+                 {MAX_PATH_LENGTH}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Dropping flattens the tree onto a heap stack first, so that a condition of any depth is
+/// dropped without recursion.
+impl Drop for Condition {
+    fn drop(&mut self) {
+        if !self.has_children() {
+            return;
+        }
+        let mut stack = Vec::new();
+        self.take_children(&mut stack);
+        while let Some(mut c) = stack.pop() {
+            c.take_children(&mut stack);
+        }
+    }
 }
 
 impl Condition {
@@ -243,26 +446,26 @@ impl Condition {
 
 impl BitAnd for Condition {
     type Output = Condition;
-    fn bitand(self, rhs: Condition) -> Condition {
-        match self {
-            Condition::And(mut items) => {
+    fn bitand(mut self, rhs: Condition) -> Condition {
+        match &mut self {
+            Condition::And(items) => {
                 items.push(rhs);
-                Condition::And(items)
+                self
             }
-            other => Condition::And(vec![other, rhs]),
+            _ => Condition::And(vec![self, rhs]),
         }
     }
 }
 
 impl BitOr for Condition {
     type Output = Condition;
-    fn bitor(self, rhs: Condition) -> Condition {
-        match self {
-            Condition::Or(mut items) => {
+    fn bitor(mut self, rhs: Condition) -> Condition {
+        match &mut self {
+            Condition::Or(items) => {
                 items.push(rhs);
-                Condition::Or(items)
+                self
             }
-            other => Condition::Or(vec![other, rhs]),
+            _ => Condition::Or(vec![self, rhs]),
         }
     }
 }

@@ -1,4 +1,112 @@
-//! Shape checks for email and URL fields, applied before any SQL runs.
+//! Shape checks for email and URL fields, and the range checks backends use in
+//! [`Dialect::out_of_range`](crate::Dialect::out_of_range), applied before any SQL runs.
+
+use crate::value::Value;
+use chrono::NaiveDateTime;
+
+/// For a timestamp or date `value` outside `min..=max` (the range `what` holds), the message
+/// that refuses it; `None` for any other value.
+///
+/// ```
+/// use aksara_core::{validate::outside_time_range, Value};
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// let min = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+/// let max = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap().and_hms_opt(23, 59, 59).unwrap();
+/// let late = Value::DateTime(Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap());
+/// assert!(outside_time_range(&late, "DATETIME", min, max).is_some());
+/// assert!(outside_time_range(&Value::I32(1), "DATETIME", min, max).is_none());
+/// ```
+pub fn outside_time_range(
+    value: &Value,
+    what: &str,
+    min: NaiveDateTime,
+    max: NaiveDateTime,
+) -> Option<String> {
+    let (shown, inside, range) = match value {
+        Value::DateTime(d) => (
+            d.to_rfc3339(),
+            (min..=max).contains(&d.naive_utc()),
+            format!("{min} to {max} UTC"),
+        ),
+        Value::Date(d) => (
+            d.to_string(),
+            (min.date()..=max.date()).contains(d),
+            format!("{} to {}", min.date(), max.date()),
+        ),
+        _ => return None,
+    };
+    (!inside).then(|| format!("{shown} is outside the range {what} holds ({range})"))
+}
+
+/// For NaN or an infinity, the message that refuses it where `what` cannot store it.
+pub fn non_finite(value: &Value, what: &str) -> Option<String> {
+    match value {
+        Value::F64(f) if !f.is_finite() => Some(format!(
+            "{f} cannot be stored: {what} (the range is finite numbers, -1.797e308 to 1.797e308)"
+        )),
+        _ => None,
+    }
+}
+
+/// For a JSON document deeper than `max` levels as `JSON_DEPTH` counts them (a scalar or an
+/// empty array or object is 1, a non-empty one 1 more than its deepest item), the message
+/// that refuses it where `what` cannot store it. Measured without recursion.
+pub fn too_deep_json(value: &Value, max: usize, what: &str) -> Option<String> {
+    let Value::Json(doc) = value else {
+        return None;
+    };
+    let mut deepest = 0;
+    let mut stack = vec![(doc, 1usize)];
+    while let Some((v, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        match v {
+            serde_json::Value::Array(items) => stack.extend(items.iter().map(|i| (i, level + 1))),
+            serde_json::Value::Object(map) => stack.extend(map.values().map(|i| (i, level + 1))),
+            _ => {}
+        }
+    }
+    (deepest > max).then(|| {
+        format!(
+            "a JSON document {deepest} levels deep is outside the range {what} holds \
+             (JSON_DEPTH at most {max})"
+        )
+    })
+}
+
+/// For -0.0, the message that refuses it where `what` stores it as 0.0.
+pub fn negative_zero(value: &Value, what: &str) -> Option<String> {
+    match value {
+        Value::F64(f) if *f == 0.0 && f.is_sign_negative() => Some(format!(
+            "-0.0 cannot be stored: {what} stores it as 0.0 (the range is every other float)"
+        )),
+        _ => None,
+    }
+}
+
+/// For text (or JSON text) containing the character NUL, the message that refuses it where
+/// `what` cannot store it.
+pub fn has_nul(value: &Value, what: &str) -> Option<String> {
+    let shown = |s: &str| {
+        let head: String = s.chars().take(40).collect();
+        format!("{head:?}")
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(format!(
+            "{} contains the character NUL (\\0), which {what} cannot hold",
+            shown(s)
+        )),
+        Value::Json(j) => {
+            let text = j.to_string();
+            text.contains("\\u0000").then(|| {
+                format!(
+                    "{} contains the character NUL (\\u0000), which {what} cannot hold",
+                    shown(&text)
+                )
+            })
+        }
+        _ => None,
+    }
+}
 
 /// True for an address of the form `local@domain.tld` with no spaces.
 pub fn is_email(s: &str) -> bool {

@@ -35,6 +35,20 @@ fn text(value: &MysqlValue<'_>) -> Value {
     }
 }
 
+/// A DATETIME, TIMESTAMP or DATE that is no point in time (the zero date `0000-00-00`, or a
+/// date with a zero month or day, which MariaDB and MySQL store when `sql_mode` allows it),
+/// as its text. The column still reads (other columns and rows are not lost); a model field
+/// of a time kind then fails to decode it with an [`aksara_core::Error::Decode`] naming the
+/// model and the field, `Option` fields included (a zero date is not NULL).
+fn invalid_time(value: MysqlValue<'_>) -> deserialize::Result<Value> {
+    let t =
+        <diesel::mysql::data_types::MysqlTime as FromSql<st::Datetime, Mysql>>::from_sql(value)?;
+    Ok(Value::String(format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )))
+}
+
 /// Decodes one column.
 pub fn decode(value: Option<MysqlValue<'_>>) -> deserialize::Result<Value> {
     let Some(value) = value else {
@@ -56,12 +70,18 @@ pub fn decode(value: Option<MysqlValue<'_>>) -> deserialize::Result<Value> {
         MysqlType::Float | MysqlType::Double => {
             Value::F64(<f64 as FromSql<st::Double, Mysql>>::from_sql(value)?)
         }
-        MysqlType::DateTime | MysqlType::Timestamp => Value::DateTime(
-            <chrono::NaiveDateTime as FromSql<st::Datetime, Mysql>>::from_sql(value)?.and_utc(),
-        ),
-        MysqlType::Date => Value::Date(<chrono::NaiveDate as FromSql<st::Date, Mysql>>::from_sql(
-            value,
-        )?),
+        MysqlType::DateTime | MysqlType::Timestamp => {
+            match <chrono::NaiveDateTime as FromSql<st::Datetime, Mysql>>::from_sql(value.clone()) {
+                Ok(at) => Value::DateTime(at.and_utc()),
+                Err(_) => invalid_time(value)?,
+            }
+        }
+        MysqlType::Date => {
+            match <chrono::NaiveDate as FromSql<st::Date, Mysql>>::from_sql(value.clone()) {
+                Ok(day) => Value::Date(day),
+                Err(_) => invalid_time(value)?,
+            }
+        }
         MysqlType::Time => Value::String(
             <chrono::NaiveTime as FromSql<st::Time, Mysql>>::from_sql(value)?.to_string(),
         ),

@@ -1,6 +1,7 @@
 //! The MySQL / MariaDB dialect.
 
-use aksara_core::{Dialect, FieldKind, InsertIgnore, ListBinding};
+use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed sizes an `in` list is padded to. Each size is one prepared statement per query
 /// shape, so a connection caches at most ten of them however the list lengths vary, and a
@@ -167,6 +168,23 @@ impl Dialect for MysqlDialect {
         // expression default); backslashes escape in MySQL literals.
         format!("('{}')", s.replace('\\', "\\\\").replace('\'', "''"))
     }
+
+    /// DATETIME and DATE from 1000-01-01 to 9999-12-31 (MariaDB and MySQL store anything
+    /// else as a zero date or fail), no NaN, infinity or -0.0 (stored as 0.0) in DOUBLE, JSON
+    /// at most 32 levels deep as `JSON_DEPTH` counts (MariaDB's `JSON_VALID` check refuses
+    /// deeper documents).
+    fn out_of_range(&self, kind: &FieldKind, value: &Value) -> Option<String> {
+        let _ = kind;
+        validate::outside_time_range(
+            value,
+            "MariaDB/MySQL DATETIME / DATE",
+            at(1000, 1, 1, 0, 0, 0, 0),
+            at(9999, 12, 31, 23, 59, 59, 999_999),
+        )
+        .or_else(|| validate::non_finite(value, "MariaDB/MySQL DOUBLE has no NaN or infinity"))
+        .or_else(|| validate::negative_zero(value, "MariaDB/MySQL DOUBLE"))
+        .or_else(|| validate::too_deep_json(value, 32, "MariaDB/MySQL JSON"))
+    }
 }
 
 /// The field kind of a column whose `COLUMN_TYPE` is `type_name` (`int(11)`, `varchar(120)`,
@@ -205,6 +223,12 @@ pub fn kind_of_column_type(type_name: &str) -> FieldKind {
         "json" => FieldKind::Json,
         _ => FieldKind::Other(type_name.to_string()),
     }
+}
+
+fn at(year: i32, month: u32, day: u32, h: u32, m: u32, s: u32, micro: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_micro_opt(h, m, s, micro))
+        .expect("a valid bound")
 }
 
 #[cfg(test)]

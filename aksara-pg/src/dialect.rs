@@ -1,6 +1,7 @@
 //! The PostgreSQL dialect.
 
-use aksara_core::{Dialect, FieldKind, InsertIgnore, ListBinding};
+use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// PostgreSQL's SQL differences.
 #[derive(Debug, Clone, Copy, Default)]
@@ -179,6 +180,20 @@ impl Dialect for PgDialect {
         "SELECT c.relname::text FROM pg_catalog.pg_class c \
          WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
     }
+
+    /// Timestamps and dates from 4713 BC (PostgreSQL's earliest; its latest is beyond
+    /// chrono's), NUL refused in text and JSON; `float8` holds NaN and the infinities, so
+    /// they are stored exactly.
+    fn out_of_range(&self, kind: &FieldKind, value: &Value) -> Option<String> {
+        let _ = kind;
+        validate::outside_time_range(
+            value,
+            "PostgreSQL timestamptz / date",
+            at(-4713, 11, 24, 0, 0, 0, 0),
+            NaiveDateTime::MAX,
+        )
+        .or_else(|| validate::has_nul(value, "PostgreSQL text"))
+    }
 }
 
 /// True for a type as `format_type` writes it (`numeric(10,2)`, `public.mood`,
@@ -205,6 +220,12 @@ fn is_type_expression(type_name: &str) -> bool {
         _ => c.is_alphanumeric() || matches!(c, '_' | '.' | ' ' | '[' | ']'),
     });
     fits && !type_name.is_empty() && !quoted && !modifiers
+}
+
+fn at(year: i32, month: u32, day: u32, h: u32, m: u32, s: u32, micro: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_micro_opt(h, m, s, micro))
+        .expect("a valid bound")
 }
 
 #[cfg(test)]

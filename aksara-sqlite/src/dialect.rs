@@ -1,6 +1,7 @@
 //! The SQLite dialect.
 
-use aksara_core::{Dialect, FieldKind, InsertIgnore, ListBinding};
+use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed sizes an `in` list is padded to: one cached statement per size and query shape,
 /// and never more than 512 parameters per chunk (SQLite allows 32,766 in one statement).
@@ -136,6 +137,24 @@ impl Dialect for SqliteDialect {
     fn list_tables_sql(&self) -> &'static str {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     }
+
+    /// Timestamps and dates from year 0 to 9999 (they are stored as text, whose order is
+    /// time order only for four-digit years), no NaN (SQLite stores NaN as NULL) and no -0.0
+    /// (stored as 0.0).
+    fn out_of_range(&self, kind: &FieldKind, value: &Value) -> Option<String> {
+        let _ = kind;
+        validate::outside_time_range(
+            value,
+            "SQLite (timestamps stored as text)",
+            at(0, 1, 1, 0, 0, 0, 0),
+            at(9999, 12, 31, 23, 59, 59, 999_999),
+        )
+        .or_else(|| match value {
+            Value::F64(f) if f.is_nan() => validate::non_finite(value, "SQLite stores NaN as NULL"),
+            _ => None,
+        })
+        .or_else(|| validate::negative_zero(value, "SQLite"))
+    }
 }
 
 /// The field kind of a column declared as `type_name`. SQLite stores any value in any column,
@@ -168,6 +187,12 @@ pub fn kind_of_column_type(type_name: &str) -> FieldKind {
         "UUID" => FieldKind::Uuid,
         _ => FieldKind::Other(type_name.to_string()),
     }
+}
+
+fn at(year: i32, month: u32, day: u32, h: u32, m: u32, s: u32, micro: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_micro_opt(h, m, s, micro))
+        .expect("a valid bound")
 }
 
 #[cfg(test)]

@@ -847,9 +847,11 @@ mod tests {
     #[test]
     fn reads_raw_sql_too() {
         let sql = aksara_core::db::raw_sql(
+            &crate::dialect::SqliteDialect,
             "INSERT INTO main.\"posts\" (id, title, author_id) VALUES ({}, 'it''s', {})",
             [1i64.into(), "abc".into()],
-        );
+        )
+        .expect("two markers, two binds");
         match parsed(sql) {
             Statement::Write { table, written } => {
                 assert_eq!(table, "posts");
@@ -864,8 +866,12 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let sql =
-            aksara_core::db::raw_sql("update posts set author_id = 5, title = lower(title)", []);
+        let sql = aksara_core::db::raw_sql(
+            &crate::dialect::SqliteDialect,
+            "update posts set author_id = 5, title = lower(title)",
+            [],
+        )
+        .expect("no markers");
         match parsed(sql) {
             Statement::Write { table, written } => {
                 assert_eq!(table, "posts");
@@ -873,7 +879,12 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let sql = aksara_core::db::raw_sql("DELETE FROM authors WHERE id = {}", [1i64.into()]);
+        let sql = aksara_core::db::raw_sql(
+            &crate::dialect::SqliteDialect,
+            "DELETE FROM authors WHERE id = {}",
+            [1i64.into()],
+        )
+        .expect("one marker");
         assert!(matches!(parsed(sql), Statement::Delete { table } if table == "authors"));
     }
 }
