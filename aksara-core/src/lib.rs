@@ -23,6 +23,7 @@ pub mod dynamic;
 pub mod error;
 pub mod errors;
 pub mod fields;
+pub mod get_or_create;
 pub mod instance;
 pub mod introspect;
 pub mod m2m;
@@ -52,7 +53,7 @@ pub use model::{Model, NewRecord, PrimaryKey, RowReader};
 pub use query::{
     Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
 };
-pub use queryset::{Manager, QuerySet, RelatedManager, Rows};
+pub use queryset::{Manager, NullableLink, QuerySet, RelatedManager, RequiredLink, Rows};
 pub use record::Record;
 pub use registry::{Edge, ModelInfo, Registry, RegistryBuilder, Via};
 pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};
