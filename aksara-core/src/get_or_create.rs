@@ -29,7 +29,9 @@ use crate::query::{Assignment, Condition};
 use crate::queryset::{QuerySet, RelatedManager};
 
 /// The `(field, value)` pairs of a lookup made only of equalities on `M`'s own fields.
-fn equalities<M: Model>(condition: &Condition) -> Result<Vec<(&'static FieldMeta, crate::value::Value)>> {
+fn equalities<M: Model>(
+    condition: &Condition,
+) -> Result<Vec<(&'static FieldMeta, crate::value::Value)>> {
     fn walk(
         meta: &'static crate::meta::ModelMeta,
         condition: &Condition,
@@ -214,10 +216,12 @@ impl<M: Model> QuerySet<M> {
         }
         match self.create_guarded(db, record).await {
             Ok(row) => Ok((row, true)),
-            Err(e @ Error::Integrity { .. }) => match self.update_found(db, &lookup, &assignments).await? {
-                Some(row) => Ok((row, false)),
-                None => Err(e),
-            },
+            Err(e @ Error::Integrity { .. }) => {
+                match self.update_found(db, &lookup, &assignments).await? {
+                    Some(row) => Ok((row, false)),
+                    None => Err(e),
+                }
+            }
             Err(e) => Err(e),
         }
     }

@@ -769,15 +769,19 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
         let others = if keys.is_empty() {
             self.queryset.clone()
         } else {
-            self.queryset
-                .exclude(Condition::new(format!("{pk}__in"), Value::Array(keys.clone())))
+            self.queryset.exclude(Condition::new(
+                format!("{pk}__in"),
+                Value::Array(keys.clone()),
+            ))
         };
         let field = self.field;
         let key = self.key.clone();
         db.transaction(|tx| async move {
             others.update(&tx, [(field, Value::Null)]).await?;
             if !keys.is_empty() {
-                Self::rows_with_keys(keys).update(&tx, [(field, key)]).await?;
+                Self::rows_with_keys(keys)
+                    .update(&tx, [(field, key)])
+                    .await?;
             }
             Ok(())
         })
@@ -807,9 +811,10 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
             return Ok(0);
         }
         let pk = M::meta().pk().name.clone();
-        let ours = self
-            .queryset
-            .filter(Condition::new(format!("{pk}__in"), Value::Array(keys.clone())));
+        let ours = self.queryset.filter(Condition::new(
+            format!("{pk}__in"),
+            Value::Array(keys.clone()),
+        ));
         let field = self.field;
         let owner = self.key.clone();
         db.transaction(|tx| async move {

@@ -49,16 +49,15 @@ async fn get_or_create_creates_once(t: TestDb) {
         .unwrap();
     assert!(!created);
     assert_eq!(again.id, tag.id);
-    assert_eq!(again.name, "Rust", "defaults are not applied to a found row");
+    assert_eq!(
+        again.name, "Rust",
+        "defaults are not applied to a found row"
+    );
     assert_eq!(table_rows(&db, "tags").await, 1);
 
     // The lookup's values win over the defaults, so the created row matches the lookup.
     let (other, created) = Tag::objects()
-        .get_or_create(
-            &db,
-            q!(slug = "go"),
-            Tag::build().name("Go").slug("not-go"),
-        )
+        .get_or_create(&db, q!(slug = "go"), Tag::build().name("Go").slug("not-go"))
         .await
         .unwrap();
     assert!(created);
@@ -324,7 +323,10 @@ async fn get_or_create_race_without_unique_constraint(t: TestDb) {
         .map(|p| p.id)
         .collect();
     assert!(!stored.is_empty() && stored.len() <= TASKS);
-    assert_eq!(stored, created, "the rows stored are the rows reported created");
+    assert_eq!(
+        stored, created,
+        "the rows stored are the rows reported created"
+    );
 }
 
 backend_tests!(

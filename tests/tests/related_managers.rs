@@ -72,7 +72,7 @@ async fn reverse_add_moves_rows_in_one_statement(t: TestDb) {
     );
     assert_eq!(
         ids(&bob.posts().all(&db).await.unwrap()),
-        ids(&[p3.clone()])
+        ids(std::slice::from_ref(&p3))
     );
     // Not mutated: the in-memory instance still names its old author.
     assert_eq!(*p1.author.id(), bob.id);
@@ -148,7 +148,11 @@ async fn reverse_remove_and_clear_on_nullable_link(t: TestDb) {
         &err.to_string(),
         &["Post", "category", &other.id.to_string()],
     );
-    assert_eq!(category_of(&db, &p1).await, Some(python.id), "nothing changed");
+    assert_eq!(
+        category_of(&db, &p1).await,
+        Some(python.id),
+        "nothing changed"
+    );
     assert_eq!(category_of(&db, &other).await, Some(rust.id));
 
     assert_eq!(python.posts().remove(&db, [p1.id]).await.unwrap(), 1);
@@ -207,7 +211,11 @@ async fn reverse_one_to_one_is_remembered(t: TestDb) {
     let before = db.query_count();
     let again = expect_err(bob.profile(&db).await, "still no profile");
     assert!(matches!(again, Error::DoesNotExist { .. }), "{again:?}");
-    assert_eq!(db.query_count() - before, 0, "the absence is remembered too");
+    assert_eq!(
+        db.query_count() - before,
+        0,
+        "the absence is remembered too"
+    );
 
     // A remembered answer is also served in strict mode, and a clone carries it along.
     let strict = db.strict();
