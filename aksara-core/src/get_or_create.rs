@@ -103,7 +103,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// ```no_run
     /// # use aksara::demo::*;
-    /// # use aksara::q;
+    /// # use aksara::{q, Model};
     /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
     /// let (tag, created) = Tag::objects()
     ///     .get_or_create(&db, q!(slug = "rust"), Tag::build().name("Rust"))
@@ -147,7 +147,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// ```no_run
     /// # use aksara::demo::*;
-    /// # use aksara::q;
+    /// # use aksara::{q, Model};
     /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
     /// let (tag, created) = Tag::objects()
     ///     .update_or_create(&db, q!(slug = "rust"), Tag::build().name("Rust!"))
@@ -179,7 +179,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// ```no_run
     /// # use aksara::demo::*;
-    /// # use aksara::q;
+    /// # use aksara::{q, Model};
     /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
     /// let (tag, created) = Tag::objects()
     ///     .update_or_create_with(
