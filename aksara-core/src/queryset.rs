@@ -479,10 +479,42 @@ pub(crate) fn decode<M: Model>(
     row: Row,
     related: &[RelatedNode],
 ) -> Result<M> {
+    // A forward one-to-one loaded here also fills the reverse side of the row it loads
+    // (`profile.user`'s user answers `user.profile(&db)` without a query): with a second copy
+    // of this row, whose own relations are not loaded, so that no `Arc` cycle forms.
+    let owner_row = related
+        .iter()
+        .any(|n| one_to_one_back(registry, &M::meta().name, n).is_some())
+        .then(|| row.clone());
     let mut reader = RowReader::new(row);
     let mut model = M::from_row(&mut reader)?;
-    attach_selected(registry, &mut model, related, &mut reader)?;
+    let snapshot = || -> Result<crate::dynamic::SharedAny> {
+        let row = owner_row.clone().unwrap_or_default();
+        Ok(Arc::new(M::from_row(&mut RowReader::new(row))?))
+    };
+    attach_selected(
+        registry,
+        &mut model,
+        related,
+        &mut reader,
+        Some((&M::meta().name, &snapshot)),
+    )?;
     Ok(model)
+}
+
+/// The name of the reverse side of `node` when it is a forward one-to-one of `owner`.
+fn one_to_one_back<'r>(registry: &'r Registry, owner: &str, node: &RelatedNode) -> Option<&'r str> {
+    let target = registry.at(node.model);
+    target
+        .edges
+        .iter()
+        .find(|e| {
+            !e.forward
+                && e.kind == crate::meta::RelationKind::OneToOne
+                && e.owner == owner
+                && e.field == node.name
+        })
+        .map(|e| e.name.as_str())
 }
 
 /// Reads the select_related relations `nodes` from the rest of a row into `target`.
@@ -491,6 +523,7 @@ fn attach_selected(
     target: &mut dyn AnyModel,
     nodes: &[RelatedNode],
     reader: &mut RowReader,
+    owner: Option<(&str, &dyn Fn() -> Result<crate::dynamic::SharedAny>)>,
 ) -> Result<()> {
     for node in nodes {
         if reader.next_all_null(node.width) {
@@ -511,7 +544,17 @@ fn attach_selected(
             crate::dynamic::unique(&mut related),
             &node.children,
             reader,
+            None,
         )?;
+        if let Some((owner_model, owner)) = owner {
+            let back = one_to_one_back(registry, owner_model, node)
+                .filter(|back| !node.children.iter().any(|c| c.name == *back));
+            if let Some(back) = back {
+                // Best effort: a model without a `related` field has nowhere to keep it.
+                let _ =
+                    crate::dynamic::unique(&mut related).attach(back, Loaded::One(Some(owner()?)));
+            }
+        }
         target.attach(
             &node.name,
             Loaded::One(Some(crate::dynamic::share(related))),

@@ -226,6 +226,34 @@ async fn reverse_one_to_one_is_remembered(t: TestDb) {
     assert_eq!(db.query_count() - before, 0);
 }
 
+/// A forward one-to-one loaded with select_related fills the reverse side of the row it
+/// loads: `profile.user`'s user answers `profile(&db)` with no query.
+async fn forward_one_to_one_fills_the_reverse_side(t: TestDb) {
+    let db = t.db(registry()).await;
+    let jane = user(&db, "Jane").await;
+    let created = UserProfile::build()
+        .user(&jane)
+        .bio("writer")
+        .create(&db)
+        .await
+        .unwrap();
+    let profile = UserProfile::objects()
+        .select_related(["user"])
+        .get(&db, aksara::q!(id = created.id))
+        .await
+        .unwrap();
+    let before = db.query_count();
+    let owner = profile.user.get(&db).await.unwrap();
+    let back = owner.profile(&db).await.unwrap();
+    assert_eq!(
+        db.query_count() - before,
+        0,
+        "both sides come from the one query"
+    );
+    assert_eq!(back.id, created.id);
+    assert_eq!(back.bio.as_deref(), Some("writer"));
+}
+
 backend_tests!(
     reverse_add_moves_rows_in_one_statement,
     reverse_set_on_required_link_keeps_existing_rows,
@@ -233,4 +261,5 @@ backend_tests!(
     reverse_remove_and_clear_on_nullable_link,
     reverse_writes_forget_prefetched_rows,
     reverse_one_to_one_is_remembered,
+    forward_one_to_one_fills_the_reverse_side,
 );
