@@ -122,7 +122,10 @@ struct Entry {
 /// A reverse one-to-one read lazily (`user.profile(&db)`) is remembered here too, found or
 /// absent, through a lock inside the store (the accessor takes `&self`): the second access
 /// runs no query. A model without a `related` field has nowhere to keep it, so each access
-/// runs one query.
+/// runs one query. The remembered answer is not refreshed when the other row is created,
+/// changed or deleted later: read the owner again to see such changes. Loading a forward
+/// one-to-one with `select_related` (`UserProfile::objects().select_related(["user"])`)
+/// fills the loaded user's side too.
 #[derive(Default)]
 pub struct Related {
     entries: HashMap<String, Arc<Entry>>,
