@@ -15,7 +15,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A shared, type-erased model instance.
 pub type SharedAny = Arc<dyn Any + Send + Sync>;
@@ -118,9 +118,27 @@ struct Entry {
 /// let posts = authors[0].posts().loaded().unwrap();
 /// # Ok(()) }
 /// ```
-#[derive(Default, Clone)]
+///
+/// A reverse one-to-one read lazily (`user.profile(&db)`) is remembered here too, found or
+/// absent, through a lock inside the store (the accessor takes `&self`): the second access
+/// runs no query. A model without a `related` field has nowhere to keep it, so each access
+/// runs one query. The remembered answer is not refreshed when the other row is created,
+/// changed or deleted later: read the owner again to see such changes. Loading a forward
+/// one-to-one with `select_related` (`UserProfile::objects().select_related(["user"])`)
+/// fills the loaded user's side too.
+#[derive(Default)]
 pub struct Related {
     entries: HashMap<String, Arc<Entry>>,
+    remembered: Mutex<HashMap<String, Option<SharedAny>>>,
+}
+
+impl Clone for Related {
+    fn clone(&self) -> Self {
+        Related {
+            entries: self.entries.clone(),
+            remembered: Mutex::new(self.remembered_map().clone()),
+        }
+    }
 }
 
 impl fmt::Debug for Related {
@@ -136,8 +154,23 @@ impl PartialEq for Related {
 }
 
 impl Related {
+    fn remembered_map(&self) -> MutexGuard<'_, HashMap<String, Option<SharedAny>>> {
+        // The map holds no invariant a panicking writer could break.
+        self.remembered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers the row of the to-one relation `name` read lazily (`None`: there is none),
+    /// through a shared reference; [`one_shared`](Self::one_shared) returns it until
+    /// [`invalidate`](Self::invalidate) or [`insert`](Self::insert) replaces it.
+    pub fn remember_one(&self, name: &str, row: Option<SharedAny>) {
+        self.remembered_map().insert(name.to_string(), row);
+    }
+
     /// Keeps `loaded` under `name`.
     pub fn insert(&mut self, name: &str, loaded: Loaded) {
+        self.remembered_map().remove(name);
         let value: SharedAny = match loaded {
             Loaded::Many(list) => list,
             Loaded::One(one) => Arc::new(one),
@@ -172,6 +205,9 @@ impl Related {
 
     /// The shared row of the to-one relation `name`: `Some(None)` when loaded and absent.
     pub fn one_shared<T: Any + Send + Sync>(&self, name: &str) -> Option<Option<Arc<T>>> {
+        if let Some(row) = self.remembered_map().get(name) {
+            return Some(row.clone().and_then(|a| a.downcast::<T>().ok()));
+        }
         let entry = self.entries.get(name)?;
         if entry.stale.load(Ordering::Acquire) {
             return None;
@@ -182,6 +218,7 @@ impl Related {
 
     /// Marks `name` as changed: it reads as not loaded until loaded again.
     pub fn invalidate(&self, name: &str) {
+        self.remembered_map().remove(name);
         if let Some(entry) = self.entries.get(name) {
             entry.stale.store(true, Ordering::Release);
         }
@@ -189,6 +226,7 @@ impl Related {
 
     /// Forgets everything.
     pub fn clear(&mut self) {
+        self.remembered_map().clear();
         self.entries.clear();
     }
 }

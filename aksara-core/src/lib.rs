@@ -23,6 +23,7 @@ pub mod dynamic;
 pub mod error;
 pub mod errors;
 pub mod fields;
+pub mod get_or_create;
 pub mod instance;
 pub mod introspect;
 pub mod m2m;
@@ -54,7 +55,7 @@ pub use query::{
     Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
     MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
-pub use queryset::{Manager, QuerySet, RelatedManager, Rows};
+pub use queryset::{Manager, NullableLink, QuerySet, RelatedManager, RequiredLink, Rows};
 pub use record::Record;
 pub use registry::{Edge, ModelInfo, Registry, RegistryBuilder, Via};
 pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};

@@ -581,10 +581,16 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
                 let doc = format!(
                     "The {name} rows whose `{field_name}` is this row (reverse of `{name}.{field_name}`)."
                 );
+                // Only a nullable link can be unlinked: its manager has `remove` and `clear`.
+                let link = if f.nullable {
+                    quote!(::aksara::NullableLink)
+                } else {
+                    quote!(::aksara::RequiredLink)
+                };
                 out.push(quote! {
                     impl #target {
                         #[doc = #doc]
-                        pub fn #accessor_ident(&self) -> ::aksara::RelatedManager<'_, #ident> {
+                        pub fn #accessor_ident(&self) -> ::aksara::RelatedManager<'_, #ident, #link> {
                             let key = ::aksara::Value::from(::core::clone::Clone::clone(::aksara::Model::pk(self)));
                             ::aksara::RelatedManager::new(#field_name, key, ::aksara::Model::related_store(self), #query_name)
                         }
@@ -594,7 +600,9 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
             RelKind::OneToOne => {
                 let doc = format!(
                     "The {name} whose `{field_name}` is this row: from select_related / prefetch_related \
-                     when loaded, else one query; `Error::DoesNotExist` when there is none."
+                     when loaded, else one query; `Error::DoesNotExist` when there is none. \
+                     With a `related: Related` field the answer (found or absent) is remembered: \
+                     later calls run no query."
                 );
                 out.push(quote! {
                     impl #target {
@@ -618,8 +626,24 @@ fn reverse_accessors(model: &ModelDef) -> TokenStream {
                             }
                             let found = <#ident as ::aksara::Model>::objects()
                                 .get(db, ::aksara::Condition::new(#field_name, ::core::clone::Clone::clone(&key)))
-                                .await?;
-                            ::core::result::Result::Ok(::std::sync::Arc::new(found))
+                                .await;
+                            let store = ::aksara::Model::related_store(self);
+                            match found {
+                                ::core::result::Result::Ok(found) => {
+                                    let found = ::std::sync::Arc::new(found);
+                                    if let ::core::option::Option::Some(store) = store {
+                                        store.remember_one(#query_name, ::core::option::Option::Some(::core::clone::Clone::clone(&found) as ::aksara::dynamic::SharedAny));
+                                    }
+                                    ::core::result::Result::Ok(found)
+                                }
+                                ::core::result::Result::Err(::aksara::Error::DoesNotExist { .. }) => {
+                                    if let ::core::option::Option::Some(store) = store {
+                                        store.remember_one(#query_name, ::core::option::Option::None);
+                                    }
+                                    ::core::result::Result::Err(absent())
+                                }
+                                ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                            }
                         }
                     }
                 });
