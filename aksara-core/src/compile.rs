@@ -514,39 +514,31 @@ impl<'a> Compiler<'a> {
         sql
     }
 
-    /// `SELECT <what> FROM child WHERE child.column IN (keys)`, `what` being the child's key
-    /// (or `1` when `key` is false).
-    fn referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql, key: bool) -> Sql {
+    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
+    /// `child` that reference one of `keys` through `column`.
+    pub fn keys_referencing(&mut self, child: &ModelMeta, column: &str, keys: Vec<Value>) -> Sql {
         let alias = self.alias();
         let mut sql = Sql::new();
-        sql.push("SELECT ");
-        if key {
-            sql.column(&alias, &child.pk().column);
-        } else {
-            sql.push("1 AS ").ident("one");
-        }
-        sql.push(" FROM ")
+        sql.push("SELECT ")
+            .column(&alias, &child.pk().column)
+            .push(" FROM ")
             .ident(&child.table)
             .push(" AS ")
-            .alias(&alias);
-        sql.push(" WHERE ")
-            .column(&alias, column)
-            .push(" IN (")
-            .append(keys)
-            .push(")");
+            .alias(&alias)
+            .push(" WHERE ");
+        let field = child
+            .concrete_fields()
+            .find(|f| f.column == column)
+            .unwrap_or_else(|| child.pk());
+        self.in_list_as(&mut sql, Some(&alias), field, keys);
         sql
     }
 
-    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
-    /// `child` that reference the rows whose keys `keys` selects.
-    pub fn referencing_keys(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
-        self.referencing(child, column, keys, true)
-    }
-
-    /// `SELECT 1 FROM child WHERE child.column IN (keys) LIMIT 1`.
-    pub fn any_referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
-        let mut sql = self.referencing(child, column, keys, false);
-        self.slice(&mut sql, Some(1), None);
+    /// `DELETE FROM table WHERE pk IN (keys)`.
+    pub fn delete_keys(&self, meta: &ModelMeta, keys: Vec<Value>) -> Sql {
+        let mut sql = Sql::new();
+        sql.push("DELETE FROM ").ident(&meta.table).push(" WHERE ");
+        self.in_list_as(&mut sql, None, meta.pk(), keys);
         sql
     }
 
@@ -1432,6 +1424,19 @@ impl<'a> Compiler<'a> {
 
     /// `col IN (...)` as the dialect binds lists; an empty list matches nothing.
     pub fn in_list(&self, sql: &mut Sql, alias: &str, field: &FieldMeta, items: Vec<Value>) {
+        self.in_list_as(sql, Some(alias), field, items);
+    }
+
+    /// [`Compiler::in_list`], the column qualified by `alias` or (`None`) left bare.
+    fn in_list_as(&self, sql: &mut Sql, alias: Option<&str>, field: &FieldMeta, items: Vec<Value>) {
+        let column = |sql: &mut Sql| match alias {
+            Some(alias) => {
+                sql.column(alias, &field.column);
+            }
+            None => {
+                sql.ident(&field.column);
+            }
+        };
         if items.is_empty() {
             sql.push("1 = 0");
             return;
@@ -1439,7 +1444,8 @@ impl<'a> Compiler<'a> {
         let ty = Some(field.kind.value_type());
         match self.dialect.list_binding() {
             ListBinding::Array => {
-                sql.column(alias, &field.column).push(" = ANY(");
+                column(sql);
+                sql.push(" = ANY(");
                 self.bind_for(sql, field, Value::Array(items));
                 sql.push(")");
             }
@@ -1459,7 +1465,8 @@ impl<'a> Compiler<'a> {
                         .copied()
                         .find(|&s| s >= chunk.len())
                         .unwrap_or(largest);
-                    sql.column(alias, &field.column).push(" IN (");
+                    column(sql);
+                    sql.push(" IN (");
                     for i in 0..size {
                         if i > 0 {
                             sql.push(", ");
