@@ -1052,7 +1052,23 @@ impl<'a> Compiler<'a> {
             }
         }
         for (alias, edge, subs) in groups {
-            parts.push(self.exists_subquery(&alias, &edge, &Condition::And(subs))?);
+            let exists = self.exists_subquery(&alias, &edge, &Condition::And(subs.clone()))?;
+            // `tags__name__isnull = true` alone on its relation: as in Django's outer join, a
+            // row with no related row at all matches too.
+            if let [only] = subs.as_slice() {
+                if is_null_test(only) {
+                    let none = self.exists_subquery(&alias, &edge, &Condition::True)?;
+                    let mut sql = Sql::new();
+                    sql.push("(NOT ")
+                        .append(none)
+                        .push(" OR ")
+                        .append(exists)
+                        .push(")");
+                    parts.push(sql);
+                    continue;
+                }
+            }
+            parts.push(exists);
         }
         let mut sql = Sql::new();
         match parts.len() {
@@ -1484,6 +1500,12 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// True for an `isnull = true` lookup (`name__isnull`, `third__isnull`).
+fn is_null_test(condition: &Condition) -> bool {
+    matches!(condition, Condition::Lookup { path, value: Value::Bool(true) }
+        if path == "isnull" || path.ends_with("__isnull"))
 }
 
 /// The longest `in` list one statement takes: any length where the dialect binds one array,

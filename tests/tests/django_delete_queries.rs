@@ -3,7 +3,7 @@
 
 mod common;
 
-use aksara::{q, Error, ForeignKey, Model, Registry, CASCADE, PROTECT, RESTRICT};
+use aksara::{q, Error, ForeignKey, ManyToMany, Model, Registry, CASCADE, PROTECT, RESTRICT};
 use aksara_tests::{backend_tests, TestDb};
 use common::{assert_mentions, expect_err, snapshot};
 use std::sync::Arc;
@@ -364,6 +364,215 @@ async fn delete_returns_num_rows(t: TestDb) {
     assert!(deleted.per_model.contains_key("P"));
 }
 
+// Django queries' Item / Tag / Creator.
+
+/// Who made an item.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_creators")]
+pub struct Creator {
+    pub id: i64,
+    #[aksara(max_length = 20)]
+    pub name: String,
+}
+
+/// A tag.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_tags")]
+pub struct Tag {
+    pub id: i64,
+    #[aksara(max_length = 20)]
+    pub name: String,
+}
+
+/// An item with tags.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_items")]
+pub struct Item {
+    pub id: i64,
+    #[aksara(max_length = 20)]
+    pub name: String,
+    #[aksara(on_delete = CASCADE, related_name = "items")]
+    pub creator: ForeignKey<Creator>,
+    #[aksara(related_name = "items")]
+    pub tags: ManyToMany<Tag>,
+}
+
+fn items_registry() -> Arc<Registry> {
+    Registry::builder()
+        .model::<Item>()
+        .build()
+        .expect("valid models")
+}
+
+/// Names of the items a queryset returns, sorted.
+async fn item_names(db: &aksara::Db, qs: aksara::QuerySet<Item>) -> Vec<String> {
+    let mut names: Vec<String> = qs
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// Django delete `test_m2m`: deleting a row counts the many-to-many links that go with it.
+async fn delete_counts_many_to_many_links(t: TestDb) {
+    let db = t.db(items_registry()).await;
+    let fred = Creator::build().name("fred").create(&db).await.unwrap();
+    let t1 = Tag::build().name("t1").create(&db).await.unwrap();
+    let t2 = Tag::build().name("t2").create(&db).await.unwrap();
+    let item = Item::build()
+        .name("one")
+        .creator(&fred)
+        .create(&db)
+        .await
+        .unwrap();
+    item.tags().add(&db, [&t1, &t2]).await.unwrap();
+    let deleted = fred.delete(&db).await.unwrap();
+    assert_eq!(deleted.total, 4, "{deleted:?}");
+    assert_eq!(deleted.of("Creator"), 1);
+    assert_eq!(deleted.of("Item"), 1);
+    assert_eq!(deleted.of("Item_tags"), 2);
+    assert_eq!(Tag::objects().count(&db).await.unwrap(), 2, "tags stay");
+}
+
+/// Django queries `test_tickets_..._isnull` / many_to_one_null `test_related_null_to_field`:
+/// `tags__id__isnull = true` matches the untagged item, as `tags__isnull = true` does.
+async fn queries_isnull_across_to_many_includes_no_row(t: TestDb) {
+    let db = t.db(items_registry()).await;
+    let fred = Creator::build().name("fred").create(&db).await.unwrap();
+    let t1 = Tag::build().name("t1").create(&db).await.unwrap();
+    let tagged = Item::build()
+        .name("tagged")
+        .creator(&fred)
+        .create(&db)
+        .await
+        .unwrap();
+    tagged.tags().add(&db, [&t1]).await.unwrap();
+    Item::build()
+        .name("untagged")
+        .creator(&fred)
+        .create(&db)
+        .await
+        .unwrap();
+
+    for qs in [
+        Item::objects().filter(q!(tags__isnull = true)),
+        Item::objects().filter(q!(tags__id__isnull = true)),
+        Item::objects().filter(q!(tags__name__isnull = true)),
+    ] {
+        assert_eq!(item_names(&db, qs).await, ["untagged"]);
+    }
+    for qs in [
+        Item::objects().filter(q!(tags__id__isnull = false)),
+        Item::objects().exclude(q!(tags__id__isnull = true)),
+    ] {
+        assert_eq!(item_names(&db, qs).await, ["tagged"]);
+    }
+    // From the tag's side (a reverse many-to-many).
+    Tag::build().name("unused").create(&db).await.unwrap();
+    let names: Vec<String> = Tag::objects()
+        .filter(q!(items__id__isnull = true))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["unused"]);
+}
+
+// Django null_queries' OuterA / Inner / OuterB.
+
+/// Referenced by Inner.first.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_outer_a")]
+pub struct OuterA {
+    pub id: i64,
+    #[aksara(max_length = 20)]
+    pub name: String,
+}
+
+/// Referenced by Inner.third.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_outer_b")]
+pub struct OuterB {
+    pub id: i64,
+    #[aksara(max_length = 20)]
+    pub data: String,
+}
+
+/// Between the two.
+#[derive(Model, Debug, Clone)]
+#[aksara(table = "dq_inner")]
+pub struct Inner {
+    pub id: i64,
+    #[aksara(on_delete = CASCADE, related_name = "inner")]
+    pub first: ForeignKey<OuterA>,
+    #[aksara(on_delete = CASCADE, related_name = "inners")]
+    pub third: Option<ForeignKey<OuterB>>,
+}
+
+/// Django null_queries `test_reverse_relations`: `inner__third__isnull = true` matches an
+/// OuterA with no Inner rows at all, and one whose Inner has no third.
+async fn null_queries_reverse_relations(t: TestDb) {
+    let db = t
+        .db(Registry::builder().model::<Inner>().build().unwrap())
+        .await;
+    OuterA::build().name("alone").create(&db).await.unwrap();
+    let names = |qs: aksara::QuerySet<OuterA>| {
+        let db = db.clone();
+        async move {
+            let mut names: Vec<String> = qs
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|o| o.name)
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(
+        names(OuterA::objects().filter(q!(inner__third__isnull = true))).await,
+        ["alone"]
+    );
+    assert_eq!(
+        names(OuterA::objects().filter(q!(inner__isnull = true))).await,
+        ["alone"]
+    );
+
+    let with_null = OuterA::build()
+        .name("null third")
+        .create(&db)
+        .await
+        .unwrap();
+    Inner::build().first(&with_null).create(&db).await.unwrap();
+    let with_third = OuterA::build()
+        .name("with third")
+        .create(&db)
+        .await
+        .unwrap();
+    let b = OuterB::build().data("b").create(&db).await.unwrap();
+    Inner::build()
+        .first(&with_third)
+        .third(&b)
+        .create(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        names(OuterA::objects().filter(q!(inner__third__isnull = true))).await,
+        ["alone", "null third"]
+    );
+    assert_eq!(
+        names(OuterA::objects().filter(q!(inner__third__isnull = false))).await,
+        ["with third"]
+    );
+}
+
 backend_tests!(
     delete_restrict_path_cascade_indirect,
     delete_restrict_outside_the_cascade_refuses,
@@ -372,4 +581,7 @@ backend_tests!(
     delete_protect_multiple,
     queries_sliced_delete_is_refused,
     delete_returns_num_rows,
+    delete_counts_many_to_many_links,
+    queries_isnull_across_to_many_includes_no_row,
+    null_queries_reverse_relations,
 );
