@@ -3,7 +3,9 @@
 
 mod common;
 
-use aksara::{q, Error, ForeignKey, ManyToMany, Model, Registry, CASCADE, PROTECT, RESTRICT};
+use aksara::{
+    q, Condition, Error, ForeignKey, ManyToMany, Model, Registry, CASCADE, PROTECT, RESTRICT,
+};
 use aksara_tests::{backend_tests, TestDb};
 use common::{assert_mentions, expect_err, snapshot};
 use std::sync::Arc;
@@ -484,6 +486,93 @@ async fn queries_isnull_across_to_many_includes_no_row(t: TestDb) {
     assert_eq!(names, ["unused"]);
 }
 
+/// Django queries `test_ticket7155`-style single-join semantics: inside one `filter` call,
+/// conditions on `tags` refer to one tag row through AND, OR and nesting; the branch that
+/// does not mention tags is evaluated on the item itself; NOT means "no such tag".
+async fn queries_one_filter_binds_or_branches_to_one_tag(t: TestDb) {
+    let db = t.db(items_registry()).await;
+    let fred = Creator::build().name("fred").create(&db).await.unwrap();
+    let ann = Creator::build().name("ann").create(&db).await.unwrap();
+    let t1 = Tag::build().name("t1").create(&db).await.unwrap();
+    let t2 = Tag::build().name("t2").create(&db).await.unwrap();
+    let both = Item::build()
+        .name("ann t1 t2")
+        .creator(&ann)
+        .create(&db)
+        .await
+        .unwrap();
+    both.tags().add(&db, [&t1, &t2]).await.unwrap();
+    let fred_t1 = Item::build()
+        .name("fred t1")
+        .creator(&fred)
+        .create(&db)
+        .await
+        .unwrap();
+    fred_t1.tags().add(&db, [&t1]).await.unwrap();
+    let ann_t2 = Item::build()
+        .name("ann t2")
+        .creator(&ann)
+        .create(&db)
+        .await
+        .unwrap();
+    ann_t2.tags().add(&db, [&t2]).await.unwrap();
+    Item::build()
+        .name("fred none")
+        .creator(&fred)
+        .create(&db)
+        .await
+        .unwrap();
+
+    // t1 AND (fred OR t2): the t2 branch would need the t1 row to be t2 as well.
+    let tree = Condition::And(vec![
+        Condition::new("tags", &t1),
+        Condition::new("creator__name", "fred") | Condition::new("tags", &t2),
+    ]);
+    assert_eq!(
+        item_names(&db, Item::objects().filter(tree)).await,
+        ["fred t1"]
+    );
+    // Split over two filter calls, the tag rows are independent.
+    let split = Item::objects()
+        .filter(Condition::new("tags", &t1))
+        .filter(Condition::new("creator__name", "fred") | Condition::new("tags", &t2));
+    assert_eq!(item_names(&db, split).await, ["ann t1 t2", "fred t1"]);
+    // fred OR t2: an item with no tags can match through the other branch.
+    let either = Condition::new("creator__name", "fred") | Condition::new("tags", &t2);
+    assert_eq!(
+        item_names(&db, Item::objects().filter(either)).await,
+        ["ann t1 t2", "ann t2", "fred none", "fred t1"]
+    );
+    // (t1 OR t2) AND t2 on one row: the row is t2.
+    let tree = Condition::And(vec![
+        Condition::new("tags", &t1) | Condition::new("tags", &t2),
+        Condition::new("tags__name", "t2"),
+    ]);
+    assert_eq!(
+        item_names(&db, Item::objects().filter(tree)).await,
+        ["ann t1 t2", "ann t2"]
+    );
+    // NOT inside a filter: no tag t1; beside it, a tag t2.
+    let tree = Condition::And(vec![
+        Condition::Not(Box::new(Condition::new("tags", &t1))),
+        Condition::new("tags", &t2),
+    ]);
+    assert_eq!(
+        item_names(&db, Item::objects().filter(tree)).await,
+        ["ann t2"]
+    );
+    // exclude: has no tag that is both t1 and named t2 (one row again).
+    let excluded = Item::objects().exclude(Condition::And(vec![
+        Condition::new("tags", &t1),
+        Condition::new("tags__name", "t2"),
+    ]));
+    assert_eq!(
+        excluded.count(&db).await.unwrap(),
+        4,
+        "no tag is both t1 and t2"
+    );
+}
+
 // Django null_queries' OuterA / Inner / OuterB.
 
 /// Referenced by Inner.first.
@@ -584,4 +673,5 @@ backend_tests!(
     delete_counts_many_to_many_links,
     queries_isnull_across_to_many_includes_no_row,
     null_queries_reverse_relations,
+    queries_one_filter_binds_or_branches_to_one_tag,
 );
