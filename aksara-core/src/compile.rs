@@ -807,7 +807,7 @@ impl<'a> Compiler<'a> {
 
     /// A leaf's to-many relation and the rest of its path on the related rows, unless the leaf
     /// is a plain column or compares the relation as a whole (`tags__isnull`).
-    fn to_many_leaf(
+    fn leaf_across_to_many(
         &mut self,
         scope: &mut Scope,
         path: &str,
@@ -845,7 +845,7 @@ impl<'a> Compiler<'a> {
     ) -> Result<Option<(String, Edge)>> {
         match condition {
             Condition::Lookup { path, .. } => Ok(self
-                .to_many_leaf(scope, path)?
+                .leaf_across_to_many(scope, path)?
                 .filter(|(alias, edge, _)| {
                     !bound
                         .iter()
@@ -874,7 +874,7 @@ impl<'a> Compiler<'a> {
     ) -> Result<Sql> {
         match condition {
             Condition::Lookup { path, value } => {
-                let Some((alias, edge, sub_path)) = self.to_many_leaf(scope, path)? else {
+                let Some((alias, edge, sub_path)) = self.leaf_across_to_many(scope, path)? else {
                     return self.condition(scope, condition);
                 };
                 let Some(at) = bound
