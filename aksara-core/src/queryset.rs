@@ -134,8 +134,12 @@ impl<M> QuerySet<M> {
         qs
     }
 
-    /// Rows that also match `condition` (conditions of one call on the same to-many relation
-    /// refer to the same related row).
+    /// Rows that also match `condition`. As with Django's single join per `filter` call, the
+    /// conditions of one call on the same to-many relation refer to the same related row,
+    /// inside AND and OR alike (`tags = t1 & (creator = fred | tags = t2)` needs one tag that
+    /// is t1 and, unless the item is fred's, t2); a branch not naming the relation also matches
+    /// rows with no related row; a NOT inside means "has no such related row". Separate calls
+    /// are independent.
     ///
     /// ```ignore
     /// Post::objects().filter(q!(author__email = "jane@example.com"))
