@@ -785,6 +785,10 @@ impl<'a> Compiler<'a> {
         let per_row = self.group_with(scope, condition, bound);
         let sub = bound.pop().and_then(|b| b.rows).expect("bound above");
         let per_row = self.exists_with(&alias, &edge, sub, per_row?)?;
+        if !self.may_hold_without(scope, condition, &alias, &edge.name)? {
+            // Every leaf needs a related row: the no-row case is false, left out.
+            return Ok(per_row);
+        }
         bound.push(Bound {
             alias: alias.clone(),
             edge: edge.name.clone(),
@@ -833,6 +837,48 @@ impl<'a> Compiler<'a> {
             (false, None) => rest.join("__"),
         };
         Ok(Some((alias, edge, sub_path)))
+    }
+
+    /// False when `condition` cannot hold for a row with no related row through `edge` from
+    /// `alias` (its AND / OR tree needs one: every deciding leaf is on that relation and none
+    /// is an `isnull = true`).
+    fn may_hold_without(
+        &mut self,
+        scope: &mut Scope,
+        condition: &Condition,
+        alias: &str,
+        edge: &str,
+    ) -> Result<bool> {
+        match condition {
+            Condition::Lookup { path, value } => {
+                Ok(match self.leaf_across_to_many(scope, path)? {
+                    Some((a, e, sub_path)) if a == alias && e.name == edge => {
+                        is_null_test(&Condition::Lookup {
+                            path: sub_path,
+                            value: value.clone(),
+                        })
+                    }
+                    _ => true,
+                })
+            }
+            Condition::And(items) => {
+                for item in items {
+                    if !self.may_hold_without(scope, item, alias, edge)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Condition::Or(items) => {
+                for item in items {
+                    if self.may_hold_without(scope, item, alias, edge)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => Ok(true),
+        }
     }
 
     /// The first to-many relation a leaf of `condition` crosses (outside NOT and
