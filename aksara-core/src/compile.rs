@@ -64,6 +64,14 @@ struct Scope {
     joins: Vec<Join>,
 }
 
+/// A to-many relation whose conditions, in one group, refer to one related row: that row's
+/// scope, or `None` for the case of no related row.
+struct Bound {
+    alias: String,
+    edge: String,
+    rows: Option<Scope>,
+}
+
 /// What a path names.
 enum Resolved {
     /// A column to compare.
@@ -530,39 +538,31 @@ impl<'a> Compiler<'a> {
         sql
     }
 
-    /// `SELECT <what> FROM child WHERE child.column IN (keys)`, `what` being the child's key
-    /// (or `1` when `key` is false).
-    fn referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql, key: bool) -> Sql {
+    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
+    /// `child` that reference one of `keys` through `column`.
+    pub fn keys_referencing(&mut self, child: &ModelMeta, column: &str, keys: Vec<Value>) -> Sql {
         let alias = self.alias();
         let mut sql = Sql::new();
-        sql.push("SELECT ");
-        if key {
-            sql.column(&alias, &child.pk().column);
-        } else {
-            sql.push("1 AS ").ident("one");
-        }
-        sql.push(" FROM ")
+        sql.push("SELECT ")
+            .column(&alias, &child.pk().column)
+            .push(" FROM ")
             .ident(&child.table)
             .push(" AS ")
-            .alias(&alias);
-        sql.push(" WHERE ")
-            .column(&alias, column)
-            .push(" IN (")
-            .append(keys)
-            .push(")");
+            .alias(&alias)
+            .push(" WHERE ");
+        let field = child
+            .concrete_fields()
+            .find(|f| f.column == column)
+            .unwrap_or_else(|| child.pk());
+        self.in_list_as(&mut sql, Some(&alias), field, keys);
         sql
     }
 
-    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
-    /// `child` that reference the rows whose keys `keys` selects.
-    pub fn referencing_keys(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
-        self.referencing(child, column, keys, true)
-    }
-
-    /// `SELECT 1 FROM child WHERE child.column IN (keys) LIMIT 1`.
-    pub fn any_referencing(&mut self, child: &ModelMeta, column: &str, keys: Sql) -> Sql {
-        let mut sql = self.referencing(child, column, keys, false);
-        self.slice(&mut sql, Some(1), None);
+    /// `DELETE FROM table WHERE pk IN (keys)`.
+    pub fn delete_keys(&self, meta: &ModelMeta, keys: Vec<Value>) -> Sql {
+        let mut sql = Sql::new();
+        sql.push("DELETE FROM ").ident(&meta.table).push(" WHERE ");
+        self.in_list_as(&mut sql, None, meta.pk(), keys);
         sql
     }
 
@@ -732,7 +732,7 @@ impl<'a> Compiler<'a> {
             if matches!(c, Condition::True) {
                 continue;
             }
-            let part = self.condition(scope, c)?;
+            let part = self.group(scope, c)?;
             sql.push(if first { " WHERE " } else { " AND " });
             sql.append(part);
             first = false;
@@ -775,6 +775,222 @@ impl<'a> Compiler<'a> {
         Ok(sql)
     }
 
+    /// One `filter` call's condition (or a NOT's, or a related subquery's): every condition on
+    /// the same to-many relation, inside AND, OR alike, refers to the same related row, as
+    /// Django's single join does. For each to-many relation the tree is compiled twice: once
+    /// per related row (`EXISTS`), and once for a row with no related row at all (the outer
+    /// join's NULL row: its conditions are false, `isnull = true` true). A NOT starts a group
+    /// of its own: "has no such related row".
+    fn group(&mut self, scope: &mut Scope, condition: &Condition) -> Result<Sql> {
+        let mut bound = Vec::new();
+        self.group_with(scope, condition, &mut bound)
+    }
+
+    fn group_with(
+        &mut self,
+        scope: &mut Scope,
+        condition: &Condition,
+        bound: &mut Vec<Bound>,
+    ) -> Result<Sql> {
+        let Some((alias, edge)) = self.first_to_many(scope, condition, bound)? else {
+            return self.structural(scope, condition, bound);
+        };
+        let sub = self.scope(edge.target);
+        bound.push(Bound {
+            alias: alias.clone(),
+            edge: edge.name.clone(),
+            rows: Some(sub),
+        });
+        let per_row = self.group_with(scope, condition, bound);
+        let sub = bound.pop().and_then(|b| b.rows).expect("bound above");
+        let per_row = self.exists_with(&alias, &edge, sub, per_row?)?;
+        if !self.may_hold_without(scope, condition, &alias, &edge.name)? {
+            // Every leaf needs a related row: the no-row case is false, left out.
+            return Ok(per_row);
+        }
+        bound.push(Bound {
+            alias: alias.clone(),
+            edge: edge.name.clone(),
+            rows: None,
+        });
+        let no_row = self.group_with(scope, condition, bound);
+        bound.pop();
+        let no_row = no_row?;
+        let none = self.exists_subquery(&alias, &edge, &Condition::True)?;
+        let mut sql = Sql::new();
+        sql.push("(")
+            .append(per_row)
+            .push(" OR (NOT ")
+            .append(none)
+            .push(" AND ")
+            .append(no_row)
+            .push("))");
+        Ok(sql)
+    }
+
+    /// A leaf's to-many relation and the rest of its path on the related rows, unless the leaf
+    /// is a plain column or compares the relation as a whole (`tags__isnull`).
+    fn leaf_across_to_many(
+        &mut self,
+        scope: &mut Scope,
+        path: &str,
+    ) -> Result<Option<(String, Edge, String)>> {
+        let segments: Vec<String> = path.split("__").map(str::to_string).collect();
+        let Resolved::ToMany { alias, edge, rest } = self.resolve(scope, &segments)? else {
+            return Ok(None);
+        };
+        let target = self.registry.at(edge.target);
+        let pk = target.meta.pk().name.clone();
+        let lookup_only = match rest.as_slice() {
+            [one] if target.meta.field(one).is_none() && target.edge(one).is_none() => {
+                Lookup::from_name(one)
+            }
+            _ => None,
+        };
+        if lookup_only == Some(Lookup::IsNull) {
+            return Ok(None);
+        }
+        let sub_path = match (rest.is_empty(), lookup_only) {
+            (true, _) => pk,
+            (false, Some(lookup)) => format!("{pk}__{}", lookup.name()),
+            (false, None) => rest.join("__"),
+        };
+        Ok(Some((alias, edge, sub_path)))
+    }
+
+    /// False when `condition` cannot hold for a row with no related row through `edge` from
+    /// `alias` (its AND / OR tree needs one: every deciding leaf is on that relation and none
+    /// is an `isnull = true`).
+    fn may_hold_without(
+        &mut self,
+        scope: &mut Scope,
+        condition: &Condition,
+        alias: &str,
+        edge: &str,
+    ) -> Result<bool> {
+        match condition {
+            Condition::Lookup { path, value } => {
+                Ok(match self.leaf_across_to_many(scope, path)? {
+                    Some((a, e, sub_path)) if a == alias && e.name == edge => {
+                        is_null_test(&Condition::Lookup {
+                            path: sub_path,
+                            value: value.clone(),
+                        })
+                    }
+                    _ => true,
+                })
+            }
+            Condition::And(items) => {
+                for item in items {
+                    if !self.may_hold_without(scope, item, alias, edge)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Condition::Or(items) => {
+                for item in items {
+                    if self.may_hold_without(scope, item, alias, edge)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => Ok(true),
+        }
+    }
+
+    /// The first to-many relation a leaf of `condition` crosses (outside NOT and
+    /// self-contained conditions) that is not bound yet.
+    fn first_to_many(
+        &mut self,
+        scope: &mut Scope,
+        condition: &Condition,
+        bound: &[Bound],
+    ) -> Result<Option<(String, Edge)>> {
+        match condition {
+            Condition::Lookup { path, .. } => Ok(self
+                .leaf_across_to_many(scope, path)?
+                .filter(|(alias, edge, _)| {
+                    !bound
+                        .iter()
+                        .any(|b| b.alias == *alias && b.edge == edge.name)
+                })
+                .map(|(alias, edge, _)| (alias, edge))),
+            Condition::And(items) | Condition::Or(items) => {
+                for item in items {
+                    if let Some(found) = self.first_to_many(scope, item, bound)? {
+                        return Ok(Some(found));
+                    }
+                }
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// AND / OR / leaves of a group, the leaves on bound relations compiled on the related
+    /// row (or, for the no-row case, as that row would answer).
+    fn structural(
+        &mut self,
+        scope: &mut Scope,
+        condition: &Condition,
+        bound: &mut Vec<Bound>,
+    ) -> Result<Sql> {
+        match condition {
+            Condition::Lookup { path, value } => {
+                let Some((alias, edge, sub_path)) = self.leaf_across_to_many(scope, path)? else {
+                    return self.condition(scope, condition);
+                };
+                let Some(at) = bound
+                    .iter()
+                    .position(|b| b.alias == alias && b.edge == edge.name)
+                else {
+                    return self.condition(scope, condition);
+                };
+                let mut sql = Sql::new();
+                let leaf = Condition::Lookup {
+                    path: sub_path,
+                    value: value.clone(),
+                };
+                match bound[at].rows.take() {
+                    Some(mut rows) => {
+                        let part = self.and(&mut rows, std::slice::from_ref(&leaf));
+                        bound[at].rows = Some(rows);
+                        sql.append(part?);
+                    }
+                    None => {
+                        sql.push(if is_null_test(&leaf) {
+                            "1 = 1"
+                        } else {
+                            "1 = 0"
+                        });
+                    }
+                }
+                Ok(sql)
+            }
+            Condition::And(items) | Condition::Or(items) => {
+                let or = matches!(condition, Condition::Or(_));
+                let mut sql = Sql::new();
+                if items.is_empty() {
+                    sql.push(if or { "1 = 0" } else { "1 = 1" });
+                    return Ok(sql);
+                }
+                sql.push("(");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(if or { " OR " } else { " AND " });
+                    }
+                    let part = self.structural(scope, item, bound)?;
+                    sql.append(part);
+                }
+                sql.push(")");
+                Ok(sql)
+            }
+            other => self.condition(scope, other),
+        }
+    }
+
     fn condition(&mut self, scope: &mut Scope, condition: &Condition) -> Result<Sql> {
         match condition {
             Condition::True => {
@@ -803,7 +1019,7 @@ impl<'a> Compiler<'a> {
                 Ok(sql)
             }
             Condition::Not(inner) => {
-                let part = self.condition(scope, inner)?;
+                let part = self.group(scope, inner)?;
                 let mut sql = Sql::new();
                 sql.push("NOT COALESCE((")
                     .append(part)
@@ -1085,7 +1301,23 @@ impl<'a> Compiler<'a> {
             }
         }
         for (alias, edge, subs) in groups {
-            parts.push(self.exists_subquery(&alias, &edge, &Condition::And(subs))?);
+            let exists = self.exists_subquery(&alias, &edge, &Condition::And(subs.clone()))?;
+            // `tags__name__isnull = true` alone on its relation: as in Django's outer join, a
+            // row with no related row at all matches too.
+            if let [only] = subs.as_slice() {
+                if is_null_test(only) {
+                    let none = self.exists_subquery(&alias, &edge, &Condition::True)?;
+                    let mut sql = Sql::new();
+                    sql.push("(NOT ")
+                        .append(none)
+                        .push(" OR ")
+                        .append(exists)
+                        .push(")");
+                    parts.push(sql);
+                    continue;
+                }
+            }
+            parts.push(exists);
         }
         let mut sql = Sql::new();
         match parts.len() {
@@ -1117,6 +1349,19 @@ impl<'a> Compiler<'a> {
         condition: &Condition,
     ) -> Result<Sql> {
         let mut sub = self.scope(edge.target);
+        let inner = self.group(&mut sub, condition)?;
+        self.exists_with(outer_alias, edge, sub, inner)
+    }
+
+    /// `EXISTS (SELECT 1 FROM <related rows of outer_alias through edge> WHERE <inner>)`, `inner`
+    /// compiled in `sub`, the related rows' scope.
+    fn exists_with(
+        &mut self,
+        outer_alias: &str,
+        edge: &Edge,
+        sub: Scope,
+        inner: Sql,
+    ) -> Result<Sql> {
         let target_table = self.registry.at(edge.target).meta.table.clone();
         let mut from = Sql::new();
         let mut correlation = Sql::new();
@@ -1158,7 +1403,6 @@ impl<'a> Compiler<'a> {
             }
             Via::Forward { .. } => unreachable!("forward edges are to-one"),
         }
-        let inner = self.condition(&mut sub, condition)?;
         let mut sql = Sql::new();
         sql.push("EXISTS (SELECT 1 FROM ").append(from);
         for j in &sub.joins {
@@ -1465,6 +1709,19 @@ impl<'a> Compiler<'a> {
 
     /// `col IN (...)` as the dialect binds lists; an empty list matches nothing.
     pub fn in_list(&self, sql: &mut Sql, alias: &str, field: &FieldMeta, items: Vec<Value>) {
+        self.in_list_as(sql, Some(alias), field, items);
+    }
+
+    /// [`Compiler::in_list`], the column qualified by `alias` or (`None`) left bare.
+    fn in_list_as(&self, sql: &mut Sql, alias: Option<&str>, field: &FieldMeta, items: Vec<Value>) {
+        let column = |sql: &mut Sql| match alias {
+            Some(alias) => {
+                sql.column(alias, &field.column);
+            }
+            None => {
+                sql.ident(&field.column);
+            }
+        };
         if items.is_empty() {
             sql.push("1 = 0");
             return;
@@ -1472,7 +1729,8 @@ impl<'a> Compiler<'a> {
         let ty = Some(field.kind.value_type());
         match self.dialect.list_binding() {
             ListBinding::Array => {
-                sql.column(alias, &field.column).push(" = ANY(");
+                column(sql);
+                sql.push(" = ANY(");
                 self.bind_for(sql, field, Value::Array(items));
                 sql.push(")");
             }
@@ -1492,7 +1750,8 @@ impl<'a> Compiler<'a> {
                         .copied()
                         .find(|&s| s >= chunk.len())
                         .unwrap_or(largest);
-                    sql.column(alias, &field.column).push(" IN (");
+                    column(sql);
+                    sql.push(" IN (");
                     for i in 0..size {
                         if i > 0 {
                             sql.push(", ");
@@ -1510,6 +1769,12 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// True for an `isnull = true` lookup (`name__isnull`, `third__isnull`).
+fn is_null_test(condition: &Condition) -> bool {
+    matches!(condition, Condition::Lookup { path, value: Value::Bool(true) }
+        if path == "isnull" || path.ends_with("__isnull"))
 }
 
 /// The longest `in` list one statement takes: any length where the dialect binds one array,

@@ -1,62 +1,83 @@
 //! Deleting rows and what `on_delete` does about the rows that reference them.
 //!
 //! # How on_delete is enforced
-//! The database does the work: every foreign key is created with `ON DELETE CASCADE`,
-//! `SET NULL` or `RESTRICT` (for both `RESTRICT` and `PROTECT`), so a delete is one statement
-//! and raw SQL obeys the same rules. A refused delete comes back as a foreign key violation
-//! whose constraint name leads to the relation, and becomes an
-//! [`Error::ForeignKeyConstraint`] naming it.
+//! Deleting is done the way Django's `Collector` does it. In one transaction the ORM
+//! - reads the keys of the rows to delete;
+//! - follows every relation pointing at them, level by level: `CASCADE` adds the referencing
+//!   rows to the rows to delete (and is followed from them in turn), `PROTECT` and `RESTRICT`
+//!   note the referencing rows, `SET_NULL` is left to the database;
+//! - refuses the delete, with nothing deleted, when any `PROTECT` relation has referencing
+//!   rows, or when a `RESTRICT` relation has referencing rows that are not themselves being
+//!   deleted by the same cascade (Django's rule). The error names every refusing relation, how
+//!   many rows refuse and their first few keys;
+//! - deletes the collected rows, one model at a time, referencing rows before the rows they
+//!   reference, so the database's own constraints never see a reference to a deleted row.
 //!
-//! `PROTECT` is also checked by the ORM before deleting: for every relation that would refuse,
-//! reached directly or through a chain of cascades, one `SELECT 1 ... LIMIT 1` asks whether any
-//! referencing row exists, in the same transaction as the delete. The error then names the
-//! protecting relation even when the refusal would come from deep in a cascade. Models without
-//! `PROTECT` relations pointing at them (directly or through cascades) pay nothing: their
-//! delete is a single statement.
+//! The foreign keys in the database keep their `ON DELETE CASCADE`, `SET NULL` and
+//! `RESTRICT` (for both `RESTRICT` and `PROTECT`) actions, so raw SQL deletes never leave
+//! dangling references; only the ORM applies Django's finer `RESTRICT` rule. Rows inserted
+//! by another connection between the collection and the delete are still handled by the
+//! database (cascaded, set to NULL or refused), and are not counted.
+//!
+//! A model that no `CASCADE`, `PROTECT` or `RESTRICT` relation points at is deleted with a
+//! single statement.
 
-use crate::compile::Compiler;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::compile::{in_list_limit, Compiler};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::errors::{relate, Context};
 use crate::meta::OnDelete;
 use crate::query::Query;
 use crate::registry::{Registry, Via};
-use crate::sql::Sql;
 use crate::value::Value;
 
-/// How deep cascades are followed looking for `PROTECT` relations.
-const MAX_CASCADE_DEPTH: usize = 8;
+/// How many keys of the refusing rows an error names, per relation.
+const KEYS_NAMED: usize = 5;
 
-/// A relation that protects rows of the deleted model, reached through a chain of cascades.
-struct ProtectPath {
-    /// Reverse cascade edges from the deleted model: (child model index, referencing column).
-    cascades: Vec<(usize, String)>,
-    /// The protecting model index, its referencing column and field name.
-    protector: (usize, String, String),
+/// What a delete removed: every row, the cascaded ones included, and how many of each model.
+///
+/// Returned by `QuerySet::delete` and by the `delete` method of every model. Models are named
+/// as in the registry (junction models of many-to-many fields as `Post_tags`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deleted {
+    /// Rows deleted, all models together.
+    pub total: u64,
+    /// Rows deleted per model name. The deleted model is always present (0 when nothing
+    /// matched); other models only when rows of theirs were deleted.
+    pub per_model: BTreeMap<String, u64>,
 }
 
-fn protect_paths(registry: &Registry, model: usize) -> Vec<ProtectPath> {
+impl Deleted {
+    /// Rows of `model` deleted (0 when none).
+    pub fn of(&self, model: &str) -> u64 {
+        self.per_model.get(model).copied().unwrap_or(0)
+    }
+}
+
+/// A relation pointing at a model: the referencing model, its column and field, and its
+/// `on_delete`.
+struct Reference {
+    child: usize,
+    column: String,
+    field: String,
+    on_delete: OnDelete,
+}
+
+/// Every foreign key (or one-to-one) pointing at `model`, hidden ones (`related_name = "+"`,
+/// junction models) included.
+fn references_to(registry: &Registry, model: usize) -> Vec<Reference> {
     let mut found = Vec::new();
-    let mut stack: Vec<(usize, Vec<(usize, String)>)> = vec![(model, Vec::new())];
-    while let Some((current, chain)) = stack.pop() {
-        for edge in registry.at(current).edges.iter().filter(|e| !e.forward) {
-            let Via::Reverse { column, .. } = &edge.via else {
-                continue;
-            };
-            match edge.on_delete {
-                OnDelete::Protect => found.push(ProtectPath {
-                    cascades: chain.clone(),
-                    protector: (edge.target, column.clone(), edge.field.clone()),
-                }),
-                OnDelete::Cascade
-                    if chain.len() < MAX_CASCADE_DEPTH
-                        && !chain.iter().any(|(m, _)| *m == edge.target) =>
-                {
-                    let mut next = chain.clone();
-                    next.push((edge.target, column.clone()));
-                    stack.push((edge.target, next));
-                }
-                _ => {}
+    for info in registry.models() {
+        for edge in info.edges.iter().filter(|e| e.forward && e.target == model) {
+            if let Via::Forward { column, .. } = &edge.via {
+                found.push(Reference {
+                    child: info.index,
+                    column: column.clone(),
+                    field: edge.field.clone(),
+                    on_delete: edge.on_delete,
+                });
             }
         }
     }
@@ -72,59 +93,294 @@ pub(crate) enum Rows<'a> {
 }
 
 /// Deletes the rows a query selects; see the module docs.
-pub(crate) async fn delete_rows(db: &Db, model: usize, query: &Query) -> Result<u64> {
+pub(crate) async fn delete_rows(db: &Db, model: usize, query: &Query) -> Result<Deleted> {
     delete(db, model, Rows::Query(query)).await
 }
 
-/// Deletes rows of the model at `model`, checking `PROTECT` first; returns the rows deleted.
-pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<u64> {
+/// Rows of one model that refuse the delete through one relation.
+struct Refusal {
+    child: usize,
+    field: String,
+    on_delete: OnDelete,
+    keys: Vec<Value>,
+    seen: HashSet<String>,
+}
+
+/// The rows collected for deletion, per model, in the order the models were reached.
+#[derive(Default)]
+struct Collected {
+    order: Vec<usize>,
+    /// Per model: the keys in the batches they were found in, and their identities.
+    keys: HashMap<usize, (Vec<Vec<Value>>, HashSet<String>)>,
+}
+
+impl Collected {
+    /// Adds `keys` to the rows of `model`; returns those not collected before.
+    fn add(&mut self, model: usize, keys: Vec<Value>) -> Vec<Value> {
+        if !self.keys.contains_key(&model) {
+            self.order.push(model);
+        }
+        let (all, seen) = self.keys.entry(model).or_default();
+        let new: Vec<Value> = keys
+            .into_iter()
+            .filter(|key| seen.insert(key_text(key)))
+            .collect();
+        if !new.is_empty() {
+            all.push(new.clone());
+        }
+        new
+    }
+
+    fn contains(&self, model: usize, key: &Value) -> bool {
+        self.keys
+            .get(&model)
+            .is_some_and(|(_, seen)| seen.contains(&key_text(key)))
+    }
+}
+
+/// A key's identity for de-duplication (values read back from one column share a variant).
+fn key_text(key: &Value) -> String {
+    format!("{key:?}")
+}
+
+/// Deletes rows of the model at `model` and everything its `on_delete` relations take with
+/// them; see the module docs.
+pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Deleted> {
     let registry = db.registry().clone();
     let info = registry.at(model);
-    let paths = protect_paths(&registry, model);
-    let keys = |compiler: &mut Compiler| -> Result<Sql> {
-        match &rows {
-            Rows::Key(key) => Ok(compiler.key(&info.meta, key.clone())),
-            Rows::Query(query) => compiler.keys(info, query),
+    let name = info.meta.name.clone();
+    if let Rows::Query(query) = &rows {
+        if query.limit.is_some() || query.offset.is_some() {
+            return Err(Error::config(format!(
+                "cannot delete {name} rows from a sliced query (limit/offset): which rows go would depend on the order; filter on the keys instead, e.g. filter(q!(pk__in = ...))"
+            )));
         }
-    };
-    let mut compiler = Compiler::new(&registry, db.dialect());
-    let statement = match &rows {
-        Rows::Key(key) => compiler.delete_by_pk(&info.meta, key.clone()),
-        Rows::Query(query) => compiler.delete(info, query)?,
-    };
-    let mut checks = Vec::new();
-    for path in &paths {
-        let mut selected = keys(&mut compiler)?;
-        for (child, column) in &path.cascades {
-            selected = compiler.referencing_keys(&registry.at(*child).meta, column, selected);
-        }
-        let (protector, column, field) = &path.protector;
-        let check = compiler.any_referencing(&registry.at(*protector).meta, column, selected);
-        checks.push((check, *protector, field.clone()));
     }
-    let model_name = info.meta.name.clone();
-    let run = |tx: Db| async move {
-        for (check, protector, field) in checks {
-            if !tx.fetch(check).await?.is_empty() {
-                let protector = &tx.registry().at(protector).meta.name;
-                return Err(Error::ForeignKeyConstraint {
-                    model: protector.clone(),
-                    relation: field.clone(),
-                    message: format!(
-                        "cannot delete {model_name}: {protector} rows still reference it through {protector}.{field} (on_delete=PROTECT); nothing was deleted"
-                    ),
-                });
-            }
-        }
-        let context = Context::Delete { model: &model_name };
-        tx.execute_raw(statement)
+    let mut compiler = Compiler::new(&registry, db.dialect());
+    let collect = references_to(&registry, model)
+        .iter()
+        .any(|r| r.on_delete != OnDelete::SetNull);
+    if !collect {
+        let statement = match &rows {
+            Rows::Key(key) => compiler.delete_by_pk(&info.meta, key.clone()),
+            Rows::Query(query) => compiler.delete(info, query)?,
+        };
+        let context = Context::Delete { model: &name };
+        let n = db
+            .execute_raw(statement)
             .await
             .map(|n| n as u64)
-            .map_err(|e| relate(tx.registry(), e, Some(context)))
-    };
-    if paths.is_empty() {
-        run(db.clone()).await
-    } else {
-        db.transaction(run).await
+            .map_err(|e| relate(db.registry(), e, Some(context)))?;
+        return Ok(Deleted {
+            total: n,
+            per_model: BTreeMap::from([(name, n)]),
+        });
     }
+    let roots = match &rows {
+        Rows::Key(key) => compiler.key(&info.meta, key.clone()),
+        Rows::Query(query) => compiler.keys(info, query)?,
+    };
+    db.transaction(|tx| async move {
+        let root_keys: Vec<Value> = tx
+            .fetch(roots)
+            .await?
+            .into_iter()
+            .filter_map(|row| row.into_iter().next())
+            .collect();
+        let (collected, refusals) = collect_rows(&tx, model, root_keys).await?;
+        refuse(&tx, &name, &collected, refusals)?;
+        let deleted = delete_collected(&tx, &collected).await?;
+        let mut per_model = BTreeMap::from([(name, 0)]);
+        let mut total = 0;
+        for (m, n) in deleted {
+            total += n;
+            *per_model
+                .entry(tx.registry().at(m).meta.name.clone())
+                .or_default() += n;
+        }
+        Ok(Deleted { total, per_model })
+    })
+    .await
+}
+
+/// Follows the relations pointing at the rows to delete; returns the rows to delete and the
+/// rows of `PROTECT` and `RESTRICT` relations that reference them.
+async fn collect_rows(
+    tx: &Db,
+    model: usize,
+    root_keys: Vec<Value>,
+) -> Result<(Collected, Vec<Refusal>)> {
+    let registry = tx.registry().clone();
+    let chunk = in_list_limit(tx.dialect());
+    let mut collected = Collected::default();
+    let mut refusals: Vec<Refusal> = Vec::new();
+    let mut queue = vec![(model, collected.add(model, root_keys))];
+    let mut references: HashMap<usize, Vec<Reference>> = HashMap::new();
+    while let Some((current, keys)) = queue.pop() {
+        if keys.is_empty() {
+            continue;
+        }
+        let refs = references
+            .entry(current)
+            .or_insert_with(|| references_to(&registry, current));
+        for r in refs.iter().filter(|r| r.on_delete != OnDelete::SetNull) {
+            let child = &registry.at(r.child).meta;
+            let mut found = Vec::new();
+            for part in keys.chunks(chunk) {
+                let sql = Compiler::new(&registry, tx.dialect()).keys_referencing(
+                    child,
+                    &r.column,
+                    part.to_vec(),
+                );
+                found.extend(
+                    tx.fetch(sql)
+                        .await?
+                        .into_iter()
+                        .filter_map(|row| row.into_iter().next()),
+                );
+            }
+            if found.is_empty() {
+                continue;
+            }
+            match r.on_delete {
+                OnDelete::Cascade => {
+                    let new = collected.add(r.child, found);
+                    queue.push((r.child, new));
+                }
+                OnDelete::Protect | OnDelete::Restrict => {
+                    let at = match refusals
+                        .iter()
+                        .position(|x| x.child == r.child && x.field == r.field)
+                    {
+                        Some(at) => at,
+                        None => {
+                            refusals.push(Refusal {
+                                child: r.child,
+                                field: r.field.clone(),
+                                on_delete: r.on_delete,
+                                keys: Vec::new(),
+                                seen: HashSet::new(),
+                            });
+                            refusals.len() - 1
+                        }
+                    };
+                    let refusal = &mut refusals[at];
+                    for key in found {
+                        if refusal.seen.insert(key_text(&key)) {
+                            refusal.keys.push(key);
+                        }
+                    }
+                }
+                OnDelete::SetNull => {}
+            }
+        }
+    }
+    Ok((collected, refusals))
+}
+
+/// The error for the refusing relations, if any: every `PROTECT` relation with referencing
+/// rows, and every `RESTRICT` relation with referencing rows that are not being deleted.
+fn refuse(tx: &Db, deleted: &str, collected: &Collected, refusals: Vec<Refusal>) -> Result<()> {
+    let registry = tx.registry();
+    let mut blockers = Vec::new();
+    for refusal in refusals {
+        let keys: Vec<Value> = match refusal.on_delete {
+            OnDelete::Restrict => refusal
+                .keys
+                .into_iter()
+                .filter(|k| !collected.contains(refusal.child, k))
+                .collect(),
+            _ => refusal.keys,
+        };
+        if !keys.is_empty() {
+            blockers.push((refusal.child, refusal.field, refusal.on_delete, keys));
+        }
+    }
+    // PROTECT first: it refuses whatever else happens.
+    blockers.sort_by_key(|b| b.2 != OnDelete::Protect);
+    let Some((child, field, _, _)) = blockers.first() else {
+        return Ok(());
+    };
+    let described: Vec<String> = blockers
+        .iter()
+        .map(|(child, field, on_delete, keys)| {
+            let shown: Vec<String> = keys.iter().take(KEYS_NAMED).map(show_key).collect();
+            let more = if keys.len() > KEYS_NAMED { ", ..." } else { "" };
+            format!(
+                "{}.{field} (on_delete={}): {} row{} with key {}{more}",
+                registry.at(*child).meta.name,
+                on_delete.name(),
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+            )
+        })
+        .collect();
+    Err(Error::ForeignKeyConstraint {
+        model: registry.at(*child).meta.name.clone(),
+        relation: field.clone(),
+        message: format!(
+            "cannot delete {deleted}: rows still reference it through {}; nothing was deleted",
+            described.join("; ")
+        ),
+    })
+}
+
+fn show_key(key: &Value) -> String {
+    match key {
+        Value::String(s) => format!("{s:?}"),
+        Value::I64(n) => n.to_string(),
+        Value::I32(n) => n.to_string(),
+        Value::Uuid(u) => u.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Deletes the collected rows, rows referencing others before them; returns the rows
+/// deleted per model.
+///
+/// The rows were read in this transaction; one that another connection deleted meanwhile is
+/// still counted.
+async fn delete_collected(tx: &Db, collected: &Collected) -> Result<Vec<(usize, u64)>> {
+    let registry = tx.registry().clone();
+    let chunk = in_list_limit(tx.dialect());
+    // Which collected models reference which (self-references aside).
+    let mut referenced_by: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &m in &collected.order {
+        for r in references_to(&registry, m) {
+            if r.child != m && collected.keys.contains_key(&r.child) {
+                referenced_by.entry(m).or_default().push(r.child);
+            }
+        }
+    }
+    let mut remaining = collected.order.clone();
+    let mut done = Vec::new();
+    while !remaining.is_empty() {
+        // A model whose referencing models are all deleted already; in a cycle, the first.
+        let at = remaining
+            .iter()
+            .position(|m| {
+                referenced_by
+                    .get(m)
+                    .is_none_or(|children| children.iter().all(|c| !remaining.contains(c)))
+            })
+            .unwrap_or(0);
+        let m = remaining.remove(at);
+        let info = registry.at(m);
+        // Batches found later (deeper in a cascade through a self-reference) go first.
+        let (batches, seen) = &collected.keys[&m];
+        for part in batches.iter().rev().flat_map(|keys| keys.chunks(chunk)) {
+            let sql = Compiler::new(&registry, tx.dialect()).delete_keys(&info.meta, part.to_vec());
+            let context = Context::Delete {
+                model: &info.meta.name,
+            };
+            tx.execute_raw(sql)
+                .await
+                .map_err(|e| relate(&registry, e, Some(context)))?;
+        }
+        // The rows collected, all gone now: counted so, because a statement's count leaves
+        // out the rows the database cascaded to (a self-reference deleted in one statement).
+        done.push((m, seen.len() as u64));
+    }
+    Ok(done)
 }

@@ -194,9 +194,10 @@ pub async fn save<M: Model>(db: &Db, instance: &mut M) -> Result<()> {
     Ok(())
 }
 
-/// Deletes the row of `instance`; the database applies `on_delete` to the rows referencing
-/// it. Returns the number of rows of `M` deleted (0 when it was already gone).
-pub async fn delete_instance<M: Model>(db: &Db, instance: &M) -> Result<u64> {
+/// Deletes the row of `instance` and applies `on_delete` to the rows referencing it (see
+/// [`crate::deletion`]). Returns every row deleted, cascaded ones included, with the count per
+/// model (`M`'s count is 0 when the row was already gone).
+pub async fn delete_instance<M: Model>(db: &Db, instance: &M) -> Result<crate::deletion::Deleted> {
     let info = model_info::<M>(db.registry())?;
     delete(db, info.index, Rows::Key(instance.pk().clone().into())).await
 }

@@ -41,6 +41,7 @@ pub mod validate;
 pub mod value;
 
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
+pub use deletion::Deleted;
 pub use dialect::{Dialect, InsertIgnore, ListBinding};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};

@@ -119,7 +119,7 @@ pub enum Condition {
         value: Value,
     },
     /// All of these (the conditions of one `filter` call; on the same to-many path they refer
-    /// to the same related row).
+    /// to the same related row, through OR and nesting too: see `QuerySet::filter`).
     And(Vec<Condition>),
     /// Any of these.
     Or(Vec<Condition>),

@@ -134,8 +134,12 @@ impl<M> QuerySet<M> {
         qs
     }
 
-    /// Rows that also match `condition` (conditions of one call on the same to-many relation
-    /// refer to the same related row).
+    /// Rows that also match `condition`. As with Django's single join per `filter` call, the
+    /// conditions of one call on the same to-many relation refer to the same related row,
+    /// inside AND and OR alike (`tags = t1 & (creator = fred | tags = t2)` needs one tag that
+    /// is t1 and, unless the item is fred's, t2); a branch not naming the relation also matches
+    /// rows with no related row; a NOT inside means "has no such related row". Separate calls
+    /// are independent.
     ///
     /// ```
     /// use aksara::demo::Post;
@@ -332,14 +336,16 @@ impl<M: Rows> QuerySet<M> {
             .map_err(|e| relate(db.registry(), e, Some(context)))
     }
 
-    /// Deletes every matching row; the database applies each relation's `on_delete`.
-    /// `PROTECT` relations are checked first, in the same transaction, and name themselves in
-    /// the error. Returns the number of rows deleted.
+    /// Deletes every matching row and applies each relation's `on_delete` to the rows that
+    /// reference them (see [`crate::deletion`]). Returns every row deleted, cascaded ones
+    /// included, with the count per model.
     ///
     /// # Errors
-    /// [`Error::ForeignKeyConstraint`] when a `PROTECT` or `RESTRICT` relation refuses; nothing
-    /// is deleted then.
-    pub async fn delete(&self, db: &Db) -> Result<u64> {
+    /// [`Error::ForeignKeyConstraint`] when a `PROTECT` relation, or a `RESTRICT` relation
+    /// whose rows are not deleted by the same cascade, refuses; the error names every refusing
+    /// relation and nothing is deleted. [`Error::Config`] for a sliced query (`limit` /
+    /// `offset`), which is refused as in Django.
+    pub async fn delete(&self, db: &Db) -> Result<crate::deletion::Deleted> {
         crate::deletion::delete_rows(db, self.info(db.registry())?.index, &self.query).await
     }
 }

@@ -59,9 +59,9 @@ pub fn expand(model: &ModelDef) -> TokenStream {
                     ::aksara::instance::save(db, self).await
                 }
 
-                /// Deletes the row; the database applies each relation's `on_delete` to the rows
-                /// that reference it. Returns the number of rows deleted.
-                pub async fn delete(&self, db: &::aksara::Db) -> ::aksara::Result<u64> {
+                /// Deletes the row and applies each relation's `on_delete` to the rows that
+                /// reference it. Returns every row deleted, cascaded ones included, per model.
+                pub async fn delete(&self, db: &::aksara::Db) -> ::aksara::Result<::aksara::Deleted> {
                     ::aksara::instance::delete_instance(db, self).await
                 }
 

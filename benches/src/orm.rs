@@ -140,7 +140,8 @@ pub async fn delete_users(db: &Db, lo: i64, hi: i64) -> usize {
         .filter(q!(id__gte = lo, id__lte = hi))
         .delete(db)
         .await
-        .expect("delete users") as usize
+        .expect("delete users")
+        .of("User") as usize
 }
 
 /// A post for the insert workloads.

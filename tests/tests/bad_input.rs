@@ -585,7 +585,8 @@ async fn empty_in_list_returns_nothing(t: TestDb) {
             .filter(q!(title__in = empty()))
             .delete(&db)
             .await
-            .unwrap(),
+            .unwrap()
+            .total,
         0
     );
     assert_eq!(snapshot(&db, &TABLES).await, before);

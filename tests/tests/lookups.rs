@@ -720,7 +720,7 @@ async fn bulk_delete(t: TestDb) {
         .delete(&db)
         .await
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n.of("Comment"), 2);
     assert_eq!(table_rows(&db, "comments").await, 3);
     assert_eq!(table_rows(&db, "posts").await, 5, "posts untouched");
 
@@ -729,7 +729,7 @@ async fn bulk_delete(t: TestDb) {
         .delete(&db)
         .await
         .unwrap();
-    assert_eq!(n, 2, "Dutch Cooking and Zen of Nothing");
+    assert_eq!(n.of("Post"), 2, "Dutch Cooking and Zen of Nothing");
     assert_eq!(
         table_rows(&db, "comments").await,
         1,
@@ -738,7 +738,7 @@ async fn bulk_delete(t: TestDb) {
     assert_eq!(Comment::objects().all(&db).await.unwrap()[0].body, "Nice");
     // Deleting countries sets authors' country NULL (SET_NULL) through a bulk delete.
     let n = Country::objects().delete(&db).await.unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n.of("Country"), 2);
     assert_eq!(table_rows(&db, "authors").await, 4);
     assert_eq!(
         Author::objects()
@@ -748,7 +748,7 @@ async fn bulk_delete(t: TestDb) {
             .unwrap(),
         4
     );
-    assert_eq!(Post::objects().delete(&db).await.unwrap(), 3);
+    assert_eq!(Post::objects().delete(&db).await.unwrap().of("Post"), 3);
     assert_eq!(table_rows(&db, "comments").await, 0);
 }
 
@@ -813,7 +813,7 @@ async fn instance_save_refresh_delete(t: TestDb) {
 
     // delete: the row and what cascades from it.
     assert_eq!(post.comments().count(&db).await.unwrap(), 1);
-    assert_eq!(post.delete(&db).await.unwrap(), 1);
+    assert_eq!(post.delete(&db).await.unwrap().of("Post"), 1);
     assert_eq!(table_rows(&db, "posts").await, 5);
     assert_eq!(table_rows(&db, "comments").await, 4);
     let err = expect_err(
@@ -821,7 +821,11 @@ async fn instance_save_refresh_delete(t: TestDb) {
         "DoesNotExist when refreshing a deleted row",
     );
     assert!(err.is_does_not_exist(), "{err:?}");
-    assert_eq!(post.delete(&db).await.unwrap(), 0, "already gone");
+    assert_eq!(
+        post.delete(&db).await.unwrap().of("Post"),
+        0,
+        "already gone"
+    );
 
     // Nullable relation on an instance: set, save, clear.
     let mut zed = Author::objects().get(&db, q!(name = "Zed")).await.unwrap();

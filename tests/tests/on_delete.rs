@@ -63,7 +63,7 @@ async fn on_delete_cascade(t: TestDb) {
     assert_eq!(table_rows(&db, "posts").await, 3);
 
     let deleted = jane.delete(&db).await.unwrap();
-    assert_eq!(deleted, 1, "one author row deleted");
+    assert_eq!(deleted.of("Author"), 1, "one author row deleted");
     assert_eq!(table_rows(&db, "authors").await, 1);
     assert_eq!(
         table_rows(&db, "posts").await,
@@ -83,7 +83,7 @@ async fn on_delete_cascade(t: TestDb) {
         .unwrap();
     assert_eq!(still.title, "Bob's");
     // Deleting again deletes nothing.
-    assert_eq!(jane.delete(&db).await.unwrap(), 0);
+    assert_eq!(jane.delete(&db).await.unwrap().of("Author"), 0);
 
     // A bulk (queryset) delete cascades too.
     let n = fk::Author::objects()
@@ -91,7 +91,7 @@ async fn on_delete_cascade(t: TestDb) {
         .delete(&db)
         .await
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n.of("Author"), 1);
     assert_eq!(table_rows(&db, "posts").await, 0);
     assert_eq!(table_rows(&db, "authors").await, 0);
 }
@@ -236,7 +236,7 @@ async fn on_delete_set_null(t: TestDb) {
         .delete(&db)
         .await
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n.of("Category"), 2, "tech and, cascaded, python");
     assert!(
         blog::Category::objects()
             .filter(q!(slug = "python"))
@@ -348,13 +348,17 @@ async fn on_delete_restrict_protect(t: TestDb) {
 
     // Rows that nothing references can be deleted; once the referencing rows are gone the
     // protected ones can be deleted too.
-    assert_eq!(idle.delete(&db).await.unwrap(), 1);
-    assert_eq!(idle_writer.delete(&db).await.unwrap(), 1);
+    assert_eq!(idle.delete(&db).await.unwrap().of("Customer"), 1);
+    assert_eq!(idle_writer.delete(&db).await.unwrap().of("Writer"), 1);
     order.delete(&db).await.unwrap();
-    assert_eq!(acme.delete(&db).await.unwrap(), 1);
+    assert_eq!(acme.delete(&db).await.unwrap().of("Customer"), 1);
     article.delete(&db).await.unwrap();
     assert_eq!(
-        guard::Writer::objects().delete(&db).await.unwrap(),
+        guard::Writer::objects()
+            .delete(&db)
+            .await
+            .unwrap()
+            .of("Writer"),
         1,
         "Ann, now unreferenced"
     );
@@ -414,7 +418,7 @@ async fn on_delete_protect_through_cascade(t: TestDb) {
     assert_eq!(snapshot(&db, &tables).await, before);
 
     // A region whose customers have no orders cascades normally.
-    assert_eq!(south.delete(&db).await.unwrap(), 1);
+    assert_eq!(south.delete(&db).await.unwrap().of("Region"), 1);
     assert_eq!(table_rows(&db, "customers").await, 2);
 }
 

@@ -232,43 +232,39 @@ fn condition(tree: &Tree) -> Condition {
     }
 }
 
-/// The members of an AND group, with nested ANDs flattened: `a & (b & c)` is one group.
-fn and_members(items: &[Tree]) -> Vec<&Tree> {
-    let mut members = Vec::new();
-    for item in items {
-        match item {
-            Tree::And(inner) => members.extend(and_members(inner)),
-            other => members.push(other),
-        }
+/// True when a tag leaf of `tree` lies outside every NOT (those share one tag row).
+fn has_tag_leaf(tree: &Tree) -> bool {
+    match tree {
+        Tree::Leaf(Leaf::Tag(_)) => true,
+        Tree::Leaf(_) | Tree::Not(_) => false,
+        Tree::And(items) | Tree::Or(items) => items.iter().any(has_tag_leaf),
     }
-    members
 }
 
-/// The naive evaluation, with the same rules as the engine: within one AND group (nested
-/// ANDs included) the conditions on tags refer to the same tag; a missing category matches
-/// nothing but `isnull`; NOT of something unknown is true.
+/// The naive evaluation, with the same rules as the engine (Django's single join per
+/// `filter` call): within one group (a filter call's tree, or a NOT's) every tag leaf outside
+/// a nested NOT refers to the same tag row, the tree being true when some tag row makes it
+/// true; a post with no tags has one "no tag" row, on which tag leaves are false. A NOT is a
+/// group of its own ("no such tag"). A missing category matches nothing but `isnull`; NOT of
+/// something unknown is true.
 fn eval(tree: &Tree, row: &Row) -> bool {
+    if !has_tag_leaf(tree) {
+        return eval_on(tree, row, None);
+    }
+    if row.tags.is_empty() {
+        eval_on(tree, row, None)
+    } else {
+        row.tags.iter().any(|t| eval_on(tree, row, Some(t)))
+    }
+}
+
+/// `tree` with its tag leaves compared to `tag` (`None`: the "no tag" row).
+fn eval_on(tree: &Tree, row: &Row, tag: Option<&String>) -> bool {
     match tree {
-        Tree::Leaf(Leaf::Tag(name)) => row.tags.iter().any(|t| t == name),
+        Tree::Leaf(Leaf::Tag(name)) => tag.is_some_and(|t| t == name),
         Tree::Leaf(l) => eval_leaf(l, row),
-        Tree::And(items) => {
-            let items = and_members(items);
-            let tag_names: Vec<&str> = items
-                .iter()
-                .filter_map(|t| match t {
-                    Tree::Leaf(Leaf::Tag(n)) => Some(*n),
-                    _ => None,
-                })
-                .collect();
-            let others_hold = items
-                .iter()
-                .filter(|t| !matches!(t, Tree::Leaf(Leaf::Tag(_))))
-                .all(|t| eval(t, row));
-            let tags_hold =
-                tag_names.is_empty() || row.tags.iter().any(|t| tag_names.iter().all(|n| t == n));
-            others_hold && tags_hold
-        }
-        Tree::Or(items) => items.iter().any(|t| eval(t, row)),
+        Tree::And(items) => items.iter().all(|t| eval_on(t, row, tag)),
+        Tree::Or(items) => items.iter().any(|t| eval_on(t, row, tag)),
         Tree::Not(inner) => !eval(inner, row),
     }
 }
