@@ -1,7 +1,7 @@
 //! Scenarios of Django's `tests/select_related` and `tests/prefetch_related` on this API and
-//! every backend: the biological taxonomy (Domain > Kingdom > Phylum > Klass > Order > Family
-//! > Genus > Species), a chain of seven foreign keys walked with one query, and the prefetch
-//! of the same chain with one query per level.
+//! every backend: the biological taxonomy (Domain, Kingdom, Phylum, Klass, Order, Family,
+//! Genus, Species), a chain of seven foreign keys walked with one query, and the prefetch of
+//! the same chain with one query per level.
 
 use aksara::{
     q, Error, ForeignKey, Model, OptionalRelation, Prefetch, Registry, Related, CASCADE, SET_NULL,
