@@ -840,7 +840,13 @@ impl<'a> Compiler<'a> {
             return Ok(None);
         };
         let target = self.registry.at(edge.target);
-        let pk = target.meta.pk().name.clone();
+        // `pk` when the target has no single-column key (a table read from the catalog):
+        // comparing the relation as a whole is then an error naming it, and a path through it
+        // still works.
+        let pk = target
+            .meta
+            .try_pk()
+            .map_or_else(|| "pk".to_string(), |f| f.name.clone());
         let lookup_only = match rest.as_slice() {
             [one] if target.meta.field(one).is_none() && target.edge(one).is_none() => {
                 Lookup::from_name(one)
