@@ -732,7 +732,10 @@ impl<'a> Compiler<'a> {
             if matches!(c, Condition::True) {
                 continue;
             }
-            let part = self.group(scope, c)?;
+            // Grouping walks the tree recursively; nested ANDs (which the depth limit does
+            // not count) are flattened first, without recursion, as they mean the same.
+            let flat = flatten_same_kind(c);
+            let part = self.group(scope, &flat)?;
             sql.push(if first { " WHERE " } else { " AND " });
             sql.append(part);
             first = false;
@@ -1913,4 +1916,60 @@ fn key_alias<'a>(info: &'a ModelInfo, name: &'a str) -> &'a str {
         return name;
     }
     info.meta.try_pk().map_or(name, |f| f.name.as_str())
+}
+
+/// `condition` with every AND directly inside an AND (and OR inside an OR) merged into its
+/// parent: the same condition, whose nesting is then only what the depth limit counts.
+/// Borrowed when there is nothing to merge.
+fn flatten_same_kind(condition: &Condition) -> std::borrow::Cow<'_, Condition> {
+    fn nested(c: &Condition) -> bool {
+        let mut stack = vec![c];
+        while let Some(c) = stack.pop() {
+            match c {
+                Condition::And(items) => {
+                    if items.iter().any(|i| matches!(i, Condition::And(_))) {
+                        return true;
+                    }
+                    stack.extend(items);
+                }
+                Condition::Or(items) => {
+                    if items.iter().any(|i| matches!(i, Condition::Or(_))) {
+                        return true;
+                    }
+                    stack.extend(items);
+                }
+                Condition::Not(inner) => stack.push(inner),
+                _ => {}
+            }
+        }
+        false
+    }
+    fn merged(c: &Condition) -> Condition {
+        match c {
+            Condition::And(items) | Condition::Or(items) => {
+                let is_and = matches!(c, Condition::And(_));
+                let mut out = Vec::new();
+                let mut stack: Vec<&Condition> = items.iter().rev().collect();
+                while let Some(item) = stack.pop() {
+                    match item {
+                        Condition::And(inner) if is_and => stack.extend(inner.iter().rev()),
+                        Condition::Or(inner) if !is_and => stack.extend(inner.iter().rev()),
+                        other => out.push(merged(other)),
+                    }
+                }
+                if is_and {
+                    Condition::And(out)
+                } else {
+                    Condition::Or(out)
+                }
+            }
+            Condition::Not(inner) => Condition::Not(Box::new(merged(inner))),
+            other => other.clone(),
+        }
+    }
+    if nested(condition) {
+        std::borrow::Cow::Owned(merged(condition))
+    } else {
+        std::borrow::Cow::Borrowed(condition)
+    }
 }
