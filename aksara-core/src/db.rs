@@ -456,12 +456,33 @@ impl Db {
     /// `Err` (or panics, or is cancelled: the connection is then discarded, which rolls back).
     /// Inside a transaction this opens a savepoint.
     ///
-    /// ```ignore
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> aksara::Result<()> {
+    /// use aksara::demo::{Post, User};
+    /// use aksara::Model;
+    ///
+    /// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+    /// aksara::ddl::create_all(&db).await?;
     /// db.transaction(|tx| async move {
-    ///     let author = Author::build().name("Jane").create(&tx).await?;
-    ///     Post::build().title("Hi").author(&author).create(&tx).await?;
+    ///     let jane = User::build().email("jane@example.com").name("Jane").create(&tx).await?;
+    ///     Post::build().title("Hi").content("...").author(&jane).create(&tx).await?;
     ///     Ok(())
-    /// }).await?;
+    /// })
+    /// .await?;
+    /// assert_eq!(Post::objects().count(&db).await?, 1);
+    ///
+    /// // An error rolls everything back.
+    /// let failed: aksara::Result<()> = db
+    ///     .transaction(|tx| async move {
+    ///         User::build().email("bob@example.com").name("Bob").create(&tx).await?;
+    ///         User::build().email("bob@example.com").name("Bob again").create(&tx).await?; // unique
+    ///         Ok(())
+    ///     })
+    ///     .await;
+    /// assert!(failed.is_err());
+    /// assert_eq!(User::objects().count(&db).await?, 1);
+    /// # Ok(()) }
     /// ```
     pub async fn transaction<T, F, Fut>(&self, f: F) -> Result<T>
     where
