@@ -133,6 +133,58 @@ fn slow_query_cancel(backend: Backend) {
     assert_eq!(d.crumbs(), "tables");
 }
 
+/// SQLite: a view that counts to half a billion keeps its statement busy; Ctrl-C interrupts it
+/// (`sqlite3_interrupt`), and the very next table opens at once, with no "shared transaction
+/// state" error.
+#[test]
+fn ctrl_c_interrupts_a_running_sqlite_statement() {
+    let rt = runtime();
+    let Some(t) = rt.block_on(TestDb::new(Backend::Sqlite, "ctrl_c_sqlite")) else {
+        return;
+    };
+    let db = rt.block_on(t.connect());
+    rt.block_on(db.batch_execute(
+        "CREATE TABLE quick (id INTEGER PRIMARY KEY, label TEXT NOT NULL); \
+         INSERT INTO quick VALUES (1, 'one'), (2, 'two'); \
+         CREATE VIEW slow_rows AS WITH RECURSIVE g(n) AS \
+           (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 500000000) \
+           SELECT n AS id FROM g WHERE n = 499999999;",
+    ))
+    .expect("create the slow view");
+    drop(db);
+
+    let mut d = Driver::new(Target::Url(t.url.clone()));
+    assert!(d.app.catalog().is_some(), "{:?}", d.app.connect_error());
+    d.keys("/slow_rows<Enter>");
+    d.keys_now("<Enter>");
+    std::thread::sleep(Duration::from_millis(300));
+    d.app.drain();
+    assert!(d.app.busy(), "the slow view is still being read");
+
+    d.keys_now("<C-c>");
+    assert!(!d.app.busy());
+    assert_eq!(d.app.message().map(|m| m.text.as_str()), Some("cancelled"));
+    // The next table answers promptly: the interrupted statement no longer holds the
+    // connection (before, it ran on and the next query failed for as long).
+    let started = Instant::now();
+    d.keys("<BS>/quick<Enter><Enter>");
+    let screen = d.screen(100, 30);
+    assert!(
+        screen.contains("two") && !screen.contains("shared transaction state"),
+        "{screen}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the next table took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        d.app.message().is_none_or(|m| !m.error),
+        "{:?}",
+        d.app.message()
+    );
+}
+
 #[test]
 fn a_slow_query_keeps_the_keys_alive_and_ctrl_c_cancels_it_on_postgres() {
     slow_query_cancel(Backend::Postgres);
