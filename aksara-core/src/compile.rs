@@ -964,7 +964,7 @@ impl<'a> Compiler<'a> {
                 };
                 match bound[at].rows.take() {
                     Some(mut rows) => {
-                        let part = self.and(&mut rows, std::slice::from_ref(&leaf));
+                        let part = self.group(&mut rows, &leaf);
                         bound[at].rows = Some(rows);
                         sql.append(part?);
                     }
@@ -1226,8 +1226,6 @@ impl<'a> Compiler<'a> {
     /// EXISTS.
     fn and(&mut self, scope: &mut Scope, items: &[Condition]) -> Result<Sql> {
         let mut parts: Vec<Sql> = Vec::new();
-        // (source alias, edge name) -> (edge, sub-conditions), in first-seen order.
-        let mut groups: Vec<(String, Edge, Vec<Condition>)> = Vec::new();
         // `a & (b & c)` is one group: nested ANDs are flattened before grouping.
         let mut flat: Vec<&Condition> = Vec::new();
         let mut stack: Vec<&Condition> = items.iter().rev().collect();
@@ -1252,81 +1250,38 @@ impl<'a> Compiler<'a> {
                             parts.push(self.leaf(meta, &alias, &field, lookup, value.clone())?);
                         }
                         Resolved::ToMany { alias, edge, rest } => {
+                            // `posts__isnull`: the relation compared as a whole, one EXISTS.
+                            // Any other leaf across a to-many relation goes through the
+                            // grouping that binds it to one related row.
                             let target = self.registry.at(edge.target);
-                            // `pk` when the target has no single-column key (a table read
-                            // from the catalog): comparing the relation as a whole is then an
-                            // error naming it, and a path through it still works.
-                            let pk = target
-                                .meta
-                                .try_pk()
-                                .map_or_else(|| "pk".to_string(), |f| f.name.clone());
-                            // `posts__isnull` / `posts__in`: the relation compared as a whole.
-                            let lookup_only = match rest.as_slice() {
-                                [one]
-                                    if target.meta.field(one).is_none()
-                                        && target.edge(one).is_none() =>
-                                {
-                                    Lookup::from_name(one)
-                                }
-                                _ => None,
-                            };
-                            if lookup_only == Some(Lookup::IsNull) {
-                                let Value::Bool(is_null) = value else {
-                                    return Err(Error::validation(
-                                        &self.registry.at(scope.model).meta.name,
-                                        &edge.name,
-                                        format!("`isnull` takes true or false, got {value}"),
-                                    ));
-                                };
-                                let exists =
-                                    self.exists_subquery(&alias, &edge, &Condition::True)?;
-                                let mut sql = Sql::new();
-                                if *is_null {
-                                    sql.push("NOT ");
-                                }
-                                parts.push(sql.append(exists).clone());
+                            let whole_isnull = matches!(
+                                rest.as_slice(),
+                                [one] if target.meta.field(one).is_none()
+                                    && target.edge(one).is_none()
+                                    && Lookup::from_name(one) == Some(Lookup::IsNull)
+                            );
+                            if !whole_isnull {
+                                parts.push(self.group(scope, item)?);
                                 continue;
                             }
-                            let sub_path = match (rest.is_empty(), lookup_only) {
-                                (true, _) => pk,
-                                (false, Some(lookup)) => format!("{pk}__{}", lookup.name()),
-                                (false, None) => rest.join("__"),
+                            let Value::Bool(is_null) = value else {
+                                return Err(Error::validation(
+                                    &self.registry.at(scope.model).meta.name,
+                                    &edge.name,
+                                    format!("`isnull` takes true or false, got {value}"),
+                                ));
                             };
-                            let sub = Condition::Lookup {
-                                path: sub_path,
-                                value: value.clone(),
-                            };
-                            match groups
-                                .iter_mut()
-                                .find(|(a, e, _)| *a == alias && e.name == edge.name)
-                            {
-                                Some((_, _, subs)) => subs.push(sub),
-                                None => groups.push((alias, edge, vec![sub])),
+                            let exists = self.exists_subquery(&alias, &edge, &Condition::True)?;
+                            let mut sql = Sql::new();
+                            if *is_null {
+                                sql.push("NOT ");
                             }
+                            parts.push(sql.append(exists).clone());
                         }
                     }
                 }
                 other => parts.push(self.condition(scope, other)?),
             }
-        }
-        for (alias, edge, subs) in groups {
-            let exists = self.exists_subquery(&alias, &edge, &Condition::And(subs.clone()))?;
-            // `tags__name__isnull = true` alone on its relation: as in Django's outer join, a
-            // row with no related row at all matches too.
-            if let [only] = subs.as_slice() {
-                if is_null_test(only) {
-                    let none = self.exists_subquery(&alias, &edge, &Condition::True)?;
-                    let mut sql = Sql::new();
-                    sql.push("(NOT ")
-                        .append(none)
-                        .push(" OR ")
-                        .append(exists)
-                        .push(")");
-                    parts.push(sql);
-                    continue;
-                }
-            }
-            parts.push(exists);
         }
         let mut sql = Sql::new();
         match parts.len() {
