@@ -565,6 +565,10 @@ pub struct RelatedNode {
     pub width: usize,
     /// The number of columns of the related model and of all its nested relations.
     pub total_width: usize,
+    /// For a forward one-to-one, the name of its reverse side on the related model, which the
+    /// loaded row can answer without a query (filled when the query is compiled; `None` when
+    /// that side is itself selected below this node).
+    pub one_to_one_back: Option<String>,
 }
 
 impl RelatedNode {
@@ -581,6 +585,7 @@ impl RelatedNode {
                         model: 0,
                         width: 0,
                         total_width: 0,
+                        one_to_one_back: None,
                     });
                     level.len() - 1
                 }

@@ -499,6 +499,17 @@ pub(crate) fn plan_related(
         node.model = edge.target;
         node.width = target.meta.concrete_fields().count();
         node.total_width = node.width + node.children.iter().map(|c| c.total_width).sum::<usize>();
+        node.one_to_one_back = target
+            .edges
+            .iter()
+            .find(|e| {
+                !e.forward
+                    && e.kind == crate::meta::RelationKind::OneToOne
+                    && e.owner == model.meta.name
+                    && e.field == edge.name
+            })
+            .map(|e| e.name.clone())
+            .filter(|back| !node.children.iter().any(|c| c.name == *back));
     }
     Ok(())
 }
@@ -514,7 +525,7 @@ pub(crate) fn decode<M: Model>(
     // of this row, whose own relations are not loaded, so that no `Arc` cycle forms.
     let owner_row = related
         .iter()
-        .any(|n| one_to_one_back(registry, &M::meta().name, n).is_some())
+        .any(|n| n.one_to_one_back.is_some())
         .then(|| row.clone());
     let mut reader = RowReader::new(row);
     let mut model = M::from_row(&mut reader)?;
@@ -522,29 +533,8 @@ pub(crate) fn decode<M: Model>(
         let row = owner_row.clone().unwrap_or_default();
         Ok(Arc::new(M::from_row(&mut RowReader::new(row))?))
     };
-    attach_selected(
-        registry,
-        &mut model,
-        related,
-        &mut reader,
-        Some((&M::meta().name, &snapshot)),
-    )?;
+    attach_selected(registry, &mut model, related, &mut reader, Some(&snapshot))?;
     Ok(model)
-}
-
-/// The name of the reverse side of `node` when it is a forward one-to-one of `owner`.
-fn one_to_one_back<'r>(registry: &'r Registry, owner: &str, node: &RelatedNode) -> Option<&'r str> {
-    let target = registry.at(node.model);
-    target
-        .edges
-        .iter()
-        .find(|e| {
-            !e.forward
-                && e.kind == crate::meta::RelationKind::OneToOne
-                && e.owner == owner
-                && e.field == node.name
-        })
-        .map(|e| e.name.as_str())
 }
 
 /// Reads the select_related relations `nodes` from the rest of a row into `target`.
@@ -553,7 +543,7 @@ fn attach_selected(
     target: &mut dyn AnyModel,
     nodes: &[RelatedNode],
     reader: &mut RowReader,
-    owner: Option<(&str, &dyn Fn() -> Result<crate::dynamic::SharedAny>)>,
+    owner: Option<&dyn Fn() -> Result<crate::dynamic::SharedAny>>,
 ) -> Result<()> {
     for node in nodes {
         if reader.next_all_null(node.width) {
@@ -576,10 +566,8 @@ fn attach_selected(
             reader,
             None,
         )?;
-        if let Some((owner_model, owner)) = owner {
-            let back = one_to_one_back(registry, owner_model, node)
-                .filter(|back| !node.children.iter().any(|c| c.name == *back));
-            if let Some(back) = back {
+        if let Some(owner) = owner {
+            if let Some(back) = &node.one_to_one_back {
                 // Best effort: a model without a `related` field has nowhere to keep it.
                 let _ =
                     crate::dynamic::unique(&mut related).attach(back, Loaded::One(Some(owner()?)));
