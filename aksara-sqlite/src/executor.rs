@@ -100,20 +100,66 @@ pub struct SqliteConnectionHandle {
     id: ObjectId,
 }
 
+/// What a call's task and its caller share: whether the caller gave up, and whether the
+/// task's statement is over (after which nothing may interrupt the connection: the task then
+/// rolls back, or hands the connection on).
+#[derive(Default)]
+struct CallState {
+    abandoned: AtomicBool,
+    statement_over: std::sync::Mutex<bool>,
+}
+
+impl CallState {
+    /// Marks the statement over; from now on [`CallState::interrupt`] does nothing.
+    fn finish(&self) {
+        *self
+            .statement_over
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = true;
+    }
+
+    /// Interrupts the statement unless it is over; false once it is.
+    fn interrupt(&self, interrupter: Interrupter) -> bool {
+        let over = self
+            .statement_over
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !*over {
+            // The connection is open: the task owns it until it marks the statement over,
+            // which it cannot do while this lock is held.
+            interrupter.interrupt();
+        }
+        !*over
+    }
+}
+
 /// Interrupts the statement of a call whose future is dropped before it finished.
 struct AbandonGuard {
     interrupter: Option<Interrupter>,
-    abandoned: Arc<AtomicBool>,
+    state: Arc<CallState>,
     armed: bool,
 }
 
 impl Drop for AbandonGuard {
     fn drop(&mut self) {
-        if self.armed {
-            self.abandoned.store(true, Ordering::SeqCst);
-            if let Some(i) = self.interrupter {
-                // The connection is open: the call's task owns it until it has seen the flag.
-                i.interrupt();
+        if !self.armed {
+            return;
+        }
+        self.state.abandoned.store(true, Ordering::SeqCst);
+        let Some(interrupter) = self.interrupter else {
+            return;
+        };
+        // `sqlite3_interrupt` only reaches a statement already running, and the task may not
+        // have started its own yet: interrupt until the task says its statement is over.
+        if self.state.interrupt(interrupter) {
+            let state = self.state.clone();
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                    while state.interrupt(interrupter) && std::time::Instant::now() < deadline {
+                        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    }
+                });
             }
         }
     }
@@ -157,8 +203,8 @@ impl SqliteConnectionHandle {
                  its transaction was rolled back",
             ));
         };
-        let abandoned = Arc::new(AtomicBool::new(false));
-        let seen = abandoned.clone();
+        let state = Arc::new(CallState::default());
+        let seen = state.clone();
         let task = tokio::spawn(async move {
             if flush {
                 // Finalizes every statement diesel kept (no statement runs: the task owns
@@ -170,8 +216,16 @@ impl SqliteConnectionHandle {
                     .0
                     .set_prepared_statement_cache_size(CacheSize::Unbounded);
             }
-            let result = inner.perform(op).await;
-            if AtomicBool::load(&seen, Ordering::SeqCst) {
+            let result = if AtomicBool::load(&seen.abandoned, Ordering::SeqCst) {
+                Err(DbError::new(
+                    DbErrorKind::ConnectionLost,
+                    "the statement was cancelled",
+                ))
+            } else {
+                inner.perform(op).await
+            };
+            seen.finish();
+            if AtomicBool::load(&seen.abandoned, Ordering::SeqCst) {
                 inner.roll_back_all().await;
                 None
             } else {
@@ -180,7 +234,7 @@ impl SqliteConnectionHandle {
         });
         let mut guard = AbandonGuard {
             interrupter: self.interrupter,
-            abandoned,
+            state,
             armed: true,
         };
         let outcome = task.await;
