@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta, RelationKind};
 use crate::query::{Assignment, Condition, Lookup, OrderBy, Quantifier, Query, RelatedNode};
 use crate::registry::{Edge, ModelInfo, Registry, Via};
-use crate::sql::Sql;
+use crate::sql::{Sql, WriteTarget};
 use crate::value::{FieldKind, Value};
 
 /// Binds kept free for the rest of a statement beside a long `in` list.
@@ -324,7 +324,7 @@ impl<'a> Compiler<'a> {
 
     /// `DELETE` of the rows the query selects.
     pub fn delete(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
-        let mut sql = Sql::write();
+        let mut sql = Sql::delete(&model.meta.table);
         sql.push("DELETE FROM ").ident(&model.meta.table);
         self.where_keys_in(&mut sql, model, query)?;
         Ok(sql)
@@ -343,7 +343,7 @@ impl<'a> Compiler<'a> {
                 model.meta.name
             )));
         }
-        let mut sql = Sql::write();
+        let mut sql = Sql::write(WriteTarget::new(&model.meta.table));
         sql.push("UPDATE ").ident(&model.meta.table).push(" SET ");
         for (i, a) in assignments.iter().enumerate() {
             let field = model
@@ -382,7 +382,7 @@ impl<'a> Compiler<'a> {
         ignore_duplicates: bool,
         returning: Option<&str>,
     ) -> Sql {
-        let mut sql = Sql::write();
+        let mut sql = Sql::write(WriteTarget::new(&meta.table));
         let ignore = ignore_duplicates.then(|| self.dialect.insert_ignore());
         sql.push(if ignore == Some(InsertIgnore::InsertIgnore) {
             "INSERT IGNORE INTO "
@@ -481,7 +481,7 @@ impl<'a> Compiler<'a> {
         columns: &[&FieldMeta],
         arrays: Vec<Vec<Value>>,
     ) -> Sql {
-        let mut sql = Sql::write();
+        let mut sql = Sql::write(WriteTarget::new(&meta.table));
         sql.push("INSERT INTO ").ident(&meta.table).push(" (");
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
@@ -507,7 +507,7 @@ impl<'a> Compiler<'a> {
         values: &[(&FieldMeta, Value)],
         key: Value,
     ) -> Sql {
-        let mut sql = Sql::write();
+        let mut sql = Sql::write(WriteTarget::new(&meta.table));
         sql.push("UPDATE ").ident(&meta.table).push(" SET ");
         for (i, (field, value)) in values.iter().enumerate() {
             if i > 0 {
@@ -528,7 +528,7 @@ impl<'a> Compiler<'a> {
     /// `DELETE FROM table WHERE pk = key`.
     pub fn delete_by_pk(&self, meta: &ModelMeta, key: Value) -> Sql {
         let pk = meta.pk();
-        let mut sql = Sql::write();
+        let mut sql = Sql::delete(&meta.table);
         sql.push("DELETE FROM ")
             .ident(&meta.table)
             .push(" WHERE ")

@@ -299,9 +299,10 @@ pub fn drop_statements(registry: &Registry, dialect: &dyn Dialect) -> Vec<Sql> {
         .iter()
         .rev()
         .map(|&i| {
-            let mut sql = Sql::ddl();
+            let table = &registry.at(i).meta.table;
+            let mut sql = Sql::drop_table(table);
             sql.push("DROP TABLE IF EXISTS ")
-                .ident(&registry.at(i).meta.table)
+                .ident(table)
                 .push(dialect.drop_table_suffix());
             sql
         })

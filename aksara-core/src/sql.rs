@@ -19,19 +19,64 @@ pub enum Part {
     Bind(Value, Option<ValueType>),
 }
 
-/// What a statement does, set by whoever builds it; it decides whether the statement may be
-/// run again after a deadlock or serialization failure (see [`Intent::rerunnable`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What a statement does, set by whoever builds it. It decides whether the statement may be
+/// run again after a deadlock or serialization failure (see [`Intent::rerunnable`]), where it
+/// may be routed, and how a backend names the constraint a failed write violated without
+/// reading the SQL text.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Intent {
     /// A query that only reads (the default).
     #[default]
     Read,
-    /// An `INSERT`, `UPDATE` or `DELETE` built by Aksara.
-    Write,
+    /// An `INSERT` or `UPDATE` built by Aksara, with what it writes.
+    Write(Box<WriteTarget>),
+    /// A `DELETE` built by Aksara, from the named table.
+    Delete {
+        /// The table rows are deleted from.
+        table: String,
+    },
     /// A schema change (`CREATE TABLE`, `DROP TABLE`, ...).
-    Ddl,
+    Ddl {
+        /// The tables this statement drops (empty for anything but `DROP TABLE`).
+        drops: Vec<String>,
+    },
     /// SQL text written by the caller ([`crate::Db::raw`]): Aksara cannot tell what it does.
     Raw,
+}
+
+/// The table an `INSERT` or `UPDATE` writes and the foreign keys among the columns it writes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WriteTarget {
+    /// The table written.
+    pub table: String,
+    /// The foreign keys of the written columns, each with the binds written to it.
+    pub foreign_keys: Vec<WrittenForeignKey>,
+}
+
+/// A foreign key column an `INSERT` or `UPDATE` writes, and where its values sit in the
+/// statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenForeignKey {
+    /// The constraint's name, as the core's DDL names it.
+    pub constraint: String,
+    /// The referencing column.
+    pub column: String,
+    /// The referenced table.
+    pub parent_table: String,
+    /// The referenced column.
+    pub parent_column: String,
+    /// Indexes into [`Sql::parts`] of the [`Part::Bind`]s written to `column`.
+    pub binds: Vec<usize>,
+}
+
+impl WriteTarget {
+    /// A write of `table` whose foreign keys are not (yet) listed.
+    pub fn new(table: &str) -> Self {
+        WriteTarget {
+            table: table.to_string(),
+            foreign_keys: Vec::new(),
+        }
+    }
 }
 
 impl Intent {
@@ -41,8 +86,21 @@ impl Intent {
     /// reads do not take the locks that deadlock, so they are handed to the backend without
     /// keeping a copy); DDL (which commits implicitly on MySQL) and raw SQL (which may call a
     /// procedure that commits on its own) are never rerun.
-    pub fn rerunnable(self) -> bool {
-        matches!(self, Intent::Write)
+    pub fn rerunnable(&self) -> bool {
+        matches!(self, Intent::Write(_) | Intent::Delete { .. })
+    }
+
+    /// True for a statement that only reads, which may go to a replica.
+    pub fn is_read(&self) -> bool {
+        matches!(self, Intent::Read)
+    }
+
+    /// The tables a `DROP TABLE` statement drops; empty for every other statement.
+    pub fn dropped_tables(&self) -> &[String] {
+        match self {
+            Intent::Ddl { drops } => drops,
+            _ => &[],
+        }
     }
 }
 
@@ -65,18 +123,38 @@ impl Sql {
         Sql::default()
     }
 
-    /// An empty statement that writes rows ([`Intent::Write`]).
-    pub fn write() -> Self {
+    /// An empty `INSERT` or `UPDATE` of `target` ([`Intent::Write`]).
+    pub fn write(target: WriteTarget) -> Self {
         Sql {
-            intent: Intent::Write,
+            intent: Intent::Write(Box::new(target)),
             ..Sql::default()
         }
     }
 
-    /// An empty schema change ([`Intent::Ddl`]).
+    /// An empty `DELETE` from `table` ([`Intent::Delete`]).
+    pub fn delete(table: &str) -> Self {
+        Sql {
+            intent: Intent::Delete {
+                table: table.to_string(),
+            },
+            ..Sql::default()
+        }
+    }
+
+    /// An empty schema change that drops no table ([`Intent::Ddl`]).
     pub fn ddl() -> Self {
         Sql {
-            intent: Intent::Ddl,
+            intent: Intent::Ddl { drops: Vec::new() },
+            ..Sql::default()
+        }
+    }
+
+    /// An empty `DROP TABLE` of `table` ([`Intent::Ddl`] with the table in `drops`).
+    pub fn drop_table(table: &str) -> Self {
+        Sql {
+            intent: Intent::Ddl {
+                drops: vec![table.to_string()],
+            },
             ..Sql::default()
         }
     }
