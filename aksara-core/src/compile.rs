@@ -176,7 +176,7 @@ impl<'a> Compiler<'a> {
                     .push(" ON ")
                     .column(&junction_alias, target_column)
                     .push(" = ");
-                junction_join.column(&scope.alias, &target.meta.pk().column);
+                junction_join.column(&scope.alias, &target.meta.pk()?.column);
                 self.in_list(&mut link_sql, &junction_alias, source, keys);
                 let mut p = Sql::new();
                 p.column(&junction_alias, &source.column);
@@ -197,7 +197,7 @@ impl<'a> Compiler<'a> {
             if order.is_empty() {
                 inner
                     .push("ORDER BY ")
-                    .column(&scope.alias, &target.meta.pk().column);
+                    .column(&scope.alias, &target.meta.pk()?.column);
             } else {
                 let mut o = order.clone();
                 if let Some(crate::sql::Part::Text(t)) = o.parts.first_mut() {
@@ -292,7 +292,7 @@ impl<'a> Compiler<'a> {
         let order = self.order_by(&mut scope, &query.order_by)?;
         let mut sql = Sql::new();
         sql.push("SELECT ")
-            .column(&scope.alias, &model.meta.pk().column);
+            .column(&scope.alias, &model.meta.pk()?.column);
         self.from(&mut sql, &scope);
         sql.append(where_sql).append(order);
         self.slice(&mut sql, query.limit, query.offset);
@@ -306,7 +306,7 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         let keys = self.keys(model, query)?;
-        let pk = &model.meta.pk().column;
+        let pk = &model.meta.pk()?.column;
         sql.push(" WHERE ").ident(pk).push(" IN (");
         if self.dialect.self_subquery_needs_derived_table() {
             sql.push("SELECT ")
@@ -506,7 +506,7 @@ impl<'a> Compiler<'a> {
         meta: &ModelMeta,
         values: &[(&FieldMeta, Value)],
         key: Value,
-    ) -> Sql {
+    ) -> Result<Sql> {
         let mut sql = Sql::write(WriteTarget::new(&meta.table));
         sql.push("UPDATE ").ident(&meta.table).push(" SET ");
         for (i, (field, value)) in values.iter().enumerate() {
@@ -517,17 +517,17 @@ impl<'a> Compiler<'a> {
                 .push(" = ")
                 .bind(value.clone(), Some(field.kind.value_type()));
         }
-        let pk = meta.pk();
+        let pk = meta.pk()?;
         sql.push(" WHERE ")
             .ident(&pk.column)
             .push(" = ")
             .bind(key, Some(pk.kind.value_type()));
-        sql
+        Ok(sql)
     }
 
     /// `DELETE FROM table WHERE pk = key`.
-    pub fn delete_by_pk(&self, meta: &ModelMeta, key: Value) -> Sql {
-        let pk = meta.pk();
+    pub fn delete_by_pk(&self, meta: &ModelMeta, key: Value) -> Result<Sql> {
+        let pk = meta.pk()?;
         let mut sql = Sql::delete(&meta.table);
         sql.push("DELETE FROM ")
             .ident(&meta.table)
@@ -535,41 +535,46 @@ impl<'a> Compiler<'a> {
             .ident(&pk.column)
             .push(" = ");
         sql.bind(key, Some(pk.kind.value_type()));
-        sql
+        Ok(sql)
     }
 
     /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
     /// `child` that reference one of `keys` through `column`.
-    pub fn keys_referencing(&mut self, child: &ModelMeta, column: &str, keys: Vec<Value>) -> Sql {
+    pub fn keys_referencing(
+        &mut self,
+        child: &ModelMeta,
+        column: &str,
+        keys: Vec<Value>,
+    ) -> Result<Sql> {
         let alias = self.alias();
         let mut sql = Sql::new();
         sql.push("SELECT ")
-            .column(&alias, &child.pk().column)
+            .column(&alias, &child.pk()?.column)
             .push(" FROM ")
             .ident(&child.table)
             .push(" AS ")
             .alias(&alias)
             .push(" WHERE ");
-        let field = child
-            .concrete_fields()
-            .find(|f| f.column == column)
-            .unwrap_or_else(|| child.pk());
+        let field = match child.concrete_fields().find(|f| f.column == column) {
+            Some(field) => field,
+            None => child.pk()?,
+        };
         self.in_list_as(&mut sql, Some(&alias), field, keys);
-        sql
+        Ok(sql)
     }
 
     /// `DELETE FROM table WHERE pk IN (keys)`.
-    pub fn delete_keys(&self, meta: &ModelMeta, keys: Vec<Value>) -> Sql {
+    pub fn delete_keys(&self, meta: &ModelMeta, keys: Vec<Value>) -> Result<Sql> {
         let mut sql = Sql::new();
         sql.push("DELETE FROM ").ident(&meta.table).push(" WHERE ");
-        self.in_list_as(&mut sql, None, meta.pk(), keys);
-        sql
+        self.in_list_as(&mut sql, None, meta.pk()?, keys);
+        Ok(sql)
     }
 
     /// `SELECT pk FROM table WHERE pk = key`.
-    pub fn key(&mut self, meta: &ModelMeta, key: Value) -> Sql {
+    pub fn key(&mut self, meta: &ModelMeta, key: Value) -> Result<Sql> {
         let alias = self.alias();
-        let pk = meta.pk();
+        let pk = meta.pk()?;
         let mut sql = Sql::new();
         sql.push("SELECT ")
             .column(&alias, &pk.column)
@@ -581,7 +586,7 @@ impl<'a> Compiler<'a> {
             .column(&alias, &pk.column)
             .push(" = ")
             .bind(key, Some(pk.kind.value_type()));
-        sql
+        Ok(sql)
     }
 
     fn columns(&self, sql: &mut Sql, alias: &str, meta: &ModelMeta) {
@@ -1107,7 +1112,7 @@ impl<'a> Compiler<'a> {
     ) -> Result<Sql> {
         let (alias, column, model) = if path.is_empty() {
             let meta = &self.registry.at(scope.model).meta;
-            (scope.alias.clone(), meta.pk().column.clone(), scope.model)
+            (scope.alias.clone(), meta.pk()?.column.clone(), scope.model)
         } else {
             let parts: Vec<String> = path.split("__").map(str::to_string).collect();
             match self.resolve(scope, &parts)? {
@@ -1156,7 +1161,7 @@ impl<'a> Compiler<'a> {
                 info.meta.name
             )));
         };
-        let pk = info.meta.pk();
+        let pk = info.meta.pk()?;
         let root = coerce_for(&info.meta, pk, root)?;
         let (table, walker) = (info.meta.table.clone(), self.alias());
         let mut sql = Sql::new();
@@ -1416,7 +1421,7 @@ impl<'a> Compiler<'a> {
                 });
             }
             let target = self.registry.at(edge.target);
-            let target_pk = target.meta.pk();
+            let target_pk = target.meta.pk()?;
             // The relation compared as a whole (`author=obj`, `author__isnull`, `author__id`):
             // a forward relation is its own column, no join needed.
             if let Via::Forward { .. } = edge.via {

@@ -132,7 +132,12 @@ fn column_definition(sql: &mut Sql, dialect: &dyn Dialect, field: &FieldMeta) {
     }
 }
 
-fn foreign_key(sql: &mut Sql, registry: &Registry, meta: &ModelMeta, field: &FieldMeta) {
+fn foreign_key(
+    sql: &mut Sql,
+    registry: &Registry,
+    meta: &ModelMeta,
+    field: &FieldMeta,
+) -> Result<()> {
     let rel = field.relation.as_ref().expect("relation field");
     let target = registry.model(target_of(rel)).expect("resolved target");
     sql.push("CONSTRAINT ")
@@ -142,9 +147,10 @@ fn foreign_key(sql: &mut Sql, registry: &Registry, meta: &ModelMeta, field: &Fie
         .push(") REFERENCES ");
     sql.ident(&target.meta.table)
         .push(" (")
-        .ident(&target.meta.pk().column)
+        .ident(&target.meta.pk()?.column)
         .push(")");
     sql.push(" ON DELETE ").push(rel.on_delete.sql_action());
+    Ok(())
 }
 
 /// The unique column sets of a model: single unique fields, one-to-one columns and
@@ -188,7 +194,7 @@ fn create_table(
     dialect: &dyn Dialect,
     model: &ModelInfo,
     deferred: &HashSet<(usize, String)>,
-) -> Sql {
+) -> Result<Sql> {
     let meta = &model.meta;
     let mut sql = Sql::ddl();
     sql.push("CREATE TABLE IF NOT EXISTS ")
@@ -226,7 +232,7 @@ fn create_table(
             continue;
         }
         sep(&mut sql);
-        foreign_key(&mut sql, registry, meta, f);
+        foreign_key(&mut sql, registry, meta, f)?;
     }
     if !dialect.create_index_if_not_exists() {
         for column in indexed_columns(meta) {
@@ -239,7 +245,7 @@ fn create_table(
         }
     }
     sql.push(")").push(dialect.table_options());
-    sql
+    Ok(sql)
 }
 
 /// The statements that create the tables of `registry` that are not in `existing`, in order.
@@ -247,7 +253,7 @@ pub fn create_statements(
     registry: &Registry,
     dialect: &dyn Dialect,
     existing: &HashSet<String>,
-) -> Vec<Sql> {
+) -> Result<Vec<Sql>> {
     let (order, deferred) = creation_order(registry);
     let mut statements = Vec::new();
     let mut created = Vec::new();
@@ -256,7 +262,7 @@ pub fn create_statements(
         if existing.contains(&model.meta.table) {
             continue;
         }
-        statements.push(create_table(registry, dialect, model, &deferred));
+        statements.push(create_table(registry, dialect, model, &deferred)?);
         if dialect.create_index_if_not_exists() {
             for column in indexed_columns(&model.meta) {
                 let mut sql = Sql::ddl();
@@ -284,12 +290,12 @@ pub fn create_statements(
                 sql.push("ALTER TABLE ")
                     .ident(&model.meta.table)
                     .push(" ADD ");
-                foreign_key(&mut sql, registry, &model.meta, f);
+                foreign_key(&mut sql, registry, &model.meta, f)?;
                 statements.push(sql);
             }
         }
     }
-    statements
+    Ok(statements)
 }
 
 /// The statements that drop the tables of `registry`, dependents first.
@@ -328,7 +334,7 @@ pub async fn existing_tables(db: &Db) -> Result<HashSet<String>> {
 /// Creates every table of the handle's registry that does not exist yet (idempotent).
 pub async fn create_all(db: &Db) -> Result<()> {
     let existing = existing_tables(db).await?;
-    for statement in create_statements(db.registry(), db.dialect(), &existing) {
+    for statement in create_statements(db.registry(), db.dialect(), &existing)? {
         db.execute(statement).await?;
     }
     Ok(())

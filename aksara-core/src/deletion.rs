@@ -162,7 +162,7 @@ pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Dele
         .any(|r| r.on_delete != OnDelete::SetNull);
     if !collect {
         let statement = match &rows {
-            Rows::Key(key) => compiler.delete_by_pk(&info.meta, key.clone()),
+            Rows::Key(key) => compiler.delete_by_pk(&info.meta, key.clone())?,
             Rows::Query(query) => compiler.delete(info, query)?,
         };
         let context = Context::Delete { model: &name };
@@ -177,7 +177,7 @@ pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Dele
         });
     }
     let roots = match &rows {
-        Rows::Key(key) => compiler.key(&info.meta, key.clone()),
+        Rows::Key(key) => compiler.key(&info.meta, key.clone())?,
         Rows::Query(query) => compiler.keys(info, query)?,
     };
     db.transaction(|tx| async move {
@@ -231,7 +231,7 @@ async fn collect_rows(
                     child,
                     &r.column,
                     part.to_vec(),
-                );
+                )?;
                 found.extend(
                     tx.fetch(sql)
                         .await?
@@ -370,7 +370,8 @@ async fn delete_collected(tx: &Db, collected: &Collected) -> Result<Vec<(usize, 
         // Batches found later (deeper in a cascade through a self-reference) go first.
         let (batches, seen) = &collected.keys[&m];
         for part in batches.iter().rev().flat_map(|keys| keys.chunks(chunk)) {
-            let sql = Compiler::new(&registry, tx.dialect()).delete_keys(&info.meta, part.to_vec());
+            let sql =
+                Compiler::new(&registry, tx.dialect()).delete_keys(&info.meta, part.to_vec())?;
             let context = Context::Delete {
                 model: &info.meta.name,
             };

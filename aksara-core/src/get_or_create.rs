@@ -234,7 +234,7 @@ impl<M: Model> QuerySet<M> {
         lookup: &Condition,
         assignments: &[Assignment],
     ) -> Result<Option<M>> {
-        let pk = M::meta().pk().name.clone();
+        let pk = M::meta().pk()?.name.clone();
         db.transaction(|tx| async move {
             let row = match self.get(&tx, lookup.clone()).await {
                 Ok(row) => row,

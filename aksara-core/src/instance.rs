@@ -168,14 +168,14 @@ pub async fn save<M: Model>(db: &Db, instance: &mut M) -> Result<()> {
     let changed = if written.is_empty() {
         0
     } else {
-        let sql = compiler.update_by_pk(&info.meta, &written, key.clone());
+        let sql = compiler.update_by_pk(&info.meta, &written, key.clone())?;
         db.execute_raw(sql)
             .await
             .map_err(|e| relate(registry, e, Some(context)))?
     };
     if changed == 0 {
         let exists = M::objects()
-            .filter(crate::Condition::new(info.meta.pk().name.clone(), key))
+            .filter(crate::Condition::new(info.meta.pk()?.name.clone(), key))
             .exists(db)
             .await?;
         if !exists {

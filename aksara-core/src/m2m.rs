@@ -220,7 +220,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     /// True when `item` (a row of `T` or its key) is related.
     pub async fn contains(&self, db: &Db, item: impl RowOrKey<T>) -> Result<bool> {
         self.guard(db)?;
-        let pk = T::meta().pk().name.clone();
+        let pk = T::meta().pk()?.name.clone();
         let key: Value = item.into_key().into();
         self.queryset()
             .filter(Condition::new(pk, key))
@@ -357,7 +357,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
             return Ok(None);
         };
         let owner = registry.model(self.owner_model)?;
-        let pk = owner.meta.pk();
+        let pk = owner.meta.pk()?;
         let key = checked(owner, pk, self.key.clone())?;
         let mut sql = Sql::new();
         sql.push("SELECT ")
@@ -384,7 +384,7 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     ) -> Result<Vec<Sql>> {
         let meta = &junction.info.meta;
         let source_key = checked(junction.info, junction.source, self.key.clone())?;
-        let pk = meta.pk();
+        let pk = meta.pk()?;
         let mut columns: Vec<&FieldMeta> = Vec::new();
         let mut fixed: Vec<Value> = Vec::new();
         for f in meta.concrete_fields() {

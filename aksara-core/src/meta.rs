@@ -5,6 +5,7 @@
 //! [`Registry`](crate::Registry) resolves them, adds the reverse side of every relation and the
 //! junction models of many-to-many fields, and checks the whole set.
 
+use crate::error::{Error, Result};
 use crate::value::{FieldKind, Value};
 
 /// What happens to rows that reference a deleted row.
@@ -252,13 +253,15 @@ impl ModelMeta {
         }
     }
 
-    /// The primary key field.
-    ///
-    /// # Panics
-    /// If the model has no primary key; the registry refuses such models, so metadata that
-    /// went through it always has one.
-    pub fn pk(&self) -> &FieldMeta {
-        self.try_pk().expect("model without a primary key")
+    /// The primary key field, or [`Error::Config`] naming the model when it has no
+    /// single-column primary key (a keyless table read by introspection, say).
+    pub fn pk(&self) -> Result<&FieldMeta> {
+        self.try_pk().ok_or_else(|| {
+            Error::config(format!(
+                "model {} (table {}) has no single-column primary key",
+                self.name, self.table
+            ))
+        })
     }
 
     /// The primary key field, if the model has a single-column one.

@@ -366,7 +366,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The row whose primary key is `pk`.
     pub async fn get_by_pk(&self, db: &Db, pk: M::Pk) -> Result<M> {
-        let pk_name = M::meta().pk().name.clone();
+        let pk_name = M::meta().pk()?.name.clone();
         self.get(db, Condition::new(pk_name, pk)).await
     }
 
@@ -743,7 +743,7 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
         items: impl IntoIterator<Item = I>,
     ) -> Result<Vec<Value>> {
         let meta = M::meta();
-        let pk = meta.pk();
+        let pk = meta.pk()?;
         let mut seen = rustc_hash::FxHashSet::default();
         let mut keys = Vec::new();
         for item in items {
@@ -756,9 +756,9 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
     }
 
     /// The rows of `M` (not only the related ones) whose key is in `keys`.
-    fn rows_with_keys(keys: Vec<Value>) -> QuerySet<M> {
-        let pk = M::meta().pk().name.clone();
-        QuerySet::new().filter(Condition::new(format!("{pk}__in"), Value::Array(keys)))
+    fn rows_with_keys(keys: Vec<Value>) -> Result<QuerySet<M>> {
+        let pk = M::meta().pk()?.name.clone();
+        Ok(QuerySet::new().filter(Condition::new(format!("{pk}__in"), Value::Array(keys))))
     }
 
     /// Links `items` (rows of `M` or their keys) to the owner with one `UPDATE`, taking them
@@ -781,7 +781,7 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
         if keys.is_empty() {
             return Ok(0);
         }
-        Self::rows_with_keys(keys)
+        Self::rows_with_keys(keys)?
             .update(db, [(self.field, self.key.clone())])
             .await
     }
@@ -826,7 +826,7 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
     ) -> Result<()> {
         let keys = self.keys(items)?;
         self.invalidate();
-        let pk = M::meta().pk().name.clone();
+        let pk = M::meta().pk()?.name.clone();
         let others = if keys.is_empty() {
             self.queryset.clone()
         } else {
@@ -840,7 +840,7 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
         db.transaction(|tx| async move {
             others.update(&tx, [(field, Value::Null)]).await?;
             if !keys.is_empty() {
-                Self::rows_with_keys(keys)
+                Self::rows_with_keys(keys)?
                     .update(&tx, [(field, key)])
                     .await?;
             }
@@ -871,7 +871,7 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
         if keys.is_empty() {
             return Ok(0);
         }
-        let pk = M::meta().pk().name.clone();
+        let pk = M::meta().pk()?.name.clone();
         let ours = self.queryset.filter(Condition::new(
             format!("{pk}__in"),
             Value::Array(keys.clone()),

@@ -48,7 +48,7 @@ async fn chinook_relations_are_discovered(t: TestDb) {
 
     // Walk: a track, its album, the album's artist, and back.
     let tracks = QuerySet::<Record>::of(track.name())
-        .order_by([track.meta.pk().name.as_str()])
+        .order_by([track.meta.pk().expect("Track has a key").name.as_str()])
         .limit(1)
         .all(&db)
         .await
