@@ -9,7 +9,7 @@
 use crate::compile::Compiler;
 use crate::db::{raw_sql, Db};
 use crate::error::{Error, Result};
-use crate::errors::{relate, Context};
+use crate::error_context::{relate, Context};
 use crate::instance::{prepare, Prepared};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};

@@ -424,7 +424,7 @@ impl Db {
     /// Turns a backend error into an [`Error`], naming the relation of a failed foreign key
     /// when the constraint is one of the registry's.
     pub fn map_error(&self, e: DbError) -> Error {
-        crate::errors::relate(self.registry(), e, None)
+        crate::error_context::relate(self.registry(), e, None)
     }
 
     /// Runs `f` with every statement on one connection, without a transaction (for statement

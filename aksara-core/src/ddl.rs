@@ -12,42 +12,13 @@ use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::meta::{FieldMeta, ModelMeta, RelationKind, RelationMeta, Target};
+/// The constraint naming rules, kept here under their old paths; they live in
+/// [`crate::naming`].
+pub use crate::naming::{fk_constraint_name, index_name, unique_constraint_name};
 use crate::registry::{ModelInfo, Registry};
 use crate::sql::Sql;
 use crate::value::Value;
 use std::collections::{HashMap, HashSet};
-
-const MAX_IDENTIFIER: usize = 60;
-
-fn short_name(name: String) -> String {
-    if name.len() <= MAX_IDENTIFIER {
-        return name;
-    }
-    // Keep names under the 63/64 byte limits while staying unique and stable.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut cut = MAX_IDENTIFIER - 9;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}_{:08x}", &name[..cut], hash as u32)
-}
-
-/// The name of the foreign key constraint on `table.column`.
-pub fn fk_constraint_name(table: &str, column: &str) -> String {
-    short_name(format!("fk_{table}_{column}"))
-}
-
-/// The name of the unique constraint on `table(columns)`.
-pub fn unique_constraint_name(table: &str, columns: &[&str]) -> String {
-    short_name(format!("uq_{table}_{}", columns.join("_")))
-}
-
-/// The name of the index on `table.column`.
-pub fn index_name(table: &str, column: &str) -> String {
-    short_name(format!("ix_{table}_{column}"))
-}
 
 fn target_of(rel: &RelationMeta) -> &str {
     match &rel.target {

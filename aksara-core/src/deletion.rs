@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::compile::{in_list_limit, Compiler};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::errors::{relate, Context};
+use crate::error_context::{relate, Context};
 use crate::meta::OnDelete;
 use crate::query::Query;
 use crate::registry::{Registry, Via};

@@ -53,7 +53,7 @@ fn its(model: &str, kind: RelationKind) -> String {
 
 /// `Post` -> `Posts`, `Category` -> `Categories`.
 pub fn plural_name(name: &str) -> String {
-    let lower = crate::meta::plural(&name.to_lowercase());
+    let lower = crate::naming::plural(&name.to_lowercase());
     let mut chars = name.chars();
     match chars.next() {
         Some(first) => format!(

@@ -4,7 +4,7 @@ use crate::compile::Compiler;
 use crate::db::Db;
 use crate::deletion::{delete, Rows};
 use crate::error::{Error, Result};
-use crate::errors::{relate, Context};
+use crate::error_context::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
 use crate::queryset::{checked, default_value, generated_pk, model_info};

@@ -24,7 +24,7 @@ use crate::db::Db;
 use crate::dialect::ListBinding;
 use crate::dynamic::Related;
 use crate::error::{Error, Result};
-use crate::errors::{relate, Context};
+use crate::error_context::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, PrimaryKey};
 use crate::query::{Condition, Query};

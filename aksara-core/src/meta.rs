@@ -6,7 +6,11 @@
 //! junction models of many-to-many fields, and checks the whole set.
 
 use crate::error::{Error, Result};
-use crate::value::{FieldKind, Value};
+use crate::model_ops::ModelOps;
+/// The table naming rules, kept here under their old paths; they live in [`crate::naming`].
+pub use crate::naming::{default_table_name, plural, snake_case};
+use crate::row_reader::RowReader;
+use crate::value::{FieldKind, FromValue, Value};
 
 /// What happens to rows that reference a deleted row.
 ///
@@ -232,7 +236,7 @@ pub struct ModelMeta {
     pub auto_created: bool,
     /// Type-erased functions of the model's Rust type (none for junction models and models
     /// read from a database catalog).
-    pub ops: Option<crate::dynamic::ModelOps>,
+    pub ops: Option<ModelOps>,
     /// True for models read from a database catalog: they may lack a single-column primary
     /// key (then they can be read and filtered, not written or followed into).
     pub introspected: bool,
@@ -285,62 +289,10 @@ impl ModelMeta {
     }
 }
 
-/// The default table name of a model: lower-case, snake_case, plural (`Post` -> `posts`,
-/// `Category` -> `categories`, `UserProfile` -> `user_profiles`).
-pub fn default_table_name(model: &str) -> String {
-    plural(&snake_case(model))
-}
-
-/// `UserProfile` -> `user_profile`.
-pub fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(*c);
-        }
-    }
-    out
-}
-
-/// English plural of a snake_case word (`category` -> `categories`, `box` -> `boxes`).
-pub fn plural(word: &str) -> String {
-    let consonant_y = word.ends_with('y')
-        && !word.ends_with("ay")
-        && !word.ends_with("ey")
-        && !word.ends_with("oy")
-        && !word.ends_with("uy");
-    if consonant_y {
-        format!("{}ies", &word[..word.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"]
-        .iter()
-        .any(|e| word.ends_with(e))
-    {
-        format!("{word}es")
-    } else {
-        format!("{word}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_names_follow_the_seed() {
-        assert_eq!(default_table_name("Post"), "posts");
-        assert_eq!(default_table_name("Category"), "categories");
-        assert_eq!(default_table_name("Tag"), "tags");
-        assert_eq!(default_table_name("UserProfile"), "user_profiles");
-        assert_eq!(default_table_name("Address"), "addresses");
-        assert_eq!(default_table_name("HTTPLog"), "http_logs");
+/// Reading a field, defined here beside [`FieldMeta`] so that the row reader needs no metadata.
+impl RowReader {
+    /// The next column, coerced to `field`'s kind and converted to `T`.
+    pub fn read<T: FromValue>(&mut self, model: &ModelMeta, field: &FieldMeta) -> Result<T> {
+        self.read_as(&field.kind, &model.name, &field.name)
     }
 }

@@ -2,8 +2,10 @@
 //! types, the row reader and the record of a row about to be created.
 
 use crate::error::{Error, Result};
-use crate::meta::{FieldMeta, ModelMeta};
+use crate::meta::ModelMeta;
 use crate::queryset::Manager;
+/// The row reader, kept here under its old path; it lives in [`crate::row_reader`].
+pub use crate::row_reader::RowReader;
 use crate::value::{FieldKind, FromValue, Value};
 use std::fmt::Debug;
 use std::marker::PhantomData;
@@ -42,7 +44,7 @@ impl PrimaryKey for i32 {
 
 /// A database model. Implemented by `#[derive(Model)]`; see the `aksara` crate for the
 /// attributes.
-pub trait Model: crate::dynamic::AnyModel + Sized + Send + Sync + 'static {
+pub trait Model: crate::model_ops::AnyModel + Sized + Send + Sync + 'static {
     /// The primary key's type.
     type Pk: PrimaryKey;
 
@@ -63,8 +65,8 @@ pub trait Model: crate::dynamic::AnyModel + Sized + Send + Sync + 'static {
     fn to_values(&self) -> Vec<Value>;
 
     /// The store of relations loaded from the other side (a field of type
-    /// [`Related`](crate::dynamic::Related)), if the model has one.
-    fn related_store(&self) -> Option<&crate::dynamic::Related> {
+    /// [`Related`](crate::related_store::Related)), if the model has one.
+    fn related_store(&self) -> Option<&crate::related_store::Related> {
         None
     }
 
@@ -74,53 +76,6 @@ pub trait Model: crate::dynamic::AnyModel + Sized + Send + Sync + 'static {
     /// The manager: the entry point of queries on this model.
     fn objects() -> Manager<Self> {
         Manager::new()
-    }
-}
-
-/// Reads the columns of one row, in order, converting each to its field's type.
-pub struct RowReader {
-    values: std::vec::IntoIter<Value>,
-}
-
-impl RowReader {
-    /// A reader over `values`.
-    pub fn new(values: Vec<Value>) -> Self {
-        RowReader {
-            values: values.into_iter(),
-        }
-    }
-
-    /// The next raw column.
-    pub fn next_raw(&mut self) -> Option<Value> {
-        self.values.next()
-    }
-
-    /// The next column, coerced to `field`'s kind and converted to `T`.
-    pub fn read<T: FromValue>(&mut self, model: &ModelMeta, field: &FieldMeta) -> Result<T> {
-        let raw = self.values.next().ok_or_else(|| Error::Decode {
-            model: model.name.clone(),
-            field: field.name.clone(),
-            message: "the row has fewer columns than the model".into(),
-        })?;
-        let decode_error = |message: String| Error::Decode {
-            model: model.name.clone(),
-            field: field.name.clone(),
-            message,
-        };
-        let value = field.kind.coerce(raw).map_err(decode_error)?;
-        T::from_value(value).map_err(decode_error)
-    }
-
-    /// Skips `n` columns.
-    pub fn skip(&mut self, n: usize) {
-        for _ in 0..n {
-            self.values.next();
-        }
-    }
-
-    /// True when the next `n` columns are all NULL (a LEFT JOIN that found nothing).
-    pub fn next_all_null(&self, n: usize) -> bool {
-        self.values.as_slice().iter().take(n).all(Value::is_null)
     }
 }
 
@@ -159,7 +114,7 @@ impl<M: Model> NewRecord<M> {
             .ok_or_else(|| Error::UnknownField {
                 model: meta.name.clone(),
                 name: name.to_string(),
-                candidates: crate::registry::closest(
+                candidates: crate::suggest::closest(
                     name,
                     meta.concrete_fields().map(|f| f.name.clone()),
                 ),

@@ -10,7 +10,7 @@ use crate::compile::{check_value, coerce_for, Compiler};
 use crate::db::{Db, Row};
 use crate::dynamic::{AnyModel, Loaded};
 use crate::error::{Error, Result};
-use crate::errors::{relate, Context};
+use crate::error_context::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, PrimaryKey, RowReader};
 use crate::query::{Assignment, Condition, OrderBy, Prefetch, PrefetchNode, Query, RelatedNode};

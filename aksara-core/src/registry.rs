@@ -11,8 +11,12 @@
 
 use crate::describe;
 use crate::error::{Error, Result};
-use crate::meta::{snake_case, FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target};
+use crate::meta::{FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target};
 use crate::model::Model;
+use crate::naming;
+/// Naming rules and suggestions, kept here under their old paths.
+pub use crate::naming::{hidden_reverse_name, junction_model_name};
+pub use crate::suggest::closest;
 use crate::value::FieldKind;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -106,13 +110,6 @@ pub struct ModelInfo {
     hidden: Vec<Edge>,
 }
 
-/// The lookup name of the hidden reverse side of `owner.field`, a many-to-many relation
-/// declared with `related_name = "+"`: usable in paths (the declaring side's manager filters
-/// through it) but listed nowhere.
-pub fn hidden_reverse_name(owner: &str, field: &str) -> String {
-    format!("+{owner}.{field}")
-}
-
 impl ModelInfo {
     /// The model's name.
     pub fn name(&self) -> &str {
@@ -164,17 +161,6 @@ impl ModelInfo {
             candidates: closest(name, self.lookup_names()),
         }
     }
-}
-
-/// The names closest to `name` among `candidates`, best first (at most three).
-pub fn closest(name: &str, candidates: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut scored: Vec<(f64, String)> = candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, &c), c))
-        .filter(|(score, _)| *score >= 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
 /// All models of an application, resolved and checked. Cheap to share: [`RegistryBuilder::build`]
@@ -282,7 +268,7 @@ impl Registry {
                 .concrete_fields()
                 .find(|f| {
                     f.relation.is_some()
-                        && crate::ddl::fk_constraint_name(&m.meta.table, &f.column) == constraint
+                        && crate::naming::fk_constraint_name(&m.meta.table, &f.column) == constraint
                 })
                 .map(|f| (m, f))
         })
@@ -573,21 +559,8 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
 fn reverse_names(owner: &ModelMeta, rel: &RelationMeta) -> (String, String) {
     match &rel.related_name {
         Some(name) => (name.clone(), name.clone()),
-        None => {
-            let base = snake_case(&owner.name);
-            let accessor = if rel.kind == RelationKind::OneToOne {
-                base.clone()
-            } else {
-                format!("{base}_set")
-            };
-            (base, accessor)
-        }
+        None => naming::default_reverse_names(&owner.name, rel.kind == RelationKind::OneToOne),
     }
-}
-
-/// The name of the automatic junction model of `model.field` (`Post_tags`).
-pub fn junction_model_name(model: &str, field: &str) -> String {
-    format!("{model}_{field}")
 }
 
 fn junction_meta(
@@ -600,20 +573,13 @@ fn junction_meta(
     let table = rel
         .db_table
         .clone()
-        .unwrap_or_else(|| format!("{}_{}", snake_case(&source.name), field.name));
+        .unwrap_or_else(|| naming::junction_table_name(&source.name, &field.name));
     let mut meta = ModelMeta::new(junction_model_name(&source.name, &field.name), table);
     meta.auto_created = true;
     let mut id = FieldMeta::new("id", FieldKind::Uuid);
     id.primary_key = true;
     meta.fields.push(id);
-    let (source_field, target_field) = if source.name == target {
-        (
-            format!("from_{}", snake_case(target)),
-            format!("to_{}", snake_case(target)),
-        )
-    } else {
-        (snake_case(&source.name), snake_case(target))
-    };
+    let (source_field, target_field) = naming::junction_field_names(&source.name, target);
     for (name, model) in [
         (source_field.clone(), source.name.clone()),
         (target_field.clone(), target.to_string()),

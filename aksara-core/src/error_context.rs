@@ -1,6 +1,6 @@
 //! Naming the model, field and value in database errors.
 //!
-//! Backends report a constraint violation with the constraint's name; since [`crate::ddl`]
+//! Backends report a constraint violation with the constraint's name; since [`crate::naming`]
 //! names every constraint after its table and columns, the registry can tell which relation or
 //! field refused, and the caller's context can tell which value it was.
 
@@ -100,7 +100,7 @@ fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Erro
     for m in registry.models() {
         let meta = &m.meta;
         for f in meta.concrete_fields() {
-            if crate::ddl::unique_constraint_name(&meta.table, &[&f.column]) == constraint {
+            if crate::naming::unique_constraint_name(&meta.table, &[&f.column]) == constraint {
                 let message = match written_value(context, f) {
                     Some(value) => format!(
                         "a {} with {} = {value} already exists; nothing was written",
@@ -118,7 +118,7 @@ fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Erro
         for group in &meta.unique_together {
             let fields: Vec<&FieldMeta> = group.iter().filter_map(|n| meta.field(n)).collect();
             let columns: Vec<&str> = fields.iter().map(|f| f.column.as_str()).collect();
-            if crate::ddl::unique_constraint_name(&meta.table, &columns) == constraint {
+            if crate::naming::unique_constraint_name(&meta.table, &columns) == constraint {
                 let shown: Vec<String> = fields
                     .iter()
                     .map(|f| match written_value(context, f) {
