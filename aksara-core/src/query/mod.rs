@@ -1,0 +1,93 @@
+//! The query tree: plain data, no SQL.
+//!
+//! A [`Query`] says which rows of which model to read or change: conditions, order, slice and
+//! which relations to load with the rows. Conditions name fields by path: the string form
+//! `"author__email__icontains"` and the typed form `Post::fields().author().email().icontains(..)`
+//! build the same [`Condition::Lookup`]. Paths are resolved against the registry when the
+//! query is compiled, so an unknown name is reported there, with the closest names.
+
+//!
+//! Parts: [`Lookup`] and [`Quantifier`] in `lookup`, [`Condition`] in `condition`, the
+//! relations to load in `related`; [`Query`] itself, its order and assignments here.
+
+mod condition;
+mod lookup;
+mod related;
+
+pub use condition::{check_depth, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
+pub use lookup::{Lookup, Quantifier};
+pub use related::{Prefetch, PrefetchNode, RelatedNode};
+
+use crate::value::Value;
+
+/// One ORDER BY term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderBy {
+    /// The field path (to-one relations only).
+    pub path: String,
+    /// Descending.
+    pub descending: bool,
+}
+
+impl OrderBy {
+    /// Parses `"title"` or `"-title"` (descending).
+    pub fn parse(spec: &str) -> Self {
+        match spec.strip_prefix('-') {
+            Some(path) => OrderBy {
+                path: path.to_string(),
+                descending: true,
+            },
+            None => OrderBy {
+                path: spec.to_string(),
+                descending: false,
+            },
+        }
+    }
+}
+
+impl From<&str> for OrderBy {
+    fn from(spec: &str) -> Self {
+        OrderBy::parse(spec)
+    }
+}
+
+impl From<String> for OrderBy {
+    fn from(spec: String) -> Self {
+        OrderBy::parse(&spec)
+    }
+}
+
+/// An assignment of a bulk update: `field = value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The field (of the model itself).
+    pub field: String,
+    /// The new value.
+    pub value: Value,
+}
+
+impl<F: Into<String>, V: Into<Value>> From<(F, V)> for Assignment {
+    fn from((field, value): (F, V)) -> Self {
+        Assignment {
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Which rows of a model: the data behind a `QuerySet`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// One entry per `filter` / `exclude` call, all combined with AND.
+    pub conditions: Vec<Condition>,
+    /// ORDER BY terms.
+    pub order_by: Vec<OrderBy>,
+    /// LIMIT.
+    pub limit: Option<u64>,
+    /// OFFSET.
+    pub offset: Option<u64>,
+    /// Relations loaded in the same query.
+    pub select_related: Vec<RelatedNode>,
+    /// Relations loaded by one extra query per level.
+    pub prefetch_related: Vec<PrefetchNode>,
+}
