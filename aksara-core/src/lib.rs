@@ -38,6 +38,7 @@ pub mod record;
 pub mod registry;
 pub mod related_store;
 pub mod relation;
+pub mod row_or_key;
 pub mod row_reader;
 pub mod sql;
 pub mod stmt_cache;

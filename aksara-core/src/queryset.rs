@@ -738,7 +738,7 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
     }
 
     /// The distinct keys of `items`, checked against `M`'s key field.
-    fn keys<I: crate::m2m::RowOrKey<M>>(
+    fn keys<I: crate::row_or_key::RowOrKey<M>>(
         &self,
         items: impl IntoIterator<Item = I>,
     ) -> Result<Vec<Value>> {
@@ -771,7 +771,7 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
     /// jane.posts().add(&db, [&p1, &p2]).await?;   // UPDATE posts SET author_id = ... WHERE id IN (...)
     /// # Ok(()) }
     /// ```
-    pub async fn add<I: crate::m2m::RowOrKey<M>>(
+    pub async fn add<I: crate::row_or_key::RowOrKey<M>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
@@ -799,7 +799,7 @@ impl<M: Model> RelatedManager<'_, M, RequiredLink> {
     /// jane.posts().set(&db, [post.id]).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set<I: crate::m2m::RowOrKey<M>>(
+    pub async fn set<I: crate::row_or_key::RowOrKey<M>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
@@ -819,7 +819,7 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
     /// python.posts().set(&db, [&post]).await?;   // `Post.category` is nullable
     /// # Ok(()) }
     /// ```
-    pub async fn set<I: crate::m2m::RowOrKey<M>>(
+    pub async fn set<I: crate::row_or_key::RowOrKey<M>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,
@@ -861,7 +861,7 @@ impl<M: Model> RelatedManager<'_, M, NullableLink> {
     /// python.posts().remove(&db, [&post]).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove<I: crate::m2m::RowOrKey<M>>(
+    pub async fn remove<I: crate::row_or_key::RowOrKey<M>>(
         &self,
         db: &Db,
         items: impl IntoIterator<Item = I>,

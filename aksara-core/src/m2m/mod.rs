@@ -26,6 +26,10 @@
 mod junction_sql;
 mod write;
 
+/// The items a manager accepts, kept here under their old path; they live in
+/// [`crate::row_or_key`].
+pub use crate::row_or_key::{item_keys, RowOrKey};
+
 use crate::db::Db;
 use crate::dynamic::Related;
 use crate::error::{Error, Result};
@@ -36,54 +40,6 @@ use crate::relation::ManyToMany;
 use crate::value::Value;
 use std::marker::PhantomData;
 use std::sync::Arc;
-
-/// What a many-to-many manager of `T` accepts as an item: a row of `T` (`&T`, `Arc<T>`,
-/// `&Arc<T>`) or a key of `T`'s key type (`Uuid`, `i64` or `i32`, also by reference).
-/// A row of another model, or a key of another type, does not compile.
-pub trait RowOrKey<T: Model> {
-    /// The key of the row.
-    fn into_key(self) -> T::Pk;
-}
-
-impl<T: Model> RowOrKey<T> for &T {
-    fn into_key(self) -> T::Pk {
-        self.pk().clone()
-    }
-}
-
-impl<T: Model> RowOrKey<T> for Arc<T> {
-    fn into_key(self) -> T::Pk {
-        self.pk().clone()
-    }
-}
-
-impl<T: Model> RowOrKey<T> for &Arc<T> {
-    fn into_key(self) -> T::Pk {
-        self.pk().clone()
-    }
-}
-
-macro_rules! key_items {
-    ($($key:ty),*) => {$(
-        impl<T: Model<Pk = $key>> RowOrKey<T> for $key {
-            fn into_key(self) -> $key {
-                self
-            }
-        }
-
-        impl<T: Model<Pk = $key>> RowOrKey<T> for &$key {
-            fn into_key(self) -> $key {
-                *self
-            }
-        }
-    )*};
-}
-
-key_items!(uuid::Uuid, i64, i32);
-
-fn item_keys<T: Model, I: RowOrKey<T>>(items: impl IntoIterator<Item = I>) -> Vec<Value> {
-    items.into_iter().map(|i| i.into_key().into()).collect()
-}
 
 /// Where the owner keeps rows prefetched for this relation.
 enum Cache<'a, T> {
