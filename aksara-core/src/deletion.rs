@@ -385,3 +385,142 @@ async fn delete_collected(tx: &Db, collected: &Collected) -> Result<Vec<(usize, 
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Backend, Connection, PoolStatus, Row};
+    use crate::dialect::{Dialect, ListBinding};
+    use crate::error::{DbError, Error};
+    use crate::meta::{FieldMeta, ModelMeta};
+    use crate::record::Record;
+    use crate::registry::Registry;
+    use crate::sql::Sql;
+    use crate::value::FieldKind;
+    use crate::{Db, QuerySet};
+    use async_trait::async_trait;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Plain;
+
+    impl Dialect for Plain {
+        fn name(&self) -> &'static str {
+            "plain"
+        }
+        fn placeholder(&self, _: usize) -> String {
+            "?".into()
+        }
+        fn quote_identifier(&self, name: &str) -> String {
+            format!("\"{name}\"")
+        }
+        fn column_type(&self, _: &FieldKind) -> String {
+            "TEXT".into()
+        }
+        fn auto_primary_key(&self, _: &FieldKind) -> String {
+            "INTEGER PRIMARY KEY".into()
+        }
+        fn list_binding(&self) -> ListBinding {
+            ListBinding::Padded(&[1, 10, 100])
+        }
+        fn supports_returning(&self) -> bool {
+            false
+        }
+        fn list_tables_sql(&self) -> &'static str {
+            ""
+        }
+    }
+
+    /// A database with no rows that counts the statements it is sent.
+    struct Empty(Arc<AtomicUsize>);
+
+    #[async_trait]
+    impl Connection for Empty {
+        async fn fetch(&mut self, _: Sql) -> Result<Vec<Row>, DbError> {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            Ok(Vec::new())
+        }
+        async fn execute(&mut self, _: Sql) -> Result<usize, DbError> {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            Ok(0)
+        }
+        async fn begin(&mut self) -> Result<(), DbError> {
+            Ok(())
+        }
+        async fn commit(&mut self) -> Result<(), DbError> {
+            Ok(())
+        }
+        async fn rollback(&mut self) -> Result<(), DbError> {
+            Ok(())
+        }
+    }
+
+    struct EmptyBackend(Arc<AtomicUsize>);
+
+    #[async_trait]
+    impl Backend for EmptyBackend {
+        fn dialect(&self) -> &'static dyn Dialect {
+            &Plain
+        }
+        async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
+            Ok(Box::new(Empty(self.0.clone())))
+        }
+        fn pool_status(&self) -> PoolStatus {
+            PoolStatus {
+                max_size: 1,
+                size: 1,
+                available: 1,
+            }
+        }
+    }
+
+    /// A table read from a catalog without a primary key, as introspection registers it.
+    fn keyless_db() -> (Db, Arc<AtomicUsize>) {
+        let mut meta = ModelMeta::new("AuditLog", "audit_log");
+        meta.fields.push(FieldMeta::new("message", FieldKind::Text));
+        meta.introspected = true;
+        let registry = Registry::builder()
+            .meta(&meta)
+            .build()
+            .expect("keyless is accepted");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let db = Db::new(Box::new(EmptyBackend(statements.clone())), registry);
+        (db, statements)
+    }
+
+    fn names_the_keyless_model<T: std::fmt::Debug>(result: crate::Result<T>) {
+        match result {
+            Err(Error::Config(messages)) => {
+                assert!(
+                    messages.iter().any(|m| m.contains("AuditLog")),
+                    "{messages:?}"
+                );
+            }
+            other => panic!("expected Error::Config naming AuditLog, got {other:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_filtered_delete_on_a_keyless_table_is_a_config_error_not_a_panic() {
+        let (db, statements) = keyless_db();
+        // Deleting the selected rows goes through their keys (`WHERE pk IN (SELECT pk ...)`).
+        let filtered = QuerySet::<Record>::of("AuditLog").filter(("message", "x"));
+        names_the_keyless_model(filtered.delete(&db).await);
+        assert_eq!(statements.load(Ordering::Relaxed), 0, "nothing ran");
+        // Deleting every row needs no key: one plain DELETE.
+        let all = QuerySet::<Record>::of("AuditLog").delete(&db).await;
+        assert_eq!(all.expect("plain delete").total, 0);
+        assert_eq!(statements.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_keyless_table_can_still_be_read() {
+        let (db, statements) = keyless_db();
+        let rows = QuerySet::<Record>::of("AuditLog")
+            .all(&db)
+            .await
+            .expect("read");
+        assert!(rows.is_empty());
+        assert_eq!(statements.load(Ordering::Relaxed), 1);
+    }
+}

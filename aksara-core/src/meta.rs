@@ -296,3 +296,33 @@ impl RowReader {
         self.read_as(&field.kind, &model.name, &field.name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyless_model_has_no_pk_and_says_which_model() {
+        let mut meta = ModelMeta::new("Log", "logs");
+        meta.fields.push(FieldMeta::new("message", FieldKind::Text));
+        meta.introspected = true;
+        assert!(meta.try_pk().is_none());
+        match meta.pk() {
+            Err(Error::Config(messages)) => {
+                assert_eq!(messages.len(), 1);
+                assert!(messages[0].contains("Log"), "{messages:?}");
+                assert!(messages[0].contains("logs"), "{messages:?}");
+            }
+            other => panic!("expected Error::Config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_keyed_model_has_its_pk() {
+        let mut meta = ModelMeta::new("Post", "posts");
+        let mut id = FieldMeta::new("id", FieldKind::AutoBigInteger);
+        id.primary_key = true;
+        meta.fields.push(id);
+        assert_eq!(meta.pk().map(|f| f.name.as_str()).ok(), Some("id"));
+    }
+}
