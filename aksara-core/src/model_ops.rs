@@ -27,7 +27,7 @@ pub trait AnyModel: Any + Send + Sync {
     /// The value of the column at `index` among the model's concrete fields.
     fn value_at(&self, index: usize) -> Value;
     /// Keeps `loaded` as the relation `name` (forward fields in the field itself, reverse ones
-    /// in the model's [`Related`] store).
+    /// in the model's [`Related`](crate::related_store::Related) store).
     fn attach(&mut self, name: &str, loaded: Loaded) -> Result<()>;
 }
 

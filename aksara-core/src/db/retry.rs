@@ -11,7 +11,7 @@ use std::future::Future;
 pub const SERIALIZATION_RETRIES: u32 = 4;
 
 /// How many times [`Db::transaction_retrying`] runs a transaction again after a conflict
-/// before returning the [`Error::Conflict`].
+/// before returning the [`Error::Conflict`](crate::Error::Conflict).
 pub const TRANSACTION_RETRIES: u32 = 5;
 
 impl Db {
