@@ -6,6 +6,8 @@ modules (a folder module such as `compile/` counts as one node, and so does `com
 its children), and adds an edge A -> B whenever a file of A names B through `crate::B`
 (in a `use` line or a path in code) or through `super::B` from a child module.
 
+Comments, string literals and `#[cfg(test)]` items are left out.
+
 Prints every strongly connected component of more than one module, with the edges inside it,
 and exits 1 if there is one, 0 otherwise.
 
@@ -31,9 +33,40 @@ NOISE = re.compile(
 )
 
 
+TEST_ITEM = re.compile(r"#\[cfg\(test\)\]")
+
+
 def strip(source):
-    """Blank out comments and literals so that doc text and strings do not count as imports."""
-    return NOISE.sub(lambda match: '""' if match.group(0)[:1] in "r\"'" else " ", source)
+    """Blank out comments and literals so that doc text and strings do not count as imports,
+    and drop `#[cfg(test)]` items: test code is not part of the crate's module graph."""
+    source = NOISE.sub(lambda match: '""' if match.group(0)[:1] in "r\"'" else " ", source)
+    return drop_test_items(source)
+
+
+def drop_test_items(source):
+    """Removes each `#[cfg(test)]` item: up to its `;`, or through its braced body."""
+    out, position = [], 0
+    for match in TEST_ITEM.finditer(source):
+        if match.start() < position:
+            continue
+        out.append(source[position : match.start()])
+        i, depth = match.end(), 0
+        while i < len(source):
+            ch = source[i]
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    i += 1
+                    break
+            elif ch == ";" and depth == 0:
+                i += 1
+                break
+            i += 1
+        position = i
+    out.append(source[position:])
+    return "".join(out)
 
 
 def group_names(source, start):
