@@ -35,6 +35,7 @@ pub mod prefetch;
 pub mod query;
 pub mod queryset;
 pub mod record;
+pub mod record_related;
 pub mod registry;
 pub mod related_store;
 pub mod relation;

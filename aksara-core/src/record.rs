@@ -3,12 +3,11 @@
 //! The dynamic side of the engine, for callers that know models only by name (the explorer,
 //! tools reading a database they did not define): `QuerySet::<Record>::of("Track")` takes the
 //! same string conditions, ordering and slicing as a typed query set and compiles through the
-//! same code; [`Record::related`] follows any relation, forward, reverse or many-to-many, as a
+//! same code; [`Record::related`] (in [`crate::record_related`]) follows any relation, forward, reverse or many-to-many, as a
 //! new query set.
 
 use crate::error::{Error, Result};
 use crate::query::Condition;
-use crate::queryset::QuerySet;
 use crate::registry::{ModelInfo, Registry, Via};
 use crate::value::Value;
 use std::sync::Arc;
@@ -105,13 +104,15 @@ impl Record {
         self.values.get(index)
     }
 
-    /// The rows related to this one through `relation` (a forward relation, a reverse one or a
-    /// many-to-many, by lookup or accessor name), as a query set to filter, order and page.
+    /// The model reached through `relation` (a forward relation, a reverse one or a
+    /// many-to-many, by lookup or accessor name) and the condition on it that selects the
+    /// rows related to this one; [`Record::related`](crate::record_related) makes the query
+    /// set of them.
     ///
     /// # Errors
     /// [`Error::UnknownField`] when the model has no such relation; [`Error::Config`] when the
     /// relation cannot be followed (a key column is missing).
-    pub fn related(&self, relation: &str) -> Result<QuerySet<Record>> {
+    pub fn related_filter(&self, relation: &str) -> Result<(&ModelInfo, Condition)> {
         let info = self.info();
         let edge = info.edge(relation).ok_or_else(|| info.unknown(relation))?;
         let target = self.registry.at(edge.target);
@@ -155,6 +156,6 @@ impl Record {
                 Condition::new(back.name.clone(), value)
             }
         };
-        Ok(QuerySet::<Record>::of(target.meta.name.clone()).filter(condition))
+        Ok((target, condition))
     }
 }
