@@ -10,7 +10,7 @@
 
 use crate::db::Db;
 use crate::dialect::Dialect;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta, RelationKind, RelationMeta, Target};
 /// The constraint naming rules, kept here under their old paths; they live in
 /// [`crate::naming`].
@@ -109,8 +109,11 @@ fn foreign_key(
     meta: &ModelMeta,
     field: &FieldMeta,
 ) -> Result<()> {
-    let rel = field.relation.as_ref().expect("relation field");
-    let target = registry.model(target_of(rel)).expect("resolved target");
+    let rel = field
+        .relation
+        .as_ref()
+        .ok_or_else(|| Error::config(format!("{}.{} is not a relation", meta.name, field.name)))?;
+    let target = registry.model(target_of(rel))?;
     sql.push("CONSTRAINT ")
         .ident(&fk_constraint_name(&meta.table, &field.column));
     sql.push(" FOREIGN KEY (")

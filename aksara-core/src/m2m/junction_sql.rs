@@ -57,12 +57,18 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
             info.meta
                 .concrete_fields()
                 .find(|f| f.column == column)
-                .expect("junction column")
+                .ok_or_else(|| {
+                    Error::config(format!(
+                        "the junction {} of {} has no key column {column}",
+                        info.meta.name,
+                        self.relation_name()
+                    ))
+                })
         };
         Ok(Junction {
             info,
-            source: find(source_column),
-            target: find(target_column),
+            source: find(source_column)?,
+            target: find(target_column)?,
         })
     }
 
