@@ -19,7 +19,7 @@
 //! Items are typed: a manager of `Tag`s takes `&Tag`, `Arc<Tag>` or a `Tag` key, and refuses
 //! any other model at compile time.
 
-use crate::compile::Compiler;
+use crate::compile::{Compiler, InsertOptions};
 use crate::db::Db;
 use crate::dialect::ListBinding;
 use crate::dynamic::Related;
@@ -446,7 +446,12 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                     })
                     .collect();
                 compiler
-                    .insert_batches(meta, &all_columns, rows, true, None)
+                    .insert_batches(
+                        meta,
+                        &all_columns,
+                        rows,
+                        InsertOptions::ignoring_duplicates(),
+                    )
                     .into_iter()
                     .map(|(sql, _)| sql)
                     .collect()

@@ -6,7 +6,7 @@
 //! `intent:` with what the statement says it does (for a write, the foreign keys it writes and
 //! the indexes of their binds). A statement list is separated by `---`.
 
-use aksara::compile::{Compiler, PrefetchLink};
+use aksara::compile::{Compiler, InsertOptions, PrefetchLink};
 use aksara::registry::junction_model_name;
 use aksara::sql::Intent;
 use aksara::{Assignment, Via};
@@ -60,9 +60,23 @@ fn intent(sql: &Sql) -> String {
                         fk.constraint
                     );
                 }
+                // Each index with the value bound there, so the expectation shows that the
+                // index points at the value written to the column.
+                let at: Vec<String> = fk
+                    .binds
+                    .iter()
+                    .map(|&i| match &sql.parts[i] {
+                        Part::Bind(value, _) => format!("{i}: {value:?}"),
+                        other => format!("{i}: {other:?}"),
+                    })
+                    .collect();
                 out.push_str(&format!(
-                    "; {} {} -> {}.{} at {:?}",
-                    fk.constraint, fk.column, fk.parent_table, fk.parent_column, fk.binds
+                    "; {} {} -> {}.{} at [{}]",
+                    fk.constraint,
+                    fk.column,
+                    fk.parent_table,
+                    fk.parent_column,
+                    at.join(", ")
                 ));
             }
             out
@@ -1148,7 +1162,7 @@ fn update_forms() {
             r##"
 UPDATE "posts" SET "title" = $1, "author_id" = $2 WHERE "id" IN (SELECT t0."id" FROM "posts" AS t0 WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."slug" = $3))
 binds: [String("new"), Uuid(00000000-0000-0000-0000-000000000009), String("x")]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [9: Uuid(00000000-0000-0000-0000-000000000009)]
 ---
 UPDATE "posts" SET "title" = $1
 binds: [String("new")]
@@ -1156,12 +1170,12 @@ intent: write posts
 ---
 UPDATE "posts" SET "category_id" = $1, "title" = $2 WHERE "id" = $3
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000005)]
-intent: write posts
+intent: write posts; fk_posts_category_id category_id -> categories.id at [5: Uuid(00000000-0000-0000-0000-000000000004)]
 "##,
             r##"
 UPDATE `posts` SET `title` = ?, `author_id` = ? WHERE `id` IN (SELECT `id` FROM (SELECT t0.`id` FROM `posts` AS t0 WHERE EXISTS (SELECT 1 FROM `post_tags` AS t2 INNER JOIN `tags` AS t1 ON t1.`id` = t2.`tag_id` WHERE t2.`post_id` = t0.`id` AND t1.`slug` = ?)) AS `selected`)
 binds: [String("new"), Uuid(00000000-0000-0000-0000-000000000009), String("x")]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [9: Uuid(00000000-0000-0000-0000-000000000009)]
 ---
 UPDATE `posts` SET `title` = ?
 binds: [String("new")]
@@ -1169,12 +1183,12 @@ intent: write posts
 ---
 UPDATE `posts` SET `category_id` = ?, `title` = ? WHERE `id` = ?
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000005)]
-intent: write posts
+intent: write posts; fk_posts_category_id category_id -> categories.id at [5: Uuid(00000000-0000-0000-0000-000000000004)]
 "##,
             r##"
 UPDATE "posts" SET "title" = ?, "author_id" = ? WHERE "id" IN (SELECT t0."id" FROM "posts" AS t0 WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."slug" = ?))
 binds: [String("new"), Uuid(00000000-0000-0000-0000-000000000009), String("x")]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [9: Uuid(00000000-0000-0000-0000-000000000009)]
 ---
 UPDATE "posts" SET "title" = ?
 binds: [String("new")]
@@ -1182,7 +1196,7 @@ intent: write posts
 ---
 UPDATE "posts" SET "category_id" = ?, "title" = ? WHERE "id" = ?
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000005)]
-intent: write posts
+intent: write posts; fk_posts_category_id category_id -> categories.id at [5: Uuid(00000000-0000-0000-0000-000000000004)]
 "##,
         ],
     );
@@ -1200,63 +1214,78 @@ fn insert_forms() {
             let row = |n: u128| vec![id(n), Value::from("t"), id(100 + n), Value::Null];
             let c = Compiler::new(r, d);
             vec![
-                c.insert(&post.meta, &columns, vec![row(1)], false, None),
-                c.insert(&post.meta, &columns, vec![row(1), row(2)], false, None),
-                c.insert(&post.meta, &columns, vec![row(3)], true, None),
-                c.insert(&post.meta, &columns, vec![row(4)], false, Some("id")),
+                c.insert(&post.meta, &columns, vec![row(1)], InsertOptions::default()),
+                c.insert(
+                    &post.meta,
+                    &columns,
+                    vec![row(1), row(2)],
+                    InsertOptions::default(),
+                ),
+                c.insert(
+                    &post.meta,
+                    &columns,
+                    vec![row(3)],
+                    InsertOptions::ignoring_duplicates(),
+                ),
+                c.insert(
+                    &post.meta,
+                    &columns,
+                    vec![row(4)],
+                    InsertOptions::returning("id"),
+                ),
             ]
         },
         [
             r##"
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES ($1, $2, $3, $4)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null, Uuid(00000000-0000-0000-0000-000000000002), String("t"), Uuid(00000000-0000-0000-0000-000000000066), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065), 23: Uuid(00000000-0000-0000-0000-000000000066)]; fk_posts_category_id category_id -> categories.id at [17: Null, 25: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
 binds: [Uuid(00000000-0000-0000-0000-000000000003), String("t"), Uuid(00000000-0000-0000-0000-000000000067), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000067)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES ($1, $2, $3, $4) RETURNING "id"
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000068), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000068)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 "##,
             r##"
 INSERT INTO `posts` (`id`, `title`, `author_id`, `category_id`) VALUES (?, ?, ?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO `posts` (`id`, `title`, `author_id`, `category_id`) VALUES (?, ?, ?, ?), (?, ?, ?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null, Uuid(00000000-0000-0000-0000-000000000002), String("t"), Uuid(00000000-0000-0000-0000-000000000066), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065), 23: Uuid(00000000-0000-0000-0000-000000000066)]; fk_posts_category_id category_id -> categories.id at [17: Null, 25: Null]
 ---
 INSERT INTO `posts` (`id`, `title`, `author_id`, `category_id`) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE `id` = `id`
 binds: [Uuid(00000000-0000-0000-0000-000000000003), String("t"), Uuid(00000000-0000-0000-0000-000000000067), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000067)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO `posts` (`id`, `title`, `author_id`, `category_id`) VALUES (?, ?, ?, ?) RETURNING `id`
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000068), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000068)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 "##,
             r##"
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES (?, ?, ?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES (?, ?, ?, ?), (?, ?, ?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000001), String("t"), Uuid(00000000-0000-0000-0000-000000000065), Null, Uuid(00000000-0000-0000-0000-000000000002), String("t"), Uuid(00000000-0000-0000-0000-000000000066), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000065), 23: Uuid(00000000-0000-0000-0000-000000000066)]; fk_posts_category_id category_id -> categories.id at [17: Null, 25: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
 binds: [Uuid(00000000-0000-0000-0000-000000000003), String("t"), Uuid(00000000-0000-0000-0000-000000000067), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000067)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 ---
 INSERT INTO "posts" ("id", "title", "author_id", "category_id") VALUES (?, ?, ?, ?) RETURNING "id"
 binds: [Uuid(00000000-0000-0000-0000-000000000004), String("t"), Uuid(00000000-0000-0000-0000-000000000068), Null]
-intent: write posts
+intent: write posts; fk_posts_author_id author_id -> users.id at [15: Uuid(00000000-0000-0000-0000-000000000068)]; fk_posts_category_id category_id -> categories.id at [17: Null]
 "##,
         ],
     );
@@ -1274,14 +1303,23 @@ fn insert_default_values_and_auto_keys() {
             let c = Compiler::new(r, d);
             let entry_columns = fields(entry, &["headline", "blog"]);
             vec![
-                c.insert(&blog.meta, &[], vec![vec![]], false, Some("id")),
-                c.insert(&blog.meta, &[], vec![vec![], vec![]], false, None),
+                c.insert(
+                    &blog.meta,
+                    &[],
+                    vec![vec![]],
+                    InsertOptions::returning("id"),
+                ),
+                c.insert(
+                    &blog.meta,
+                    &[],
+                    vec![vec![], vec![]],
+                    InsertOptions::default(),
+                ),
                 c.insert(
                     &entry.meta,
                     &entry_columns,
                     vec![vec!["h".into(), Value::I32(1)]],
-                    false,
-                    Some("id"),
+                    InsertOptions::returning("id"),
                 ),
             ]
         },
@@ -1297,7 +1335,7 @@ intent: write blogs
 ---
 INSERT INTO "entries" ("headline", "blog_id") VALUES ($1, $2) RETURNING "id"
 binds: [String("h"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(1)]
 "##,
             r##"
 INSERT INTO `blogs` () VALUES () RETURNING `id`
@@ -1310,7 +1348,7 @@ intent: write blogs
 ---
 INSERT INTO `entries` (`headline`, `blog_id`) VALUES (?, ?) RETURNING `id`
 binds: [String("h"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(1)]
 "##,
             r##"
 INSERT INTO "blogs" DEFAULT VALUES RETURNING "id"
@@ -1323,7 +1361,7 @@ intent: write blogs
 ---
 INSERT INTO "entries" ("headline", "blog_id") VALUES (?, ?) RETURNING "id"
 binds: [String("h"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(1)]
 "##,
         ],
     );
@@ -1344,13 +1382,21 @@ fn insert_batches_split_at_the_bind_limit() {
             let rows: Vec<Vec<Value>> = (0..=per)
                 .map(|i| vec![Value::from("h"), Value::I32(i as i32)])
                 .collect();
-            let batches = c.insert_batches(&entry.meta, &columns, rows, false, None);
+            let batches = c.insert_batches(&entry.meta, &columns, rows, InsertOptions::default());
             let counts: Vec<usize> = batches.iter().map(|(_, n)| *n).collect();
             assert_eq!(counts, vec![per, 1]);
             let small: Vec<Vec<Value>> = (0..2)
                 .map(|i| vec![Value::from("s"), Value::I32(i)])
                 .collect();
-            let mut out = c.insert_batches(&entry.meta, &columns, small, true, Some("id"));
+            let mut out = c.insert_batches(
+                &entry.meta,
+                &columns,
+                small,
+                InsertOptions {
+                    returning: Some("id"),
+                    ..InsertOptions::ignoring_duplicates()
+                },
+            );
             out.push(batches.into_iter().nth(1).unwrap());
             out.into_iter().map(|(sql, _)| sql).collect()
         },
@@ -1358,29 +1404,29 @@ fn insert_batches_split_at_the_bind_limit() {
             r##"
 INSERT INTO "entries" ("headline", "blog_id") VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING RETURNING "id"
 binds: [String("s"), I32(0), String("s"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(0), 13: I32(1)]
 ---
 INSERT INTO "entries" ("headline", "blog_id") VALUES ($1, $2)
 binds: [String("h"), I32(32767)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(32767)]
 "##,
             r##"
 INSERT INTO `entries` (`headline`, `blog_id`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `headline` = `headline` RETURNING `id`
 binds: [String("s"), I32(0), String("s"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(0), 13: I32(1)]
 ---
 INSERT INTO `entries` (`headline`, `blog_id`) VALUES (?, ?)
 binds: [String("h"), I32(32767)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(32767)]
 "##,
             r##"
 INSERT INTO "entries" ("headline", "blog_id") VALUES (?, ?), (?, ?) ON CONFLICT DO NOTHING RETURNING "id"
 binds: [String("s"), I32(0), String("s"), I32(1)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(0), 13: I32(1)]
 ---
 INSERT INTO "entries" ("headline", "blog_id") VALUES (?, ?)
 binds: [String("h"), I32(16383)]
-intent: write entries
+intent: write entries; fk_entries_blog_id blog_id -> blogs.id at [9: I32(16383)]
 "##,
         ],
     );
@@ -1406,17 +1452,17 @@ fn insert_unnest_binds_one_array_per_column() {
             r##"
 INSERT INTO "post_tags" ("id", "post_id", "tag_id") SELECT * FROM UNNEST($1, $2, $3) ON CONFLICT DO NOTHING
 binds: [Array([Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002)]), Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)]), Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)])]; fk_post_tags_tag_id tag_id -> tags.id at [13: Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
 "##,
             r##"
 INSERT INTO `post_tags` (`id`, `post_id`, `tag_id`) SELECT * FROM UNNEST(?, ?, ?) ON CONFLICT DO NOTHING
 binds: [Array([Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002)]), Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)]), Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)])]; fk_post_tags_tag_id tag_id -> tags.id at [13: Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
 "##,
             r##"
 INSERT INTO "post_tags" ("id", "post_id", "tag_id") SELECT * FROM UNNEST(?, ?, ?) ON CONFLICT DO NOTHING
 binds: [Array([Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002)]), Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)]), Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Array([Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-00000000000a)])]; fk_post_tags_tag_id tag_id -> tags.id at [13: Array([Uuid(00000000-0000-0000-0000-000000000014), Uuid(00000000-0000-0000-0000-000000000015)])]
 "##,
         ],
     );
@@ -1443,7 +1489,12 @@ fn many_to_many_junction_writes() {
             let clear = filtered(vec![Condition::new(names[1].clone(), id(10))]);
             let c = Compiler::new(r, d);
             vec![
-                c.insert(&junction.meta, &columns, vec![row(1), row(2)], true, None),
+                c.insert(
+                    &junction.meta,
+                    &columns,
+                    vec![row(1), row(2)],
+                    InsertOptions::ignoring_duplicates(),
+                ),
                 Compiler::new(r, d).delete(junction, &remove).unwrap(),
                 Compiler::new(r, d).delete(junction, &clear).unwrap(),
             ]
@@ -1452,7 +1503,7 @@ fn many_to_many_junction_writes() {
             r##"
 INSERT INTO "post_tags" ("id", "post_id", "tag_id") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT DO NOTHING
 binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000016)]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Uuid(00000000-0000-0000-0000-00000000000a), 17: Uuid(00000000-0000-0000-0000-00000000000a)]; fk_post_tags_tag_id tag_id -> tags.id at [13: Uuid(00000000-0000-0000-0000-000000000015), 19: Uuid(00000000-0000-0000-0000-000000000016)]
 ---
 DELETE FROM "post_tags" WHERE "id" IN (SELECT t0."id" FROM "post_tags" AS t0 WHERE t0."post_id" = $1 AND t0."tag_id" = ANY($2))
 binds: [Uuid(00000000-0000-0000-0000-00000000000a), Array([Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000016)])]
@@ -1465,7 +1516,7 @@ intent: delete post_tags
             r##"
 INSERT INTO `post_tags` (`id`, `post_id`, `tag_id`) VALUES (?, ?, ?), (?, ?, ?) ON DUPLICATE KEY UPDATE `id` = `id`
 binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000016)]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Uuid(00000000-0000-0000-0000-00000000000a), 17: Uuid(00000000-0000-0000-0000-00000000000a)]; fk_post_tags_tag_id tag_id -> tags.id at [13: Uuid(00000000-0000-0000-0000-000000000015), 19: Uuid(00000000-0000-0000-0000-000000000016)]
 ---
 DELETE FROM `post_tags` WHERE `id` IN (SELECT `id` FROM (SELECT t0.`id` FROM `post_tags` AS t0 WHERE t0.`post_id` = ? AND t0.`tag_id` IN (?, ?)) AS `selected`)
 binds: [Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000016)]
@@ -1478,7 +1529,7 @@ intent: delete post_tags
             r##"
 INSERT INTO "post_tags" ("id", "post_id", "tag_id") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT DO NOTHING
 binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000016)]
-intent: write post_tags
+intent: write post_tags; fk_post_tags_post_id post_id -> posts.id at [11: Uuid(00000000-0000-0000-0000-00000000000a), 17: Uuid(00000000-0000-0000-0000-00000000000a)]; fk_post_tags_tag_id tag_id -> tags.id at [13: Uuid(00000000-0000-0000-0000-000000000015), 19: Uuid(00000000-0000-0000-0000-000000000016)]
 ---
 DELETE FROM "post_tags" WHERE "id" IN (SELECT t0."id" FROM "post_tags" AS t0 WHERE t0."post_id" = ? AND t0."tag_id" IN (?, ?))
 binds: [Uuid(00000000-0000-0000-0000-00000000000a), Uuid(00000000-0000-0000-0000-000000000015), Uuid(00000000-0000-0000-0000-000000000016)]
@@ -1534,7 +1585,7 @@ intent: delete posts
 ---
 DELETE FROM "posts" WHERE "id" = ANY($1)
 binds: [Array([Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003)])]
-intent: read
+intent: delete posts
 ---
 SELECT t0."id" FROM "posts" AS t0 WHERE t0."author_id" = ANY($1)
 binds: [Array([Uuid(00000000-0000-0000-0000-000000000004)])]
@@ -1559,7 +1610,7 @@ intent: delete posts
 ---
 DELETE FROM `posts` WHERE `id` IN (?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003)]
-intent: read
+intent: delete posts
 ---
 SELECT t0.`id` FROM `posts` AS t0 WHERE t0.`author_id` IN (?)
 binds: [Uuid(00000000-0000-0000-0000-000000000004)]
@@ -1584,7 +1635,7 @@ intent: delete posts
 ---
 DELETE FROM "posts" WHERE "id" IN (?, ?)
 binds: [Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003)]
-intent: read
+intent: delete posts
 ---
 SELECT t0."id" FROM "posts" AS t0 WHERE t0."author_id" IN (?)
 binds: [Uuid(00000000-0000-0000-0000-000000000004)]
