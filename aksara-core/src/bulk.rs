@@ -13,9 +13,9 @@ use crate::errors::{relate, Context};
 use crate::instance::{prepare, Prepared};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
-use crate::queryset::model_info;
 use crate::sql::Sql;
 use crate::value::Value;
+use crate::write_prep::model_info;
 
 /// Inserts `records` as new rows of `M` and returns them, in the same order, with their keys.
 pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Result<Vec<M>> {

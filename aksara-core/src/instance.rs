@@ -7,9 +7,9 @@ use crate::error::{Error, Result};
 use crate::errors::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
-use crate::queryset::{checked, default_value, generated_pk, model_info};
 use crate::registry::ModelInfo;
 use crate::value::{FieldKind, Value};
+use crate::write_prep::{checked, default_value, generated_pk, model_info};
 use chrono::{SubsecRound, Utc};
 
 /// A record checked and completed with its defaults, ready to be inserted.

@@ -25,14 +25,15 @@ use crate::dialect::ListBinding;
 use crate::dynamic::Related;
 use crate::error::{Error, Result};
 use crate::errors::{relate, Context};
+use crate::manager::QuerySet;
 use crate::meta::FieldMeta;
 use crate::model::{Model, PrimaryKey};
 use crate::query::{Condition, Query};
-use crate::queryset::{checked, default_value, QuerySet};
 use crate::registry::{ModelInfo, Registry, Via};
 use crate::relation::ManyToMany;
 use crate::sql::Sql;
 use crate::value::Value;
+use crate::write_prep::{checked, default_value};
 use std::marker::PhantomData;
 use std::sync::Arc;
 

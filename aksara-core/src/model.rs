@@ -2,8 +2,8 @@
 //! types, the row reader and the record of a row about to be created.
 
 use crate::error::{Error, Result};
+use crate::manager::Manager;
 use crate::meta::{FieldMeta, ModelMeta};
-use crate::queryset::Manager;
 use crate::value::{FieldKind, FromValue, Value};
 use std::fmt::Debug;
 use std::marker::PhantomData;

@@ -7,8 +7,8 @@
 //! new query set.
 
 use crate::error::{Error, Result};
+use crate::manager::QuerySet;
 use crate::query::Condition;
-use crate::queryset::QuerySet;
 use crate::registry::{ModelInfo, Registry, Via};
 use crate::value::Value;
 use std::sync::Arc;

@@ -23,6 +23,7 @@ mod insert;
 mod lookups;
 mod paths;
 mod prefetch;
+mod related;
 mod select;
 mod tree;
 mod writes;
@@ -31,6 +32,7 @@ pub use checks::{check_range, check_value, coerce_for, escape_like, is_to_one};
 pub use insert::{InsertOptions, OnDuplicate};
 pub use lookups::{in_list_limit, BINDS_FOR_THE_REST};
 pub use prefetch::PrefetchLink;
+pub use related::{plan_related, RelatedPlan, SelectStatement};
 
 use crate::dialect::Dialect;
 use crate::registry::Registry;
@@ -48,6 +50,13 @@ pub(super) struct Join {
     alias: String,
     inner: bool,
     clause: Sql,
+}
+
+/// Where a join ends: the joined table's alias, and whether every join on the way to it is
+/// INNER (a LEFT join makes every join after it LEFT too).
+pub(super) struct JoinEnd {
+    alias: String,
+    inner: bool,
 }
 
 pub(super) struct Scope {

@@ -1,7 +1,7 @@
 //! Path resolution against the registry: `author__email` walked edge by edge into a column
 //! (joining to-one relations) or a to-many relation with the rest of the path.
 
-use super::{Compiler, Join, Scope};
+use super::{Compiler, Join, JoinEnd, Scope};
 use crate::error::{Error, Result};
 use crate::meta::FieldMeta;
 use crate::query::Lookup;
@@ -26,21 +26,25 @@ pub(super) enum Resolved {
 }
 
 impl Compiler<'_> {
-    /// The alias of the join for `path` (created if needed) and whether it is an INNER join.
+    /// The end of the join for `path` from `from` along `edge` (created if needed): its alias,
+    /// and whether it is INNER (every join on the way is, and the link is required).
     pub(super) fn join(
         &mut self,
         scope: &mut Scope,
         path: &str,
-        from_alias: &str,
+        from: &JoinEnd,
         edge: &Edge,
-        parent_inner: bool,
-    ) -> (String, bool) {
+    ) -> JoinEnd {
         if let Some(j) = scope.joins.iter().find(|j| j.path == path) {
-            return (j.alias.clone(), j.inner);
+            return JoinEnd {
+                alias: j.alias.clone(),
+                inner: j.inner,
+            };
         }
+        let from_alias = from.alias.as_str();
         let alias = self.alias();
         let target = self.registry.at(edge.target);
-        let inner = parent_inner && matches!(edge.via, Via::Forward { .. }) && !edge.nullable;
+        let inner = from.inner && matches!(edge.via, Via::Forward { .. }) && !edge.nullable;
         let mut clause = Sql::new();
         clause.push(if inner { " INNER JOIN " } else { " LEFT JOIN " });
         clause
@@ -75,7 +79,7 @@ impl Compiler<'_> {
             inner,
             clause,
         });
-        (alias, inner)
+        JoinEnd { alias, inner }
     }
 
     /// Walks `parts` from the scope's model (`pk` names the key, as in Django, unless the
@@ -161,7 +165,11 @@ impl Compiler<'_> {
             } else {
                 format!("{path}__{part}")
             };
-            let (join_alias, join_inner) = self.join(scope, &path, &alias, &edge, inner);
+            let from = JoinEnd { alias, inner };
+            let JoinEnd {
+                alias: join_alias,
+                inner: join_inner,
+            } = self.join(scope, &path, &from, &edge);
             if is_lookup_only {
                 let lookup = lookup_of(target, rest, target_pk)?;
                 return Ok(Resolved::Column {

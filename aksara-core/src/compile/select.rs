@@ -2,10 +2,11 @@
 //! LIMIT / OFFSET.
 
 use super::paths::Resolved;
-use super::{Compiler, Scope};
+use super::related::{plan_related, SelectStatement};
+use super::{Compiler, JoinEnd, Scope};
 use crate::error::{Error, Result};
 use crate::meta::ModelMeta;
-use crate::query::{Lookup, OrderBy, Query, RelatedNode};
+use crate::query::{Lookup, OrderBy, Query};
 use crate::registry::ModelInfo;
 use crate::sql::Sql;
 use crate::value::Value;
@@ -13,19 +14,25 @@ use crate::value::Value;
 impl Compiler<'_> {
     /// `SELECT` of the model's columns (and the columns of `select_related` relations).
     pub fn select(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        Ok(self.select_with_related(model, query)?.sql)
+    }
+
+    /// `SELECT` of the model's columns and the columns of its `select_related` relations,
+    /// with the plan of those relations that the row reader follows (planned once, here).
+    pub fn select_with_related(
+        &mut self,
+        model: &ModelInfo,
+        query: &Query,
+    ) -> Result<SelectStatement> {
+        let related = plan_related(self.registry, model, &query.select_related)?;
         let mut scope = self.scope(model.index);
         let mut columns = Sql::new();
         self.columns(&mut columns, &scope.alias, &model.meta);
-        let base_alias = scope.alias.clone();
-        self.related_columns(
-            &mut scope,
-            &mut columns,
-            &query.select_related,
-            "",
-            model.index,
-            &base_alias,
-            true,
-        )?;
+        let base = JoinEnd {
+            alias: scope.alias.clone(),
+            inner: true,
+        };
+        self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let order = self.order_by(&mut scope, &query.order_by)?;
         let mut sql = Sql::new();
@@ -33,7 +40,7 @@ impl Compiler<'_> {
         self.from(&mut sql, &scope);
         sql.append(where_sql).append(order);
         self.slice(&mut sql, query.limit, query.offset);
-        Ok(sql)
+        Ok(SelectStatement { sql, related })
     }
 
     /// `SELECT COUNT(*)` of the rows the query selects.
@@ -140,52 +147,6 @@ impl Compiler<'_> {
             }
             sql.column(alias, &f.column);
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn related_columns(
-        &mut self,
-        scope: &mut Scope,
-        columns: &mut Sql,
-        nodes: &[RelatedNode],
-        prefix: &str,
-        model: usize,
-        alias: &str,
-        parent_inner: bool,
-    ) -> Result<()> {
-        for node in nodes {
-            let info = self.registry.at(model);
-            let edge = info
-                .edge(&node.name)
-                .ok_or_else(|| info.unknown(&node.name))?
-                .clone();
-            if edge.is_many() {
-                return Err(Error::config(format!(
-                    "select_related follows to-one relations only; `{}` on {} is to-many: use prefetch_related(\"{}\")",
-                    node.name,
-                    info.meta.name,
-                    if prefix.is_empty() { node.name.clone() } else { format!("{prefix}__{}", node.name) }
-                )));
-            }
-            let path = if prefix.is_empty() {
-                node.name.clone()
-            } else {
-                format!("{prefix}__{}", node.name)
-            };
-            let (join_alias, inner) = self.join(scope, &path, alias, &edge, parent_inner);
-            let target = self.registry.at(edge.target);
-            self.columns(columns, &join_alias, &target.meta);
-            self.related_columns(
-                scope,
-                columns,
-                &node.children,
-                &path,
-                edge.target,
-                &join_alias,
-                inner,
-            )?;
-        }
-        Ok(())
     }
 
     pub(super) fn from(&self, sql: &mut Sql, scope: &Scope) {
