@@ -1859,3 +1859,89 @@ fn golden_expectations_can_fail() {
     });
     assert!(outcome.is_err());
 }
+
+/// The binds listed for each written foreign key, in order.
+fn foreign_key_values(sql: &Sql) -> Vec<(String, Vec<Value>)> {
+    let Intent::Write(target) = &sql.intent else {
+        panic!("not a write: {:?}", sql.intent)
+    };
+    target
+        .foreign_keys
+        .iter()
+        .map(|fk| {
+            let values = fk
+                .binds
+                .iter()
+                .map(|&i| match &sql.parts[i] {
+                    Part::Bind(value, _) => value.clone(),
+                    other => panic!("{}: part {i} is {other:?}, not a bind", fk.constraint),
+                })
+                .collect();
+            (fk.column.clone(), values)
+        })
+        .collect()
+}
+
+#[test]
+fn foreign_key_binds_hold_the_values_written_to_their_column() {
+    let registry = aksara_tests::models::blog::registry();
+    for (_, dialect) in dialects() {
+        let post = model(&registry, "Post");
+        let c = Compiler::new(&registry, dialect);
+        let columns = fields(post, &["title", "category", "id", "author"]);
+        let rows = vec![
+            vec![Value::from("a"), id(31), id(1), id(21)],
+            vec![Value::from("b"), Value::Null, id(2), id(22)],
+        ];
+        let insert = c.insert(&post.meta, &columns, rows, InsertOptions::default());
+        assert_eq!(
+            foreign_key_values(&insert),
+            vec![
+                ("category_id".to_string(), vec![id(31), Value::Null]),
+                ("author_id".to_string(), vec![id(21), id(22)]),
+            ]
+        );
+        let update = Compiler::new(&registry, dialect)
+            .update(
+                post,
+                &filtered(vec![Condition::new("author", id(5))]),
+                &[
+                    Assignment {
+                        field: "author".into(),
+                        value: id(23),
+                    },
+                    Assignment {
+                        field: "title".into(),
+                        value: "t".into(),
+                    },
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            foreign_key_values(&update),
+            vec![("author_id".to_string(), vec![id(23)])]
+        );
+        let by_pk = c
+            .update_by_pk(
+                &post.meta,
+                &[(post.meta.field("category").unwrap(), id(32))],
+                id(3),
+            )
+            .unwrap();
+        assert_eq!(
+            foreign_key_values(&by_pk),
+            vec![("category_id".to_string(), vec![id(32)])]
+        );
+        let junction = model(&registry, &junction_model_name("Post", "tags"));
+        let junction_columns: Vec<&aksara::FieldMeta> = junction.meta.concrete_fields().collect();
+        let arrays = vec![vec![id(7)], vec![id(8)], vec![id(9)]];
+        let unnest = c.insert_unnest(&junction.meta, &junction_columns, arrays);
+        assert_eq!(
+            foreign_key_values(&unnest),
+            vec![
+                ("post_id".to_string(), vec![Value::Array(vec![id(8)])]),
+                ("tag_id".to_string(), vec![Value::Array(vec![id(9)])]),
+            ]
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Conditions: WHERE, AND / OR / NOT, quantifiers over to-many relations.
 
 use super::paths::Resolved;
+use super::tree::TreeWalk;
 use super::{Compiler, Scope};
 use crate::error::{Error, Result};
 use crate::query::{Condition, Lookup, Quantifier};
@@ -78,11 +79,13 @@ impl Compiler<'_> {
                 include_root,
             } => self.tree(
                 scope,
-                path,
-                relation,
-                root.clone(),
-                *ancestors,
-                *include_root,
+                TreeWalk {
+                    path,
+                    relation,
+                    root: root.clone(),
+                    ancestors: *ancestors,
+                    include_root: *include_root,
+                },
             ),
             Condition::Related {
                 path,

@@ -9,19 +9,32 @@ use crate::registry::Via;
 use crate::sql::Sql;
 use crate::value::Value;
 
+/// A tree condition's walk ([`crate::Condition::Tree`], its fields by name).
+pub(super) struct TreeWalk<'c> {
+    /// The path to the tree's key from the scope's model (`""`: the model's own key).
+    pub(super) path: &'c str,
+    /// The self-referential relation walked.
+    pub(super) relation: &'c str,
+    /// The node the walk starts from.
+    pub(super) root: Value,
+    /// Towards the root (the ancestors) rather than the leaves (the subtree).
+    pub(super) ancestors: bool,
+    /// Whether the start node itself matches.
+    pub(super) include_root: bool,
+}
+
 impl Compiler<'_> {
     /// `column IN (WITH RECURSIVE tree ... SELECT node FROM tree)`: the keys of the subtree
     /// (or the ancestors) of `root` along the self-referential `relation`. `UNION` (not `UNION
     /// ALL`) makes the walk stop on cyclic data.
-    pub(super) fn tree(
-        &mut self,
-        scope: &mut Scope,
-        path: &str,
-        relation: &str,
-        root: Value,
-        ancestors: bool,
-        include_root: bool,
-    ) -> Result<Sql> {
+    pub(super) fn tree(&mut self, scope: &mut Scope, walk: TreeWalk<'_>) -> Result<Sql> {
+        let TreeWalk {
+            path,
+            relation,
+            root,
+            ancestors,
+            include_root,
+        } = walk;
         let (alias, column, model) = if path.is_empty() {
             let meta = &self.registry.at(scope.model).meta;
             (scope.alias.clone(), meta.pk()?.column.clone(), scope.model)
