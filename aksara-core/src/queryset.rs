@@ -3,8 +3,9 @@
 //! Building a query runs nothing: `filter`, `exclude`, `order_by`, `limit`, `select_related`
 //! return a new `QuerySet`. The calls that take a [`Db`] (`all`, `get`, `first`, `count`,
 //! `exists`, `update`, `delete`, `create`) compile it and run it. `Post::objects()` is the
-//! [`Manager`]: the `QuerySet` of every row. A reverse relation manager (`author.posts()`) is a
-//! `QuerySet` restricted to the related rows, whose `create` also sets the link.
+//! [`Manager`](crate::Manager): the `QuerySet` of every row. A reverse relation manager
+//! (`author.posts()`, in [`crate::related_manager`]) is a `QuerySet` restricted to the related
+//! rows, whose `create` also sets the link.
 
 use crate::compile::{Compiler, RelatedPlan, SelectStatement};
 use crate::db::{Db, Row};
