@@ -45,7 +45,8 @@ pub struct Compiler<'a> {
     next_alias: usize,
 }
 
-pub(super) struct Join {
+/// A to-one join of a scope, shared by every path that walks `path`.
+struct Join {
     path: String,
     alias: String,
     inner: bool,
@@ -54,12 +55,13 @@ pub(super) struct Join {
 
 /// Where a join ends: the joined table's alias, and whether every join on the way to it is
 /// INNER (a LEFT join makes every join after it LEFT too).
-pub(super) struct JoinEnd {
+struct JoinEnd {
     alias: String,
     inner: bool,
 }
 
-pub(super) struct Scope {
+/// The rows one SELECT (or subquery) reads: its model, alias and joins so far.
+struct Scope {
     model: usize,
     alias: String,
     joins: Vec<Join>,
