@@ -6,16 +6,16 @@
 //! read back: with `RETURNING` on PostgreSQL and SQLite, and on MySQL from the first key of
 //! each statement when InnoDB hands out consecutive keys (row by row otherwise).
 
-use crate::compile::Compiler;
+use crate::compile::{Compiler, InsertOptions};
 use crate::db::{raw_sql, Db};
 use crate::error::{Error, Result};
 use crate::error_context::{relate, Context};
 use crate::instance::{prepare, Prepared};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
-use crate::queryset::model_info;
 use crate::sql::Sql;
 use crate::value::Value;
+use crate::write_prep::model_info;
 
 /// Inserts `records` as new rows of `M` and returns them, in the same order, with their keys.
 pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Result<Vec<M>> {
@@ -50,8 +50,12 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
             })
             .collect()
     };
-    let with_keys =
-        compiler.insert_batches(&info.meta, &all_columns, rows_of(&given, None), false, None);
+    let with_keys = compiler.insert_batches(
+        &info.meta,
+        &all_columns,
+        rows_of(&given, None),
+        InsertOptions::default(),
+    );
     let plan = match key {
         None => KeyPlan::Nothing,
         Some((index, field)) => {
@@ -67,8 +71,7 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
                     &info.meta,
                     &columns,
                     rows,
-                    false,
-                    Some(&field.column),
+                    InsertOptions::returning(&field.column),
                 ))
             } else {
                 KeyPlan::LastInsertId { columns, rows }
@@ -195,10 +198,15 @@ async fn last_insert_ids(
         .is_some_and(|mode| mode < 2);
     let step = setting.get(1).and_then(Value::as_i64).unwrap_or(1).max(1);
     let batches = if consecutive {
-        compiler.insert_batches(meta, columns, rows, false, None)
+        compiler.insert_batches(meta, columns, rows, InsertOptions::default())
     } else {
         rows.into_iter()
-            .map(|row| (compiler.insert(meta, columns, vec![row], false, None), 1))
+            .map(|row| {
+                (
+                    compiler.insert(meta, columns, vec![row], InsertOptions::default()),
+                    1,
+                )
+            })
             .collect()
     };
     let mut keys = Vec::new();

@@ -23,10 +23,11 @@
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::m2m::ManyToManyManager;
+use crate::manager::QuerySet;
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord};
 use crate::query::{Assignment, Condition};
-use crate::queryset::{QuerySet, RelatedManager};
+use crate::related_manager::RelatedManager;
 
 /// The `(field, value)` pairs of a lookup made only of equalities on `M`'s own fields.
 fn equalities<M: Model>(

@@ -1,15 +1,15 @@
 //! Writing single instances: create, save, delete, refresh.
 
-use crate::compile::Compiler;
+use crate::compile::{Compiler, InsertOptions};
 use crate::db::Db;
 use crate::deletion::{delete, Rows};
 use crate::error::{Error, Result};
 use crate::error_context::{relate, Context};
 use crate::meta::FieldMeta;
 use crate::model::{Model, NewRecord, RowReader};
-use crate::queryset::{checked, default_value, generated_pk, model_info};
 use crate::registry::ModelInfo;
 use crate::value::{FieldKind, Value};
+use crate::write_prep::{checked, default_value, generated_pk, model_info};
 use chrono::{SubsecRound, Utc};
 
 /// A record checked and completed with its defaults, ready to be inserted.
@@ -91,12 +91,22 @@ pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
     let fail = |e| relate(registry, e, Some(context));
     match auto_key {
         None => {
-            db.execute_raw(compiler.insert(&info.meta, &columns, vec![values], false, None))
-                .await
-                .map_err(fail)?;
+            db.execute_raw(compiler.insert(
+                &info.meta,
+                &columns,
+                vec![values],
+                InsertOptions::default(),
+            ))
+            .await
+            .map_err(fail)?;
         }
         Some((index, key)) if dialect.supports_returning() => {
-            let sql = compiler.insert(&info.meta, &columns, vec![values], false, Some(&key.column));
+            let sql = compiler.insert(
+                &info.meta,
+                &columns,
+                vec![values],
+                InsertOptions::returning(&key.column),
+            );
             let rows = db.fetch_raw(sql).await.map_err(fail)?;
             row[index] = rows
                 .into_iter()
@@ -105,7 +115,7 @@ pub async fn insert<M: Model>(db: &Db, record: NewRecord<M>) -> Result<M> {
                 .unwrap_or(Value::Null);
         }
         Some((index, _)) => {
-            let sql = compiler.insert(&info.meta, &columns, vec![values], false, None);
+            let sql = compiler.insert(&info.meta, &columns, vec![values], InsertOptions::default());
             let last_id = dialect
                 .last_insert_id_query()
                 .ok_or_else(|| Error::config("the backend cannot report inserted keys"))?;

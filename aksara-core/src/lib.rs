@@ -27,6 +27,7 @@ pub mod get_or_create;
 pub mod instance;
 pub mod introspect;
 pub mod m2m;
+pub mod manager;
 pub mod meta;
 pub mod model;
 pub mod model_ops;
@@ -37,6 +38,7 @@ pub mod queryset;
 pub mod record;
 pub mod record_related;
 pub mod registry;
+pub mod related_manager;
 pub mod related_store;
 pub mod relation;
 pub mod row_or_key;
@@ -46,6 +48,7 @@ pub mod stmt_cache;
 pub mod suggest;
 pub mod validate;
 pub mod value;
+pub mod write_prep;
 
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
@@ -54,6 +57,7 @@ pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};
 pub use fields::{Field, FieldPath};
 pub use m2m::{ManyToManyManager, ManyToManySpec};
+pub use manager::{Manager, QuerySet};
 pub use meta::{
     FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target, CASCADE, PROTECT, RESTRICT,
     SET_NULL,
@@ -63,9 +67,10 @@ pub use query::{
     Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
     MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
-pub use queryset::{Manager, NullableLink, QuerySet, RelatedManager, RequiredLink, Rows};
+pub use queryset::Rows;
 pub use record::Record;
 pub use registry::{Edge, ModelInfo, Registry, RegistryBuilder, Via};
+pub use related_manager::{NullableLink, RelatedManager, RequiredLink};
 pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};
 pub use sql::{Intent, Part, Sql};
 pub use value::{value_list, FieldKind, FromValue, NullableInput, Value, ValueType};

@@ -2,8 +2,8 @@
 //! types, the row reader and the record of a row about to be created.
 
 use crate::error::{Error, Result};
+use crate::manager::Manager;
 use crate::meta::ModelMeta;
-use crate::queryset::Manager;
 /// The row reader, kept here under its old path; it lives in [`crate::row_reader`].
 pub use crate::row_reader::RowReader;
 use crate::value::{FieldKind, FromValue, Value};

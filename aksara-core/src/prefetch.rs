@@ -25,7 +25,7 @@ use crate::dynamic::{AnyModel, Loaded, SharedAny};
 use crate::error::{Error, Result};
 use crate::model::RowReader;
 use crate::query::PrefetchNode;
-use crate::registry::{ModelInfo, Via};
+use crate::registry::{Edge, ModelInfo, Via};
 use crate::value::Value;
 use rustc_hash::FxHashMap as HashMap;
 use std::future::Future;
@@ -142,7 +142,7 @@ async fn prefetch_one(
     let parents_share_keys = keys.len() < parent_keys.iter().flatten().count();
     if keys.is_empty() {
         for row in rows.iter_mut() {
-            row.attach(&edge.name, empty(ops.list, many))?;
+            row.attach(&edge.name, empty(ops.list, &edge))?;
         }
         return Ok(());
     }
@@ -281,8 +281,10 @@ async fn prefetch_one(
     Ok(())
 }
 
-fn empty(list: fn(Vec<SharedAny>) -> SharedAny, many: bool) -> Loaded {
-    if many {
+/// Nothing loaded for a relation: an empty list for a to-many relation (built by `list`),
+/// no row for a to-one one.
+fn empty(list: fn(Vec<SharedAny>) -> SharedAny, edge: &Edge) -> Loaded {
+    if edge.is_many() {
         Loaded::Many(list(Vec::new()))
     } else {
         Loaded::One(None)

@@ -3,58 +3,26 @@
 //! Building a query runs nothing: `filter`, `exclude`, `order_by`, `limit`, `select_related`
 //! return a new `QuerySet`. The calls that take a [`Db`] (`all`, `get`, `first`, `count`,
 //! `exists`, `update`, `delete`, `create`) compile it and run it. `Post::objects()` is the
-//! [`Manager`]: the `QuerySet` of every row. A reverse relation manager (`author.posts()`) is a
-//! `QuerySet` restricted to the related rows, whose `create` also sets the link.
+//! [`Manager`](crate::Manager): the `QuerySet` of every row. A reverse relation manager
+//! (`author.posts()`, in [`crate::related_manager`]) is a `QuerySet` restricted to the related
+//! rows, whose `create` also sets the link.
 
-use crate::compile::{check_value, coerce_for, Compiler};
+use crate::compile::{Compiler, RelatedPlan, SelectStatement};
 use crate::db::{Db, Row};
 use crate::dynamic::{AnyModel, Loaded};
 use crate::error::{Error, Result};
 use crate::error_context::{relate, Context};
+use crate::manager::QuerySet;
 use crate::meta::FieldMeta;
-use crate::model::{Model, NewRecord, PrimaryKey, RowReader};
+use crate::model::{Model, NewRecord, RowReader};
 use crate::query::{Assignment, Condition, OrderBy, Prefetch, PrefetchNode, Query, RelatedNode};
 use crate::record::Record;
 use crate::registry::{ModelInfo, Registry};
 use crate::value::{FieldKind, Value};
-use chrono::{SubsecRound, Utc};
-use std::marker::PhantomData;
 use std::sync::Arc;
-
-/// The manager of a model (`Post::objects()`): the [`QuerySet`] of all its rows, plus `create`.
-pub type Manager<M> = QuerySet<M>;
 
 /// How many rows `get` reads at most to report "more than one".
 const GET_LIMIT: u64 = 21;
-
-/// A lazy query on rows of `M`: a model type, or [`Record`] for rows of a model chosen by
-/// name at run time (`QuerySet::<Record>::of("Post")`).
-pub struct QuerySet<M> {
-    query: Query,
-    defaults: Vec<(String, Value)>,
-    model: Option<String>,
-    _model: PhantomData<fn() -> M>,
-}
-
-impl<M> Clone for QuerySet<M> {
-    fn clone(&self) -> Self {
-        QuerySet {
-            query: self.query.clone(),
-            defaults: self.defaults.clone(),
-            model: self.model.clone(),
-            _model: PhantomData,
-        }
-    }
-}
-
-impl<M> std::fmt::Debug for QuerySet<M> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QuerySet")
-            .field("model", &self.model)
-            .field("query", &self.query)
-            .finish()
-    }
-}
 
 impl<M: Model> Default for QuerySet<M> {
     fn default() -> Self {
@@ -62,21 +30,16 @@ impl<M: Model> Default for QuerySet<M> {
     }
 }
 
-/// The registry's entry for `M`.
-pub(crate) fn model_info<M: Model>(registry: &Registry) -> Result<&ModelInfo> {
-    registry.model(&M::meta().name)
-}
-
 /// What a [`QuerySet`] reads rows into: a model type, or [`Record`].
 pub trait Rows: Sized + Send + 'static {
     /// The name of the model `queryset` reads.
     fn model_name(queryset: &QuerySet<Self>) -> &str;
-    /// Reads one row (with its select_related relations).
+    /// Reads one row (with its select_related relations, in the order `related` plans them).
     fn decode(
         registry: &Arc<Registry>,
         info: &ModelInfo,
         row: Row,
-        related: &[RelatedNode],
+        related: &[RelatedPlan],
     ) -> Result<Self>;
     /// Loads prefetched relations into `rows`.
     fn prefetch<'a>(
@@ -96,7 +59,7 @@ impl<M: Model> Rows for M {
         registry: &Arc<Registry>,
         _: &ModelInfo,
         row: Row,
-        related: &[RelatedNode],
+        related: &[RelatedPlan],
     ) -> Result<Self> {
         decode::<M>(registry, row, related)
     }
@@ -114,15 +77,6 @@ impl<M: Model> Rows for M {
 }
 
 impl<M> QuerySet<M> {
-    fn empty(model: Option<String>) -> Self {
-        QuerySet {
-            query: Query::default(),
-            defaults: Vec::new(),
-            model,
-            _model: PhantomData,
-        }
-    }
-
     /// The query tree.
     pub fn query(&self) -> &Query {
         &self.query
@@ -216,9 +170,8 @@ impl<M: Rows> QuerySet<M> {
     pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
         let registry = db.registry();
         let info = self.info(registry)?;
-        let mut related = self.query.select_related.clone();
-        plan_related(registry, info, &mut related)?;
-        let sql = compiler(db).select(info, &self.query)?;
+        let SelectStatement { sql, related } =
+            compiler(db).select_with_related(info, &self.query)?;
         let rows = db.fetch(sql).await?;
         let mut models = rows
             .into_iter()
@@ -436,7 +389,7 @@ impl Rows for Record {
         registry: &Arc<Registry>,
         info: &ModelInfo,
         row: Row,
-        related: &[RelatedNode],
+        related: &[RelatedPlan],
     ) -> Result<Self> {
         if !related.is_empty() {
             return Err(Error::config(
@@ -483,42 +436,11 @@ fn describe_conditions(conditions: &[Condition]) -> String {
     }
 }
 
-/// Fills each select_related node with its model and the number of columns it reads.
-pub(crate) fn plan_related(
-    registry: &Registry,
-    model: &ModelInfo,
-    nodes: &mut [RelatedNode],
-) -> Result<()> {
-    for node in nodes.iter_mut() {
-        let edge = model
-            .edge(&node.name)
-            .ok_or_else(|| model.unknown(&node.name))?;
-        let target = registry.at(edge.target);
-        plan_related(registry, target, &mut node.children)?;
-        node.name = edge.name.clone();
-        node.model = edge.target;
-        node.width = target.meta.concrete_fields().count();
-        node.total_width = node.width + node.children.iter().map(|c| c.total_width).sum::<usize>();
-        node.one_to_one_back = target
-            .edges
-            .iter()
-            .find(|e| {
-                !e.forward
-                    && e.kind == crate::meta::RelationKind::OneToOne
-                    && e.owner == model.meta.name
-                    && e.field == edge.name
-            })
-            .map(|e| e.name.clone())
-            .filter(|back| !node.children.iter().any(|c| c.name == *back));
-    }
-    Ok(())
-}
-
 /// Reads one row into `M` and its select_related relations.
 pub(crate) fn decode<M: Model>(
     registry: &Registry,
     row: Row,
-    related: &[RelatedNode],
+    related: &[RelatedPlan],
 ) -> Result<M> {
     // A forward one-to-one loaded here also fills the reverse side of the row it loads
     // (`profile.user`'s user answers `user.profile(&db)` without a query): with a second copy
@@ -541,17 +463,17 @@ pub(crate) fn decode<M: Model>(
 fn attach_selected(
     registry: &Registry,
     target: &mut dyn AnyModel,
-    nodes: &[RelatedNode],
+    nodes: &[RelatedPlan],
     reader: &mut RowReader,
     owner: Option<&dyn Fn() -> Result<crate::dynamic::SharedAny>>,
 ) -> Result<()> {
     for node in nodes {
         if reader.next_all_null(node.width) {
             reader.skip(node.total_width);
-            target.attach(&node.name, Loaded::One(None))?;
+            target.attach(&node.edge.name, Loaded::One(None))?;
             continue;
         }
-        let info = registry.at(node.model);
+        let info = registry.at(node.edge.target);
         let ops = info.meta.ops.ok_or_else(|| {
             Error::config(format!(
                 "{} has no Rust type to load related rows into",
@@ -574,342 +496,9 @@ fn attach_selected(
             }
         }
         target.attach(
-            &node.name,
+            &node.edge.name,
             Loaded::One(Some(crate::dynamic::share(related))),
         )?;
     }
     Ok(())
-}
-
-/// The value for `field` in a row being created when none was given.
-pub(crate) fn default_value(field: &FieldMeta, generated_pk: Option<Value>) -> Option<Value> {
-    if field.primary_key {
-        return generated_pk;
-    }
-    if field.auto_now_add || field.auto_now {
-        let now = Utc::now().trunc_subsecs(6);
-        return Some(match field.kind {
-            FieldKind::Date => Value::Date(now.date_naive()),
-            _ => Value::DateTime(now),
-        });
-    }
-    if let Some(default) = &field.default {
-        return Some(default.clone());
-    }
-    field.nullable.then_some(Value::Null)
-}
-
-/// The generated key for a new row of `M`, if keys are made on the client.
-pub(crate) fn generated_pk<M: Model>() -> Option<Value> {
-    M::Pk::generate().map(Into::into)
-}
-
-/// Checks and coerces the values of a row about to be written.
-pub(crate) fn checked(info: &ModelInfo, field: &FieldMeta, value: Value) -> Result<Value> {
-    let value = coerce_for(&info.meta, field, value)?;
-    check_value(&info.meta, field, &value)?;
-    Ok(value)
-}
-
-/// Marks the [`RelatedManager`] of a `NOT NULL` foreign key (`ForeignKey<T>`): rows can be
-/// moved to this owner (`add`, `set`), never unlinked, so `remove` and `clear` do not exist.
-#[derive(Debug, Clone, Copy)]
-pub enum RequiredLink {}
-
-/// Marks the [`RelatedManager`] of a nullable foreign key (`Option<ForeignKey<T>>`): it also
-/// has `remove` and `clear`, which set the link to NULL.
-#[derive(Debug, Clone, Copy)]
-pub enum NullableLink {}
-
-/// The manager of a reverse foreign key (`author.posts()`): the related rows as a
-/// [`QuerySet`] (it dereferences to one), the rows `prefetch_related` loaded, `create` that
-/// sets the link, and `add` / `set` that move existing rows to this owner.
-///
-/// `L` is [`RequiredLink`] for a `NOT NULL` foreign key and [`NullableLink`] for a nullable
-/// one; only the latter has `remove` and `clear`:
-///
-/// ```compile_fail
-/// # use aksara::demo::*;
-/// # async fn demo(db: aksara::Db, jane: User, post: Post) -> aksara::Result<()> {
-/// // `Post.author` is NOT NULL: a post cannot be taken away from its author.
-/// jane.posts().remove(&db, [&post]).await?;
-/// # Ok(()) }
-/// ```
-///
-/// ```compile_fail
-/// # use aksara::demo::*;
-/// # async fn demo(db: aksara::Db, jane: User) -> aksara::Result<()> {
-/// jane.posts().clear(&db).await?;
-/// # Ok(()) }
-/// ```
-///
-/// Writes change rows in the database only: the instances passed in are not modified (their
-/// link field still holds the old key until they are read again), and the owner's prefetched
-/// rows for the relation read as not loaded afterwards.
-pub struct RelatedManager<'a, M, L = RequiredLink> {
-    queryset: QuerySet<M>,
-    store: Option<&'a crate::dynamic::Related>,
-    relation: &'static str,
-    field: &'static str,
-    key: Value,
-    _link: PhantomData<fn() -> L>,
-}
-
-impl<M, L> std::ops::Deref for RelatedManager<'_, M, L> {
-    type Target = QuerySet<M>;
-    fn deref(&self) -> &QuerySet<M> {
-        &self.queryset
-    }
-}
-
-impl<'a, M: Model, L> RelatedManager<'a, M, L> {
-    /// The rows of `M` linked to the owner by `field` = `key`, with the owner's store of
-    /// prefetched relations (under the name `relation`).
-    pub fn new(
-        field: &'static str,
-        key: Value,
-        store: Option<&'a crate::dynamic::Related>,
-        relation: &'static str,
-    ) -> Self {
-        let queryset = QuerySet::related(
-            Condition::new(field, key.clone()),
-            vec![(field.to_string(), key.clone())],
-        );
-        RelatedManager {
-            queryset,
-            store,
-            relation,
-            field,
-            key,
-            _link: PhantomData,
-        }
-    }
-
-    /// The rows `prefetch_related` loaded, if it did and no write through this manager
-    /// changed them since (no query).
-    pub fn loaded(&self) -> Option<&'a [std::sync::Arc<M>]> {
-        self.store.and_then(|s| s.many::<M>(self.relation))
-    }
-
-    /// The related rows as a plain [`QuerySet`].
-    pub fn queryset(&self) -> QuerySet<M> {
-        self.queryset.clone()
-    }
-
-    fn guard(&self, db: &Db) -> Result<()> {
-        if db.is_strict() {
-            return Err(Error::LazyLoad {
-                model: M::meta().name.clone(),
-                relation: self.relation.to_string(),
-            });
-        }
-        Ok(())
-    }
-
-    pub(crate) fn invalidate(&self) {
-        if let Some(store) = self.store {
-            store.invalidate(self.relation);
-        }
-    }
-
-    /// Runs the query for the related rows (refused in strict mode: prefetch them and use
-    /// [`RelatedManager::loaded`]).
-    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
-        self.guard(db)?;
-        self.queryset.all(db).await
-    }
-
-    /// Counts the related rows with one `COUNT` query (refused in strict mode).
-    pub async fn count(&self, db: &Db) -> Result<u64> {
-        self.guard(db)?;
-        self.queryset.count(db).await
-    }
-
-    /// True when there is at least one related row (refused in strict mode).
-    pub async fn exists(&self, db: &Db) -> Result<bool> {
-        self.guard(db)?;
-        self.queryset.exists(db).await
-    }
-
-    /// Creates a related row, its link set to the owner.
-    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
-        self.invalidate();
-        self.queryset.create(db, record).await
-    }
-
-    /// The distinct keys of `items`, checked against `M`'s key field.
-    fn keys<I: crate::row_or_key::RowOrKey<M>>(
-        &self,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<Vec<Value>> {
-        let meta = M::meta();
-        let pk = meta.pk()?;
-        let mut seen = rustc_hash::FxHashSet::default();
-        let mut keys = Vec::new();
-        for item in items {
-            let key = coerce_for(meta, pk, item.into_key().into())?;
-            if crate::prefetch::KeyOf::of(&key).is_some_and(|k| seen.insert(k)) {
-                keys.push(key);
-            }
-        }
-        Ok(keys)
-    }
-
-    /// The rows of `M` (not only the related ones) whose key is in `keys`.
-    fn rows_with_keys(keys: Vec<Value>) -> Result<QuerySet<M>> {
-        let pk = M::meta().pk()?.name.clone();
-        Ok(QuerySet::new().filter(Condition::new(format!("{pk}__in"), Value::Array(keys))))
-    }
-
-    /// Links `items` (rows of `M` or their keys) to the owner with one `UPDATE`, taking them
-    /// from whichever owner they had. Keys of rows that do not exist are ignored, as an
-    /// `UPDATE` ignores them. The instances passed in are not modified.
-    ///
-    /// ```no_run
-    /// # use aksara::demo::*;
-    /// # async fn demo(db: aksara::Db, jane: User, p1: Post, p2: Post) -> aksara::Result<()> {
-    /// jane.posts().add(&db, [&p1, &p2]).await?;   // UPDATE posts SET author_id = ... WHERE id IN (...)
-    /// # Ok(()) }
-    /// ```
-    pub async fn add<I: crate::row_or_key::RowOrKey<M>>(
-        &self,
-        db: &Db,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<u64> {
-        let keys = self.keys(items)?;
-        self.invalidate();
-        if keys.is_empty() {
-            return Ok(0);
-        }
-        Self::rows_with_keys(keys)?
-            .update(db, [(self.field, self.key.clone())])
-            .await
-    }
-}
-
-impl<M: Model> RelatedManager<'_, M, RequiredLink> {
-    /// Makes `items` (rows of `M` or their keys) related to the owner, with one `UPDATE`.
-    /// Because the foreign key cannot be NULL, rows related now and not in `items` stay
-    /// related (as in Django): this is [`add`](Self::add). The instances passed in are not
-    /// modified.
-    ///
-    /// ```no_run
-    /// # use aksara::demo::*;
-    /// # async fn demo(db: aksara::Db, jane: User, post: Post) -> aksara::Result<()> {
-    /// jane.posts().set(&db, [post.id]).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn set<I: crate::row_or_key::RowOrKey<M>>(
-        &self,
-        db: &Db,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<()> {
-        self.add(db, items).await.map(|_| ())
-    }
-}
-
-impl<M: Model> RelatedManager<'_, M, NullableLink> {
-    /// Makes `items` (rows of `M` or their keys) exactly the related rows, in one
-    /// transaction of two `UPDATE`s: the other related rows get a NULL link, `items` get
-    /// the owner's key. The instances passed in are not modified.
-    ///
-    /// ```no_run
-    /// # use aksara::demo::*;
-    /// # async fn demo(db: aksara::Db, python: Category, post: Post) -> aksara::Result<()> {
-    /// python.posts().set(&db, [&post]).await?;   // `Post.category` is nullable
-    /// # Ok(()) }
-    /// ```
-    pub async fn set<I: crate::row_or_key::RowOrKey<M>>(
-        &self,
-        db: &Db,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<()> {
-        let keys = self.keys(items)?;
-        self.invalidate();
-        let pk = M::meta().pk()?.name.clone();
-        let others = if keys.is_empty() {
-            self.queryset.clone()
-        } else {
-            self.queryset.exclude(Condition::new(
-                format!("{pk}__in"),
-                Value::Array(keys.clone()),
-            ))
-        };
-        let field = self.field;
-        let key = self.key.clone();
-        db.transaction(|tx| async move {
-            others.update(&tx, [(field, Value::Null)]).await?;
-            if !keys.is_empty() {
-                Self::rows_with_keys(keys)?
-                    .update(&tx, [(field, key)])
-                    .await?;
-            }
-            Ok(())
-        })
-        .await
-    }
-
-    /// Unlinks `items` (rows of `M` or their keys) from the owner: their link becomes NULL,
-    /// one `UPDATE` after reading which of them are related, in a transaction. Every item must be related to the owner now; if one
-    /// is not, nothing changes and the error is [`Error::DoesNotExist`] naming the model,
-    /// the link field and the key. Returns the number of rows unlinked. The instances passed
-    /// in are not modified.
-    ///
-    /// ```no_run
-    /// # use aksara::demo::*;
-    /// # async fn demo(db: aksara::Db, python: Category, post: Post) -> aksara::Result<()> {
-    /// python.posts().remove(&db, [&post]).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn remove<I: crate::row_or_key::RowOrKey<M>>(
-        &self,
-        db: &Db,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<u64> {
-        let keys = self.keys(items)?;
-        self.invalidate();
-        if keys.is_empty() {
-            return Ok(0);
-        }
-        let pk = M::meta().pk()?.name.clone();
-        let ours = self.queryset.filter(Condition::new(
-            format!("{pk}__in"),
-            Value::Array(keys.clone()),
-        ));
-        let field = self.field;
-        let owner = self.key.clone();
-        db.transaction(|tx| async move {
-            let related: rustc_hash::FxHashSet<crate::prefetch::KeyOf> = ours
-                .all(&tx)
-                .await?
-                .iter()
-                .filter_map(|m| crate::prefetch::KeyOf::of(&m.pk().clone().into()))
-                .collect();
-            if let Some(missing) = keys
-                .iter()
-                .find(|k| crate::prefetch::KeyOf::of(k).is_none_or(|k| !related.contains(&k)))
-            {
-                return Err(Error::DoesNotExist {
-                    model: M::meta().name.clone(),
-                    lookup: format!("{pk}={missing} AND {field}={owner} (the row is not related to this {field})"),
-                });
-            }
-            ours.update(&tx, [(field, Value::Null)]).await
-        })
-        .await
-    }
-
-    /// Unlinks every related row (their link becomes NULL), one `UPDATE`. Returns the
-    /// number of rows unlinked.
-    ///
-    /// ```no_run
-    /// # use aksara::demo::*;
-    /// # async fn demo(db: aksara::Db, python: Category) -> aksara::Result<()> {
-    /// python.posts().clear(&db).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn clear(&self, db: &Db) -> Result<u64> {
-        self.invalidate();
-        self.queryset.update(db, [(self.field, Value::Null)]).await
-    }
 }

@@ -4,7 +4,7 @@
 //! into, does not import the query set back.
 
 use crate::error::Result;
-use crate::queryset::QuerySet;
+use crate::manager::QuerySet;
 use crate::record::Record;
 
 impl Record {

@@ -2,7 +2,7 @@
 //! owner, inserting and deleting links, and relating their errors to the junction.
 
 use super::ManyToManyManager;
-use crate::compile::Compiler;
+use crate::compile::{Compiler, InsertOptions};
 use crate::db::Db;
 use crate::dialect::ListBinding;
 use crate::error::{Error, Result};
@@ -10,10 +10,10 @@ use crate::error_context::Context;
 use crate::meta::FieldMeta;
 use crate::model::{Model, PrimaryKey};
 use crate::query::{Condition, Query};
-use crate::queryset::{checked, default_value};
 use crate::registry::{ModelInfo, Registry, Via};
 use crate::sql::Sql;
 use crate::value::Value;
+use crate::write_prep::{checked, default_value};
 
 /// The junction of a relation as seen from one side.
 pub(super) struct Junction<'r> {
@@ -194,7 +194,12 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                     })
                     .collect();
                 compiler
-                    .insert_batches(meta, &all_columns, rows, true, None)
+                    .insert_batches(
+                        meta,
+                        &all_columns,
+                        rows,
+                        InsertOptions::ignoring_duplicates(),
+                    )
                     .into_iter()
                     .map(|(sql, _)| sql)
                     .collect()

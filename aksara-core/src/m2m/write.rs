@@ -7,8 +7,8 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::error_context::relate;
 use crate::model::Model;
-use crate::queryset::checked;
 use crate::value::Value;
+use crate::write_prep::checked;
 
 impl<'a, T: Model> ManyToManyManager<'a, T> {
     /// Links `items` (rows of `T` or their keys): one statement for all of them (beyond the

@@ -1,0 +1,217 @@
+//! SELECT, COUNT, EXISTS and key queries: columns, joins for `select_related`, ORDER BY and
+//! LIMIT / OFFSET.
+
+use super::paths::Resolved;
+use super::related::{plan_related, SelectStatement};
+use super::{Compiler, JoinEnd, Scope};
+use crate::error::{Error, Result};
+use crate::meta::ModelMeta;
+use crate::query::{Lookup, OrderBy, Query};
+use crate::registry::ModelInfo;
+use crate::sql::Sql;
+use crate::value::Value;
+
+impl Compiler<'_> {
+    /// `SELECT` of the model's columns (and the columns of `select_related` relations).
+    pub fn select(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        Ok(self.select_with_related(model, query)?.sql)
+    }
+
+    /// `SELECT` of the model's columns and the columns of its `select_related` relations,
+    /// with the plan of those relations that the row reader follows (planned once, here).
+    pub fn select_with_related(
+        &mut self,
+        model: &ModelInfo,
+        query: &Query,
+    ) -> Result<SelectStatement> {
+        let related = plan_related(self.registry, model, &query.select_related)?;
+        let mut scope = self.scope(model.index);
+        let mut columns = Sql::new();
+        self.columns(&mut columns, &scope.alias, &model.meta);
+        let base = JoinEnd {
+            alias: scope.alias.clone(),
+            inner: true,
+        };
+        self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let order = self.order_by(&mut scope, &query.order_by)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ").append(columns);
+        self.from(&mut sql, &scope);
+        sql.append(where_sql).append(order);
+        self.slice(&mut sql, query.limit, query.offset);
+        Ok(SelectStatement { sql, related })
+    }
+
+    /// `SELECT COUNT(*)` of the rows the query selects.
+    pub fn count(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        if query.limit.is_some() || query.offset.is_some() {
+            // `SELECT 1`, not the key: models read from a catalog may have none.
+            let mut scope = self.scope(model.index);
+            let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+            let order = self.order_by(&mut scope, &query.order_by)?;
+            let mut inner = Sql::new();
+            inner.push("SELECT 1 AS ").ident("one");
+            self.from(&mut inner, &scope);
+            inner.append(where_sql).append(order);
+            self.slice(&mut inner, query.limit, query.offset);
+            let mut sql = Sql::new();
+            sql.push("SELECT COUNT(*) FROM (")
+                .append(inner)
+                .push(") AS ")
+                .ident("counted");
+            return Ok(sql);
+        }
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT COUNT(*)");
+        self.from(&mut sql, &scope);
+        sql.append(where_sql);
+        Ok(sql)
+    }
+
+    /// `SELECT 1 ... LIMIT 1`: whether the query selects any row.
+    pub fn exists(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT 1 AS ").ident("one");
+        self.from(&mut sql, &scope);
+        sql.append(where_sql);
+        self.slice(&mut sql, Some(1), query.offset);
+        Ok(sql)
+    }
+
+    /// `SELECT pk FROM ...`: the keys of the rows the query selects.
+    pub fn keys(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        let mut scope = self.scope(model.index);
+        let where_sql = self.where_clause(&mut scope, &query.conditions)?;
+        let order = self.order_by(&mut scope, &query.order_by)?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&scope.alias, &model.meta.pk()?.column);
+        self.from(&mut sql, &scope);
+        sql.append(where_sql).append(order);
+        self.slice(&mut sql, query.limit, query.offset);
+        Ok(sql)
+    }
+
+    /// `SELECT pk FROM table WHERE pk = key`.
+    pub fn key(&mut self, meta: &ModelMeta, key: Value) -> Result<Sql> {
+        let alias = self.alias();
+        let pk = meta.pk()?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&alias, &pk.column)
+            .push(" FROM ")
+            .ident(&meta.table)
+            .push(" AS ")
+            .alias(&alias);
+        sql.push(" WHERE ")
+            .column(&alias, &pk.column)
+            .push(" = ")
+            .bind(key, Some(pk.kind.value_type()));
+        Ok(sql)
+    }
+
+    /// `SELECT child.pk FROM child WHERE child.column IN (keys)`: the keys of the rows of
+    /// `child` that reference one of `keys` through `column`.
+    pub fn keys_referencing(
+        &mut self,
+        child: &ModelMeta,
+        column: &str,
+        keys: Vec<Value>,
+    ) -> Result<Sql> {
+        let alias = self.alias();
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&alias, &child.pk()?.column)
+            .push(" FROM ")
+            .ident(&child.table)
+            .push(" AS ")
+            .alias(&alias)
+            .push(" WHERE ");
+        let field = match child.concrete_fields().find(|f| f.column == column) {
+            Some(field) => field,
+            None => child.pk()?,
+        };
+        self.in_list_as(&mut sql, Some(&alias), field, keys);
+        Ok(sql)
+    }
+
+    pub(super) fn columns(&self, sql: &mut Sql, alias: &str, meta: &ModelMeta) {
+        for (i, f) in meta.concrete_fields().enumerate() {
+            if !sql.is_empty() || i > 0 {
+                sql.push(", ");
+            }
+            sql.column(alias, &f.column);
+        }
+    }
+
+    pub(super) fn from(&self, sql: &mut Sql, scope: &Scope) {
+        let meta = &self.registry.at(scope.model).meta;
+        sql.push(" FROM ")
+            .ident(&meta.table)
+            .push(" AS ")
+            .alias(&scope.alias);
+        for j in &scope.joins {
+            sql.append(j.clause.clone());
+        }
+    }
+
+    pub(super) fn slice(&self, sql: &mut Sql, limit: Option<u64>, offset: Option<u64>) {
+        let as_i64 = |n: u64| Value::I64(i64::try_from(n).unwrap_or(i64::MAX));
+        match (limit, offset) {
+            (Some(l), o) => {
+                sql.push(" LIMIT ").bind(as_i64(l), None);
+                if let Some(o) = o {
+                    sql.push(" OFFSET ").bind(as_i64(o), None);
+                }
+            }
+            (None, Some(o)) => {
+                // Every backend accepts a LIMIT that no table reaches.
+                sql.push(" LIMIT ")
+                    .bind(Value::I64(i64::MAX), None)
+                    .push(" OFFSET ")
+                    .bind(as_i64(o), None);
+            }
+            (None, None) => {}
+        }
+    }
+
+    pub(super) fn order_by(&mut self, scope: &mut Scope, terms: &[OrderBy]) -> Result<Sql> {
+        let mut sql = Sql::new();
+        for (i, term) in terms.iter().enumerate() {
+            let parts: Vec<String> = term.path.split("__").map(str::to_string).collect();
+            match self.resolve(scope, &parts)? {
+                Resolved::Column {
+                    alias,
+                    field,
+                    lookup: Lookup::Exact,
+                    ..
+                } => {
+                    sql.push(if i == 0 { " ORDER BY " } else { ", " });
+                    sql.column(&alias, &field.column).push(if term.descending {
+                        " DESC"
+                    } else {
+                        " ASC"
+                    });
+                }
+                Resolved::Column { .. } => {
+                    return Err(Error::config(format!(
+                        "order_by(\"{}\"): a lookup cannot be used to order",
+                        term.path
+                    )))
+                }
+                Resolved::ToMany { edge, .. } => {
+                    return Err(Error::config(format!(
+                    "order_by(\"{}\"): `{}` is a to-many relation; rows cannot be ordered by it",
+                    term.path, edge.name
+                )))
+                }
+            }
+        }
+        Ok(sql)
+    }
+}
