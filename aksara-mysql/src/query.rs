@@ -1,16 +1,14 @@
-//! The compiled statement as a diesel query for MySQL / MariaDB.
+//! How values bind on MySQL / MariaDB (the statement itself is `aksara_diesel`'s
+//! [`DieselQuery`]; diesel writes `?` placeholders and backticks).
 //!
-//! [`MysqlQuery`] owns its pieces: text goes out with `push_sql`, identifiers with
-//! `push_identifier` (diesel writes the backticks), values with `push_bind_param`, so diesel
-//! writes `?` placeholders and caches the prepared statement under the SQL text and bind types.
 //! Values MySQL has no type for are converted once, when the query is made: a UUID becomes its
 //! 16 bytes (`BINARY(16)`), a date-time its UTC wall clock (`DATETIME(6)`), JSON its text.
 
-use aksara_core::bound::{BoundPiece, BoundStatement};
-use aksara_core::{Sql, Value};
+use aksara_core::{Value, ValueType};
+use aksara_diesel::{BindForm, DieselQuery, PushBind};
 use diesel::mysql::Mysql;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{self as st, Nullable, Untyped};
+use diesel::query_builder::AstPass;
+use diesel::sql_types::{self as st, Nullable};
 use diesel::QueryResult;
 
 /// A bind parameter in the form MySQL receives it.
@@ -47,72 +45,33 @@ impl Bind {
     }
 }
 
-/// One piece of a statement, its value in MySQL's form.
-pub(crate) type Piece = BoundPiece<Bind>;
+impl BindForm for Bind {
+    fn from_value(value: Value, _: Option<ValueType>) -> Result<Self, String> {
+        Bind::from_value(value)
+    }
+
+    fn null() -> Self {
+        Bind::Null
+    }
+}
 
 /// A statement compiled by the core, ready for diesel-async on MySQL.
-#[derive(Debug, Clone)]
-pub struct MysqlQuery(BoundStatement<Bind>);
+pub type MysqlQuery = DieselQuery<Bind>;
 
-impl MysqlQuery {
-    /// Converts the parts of `sql`.
-    pub fn new(sql: Sql) -> Self {
-        MysqlQuery(BoundStatement::new(sql, Bind::from_value, || Bind::Null))
-    }
-
-    /// A statement of plain SQL text and no binds.
-    #[cfg(test)]
-    fn text(sql: &str) -> Self {
-        MysqlQuery(BoundStatement::from_pieces(vec![Piece::Text(
-            sql.to_string(),
-        )]))
-    }
-
-    /// The table dropped when this is exactly the statement `DROP TABLE IF EXISTS <table>`
-    /// as the core's DDL writes it.
-    pub(crate) fn dropped_table(&self) -> Option<&str> {
-        self.0.dropped_table()
-    }
-}
-
-impl QueryId for MysqlQuery {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl Query for MysqlQuery {
-    type SqlType = Untyped;
-}
-
-impl QueryFragment<Mysql> for MysqlQuery {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
-        if let Some(e) = &self.0.invalid {
-            return Err(diesel::result::Error::SerializationError(e.clone().into()));
+impl PushBind<Mysql> for Bind {
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        match self {
+            // One NULL type for every column keeps one prepared statement per shape.
+            Bind::Null => out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None),
+            Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
+            Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v),
+            Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
+            Bind::F64(v) => out.push_bind_param::<st::Double, _>(v),
+            Bind::Text(v) => out.push_bind_param::<st::Text, _>(v),
+            Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
+            Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v),
+            Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
         }
-        if self.0.one_off {
-            out.unsafe_to_cache_prepared();
-        }
-        for piece in self.0.pieces.iter() {
-            match piece {
-                Piece::Text(text) => out.push_sql(text),
-                Piece::Ident(name) => out.push_identifier(name)?,
-                Piece::Bind(bind) => match bind {
-                    // One NULL type for every column keeps one prepared statement per shape.
-                    Bind::Null => {
-                        out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None)?
-                    }
-                    Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v)?,
-                    Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v)?,
-                    Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v)?,
-                    Bind::F64(v) => out.push_bind_param::<st::Double, _>(v)?,
-                    Bind::Text(v) => out.push_bind_param::<st::Text, _>(v)?,
-                    Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v)?,
-                    Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v)?,
-                    Bind::Date(v) => out.push_bind_param::<st::Date, _>(v)?,
-                },
-            }
-        }
-        Ok(())
     }
 }
 
@@ -144,12 +103,11 @@ mod tests {
 
     #[test]
     fn recognises_the_ddl_drop() {
-        let mut sql = Sql::new();
+        let mut sql = aksara_core::Sql::drop_table("posts");
         sql.push("DROP TABLE IF EXISTS ").ident("posts").push("");
-        assert_eq!(MysqlQuery::new(sql).dropped_table(), Some("posts"));
-        assert_eq!(
-            MysqlQuery::text("DROP TABLE IF EXISTS posts").dropped_table(),
-            None
-        );
+        assert_eq!(MysqlQuery::new(sql).dropped_tables(), ["posts".to_string()]);
+        assert!(MysqlQuery::text("DROP TABLE IF EXISTS posts")
+            .dropped_tables()
+            .is_empty());
     }
 }

@@ -1,17 +1,16 @@
-//! The compiled statement as a diesel query for SQLite.
+//! How values bind on SQLite (the statement itself is `aksara_diesel`'s [`DieselQuery`];
+//! diesel writes `?` placeholders and quotes identifiers).
 //!
-//! [`SqliteQuery`] owns its pieces: text goes out with `push_sql`, identifiers with
-//! `push_identifier` (diesel quotes them), values with `push_bind_param`, so diesel writes `?`
-//! placeholders and caches the prepared statement under the SQL text and bind types. Values
-//! SQLite has no storage class for are converted once, when the query is made: a UUID becomes
-//! its hyphenated lower-case text, a date-time its UTC text in
+//! Values SQLite has no storage class for are converted once, when the query is made: a UUID
+//! becomes its hyphenated lower-case text, a date-time its UTC text in
 //! [`crate::dialect::DATETIME_FORMAT`], a date `YYYY-MM-DD`, JSON its text.
 
 use crate::dialect::DATETIME_FORMAT;
-use aksara_core::bound::{BoundPiece, BoundStatement};
-use aksara_core::{Sql, Value};
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{self as st, Nullable, Untyped};
+use aksara_core::bound::BoundPiece;
+use aksara_core::{Value, ValueType};
+use aksara_diesel::{BindForm, DieselQuery, PushBind};
+use diesel::query_builder::AstPass;
+use diesel::sql_types::{self as st, Nullable};
 use diesel::sqlite::Sqlite;
 use diesel::QueryResult;
 
@@ -50,72 +49,34 @@ impl Bind {
 /// One piece of a statement, its value in SQLite's form.
 pub(crate) type Piece = BoundPiece<Bind>;
 
+impl BindForm for Bind {
+    fn from_value(value: Value, _: Option<ValueType>) -> Result<Self, String> {
+        Bind::from_value(value)
+    }
+
+    fn null() -> Self {
+        Bind::Null
+    }
+}
+
 /// A statement compiled by the core, ready for diesel-async on SQLite.
 ///
 /// Its pieces are shared, so the copy the executor keeps (to explain a foreign key error
 /// after the statement ran) costs a reference count, not the statement.
-#[derive(Debug, Clone)]
-pub struct SqliteQuery(pub(crate) BoundStatement<Bind>);
+pub type SqliteQuery = DieselQuery<Bind>;
 
-impl SqliteQuery {
-    /// Converts the parts of `sql`.
-    pub fn new(sql: Sql) -> Self {
-        SqliteQuery(BoundStatement::new(sql, Bind::from_value, || Bind::Null))
-    }
-
-    /// A statement made of `pieces`.
-    pub(crate) fn from_pieces(pieces: Vec<Piece>) -> Self {
-        SqliteQuery(BoundStatement::from_pieces(pieces))
-    }
-
-    /// The pieces.
-    pub(crate) fn pieces(&self) -> &[Piece] {
-        &self.0.pieces
-    }
-
-    /// The table dropped when this is exactly the statement `DROP TABLE IF EXISTS <table>`
-    /// as the core's DDL writes it.
-    pub(crate) fn dropped_table(&self) -> Option<&str> {
-        self.0.dropped_table()
-    }
-}
-
-impl QueryId for SqliteQuery {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl Query for SqliteQuery {
-    type SqlType = Untyped;
-}
-
-impl QueryFragment<Sqlite> for SqliteQuery {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        if let Some(e) = &self.0.invalid {
-            return Err(diesel::result::Error::SerializationError(e.clone().into()));
+impl PushBind<Sqlite> for Bind {
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        match self {
+            // One NULL type for every column keeps one prepared statement per shape.
+            Bind::Null => out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None),
+            Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
+            Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v),
+            Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
+            Bind::F64(v) => out.push_bind_param::<st::Double, _>(v),
+            Bind::Text(v) => out.push_bind_param::<st::Text, _>(v),
+            Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
         }
-        if self.0.one_off {
-            out.unsafe_to_cache_prepared();
-        }
-        for piece in self.0.pieces.iter() {
-            match piece {
-                Piece::Text(text) => out.push_sql(text),
-                Piece::Ident(name) => out.push_identifier(name)?,
-                Piece::Bind(bind) => match bind {
-                    // One NULL type for every column keeps one prepared statement per shape.
-                    Bind::Null => {
-                        out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None)?
-                    }
-                    Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v)?,
-                    Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v)?,
-                    Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v)?,
-                    Bind::F64(v) => out.push_bind_param::<st::Double, _>(v)?,
-                    Bind::Text(v) => out.push_bind_param::<st::Text, _>(v)?,
-                    Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v)?,
-                },
-            }
-        }
-        Ok(())
     }
 }
 
@@ -148,8 +109,11 @@ mod tests {
 
     #[test]
     fn recognises_the_ddl_drop() {
-        let mut sql = Sql::new();
+        let mut sql = aksara_core::Sql::drop_table("posts");
         sql.push("DROP TABLE IF EXISTS ").ident("posts").push("");
-        assert_eq!(SqliteQuery::new(sql).dropped_table(), Some("posts"));
+        assert_eq!(
+            SqliteQuery::new(sql).dropped_tables(),
+            ["posts".to_string()]
+        );
     }
 }

@@ -1,0 +1,93 @@
+//! A compiled statement as a diesel query.
+//!
+//! [`DieselQuery`] walks the pieces of a [`BoundStatement`]: text with `push_sql`, identifiers
+//! with `push_identifier` (diesel quotes them for the backend), values with
+//! `push_bind_param` through the backend's [`PushBind`], so diesel writes the placeholders and
+//! caches the prepared statement under the SQL text and bind types. Values are converted into
+//! the backend's bind form once, when the query is made ([`BindForm`]).
+
+use aksara_core::bound::{BoundPiece, BoundStatement};
+use aksara_core::{Sql, Value, ValueType};
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::Untyped;
+use diesel::QueryResult;
+
+/// A backend's form of a bind parameter, made from a core [`Value`].
+pub trait BindForm: Sized {
+    /// The form of `value`, sent as `ty`, or why it has none.
+    fn from_value(value: Value, ty: Option<ValueType>) -> Result<Self, String>;
+
+    /// The NULL that stands in for a value that had no form.
+    fn null() -> Self;
+}
+
+/// How a bind parameter is pushed into a query of the diesel backend `DB`.
+pub trait PushBind<DB: Backend> {
+    /// Pushes `self` with `push_bind_param`, as its SQL type.
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>;
+}
+
+/// A statement compiled by the core, ready for diesel-async; `B` is the backend's bind form.
+///
+/// Its pieces are shared, so a copy (kept to explain an error after the statement ran) costs
+/// a reference count, not the statement.
+#[derive(Debug, Clone)]
+pub struct DieselQuery<B>(pub BoundStatement<B>);
+
+impl<B: BindForm> DieselQuery<B> {
+    /// Converts the parts of `sql`.
+    pub fn new(sql: Sql) -> Self {
+        DieselQuery(BoundStatement::new(sql, B::from_value, B::null))
+    }
+
+    /// A statement made of `pieces`.
+    pub fn from_pieces(pieces: Vec<BoundPiece<B>>) -> Self {
+        DieselQuery(BoundStatement::from_pieces(pieces))
+    }
+
+    /// A statement of plain SQL text and no binds.
+    pub fn text(sql: &str) -> Self {
+        Self::from_pieces(vec![BoundPiece::Text(sql.to_string())])
+    }
+}
+
+impl<B> DieselQuery<B> {
+    /// The pieces.
+    pub fn pieces(&self) -> &[BoundPiece<B>] {
+        &self.0.pieces
+    }
+
+    /// The tables the statement drops (see [`aksara_core::Intent::dropped_tables`]).
+    pub fn dropped_tables(&self) -> &[String] {
+        self.0.dropped_tables()
+    }
+}
+
+impl<B> QueryId for DieselQuery<B> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<B> Query for DieselQuery<B> {
+    type SqlType = Untyped;
+}
+
+impl<DB: Backend, B: PushBind<DB>> QueryFragment<DB> for DieselQuery<B> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        if let Some(e) = &self.0.invalid {
+            return Err(diesel::result::Error::SerializationError(e.clone().into()));
+        }
+        if self.0.one_off {
+            out.unsafe_to_cache_prepared();
+        }
+        for piece in self.0.pieces.iter() {
+            match piece {
+                BoundPiece::Text(text) => out.push_sql(text),
+                BoundPiece::Ident(name) => out.push_identifier(name)?,
+                BoundPiece::Bind(bind) => bind.push_bind(&mut out)?,
+            }
+        }
+        Ok(())
+    }
+}
