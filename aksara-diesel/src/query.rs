@@ -10,7 +10,8 @@ use aksara_core::bound::{BoundPiece, BoundStatement};
 use aksara_core::{Sql, Value, ValueType};
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::Untyped;
+use diesel::serialize::ToSql;
+use diesel::sql_types::{self as st, HasSqlType, Nullable, Untyped};
 use diesel::QueryResult;
 
 /// A backend's form of a bind parameter, made from a core [`Value`].
@@ -28,6 +29,57 @@ pub trait PushBind<DB: Backend> {
     fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>;
 }
 
+/// A bind parameter as one of the SQL types every diesel backend binds alike; a backend's
+/// bind form is this, or this and the types of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// NULL, sent as text: one NULL type for every column keeps one prepared statement per
+    /// shape.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer.
+    I64(i64),
+    /// A double.
+    F64(f64),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+}
+
+impl<DB> PushBind<DB> for Scalar
+where
+    DB: Backend
+        + HasSqlType<st::Text>
+        + HasSqlType<st::Bool>
+        + HasSqlType<st::Integer>
+        + HasSqlType<st::BigInt>
+        + HasSqlType<st::Double>
+        + HasSqlType<st::Binary>,
+    Option<String>: ToSql<Nullable<st::Text>, DB>,
+    bool: ToSql<st::Bool, DB>,
+    i32: ToSql<st::Integer, DB>,
+    i64: ToSql<st::BigInt, DB>,
+    f64: ToSql<st::Double, DB>,
+    String: ToSql<st::Text, DB>,
+    Vec<u8>: ToSql<st::Binary, DB>,
+{
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        match self {
+            Scalar::Null => out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None),
+            Scalar::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
+            Scalar::I32(v) => out.push_bind_param::<st::Integer, _>(v),
+            Scalar::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
+            Scalar::F64(v) => out.push_bind_param::<st::Double, _>(v),
+            Scalar::Text(v) => out.push_bind_param::<st::Text, _>(v),
+            Scalar::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
+        }
+    }
+}
+
 /// A statement compiled by the core, ready for diesel-async; `B` is the backend's bind form.
 ///
 /// Its pieces are shared, so a copy (kept to explain an error after the statement ran) costs
@@ -40,7 +92,17 @@ impl<B: BindForm> DieselQuery<B> {
     pub fn new(sql: Sql) -> Self {
         DieselQuery(BoundStatement::new(sql, B::from_value, B::null))
     }
+}
 
+impl DieselQuery<Scalar> {
+    /// Converts the parts of `sql` with `convert`, the backend's conversion into scalars
+    /// (a value it refuses is reported when the statement runs).
+    pub fn scalars(sql: Sql, convert: fn(Value) -> Result<Scalar, String>) -> Self {
+        DieselQuery(BoundStatement::new(sql, |v, _| convert(v), || Scalar::Null))
+    }
+}
+
+impl<B> DieselQuery<B> {
     /// A statement made of `pieces`.
     pub fn from_pieces(pieces: Vec<BoundPiece<B>>) -> Self {
         DieselQuery(BoundStatement::from_pieces(pieces))
@@ -50,9 +112,7 @@ impl<B: BindForm> DieselQuery<B> {
     pub fn text(sql: &str) -> Self {
         Self::from_pieces(vec![BoundPiece::Text(sql.to_string())])
     }
-}
 
-impl<B> DieselQuery<B> {
     /// The pieces.
     pub fn pieces(&self) -> &[BoundPiece<B>] {
         &self.0.pieces

@@ -5,22 +5,17 @@
 //! 16 bytes (`BINARY(16)`), a date-time its UTC wall clock (`DATETIME(6)`), JSON its text.
 
 use aksara_core::{Value, ValueType};
-use aksara_diesel::{BindForm, DieselQuery, PushBind};
+use aksara_diesel::{BindForm, DieselQuery, PushBind, Scalar};
 use diesel::mysql::Mysql;
 use diesel::query_builder::AstPass;
-use diesel::sql_types::{self as st, Nullable};
+use diesel::sql_types as st;
 use diesel::QueryResult;
 
-/// A bind parameter in the form MySQL receives it.
+/// A bind parameter in the form MySQL receives it: a scalar, or a date-time or date as
+/// MySQL's own types.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Bind {
-    Null,
-    Bool(bool),
-    I32(i32),
-    I64(i64),
-    F64(f64),
-    Text(String),
-    Bytes(Vec<u8>),
+    Scalar(Scalar),
     DateTime(chrono::NaiveDateTime),
     Date(chrono::NaiveDate),
 }
@@ -28,20 +23,20 @@ pub(crate) enum Bind {
 impl Bind {
     /// The MySQL form of `value`, or why it has none.
     pub(crate) fn from_value(value: Value) -> Result<Bind, String> {
-        Ok(match value {
-            Value::Null => Bind::Null,
-            Value::Bool(v) => Bind::Bool(v),
-            Value::I32(v) => Bind::I32(v),
-            Value::I64(v) => Bind::I64(v),
-            Value::F64(v) => Bind::F64(v),
-            Value::String(v) => Bind::Text(v),
-            Value::Uuid(v) => Bind::Bytes(v.as_bytes().to_vec()),
-            Value::DateTime(v) => Bind::DateTime(v.naive_utc()),
-            Value::Date(v) => Bind::Date(v),
-            Value::Json(v) => Bind::Text(v.to_string()),
-            Value::Bytes(v) => Bind::Bytes(v),
+        Ok(Bind::Scalar(match value {
+            Value::Null => Scalar::Null,
+            Value::Bool(v) => Scalar::Bool(v),
+            Value::I32(v) => Scalar::I32(v),
+            Value::I64(v) => Scalar::I64(v),
+            Value::F64(v) => Scalar::F64(v),
+            Value::String(v) => Scalar::Text(v),
+            Value::Uuid(v) => Scalar::Bytes(v.as_bytes().to_vec()),
+            Value::DateTime(v) => return Ok(Bind::DateTime(v.naive_utc())),
+            Value::Date(v) => return Ok(Bind::Date(v)),
+            Value::Json(v) => Scalar::Text(v.to_string()),
+            Value::Bytes(v) => Scalar::Bytes(v),
             other => return Err(format!("cannot bind {other:?} on MySQL")),
-        })
+        }))
     }
 }
 
@@ -51,7 +46,7 @@ impl BindForm for Bind {
     }
 
     fn null() -> Self {
-        Bind::Null
+        Bind::Scalar(Scalar::Null)
     }
 }
 
@@ -61,14 +56,7 @@ pub type MysqlQuery = DieselQuery<Bind>;
 impl PushBind<Mysql> for Bind {
     fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
         match self {
-            // One NULL type for every column keeps one prepared statement per shape.
-            Bind::Null => out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None),
-            Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
-            Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v),
-            Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
-            Bind::F64(v) => out.push_bind_param::<st::Double, _>(v),
-            Bind::Text(v) => out.push_bind_param::<st::Text, _>(v),
-            Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
+            Bind::Scalar(scalar) => scalar.push_bind(out),
             Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v),
             Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
         }
@@ -84,7 +72,7 @@ mod tests {
         let id = uuid::Uuid::now_v7();
         assert_eq!(
             Bind::from_value(Value::Uuid(id)),
-            Ok(Bind::Bytes(id.as_bytes().to_vec()))
+            Ok(Bind::Scalar(Scalar::Bytes(id.as_bytes().to_vec())))
         );
         let at = chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09.123456+02:00")
             .unwrap()

@@ -24,7 +24,7 @@
 use crate::decode::SqliteRow;
 use crate::error::map_error;
 use crate::interrupt::Interrupter;
-use crate::query::SqliteQuery;
+use crate::query::{sqlite_query, SqliteQuery};
 use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql, Value};
 use aksara_diesel::drop_with_checks_off;
@@ -334,7 +334,7 @@ impl Inner {
     }
 
     async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
-        let query = SqliteQuery::new(sql);
+        let query = sqlite_query(sql);
         match self.load(query.clone()).await {
             Ok(rows) => Ok(rows),
             Err(e) => Err(self.fail(e, &query).await),
@@ -342,7 +342,7 @@ impl Inner {
     }
 
     async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
-        let query = SqliteQuery::new(sql);
+        let query = sqlite_query(sql);
         if !query.dropped_tables().is_empty() {
             // Tables of a foreign key cycle can be dropped, and the drop skips the implicit
             // `DELETE` (and its `RESTRICT` checks) that SQLite runs first otherwise.

@@ -7,57 +7,32 @@
 
 use crate::dialect::DATETIME_FORMAT;
 use aksara_core::bound::BoundPiece;
-use aksara_core::{Value, ValueType};
-use aksara_diesel::{BindForm, DieselQuery, PushBind};
-use diesel::query_builder::AstPass;
-use diesel::sql_types::{self as st, Nullable};
-use diesel::sqlite::Sqlite;
-use diesel::QueryResult;
+use aksara_core::{Sql, Value};
+use aksara_diesel::{DieselQuery, Scalar};
 
-/// A bind parameter in the form SQLite receives it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Bind {
-    Null,
-    Bool(bool),
-    I32(i32),
-    I64(i64),
-    F64(f64),
-    Text(String),
-    Bytes(Vec<u8>),
-}
+/// A bind parameter in the form SQLite receives it: a scalar (SQLite's storage classes).
+pub(crate) type Bind = Scalar;
 
-impl Bind {
-    /// The SQLite form of `value`, or why it has none.
-    pub(crate) fn from_value(value: Value) -> Result<Bind, String> {
-        Ok(match value {
-            Value::Null => Bind::Null,
-            Value::Bool(v) => Bind::Bool(v),
-            Value::I32(v) => Bind::I32(v),
-            Value::I64(v) => Bind::I64(v),
-            Value::F64(v) => Bind::F64(v),
-            Value::String(v) => Bind::Text(v),
-            Value::Uuid(v) => Bind::Text(v.hyphenated().to_string()),
-            Value::DateTime(v) => Bind::Text(v.format(DATETIME_FORMAT).to_string()),
-            Value::Date(v) => Bind::Text(v.format("%Y-%m-%d").to_string()),
-            Value::Json(v) => Bind::Text(v.to_string()),
-            Value::Bytes(v) => Bind::Bytes(v),
-            other => return Err(format!("cannot bind {other:?} on SQLite")),
-        })
-    }
+/// The SQLite form of `value`, or why it has none.
+pub(crate) fn bind_form(value: Value) -> Result<Bind, String> {
+    Ok(match value {
+        Value::Null => Bind::Null,
+        Value::Bool(v) => Bind::Bool(v),
+        Value::I32(v) => Bind::I32(v),
+        Value::I64(v) => Bind::I64(v),
+        Value::F64(v) => Bind::F64(v),
+        Value::String(v) => Bind::Text(v),
+        Value::Uuid(v) => Bind::Text(v.hyphenated().to_string()),
+        Value::DateTime(v) => Bind::Text(v.format(DATETIME_FORMAT).to_string()),
+        Value::Date(v) => Bind::Text(v.format("%Y-%m-%d").to_string()),
+        Value::Json(v) => Bind::Text(v.to_string()),
+        Value::Bytes(v) => Bind::Bytes(v),
+        other => return Err(format!("cannot bind {other:?} on SQLite")),
+    })
 }
 
 /// One piece of a statement, its value in SQLite's form.
 pub(crate) type Piece = BoundPiece<Bind>;
-
-impl BindForm for Bind {
-    fn from_value(value: Value, _: Option<ValueType>) -> Result<Self, String> {
-        Bind::from_value(value)
-    }
-
-    fn null() -> Self {
-        Bind::Null
-    }
-}
 
 /// A statement compiled by the core, ready for diesel-async on SQLite.
 ///
@@ -65,19 +40,9 @@ impl BindForm for Bind {
 /// after the statement ran) costs a reference count, not the statement.
 pub type SqliteQuery = DieselQuery<Bind>;
 
-impl PushBind<Sqlite> for Bind {
-    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        match self {
-            // One NULL type for every column keeps one prepared statement per shape.
-            Bind::Null => out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None),
-            Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
-            Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v),
-            Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
-            Bind::F64(v) => out.push_bind_param::<st::Double, _>(v),
-            Bind::Text(v) => out.push_bind_param::<st::Text, _>(v),
-            Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
-        }
-    }
+/// Converts the parts of `sql` into a query.
+pub(crate) fn sqlite_query(sql: Sql) -> SqliteQuery {
+    DieselQuery::scalars(sql, bind_form)
 }
 
 #[cfg(test)]
@@ -88,14 +53,14 @@ mod tests {
     fn values_bind_as_sortable_text() {
         let id = uuid::Uuid::parse_str("0190A5A8-7A52-7CC3-8E1F-2D0C4A9F7A10").unwrap();
         assert_eq!(
-            Bind::from_value(Value::Uuid(id)),
+            bind_form(Value::Uuid(id)),
             Ok(Bind::Text("0190a5a8-7a52-7cc3-8e1f-2d0c4a9f7a10".into()))
         );
         let early = chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09Z")
             .unwrap()
             .with_timezone(&chrono::Utc);
         let later = early + chrono::Duration::microseconds(1);
-        let text = |at| match Bind::from_value(Value::DateTime(at)).unwrap() {
+        let text = |at| match bind_form(Value::DateTime(at)).unwrap() {
             Bind::Text(t) => t,
             other => panic!("{other:?}"),
         };
@@ -109,11 +74,8 @@ mod tests {
 
     #[test]
     fn recognises_the_ddl_drop() {
-        let mut sql = aksara_core::Sql::drop_table("posts");
+        let mut sql = Sql::drop_table("posts");
         sql.push("DROP TABLE IF EXISTS ").ident("posts").push("");
-        assert_eq!(
-            SqliteQuery::new(sql).dropped_tables(),
-            ["posts".to_string()]
-        );
+        assert_eq!(sqlite_query(sql).dropped_tables(), ["posts".to_string()]);
     }
 }

@@ -230,10 +230,11 @@ impl Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::sqlite_query;
     use aksara_core::{Sql, Value};
 
     fn parsed(sql: Sql) -> Statement {
-        Statement::parse(&SqliteQuery::new(sql)).expect("parsed")
+        Statement::parse(&sqlite_query(sql)).expect("parsed")
     }
 
     #[test]
