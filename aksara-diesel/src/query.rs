@@ -9,7 +9,9 @@
 use aksara_core::bound::{BoundPiece, BoundStatement};
 use aksara_core::{Sql, Value, ValueType};
 use diesel::backend::Backend;
+use diesel::deserialize;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::row::{Field, NamedRow, Row};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{self as st, HasSqlType, Nullable, Untyped};
 use diesel::QueryResult;
@@ -150,4 +152,22 @@ impl<DB: Backend, B: PushBind<DB>> QueryFragment<DB> for DieselQuery<B> {
         }
         Ok(())
     }
+}
+
+/// The columns of a result row, each decoded with `decode` (the backend's decoding of one
+/// column; `None` is SQL NULL), for the backend's `QueryableByName` row.
+///
+/// # Errors
+/// The first column `decode` refuses.
+pub fn read_row<'a, DB: Backend>(
+    row: &impl NamedRow<'a, DB>,
+    decode: impl Fn(Option<DB::RawValue<'_>>) -> deserialize::Result<Value>,
+) -> deserialize::Result<Vec<Value>> {
+    let count = row.field_count();
+    let mut values = Vec::with_capacity(count);
+    for index in 0..count {
+        let field = Row::get(row, index).ok_or("column index out of range")?;
+        values.push(decode(field.value())?);
+    }
+    Ok(values)
 }
