@@ -9,7 +9,7 @@
 //! - [`server`]: the pooled connection of a server database (PostgreSQL, MySQL), with its
 //!   cancel safety ([`ServerConnection`], [`ServerDriver`]).
 //! - [`schema`]: `DROP TABLE` with the foreign key checks off, and [`open`], which makes a
-//!   [`Db`] and checks that the database answers.
+//!   [`Db`](aksara_core::Db) and checks that the database answers.
 //!
 //! A backend crate keeps only what is its own: its dialect, how it decodes columns, how it
 //! binds values, and its quirks (how a running statement is cancelled, setup statements).
