@@ -4,10 +4,12 @@
 //! The backend's diesel query walks [`BoundStatement::pieces`]: text with `push_sql`,
 //! identifiers with `push_identifier`, binds with `push_bind_param` for its own `B`. The pieces
 //! are shared, so a copy (kept by an executor to explain an error after the statement ran)
-//! costs a reference count.
+//! costs a reference count. The statement keeps the [`Intent`] of its [`Sql`], and its pieces
+//! stand at the indexes of the parts they came from, so the bind indexes an intent lists
+//! (see [`crate::sql::WrittenForeignKey::binds`]) name pieces too.
 
-use crate::sql::{Part, Sql};
-use crate::value::Value;
+use crate::sql::{Intent, Part, Sql};
+use crate::value::{Value, ValueType};
 use std::sync::Arc;
 
 /// One piece of a bound statement.
@@ -30,25 +32,28 @@ pub struct BoundStatement<B> {
     pub invalid: Option<String>,
     /// Run without keeping the prepared statement (see [`Sql::one_off`]).
     pub one_off: bool,
+    /// What the statement does (see [`Sql::intent`]).
+    pub intent: Arc<Intent>,
 }
 
 impl<B> BoundStatement<B> {
-    /// Converts `sql`, each value with `convert`; a value it refuses becomes `null` and is
-    /// remembered in [`BoundStatement::invalid`].
+    /// Converts `sql`, each value with `convert` (given the type it is sent as); a value it
+    /// refuses becomes `null` and is remembered in [`BoundStatement::invalid`].
     pub fn new(
         sql: Sql,
-        convert: impl Fn(Value) -> Result<B, String>,
+        convert: impl Fn(Value, Option<ValueType>) -> Result<B, String>,
         null: impl Fn() -> B,
     ) -> Self {
         let mut invalid = None;
         let one_off = sql.one_off;
+        let intent = Arc::new(sql.intent);
         let pieces: Vec<BoundPiece<B>> = sql
             .parts
             .into_iter()
             .map(|part| match part {
                 Part::Text(t) => BoundPiece::Text(t),
                 Part::Ident(i) => BoundPiece::Ident(i),
-                Part::Bind(v, _) => BoundPiece::Bind(convert(v).unwrap_or_else(|e| {
+                Part::Bind(v, ty) => BoundPiece::Bind(convert(v, ty).unwrap_or_else(|e| {
                     invalid.get_or_insert(e);
                     null()
                 })),
@@ -58,6 +63,7 @@ impl<B> BoundStatement<B> {
             pieces: pieces.into(),
             invalid,
             one_off,
+            intent,
         }
     }
 
@@ -67,26 +73,20 @@ impl<B> BoundStatement<B> {
             pieces: pieces.into(),
             invalid: None,
             one_off: false,
+            intent: Arc::new(Intent::Read),
         }
     }
 
-    /// The pieces without empty text.
-    fn significant(&self) -> Vec<&BoundPiece<B>> {
-        self.pieces
-            .iter()
-            .filter(|p| !matches!(p, BoundPiece::Text(t) if t.trim().is_empty()))
-            .collect()
+    /// The tables this statement drops (see [`Intent::dropped_tables`]).
+    pub fn dropped_tables(&self) -> &[String] {
+        self.intent.dropped_tables()
     }
 
-    /// The table dropped when this is exactly `DROP TABLE IF EXISTS <table>` as the core's DDL
-    /// writes it.
-    pub fn dropped_table(&self) -> Option<&str> {
-        match self.significant().as_slice() {
-            [BoundPiece::Text(t), BoundPiece::Ident(table)]
-                if t.trim() == "DROP TABLE IF EXISTS" =>
-            {
-                Some(table)
-            }
+    /// The value bound at `index` (an index into the parts of the statement's [`Sql`]), when
+    /// a bind stands there.
+    pub fn bind_at(&self, index: usize) -> Option<&B> {
+        match self.pieces.get(index)? {
+            BoundPiece::Bind(b) => Some(b),
             _ => None,
         }
     }
@@ -105,7 +105,7 @@ mod tests {
             .bind(Value::Bool(true), None);
         let bound = BoundStatement::new(
             sql,
-            |v| match v {
+            |v, _| match v {
                 Value::I64(n) => Ok(n),
                 other => Err(format!("no form for {other}")),
             },
@@ -124,10 +124,20 @@ mod tests {
     }
 
     #[test]
-    fn recognises_the_ddl_drop() {
-        let mut sql = Sql::new();
+    fn keeps_the_intent_and_the_part_indexes() {
+        let mut sql = Sql::drop_table("posts");
         sql.push("DROP TABLE IF EXISTS ").ident("posts").push("");
-        let bound = BoundStatement::<()>::new(sql, |_| Ok(()), || ());
-        assert_eq!(bound.dropped_table(), Some("posts"));
+        let bound = BoundStatement::<()>::new(sql, |_, _| Ok(()), || ());
+        assert_eq!(bound.dropped_tables(), ["posts".to_string()]);
+        let text_only = BoundStatement::<()>::from_pieces(vec![BoundPiece::Text(
+            "DROP TABLE IF EXISTS posts".into(),
+        )]);
+        assert!(text_only.dropped_tables().is_empty());
+
+        let mut sql = Sql::new();
+        sql.push("SELECT ").bind(Value::I64(4), None);
+        let bound = BoundStatement::new(sql, |v, _| Ok(v), || Value::Null);
+        assert_eq!(bound.bind_at(1), Some(&Value::I64(4)));
+        assert_eq!(bound.bind_at(0), None);
     }
 }

@@ -10,7 +10,7 @@
 use aksara_core::Value;
 use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::mysql::{Mysql, MysqlType, MysqlValue};
-use diesel::row::{Field, NamedRow, Row};
+use diesel::row::NamedRow;
 use diesel::sql_types as st;
 
 /// One row, each column decoded to its natural value.
@@ -18,13 +18,7 @@ pub struct MysqlRow(pub Vec<Value>);
 
 impl QueryableByName<Mysql> for MysqlRow {
     fn build<'a>(row: &impl NamedRow<'a, Mysql>) -> deserialize::Result<Self> {
-        let count = row.field_count();
-        let mut values = Vec::with_capacity(count);
-        for index in 0..count {
-            let field = Row::get(row, index).ok_or("column index out of range")?;
-            values.push(decode(field.value())?);
-        }
-        Ok(MysqlRow(values))
+        aksara_diesel::read_row(row, decode).map(MysqlRow)
     }
 }
 

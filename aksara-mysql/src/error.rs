@@ -7,7 +7,8 @@
 //! relation it belongs to.
 
 use aksara_core::{DbError, DbErrorKind};
-use diesel::result::{DatabaseErrorKind, Error};
+use aksara_diesel::error::TextRules;
+use diesel::result::Error;
 
 /// Maps a diesel error to a [`DbError`]; the vendor code (the driver keeps none) is told by
 /// the kind or the message.
@@ -51,40 +52,18 @@ fn vendor_code(e: &DbError) -> Option<&'static str> {
 }
 
 fn classify(e: &Error) -> DbError {
-    match e {
-        Error::DatabaseError(kind, info) => {
-            let message = info.message().to_string();
-            let kind =
-                match kind {
-                    DatabaseErrorKind::UniqueViolation => DbErrorKind::UniqueViolation,
-                    DatabaseErrorKind::ForeignKeyViolation
-                    | DatabaseErrorKind::RestrictViolation => DbErrorKind::ForeignKeyViolation,
-                    DatabaseErrorKind::NotNullViolation => DbErrorKind::NotNullViolation,
-                    DatabaseErrorKind::CheckViolation => DbErrorKind::CheckViolation,
-                    DatabaseErrorKind::SerializationFailure => DbErrorKind::SerializationFailure,
-                    DatabaseErrorKind::ClosedConnection
-                    | DatabaseErrorKind::UnableToSendCommand => DbErrorKind::ConnectionLost,
-                    _ => kind_from_text(&message),
-                };
-            let constraint = match kind {
-                DbErrorKind::UniqueViolation => unique_key(&message),
-                DbErrorKind::ForeignKeyViolation => foreign_key(&message),
-                DbErrorKind::NotNullViolation => null_column(&message),
+    aksara_diesel::error::classify(
+        e,
+        &TextRules {
+            kind_from_text,
+            constraint: |kind, message| match kind {
+                DbErrorKind::UniqueViolation => unique_key(message),
+                DbErrorKind::ForeignKeyViolation => foreign_key(message),
+                DbErrorKind::NotNullViolation => null_column(message),
                 _ => None,
-            };
-            let mut error = DbError::new(kind, message);
-            error.constraint = constraint;
-            error
-        }
-        Error::BrokenTransactionManager => DbError::new(
-            DbErrorKind::ConnectionLost,
-            "the connection's transaction state is broken",
-        ),
-        other => {
-            let text = other.to_string();
-            DbError::new(kind_from_text(&text), text)
-        }
-    }
+            },
+        },
+    )
 }
 
 /// The kind of an error known only by its text (deadlocks and lost connections: the driver

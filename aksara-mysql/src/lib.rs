@@ -54,7 +54,5 @@ pub async fn connect(url: &str, registry: Arc<Registry>) -> Result<Db> {
 /// [`connect`] with pool options.
 pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
     let backend = MysqlBackend::new(url, &options).map_err(|e| e.into_error())?;
-    let db = Db::new(Box::new(backend), registry);
-    db.raw("SELECT 1", []).await?;
-    Ok(db)
+    aksara_diesel::open(backend, registry).await
 }

@@ -1,14 +1,12 @@
-//! The connection pool (deadpool, through diesel-async).
+//! The connection pool (deadpool, through diesel-async), with MySQL's session setup.
 
 use crate::dialect::MysqlDialect;
-use crate::executor::MysqlConnection;
+use crate::executor::Mysql;
 use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
+use aksara_diesel::pool::fast_recycling;
+use aksara_diesel::{DieselPool, PoolSpec, ServerConnection};
 use async_trait::async_trait;
 use diesel::ConnectionError;
-use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, SimpleAsyncConnection};
 
 pub use aksara_core::PoolOptions;
@@ -24,9 +22,7 @@ const SETUP: &[&str] = &[
 
 /// The MySQL / MariaDB backend: a deadpool pool of diesel-async connections.
 pub struct MysqlBackend {
-    pool: Pool<AsyncMysqlConnection>,
-    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
-    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<deadpool::managed::ObjectId>>,
+    pool: DieselPool<AsyncMysqlConnection>,
 }
 
 static DIALECT: MysqlDialect = MysqlDialect;
@@ -50,10 +46,7 @@ impl MysqlBackend {
                 format!("not a MySQL URL (mysql://... or mariadb://...): {url}"),
             ));
         }
-        let mut config = ManagerConfig::default();
-        // Broken connections are detected by diesel-async (closed socket, unfinished
-        // transaction); a test query on every checkout would cost a round trip per call.
-        config.recycling_method = RecyclingMethod::Fast;
+        let mut config = fast_recycling();
         config.custom_setup = Box::new(|url| {
             let url = url.to_string();
             Box::pin(async move {
@@ -66,36 +59,17 @@ impl MysqlBackend {
                 Ok(conn)
             })
         });
-        let manager =
-            AsyncDieselConnectionManager::<AsyncMysqlConnection>::new_with_config(url, config);
-        let pool = Pool::builder(manager)
-            .max_size(options.max_connections)
-            .wait_timeout(Some(options.acquire_timeout))
-            .create_timeout(Some(options.connect_timeout))
-            .recycle_timeout(Some(options.connect_timeout))
-            .runtime(deadpool::Runtime::Tokio1)
-            .build()
-            .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
-        Ok(MysqlBackend {
-            pool,
-            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
-                options.statement_cache_size,
-                false,
-                options.max_connections,
-            )),
-        })
-    }
-}
-
-/// Maps a pool error.
-pub(crate) fn pool_error(e: PoolError) -> DbError {
-    match e {
-        PoolError::Timeout(kind) => DbError::new(
-            DbErrorKind::Pool,
-            format!("timed out waiting for a connection ({kind:?})"),
-        ),
-        PoolError::Backend(e) => DbError::new(DbErrorKind::Pool, format!("could not connect: {e}")),
-        other => DbError::new(DbErrorKind::Pool, other.to_string()),
+        let pool = DieselPool::new(PoolSpec {
+            target: url,
+            config,
+            options,
+            max_size: options.max_connections,
+            // diesel's statements cannot be closed one by one here, so shapes beyond the
+            // bound run unprepared-and-closed instead.
+            can_flush: false,
+            opening: "connect",
+        })?;
+        Ok(MysqlBackend { pool })
     }
 }
 
@@ -106,20 +80,15 @@ impl Backend for MysqlBackend {
     }
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
-        let conn = self.pool.get().await.map_err(pool_error)?;
-        Ok(Box::new(MysqlConnection::new(
+        let conn = self.pool.get().await?;
+        Ok(Box::new(ServerConnection::<Mysql>::new(
             conn,
-            self.statements.clone(),
+            self.pool.statements(),
         )))
     }
 
     fn pool_status(&self) -> PoolStatus {
-        let status = self.pool.status();
-        PoolStatus {
-            max_size: status.max_size,
-            size: status.size,
-            available: status.available,
-        }
+        self.pool.status()
     }
 }
 

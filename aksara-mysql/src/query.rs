@@ -1,28 +1,21 @@
-//! The compiled statement as a diesel query for MySQL / MariaDB.
+//! How values bind on MySQL / MariaDB (the statement itself is `aksara_diesel`'s
+//! [`DieselQuery`]; diesel writes `?` placeholders and backticks).
 //!
-//! [`MysqlQuery`] owns its pieces: text goes out with `push_sql`, identifiers with
-//! `push_identifier` (diesel writes the backticks), values with `push_bind_param`, so diesel
-//! writes `?` placeholders and caches the prepared statement under the SQL text and bind types.
 //! Values MySQL has no type for are converted once, when the query is made: a UUID becomes its
 //! 16 bytes (`BINARY(16)`), a date-time its UTC wall clock (`DATETIME(6)`), JSON its text.
 
-use aksara_core::bound::{BoundPiece, BoundStatement};
-use aksara_core::{Sql, Value};
+use aksara_core::{Value, ValueType};
+use aksara_diesel::{BindForm, DieselQuery, PushBind, Scalar};
 use diesel::mysql::Mysql;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{self as st, Nullable, Untyped};
+use diesel::query_builder::AstPass;
+use diesel::sql_types as st;
 use diesel::QueryResult;
 
-/// A bind parameter in the form MySQL receives it.
+/// A bind parameter in the form MySQL receives it: a scalar, or a date-time or date as
+/// MySQL's own types.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Bind {
-    Null,
-    Bool(bool),
-    I32(i32),
-    I64(i64),
-    F64(f64),
-    Text(String),
-    Bytes(Vec<u8>),
+    Scalar(Scalar),
     DateTime(chrono::NaiveDateTime),
     Date(chrono::NaiveDate),
 }
@@ -30,89 +23,43 @@ pub(crate) enum Bind {
 impl Bind {
     /// The MySQL form of `value`, or why it has none.
     pub(crate) fn from_value(value: Value) -> Result<Bind, String> {
-        Ok(match value {
-            Value::Null => Bind::Null,
-            Value::Bool(v) => Bind::Bool(v),
-            Value::I32(v) => Bind::I32(v),
-            Value::I64(v) => Bind::I64(v),
-            Value::F64(v) => Bind::F64(v),
-            Value::String(v) => Bind::Text(v),
-            Value::Uuid(v) => Bind::Bytes(v.as_bytes().to_vec()),
-            Value::DateTime(v) => Bind::DateTime(v.naive_utc()),
-            Value::Date(v) => Bind::Date(v),
-            Value::Json(v) => Bind::Text(v.to_string()),
-            Value::Bytes(v) => Bind::Bytes(v),
+        Ok(Bind::Scalar(match value {
+            Value::Null => Scalar::Null,
+            Value::Bool(v) => Scalar::Bool(v),
+            Value::I32(v) => Scalar::I32(v),
+            Value::I64(v) => Scalar::I64(v),
+            Value::F64(v) => Scalar::F64(v),
+            Value::String(v) => Scalar::Text(v),
+            Value::Uuid(v) => Scalar::Bytes(v.as_bytes().to_vec()),
+            Value::DateTime(v) => return Ok(Bind::DateTime(v.naive_utc())),
+            Value::Date(v) => return Ok(Bind::Date(v)),
+            Value::Json(v) => Scalar::Text(v.to_string()),
+            Value::Bytes(v) => Scalar::Bytes(v),
             other => return Err(format!("cannot bind {other:?} on MySQL")),
-        })
+        }))
     }
 }
 
-/// One piece of a statement, its value in MySQL's form.
-pub(crate) type Piece = BoundPiece<Bind>;
+impl BindForm for Bind {
+    fn from_value(value: Value, _: Option<ValueType>) -> Result<Self, String> {
+        Bind::from_value(value)
+    }
+
+    fn null() -> Self {
+        Bind::Scalar(Scalar::Null)
+    }
+}
 
 /// A statement compiled by the core, ready for diesel-async on MySQL.
-#[derive(Debug, Clone)]
-pub struct MysqlQuery(BoundStatement<Bind>);
+pub type MysqlQuery = DieselQuery<Bind>;
 
-impl MysqlQuery {
-    /// Converts the parts of `sql`.
-    pub fn new(sql: Sql) -> Self {
-        MysqlQuery(BoundStatement::new(sql, Bind::from_value, || Bind::Null))
-    }
-
-    /// A statement of plain SQL text and no binds.
-    #[cfg(test)]
-    fn text(sql: &str) -> Self {
-        MysqlQuery(BoundStatement::from_pieces(vec![Piece::Text(
-            sql.to_string(),
-        )]))
-    }
-
-    /// The table dropped when this is exactly the statement `DROP TABLE IF EXISTS <table>`
-    /// as the core's DDL writes it.
-    pub(crate) fn dropped_table(&self) -> Option<&str> {
-        self.0.dropped_table()
-    }
-}
-
-impl QueryId for MysqlQuery {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl Query for MysqlQuery {
-    type SqlType = Untyped;
-}
-
-impl QueryFragment<Mysql> for MysqlQuery {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
-        if let Some(e) = &self.0.invalid {
-            return Err(diesel::result::Error::SerializationError(e.clone().into()));
+impl PushBind<Mysql> for Bind {
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        match self {
+            Bind::Scalar(scalar) => scalar.push_bind(out),
+            Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v),
+            Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
         }
-        if self.0.one_off {
-            out.unsafe_to_cache_prepared();
-        }
-        for piece in self.0.pieces.iter() {
-            match piece {
-                Piece::Text(text) => out.push_sql(text),
-                Piece::Ident(name) => out.push_identifier(name)?,
-                Piece::Bind(bind) => match bind {
-                    // One NULL type for every column keeps one prepared statement per shape.
-                    Bind::Null => {
-                        out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None)?
-                    }
-                    Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v)?,
-                    Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v)?,
-                    Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v)?,
-                    Bind::F64(v) => out.push_bind_param::<st::Double, _>(v)?,
-                    Bind::Text(v) => out.push_bind_param::<st::Text, _>(v)?,
-                    Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v)?,
-                    Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v)?,
-                    Bind::Date(v) => out.push_bind_param::<st::Date, _>(v)?,
-                },
-            }
-        }
-        Ok(())
     }
 }
 
@@ -125,7 +72,7 @@ mod tests {
         let id = uuid::Uuid::now_v7();
         assert_eq!(
             Bind::from_value(Value::Uuid(id)),
-            Ok(Bind::Bytes(id.as_bytes().to_vec()))
+            Ok(Bind::Scalar(Scalar::Bytes(id.as_bytes().to_vec())))
         );
         let at = chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09.123456+02:00")
             .unwrap()
@@ -144,12 +91,11 @@ mod tests {
 
     #[test]
     fn recognises_the_ddl_drop() {
-        let mut sql = Sql::new();
+        let mut sql = aksara_core::Sql::drop_table("posts");
         sql.push("DROP TABLE IF EXISTS ").ident("posts").push("");
-        assert_eq!(MysqlQuery::new(sql).dropped_table(), Some("posts"));
-        assert_eq!(
-            MysqlQuery::text("DROP TABLE IF EXISTS posts").dropped_table(),
-            None
-        );
+        assert_eq!(MysqlQuery::new(sql).dropped_tables(), ["posts".to_string()]);
+        assert!(MysqlQuery::text("DROP TABLE IF EXISTS posts")
+            .dropped_tables()
+            .is_empty());
     }
 }

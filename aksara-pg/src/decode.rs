@@ -11,7 +11,7 @@ use crate::text_forms;
 use aksara_core::Value;
 use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::pg::{Pg, PgValue};
-use diesel::row::{Field, NamedRow, Row};
+use diesel::row::NamedRow;
 use diesel::sql_types as st;
 
 /// One row, each column decoded to its natural value.
@@ -19,13 +19,7 @@ pub struct PgRow(pub Vec<Value>);
 
 impl QueryableByName<Pg> for PgRow {
     fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
-        let count = row.field_count();
-        let mut values = Vec::with_capacity(count);
-        for index in 0..count {
-            let field = Row::get(row, index).ok_or("column index out of range")?;
-            values.push(decode(field.value())?);
-        }
-        Ok(PgRow(values))
+        aksara_diesel::read_row(row, decode).map(PgRow)
     }
 }
 

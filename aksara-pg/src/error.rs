@@ -5,6 +5,7 @@
 //! (deadlocks, terminated sessions, unknown columns), so callers can match on it.
 
 use aksara_core::{DbError, DbErrorKind};
+use aksara_diesel::error::{broken_transaction, kind_of};
 use diesel::result::{DatabaseErrorKind, Error};
 
 /// SQLSTATEs known by the start of the server's (English) message.
@@ -73,34 +74,32 @@ fn by_message(message: &str) -> Option<(&'static str, DbErrorKind)> {
     None
 }
 
+/// The SQLSTATE of the errors diesel classifies by their SQLSTATE.
+fn sqlstate(kind: &DatabaseErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        DatabaseErrorKind::UniqueViolation => "23505",
+        DatabaseErrorKind::ForeignKeyViolation => "23503",
+        DatabaseErrorKind::RestrictViolation => "23001",
+        DatabaseErrorKind::NotNullViolation => "23502",
+        DatabaseErrorKind::CheckViolation => "23514",
+        DatabaseErrorKind::SerializationFailure => "40001",
+        _ => return None,
+    })
+}
+
 /// Maps a diesel error to a [`DbError`].
 pub fn map_error(e: Error) -> DbError {
     let error = match &e {
         Error::DatabaseError(kind, info) => {
             let message = info.message().to_string();
-            let (code, kind) = match kind {
-                DatabaseErrorKind::UniqueViolation => (Some("23505"), DbErrorKind::UniqueViolation),
-                DatabaseErrorKind::ForeignKeyViolation => {
-                    (Some("23503"), DbErrorKind::ForeignKeyViolation)
-                }
-                DatabaseErrorKind::RestrictViolation => {
-                    (Some("23001"), DbErrorKind::ForeignKeyViolation)
-                }
-                DatabaseErrorKind::NotNullViolation => {
-                    (Some("23502"), DbErrorKind::NotNullViolation)
-                }
-                DatabaseErrorKind::CheckViolation => (Some("23514"), DbErrorKind::CheckViolation),
-                DatabaseErrorKind::SerializationFailure => {
-                    (Some("40001"), DbErrorKind::SerializationFailure)
-                }
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
-                    match by_message(&message) {
-                        Some((code, kind)) => (Some(code), kind),
-                        None => (Some("08006"), DbErrorKind::ConnectionLost),
-                    }
-                }
-                _ => match by_message(&message) {
+            let (code, kind) = match (sqlstate(kind), kind_of(kind)) {
+                (Some(code), Some(kind)) => (Some(code), kind),
+                (_, diesel_kind) => match by_message(&message) {
                     Some((code, kind)) => (Some(code), kind),
+                    // A closed connection diesel noticed, with no message of the server's.
+                    None if diesel_kind == Some(DbErrorKind::ConnectionLost) => {
+                        (Some("08006"), DbErrorKind::ConnectionLost)
+                    }
                     None => (None, lost_by_text(&message)),
                 },
             };
@@ -114,10 +113,7 @@ pub fn map_error(e: Error) -> DbError {
             error.detail = info.details().map(str::to_string);
             error
         }
-        Error::BrokenTransactionManager => DbError::new(
-            DbErrorKind::ConnectionLost,
-            "the connection's transaction state is broken",
-        ),
+        Error::BrokenTransactionManager => broken_transaction(),
         other => {
             let text = other.to_string();
             DbError::new(lost_by_text(&text), text)

@@ -1,18 +1,19 @@
-//! The compiled statement as a diesel query for PostgreSQL.
+//! How values bind on PostgreSQL (the statement itself is `aksara_diesel`'s [`DieselQuery`];
+//! diesel writes `$1, $2, ...` and quotes identifiers).
 //!
-//! [`PgQuery`] walks the parts of an [`Sql`]: text with `push_sql`, identifiers with
-//! `push_identifier` (diesel quotes them), values with `push_bind_param` typed by the value, so
-//! diesel writes `$1, $2, ...` and caches the prepared statement under the SQL text and bind
-//! types. Lists for `= ANY($1)` are converted once into typed vectors that the query owns.
+//! Each value is bound as its own type, a NULL as the type of the column it is written to.
+//! Lists for `= ANY($1)` are converted once into typed vectors that the query owns.
 
-use aksara_core::{Part, Sql, Value, ValueType};
+use aksara_core::{Value, ValueType};
+use aksara_diesel::{BindForm, DieselQuery, PushBind};
 use diesel::pg::Pg;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{self as st, Array, Nullable, Untyped};
+use diesel::query_builder::AstPass;
+use diesel::sql_types::{self as st, Array, Nullable};
 use diesel::QueryResult;
 
 /// An array bind parameter, typed.
-enum PgArray {
+#[derive(Debug)]
+pub(crate) enum PgArray {
     Bool(Vec<bool>),
     I32(Vec<i32>),
     I64(Vec<i64>),
@@ -59,35 +60,50 @@ impl PgArray {
     }
 }
 
-/// A statement compiled by the core, ready for diesel-async on PostgreSQL.
-pub struct PgQuery {
-    sql: Sql,
-    arrays: Vec<PgArray>,
+/// A bind parameter in the form PostgreSQL receives it.
+#[derive(Debug)]
+pub(crate) enum Bind {
+    /// NULL, sent as the given type.
+    Null(Option<ValueType>),
+    Bool(bool),
+    I32(i32),
+    I64(i64),
+    F64(f64),
+    Text(String),
+    Uuid(uuid::Uuid),
+    DateTime(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
+    Json(serde_json::Value),
+    Bytes(Vec<u8>),
+    Array(PgArray),
 }
 
-impl PgQuery {
-    /// Wraps `sql`, preparing its array binds.
-    pub fn new(sql: Sql) -> Self {
-        let arrays = sql
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Bind(Value::Array(items), ty) => Some(PgArray::from_values(items, *ty)),
-                _ => None,
-            })
-            .collect();
-        PgQuery { sql, arrays }
+impl BindForm for Bind {
+    fn from_value(value: Value, ty: Option<ValueType>) -> Result<Self, String> {
+        Ok(match value {
+            Value::Null => Bind::Null(ty),
+            Value::Bool(v) => Bind::Bool(v),
+            Value::I32(v) => Bind::I32(v),
+            Value::I64(v) => Bind::I64(v),
+            Value::F64(v) => Bind::F64(v),
+            Value::String(v) => Bind::Text(v),
+            Value::Uuid(v) => Bind::Uuid(v),
+            Value::DateTime(v) => Bind::DateTime(v),
+            Value::Date(v) => Bind::Date(v),
+            Value::Json(v) => Bind::Json(v),
+            Value::Bytes(v) => Bind::Bytes(v),
+            Value::Array(items) => Bind::Array(PgArray::from_values(&items, ty)),
+            other => return Err(format!("cannot bind {other:?} on PostgreSQL")),
+        })
+    }
+
+    fn null() -> Self {
+        Bind::Null(None)
     }
 }
 
-impl QueryId for PgQuery {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl Query for PgQuery {
-    type SqlType = Untyped;
-}
+/// A statement compiled by the core, ready for diesel-async on PostgreSQL.
+pub type PgQuery = DieselQuery<Bind>;
 
 fn bind_null<'b>(out: &mut AstPass<'_, 'b, Pg>, ty: Option<ValueType>) -> QueryResult<()> {
     match ty {
@@ -117,49 +133,30 @@ fn bind_null<'b>(out: &mut AstPass<'_, 'b, Pg>, ty: Option<ValueType>) -> QueryR
     }
 }
 
-impl QueryFragment<Pg> for PgQuery {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        if self.sql.one_off {
-            out.unsafe_to_cache_prepared();
+impl PushBind<Pg> for Bind {
+    fn push_bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        match self {
+            Bind::Null(ty) => bind_null(out, *ty),
+            Bind::Bool(v) => out.push_bind_param::<st::Bool, _>(v),
+            Bind::I32(v) => out.push_bind_param::<st::Integer, _>(v),
+            Bind::I64(v) => out.push_bind_param::<st::BigInt, _>(v),
+            Bind::F64(v) => out.push_bind_param::<st::Double, _>(v),
+            Bind::Text(v) => out.push_bind_param::<st::Text, _>(v),
+            Bind::Uuid(v) => out.push_bind_param::<st::Uuid, _>(v),
+            Bind::DateTime(v) => out.push_bind_param::<st::Timestamptz, _>(v),
+            Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
+            Bind::Json(v) => out.push_bind_param::<st::Jsonb, _>(v),
+            Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
+            Bind::Array(array) => match array {
+                PgArray::Bool(v) => out.push_bind_param::<Array<st::Bool>, _>(v),
+                PgArray::I32(v) => out.push_bind_param::<Array<st::Integer>, _>(v),
+                PgArray::I64(v) => out.push_bind_param::<Array<st::BigInt>, _>(v),
+                PgArray::F64(v) => out.push_bind_param::<Array<st::Double>, _>(v),
+                PgArray::Text(v) => out.push_bind_param::<Array<st::Text>, _>(v),
+                PgArray::Uuid(v) => out.push_bind_param::<Array<st::Uuid>, _>(v),
+                PgArray::DateTime(v) => out.push_bind_param::<Array<st::Timestamptz>, _>(v),
+                PgArray::Date(v) => out.push_bind_param::<Array<st::Date>, _>(v),
+            },
         }
-        let mut arrays = self.arrays.iter();
-        for part in &self.sql.parts {
-            match part {
-                Part::Text(text) => out.push_sql(text),
-                Part::Ident(name) => out.push_identifier(name)?,
-                Part::Bind(value, ty) => match value {
-                    Value::Null => bind_null(&mut out, *ty)?,
-                    Value::Bool(v) => out.push_bind_param::<st::Bool, _>(v)?,
-                    Value::I32(v) => out.push_bind_param::<st::Integer, _>(v)?,
-                    Value::I64(v) => out.push_bind_param::<st::BigInt, _>(v)?,
-                    Value::F64(v) => out.push_bind_param::<st::Double, _>(v)?,
-                    Value::String(v) => out.push_bind_param::<st::Text, _>(v)?,
-                    Value::Uuid(v) => out.push_bind_param::<st::Uuid, _>(v)?,
-                    Value::DateTime(v) => out.push_bind_param::<st::Timestamptz, _>(v)?,
-                    Value::Date(v) => out.push_bind_param::<st::Date, _>(v)?,
-                    Value::Json(v) => out.push_bind_param::<st::Jsonb, _>(v)?,
-                    Value::Bytes(v) => out.push_bind_param::<st::Binary, _>(v)?,
-                    Value::Array(_) => match arrays.next().expect("one typed array per array bind")
-                    {
-                        PgArray::Bool(v) => out.push_bind_param::<Array<st::Bool>, _>(v)?,
-                        PgArray::I32(v) => out.push_bind_param::<Array<st::Integer>, _>(v)?,
-                        PgArray::I64(v) => out.push_bind_param::<Array<st::BigInt>, _>(v)?,
-                        PgArray::F64(v) => out.push_bind_param::<Array<st::Double>, _>(v)?,
-                        PgArray::Text(v) => out.push_bind_param::<Array<st::Text>, _>(v)?,
-                        PgArray::Uuid(v) => out.push_bind_param::<Array<st::Uuid>, _>(v)?,
-                        PgArray::DateTime(v) => {
-                            out.push_bind_param::<Array<st::Timestamptz>, _>(v)?
-                        }
-                        PgArray::Date(v) => out.push_bind_param::<Array<st::Date>, _>(v)?,
-                    },
-                    other => {
-                        return Err(diesel::result::Error::SerializationError(
-                            format!("cannot bind {other:?} on PostgreSQL").into(),
-                        ))
-                    }
-                },
-            }
-        }
-        Ok(())
     }
 }

@@ -6,7 +6,7 @@
 
 use aksara_core::Value;
 use diesel::deserialize::{self, FromSql, QueryableByName};
-use diesel::row::{Field, NamedRow, Row};
+use diesel::row::NamedRow;
 use diesel::sql_types as st;
 use diesel::sqlite::{Sqlite, SqliteType, SqliteValue};
 
@@ -15,13 +15,7 @@ pub struct SqliteRow(pub Vec<Value>);
 
 impl QueryableByName<Sqlite> for SqliteRow {
     fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
-        let count = row.field_count();
-        let mut values = Vec::with_capacity(count);
-        for index in 0..count {
-            let field = Row::get(row, index).ok_or("column index out of range")?;
-            values.push(decode(field.value())?);
-        }
-        Ok(SqliteRow(values))
+        aksara_diesel::read_row(row, decode).map(SqliteRow)
     }
 }
 

@@ -7,7 +7,8 @@
 //! itself, see `executor.rs`).
 
 use aksara_core::{DbError, DbErrorKind};
-use diesel::result::{DatabaseErrorKind, Error};
+use aksara_diesel::error::TextRules;
+use diesel::result::Error;
 
 /// Maps a diesel error to a [`DbError`], with the name of SQLite's result code
 /// (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY`, ...) as its code when the message tells it.
@@ -32,39 +33,17 @@ fn result_code(e: &DbError) -> Option<&'static str> {
 }
 
 fn classify(e: &Error) -> DbError {
-    match e {
-        Error::DatabaseError(kind, info) => {
-            let message = info.message().to_string();
-            let kind =
-                match kind {
-                    DatabaseErrorKind::UniqueViolation => DbErrorKind::UniqueViolation,
-                    DatabaseErrorKind::ForeignKeyViolation
-                    | DatabaseErrorKind::RestrictViolation => DbErrorKind::ForeignKeyViolation,
-                    DatabaseErrorKind::NotNullViolation => DbErrorKind::NotNullViolation,
-                    DatabaseErrorKind::CheckViolation => DbErrorKind::CheckViolation,
-                    DatabaseErrorKind::SerializationFailure => DbErrorKind::SerializationFailure,
-                    DatabaseErrorKind::ClosedConnection
-                    | DatabaseErrorKind::UnableToSendCommand => DbErrorKind::ConnectionLost,
-                    _ => kind_from_text(&message),
-                };
-            let constraint = match kind {
-                DbErrorKind::UniqueViolation => unique_constraint(&message),
-                DbErrorKind::NotNullViolation => not_null_column(&message),
+    aksara_diesel::error::classify(
+        e,
+        &TextRules {
+            kind_from_text,
+            constraint: |kind, message| match kind {
+                DbErrorKind::UniqueViolation => unique_constraint(message),
+                DbErrorKind::NotNullViolation => not_null_column(message),
                 _ => None,
-            };
-            let mut error = DbError::new(kind, message);
-            error.constraint = constraint;
-            error
-        }
-        Error::BrokenTransactionManager => DbError::new(
-            DbErrorKind::ConnectionLost,
-            "the connection's transaction state is broken",
-        ),
-        other => {
-            let text = other.to_string();
-            DbError::new(kind_from_text(&text), text)
-        }
-    }
+            },
+        },
+    )
 }
 
 /// The kind of an error the driver did not classify. A `RESTRICT` action reports a plain

@@ -7,12 +7,11 @@
 //! - A top-level transaction starts with `BEGIN IMMEDIATE`, taking the write lock at once, so
 //!   two transactions that read then write wait for each other (busy timeout) instead of
 //!   failing with `SQLITE_BUSY` at their first write. Nested ones are savepoints.
-//! - SQLite's foreign key errors name no constraint. After one, the connection finds it: for
-//!   an `INSERT` or `UPDATE`, the foreign key column whose written value has no parent row;
-//!   for a `DELETE`, the `RESTRICT` foreign key (reached directly or through `CASCADE`s) that
-//!   still has referencing rows. The constraint gets the DDL's name (`fk_{table}_{column}`)
-//!   so the core can name the relation, as on the server databases.
-//! - The DDL's `DROP TABLE IF EXISTS t` runs with `PRAGMA foreign_keys = OFF`, so tables of a
+//! - SQLite's foreign key errors name no constraint. After one, the connection finds it from
+//!   the statement's intent: for an `INSERT` or `UPDATE`, the foreign key whose written value
+//!   has no parent row; for a `DELETE`, the `RESTRICT` foreign key (reached directly or
+//!   through `CASCADE`s) that still has referencing rows (see `fk_diagnosis.rs`).
+//! - The DDL's `DROP TABLE` runs with `PRAGMA foreign_keys = OFF`, so tables of a
 //!   foreign key cycle can be dropped and the drop skips the implicit `DELETE` (and its
 //!   `RESTRICT` checks) that SQLite runs first otherwise.
 //!
@@ -25,9 +24,10 @@
 use crate::decode::SqliteRow;
 use crate::error::map_error;
 use crate::interrupt::Interrupter;
-use crate::query::{Bind, Piece, SqliteQuery};
+use crate::query::{sqlite_query, SqliteQuery};
 use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
 use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql, Value};
+use aksara_diesel::drop_with_checks_off;
 use async_trait::async_trait;
 use deadpool::managed::ObjectId;
 use diesel::connection::CacheSize;
@@ -47,7 +47,7 @@ pub(crate) type Wrapped = SyncConnectionWrapper<SqliteConnection>;
 
 /// The pooled connection, with the statement helpers (run on a task of its own, see
 /// [`SqliteConnectionHandle`]).
-struct Inner(Object<Wrapped>);
+pub(crate) struct Inner(Object<Wrapped>);
 
 /// One call on the connection, run on a task of its own.
 enum Op {
@@ -68,10 +68,7 @@ enum Output {
 
 /// The handle of `conn`, to interrupt its statements (`None` if it cannot be read).
 pub(crate) async fn read_interrupter(conn: &mut Wrapped) -> Option<Interrupter> {
-    let query = SqliteQuery::from_pieces(vec![text(&format!(
-        "SELECT {}()",
-        crate::interrupt::HANDLE_FUNCTION
-    ))]);
+    let query = SqliteQuery::text(&format!("SELECT {}()", crate::interrupt::HANDLE_FUNCTION));
     let rows: Vec<SqliteRow> = query.load(conn).await.ok()?;
     match rows.into_iter().next()?.0.into_iter().next()? {
         Value::I64(handle) => Interrupter::from_handle(handle),
@@ -337,7 +334,7 @@ impl Inner {
     }
 
     async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError> {
-        let query = SqliteQuery::new(sql);
+        let query = sqlite_query(sql);
         match self.load(query.clone()).await {
             Ok(rows) => Ok(rows),
             Err(e) => Err(self.fail(e, &query).await),
@@ -345,14 +342,32 @@ impl Inner {
     }
 
     async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
-        let query = SqliteQuery::new(sql);
-        if query.dropped_table().is_some() {
-            return self.drop_table(query).await;
+        let query = sqlite_query(sql);
+        if !query.dropped_tables().is_empty() {
+            // Tables of a foreign key cycle can be dropped, and the drop skips the implicit
+            // `DELETE` (and its `RESTRICT` checks) that SQLite runs first otherwise.
+            return drop_with_checks_off(
+                &mut *self.0,
+                query,
+                "PRAGMA foreign_keys = OFF",
+                "PRAGMA foreign_keys = ON",
+            )
+            .await
+            .map_err(map_error);
         }
         match query.clone().execute(&mut *self.0).await {
             Ok(n) => Ok(n),
             Err(e) => Err(self.fail(e, &query).await),
         }
+    }
+
+    /// Runs `query` and reads its rows.
+    pub(crate) async fn load(
+        &mut self,
+        query: SqliteQuery,
+    ) -> Result<Vec<Row>, diesel::result::Error> {
+        let rows: Vec<SqliteRow> = query.load(&mut *self.0).await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }
 
@@ -397,548 +412,5 @@ impl Connection for SqliteConnectionHandle {
         self.run(Op::Rollback).await?;
         self.depth = self.depth.saturating_sub(1);
         Ok(())
-    }
-}
-
-/// A foreign key as `pragma_foreign_key_list` describes it.
-struct ForeignKeyInfo {
-    /// The table holding the key.
-    table: String,
-    /// Its column.
-    column: String,
-    /// The referenced table.
-    parent: String,
-    /// The referenced column (`None`: the parent's primary key).
-    parent_column: Option<String>,
-    /// `CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`...
-    on_delete: String,
-}
-
-fn text_bind(s: &str) -> Piece {
-    Piece::Bind(Bind::Text(s.to_string()))
-}
-
-fn text(s: &str) -> Piece {
-    Piece::Text(s.to_string())
-}
-
-fn ident(s: &str) -> Piece {
-    Piece::Ident(s.to_string())
-}
-
-impl Inner {
-    async fn load(&mut self, query: SqliteQuery) -> Result<Vec<Row>, diesel::result::Error> {
-        let rows: Vec<SqliteRow> = query.load(&mut *self.0).await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
-    }
-
-    /// Turns `e` into a [`DbError`], finding the constraint of a foreign key violation.
-    async fn fail(&mut self, e: diesel::result::Error, query: &SqliteQuery) -> DbError {
-        let mut error = map_error(e);
-        if error.kind == DbErrorKind::ForeignKeyViolation && error.constraint.is_none() {
-            // A failed diagnosis leaves the error as SQLite reported it.
-            if let Ok(Some((table, column))) = self.violated_foreign_key(query).await {
-                error.constraint = Some(aksara_core::ddl::fk_constraint_name(&table, &column));
-            }
-        }
-        error
-    }
-
-    async fn foreign_keys(
-        &mut self,
-        table: &str,
-    ) -> Result<Vec<ForeignKeyInfo>, diesel::result::Error> {
-        let query = SqliteQuery::from_pieces(vec![
-            text("SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list("),
-            text_bind(table),
-            text(")"),
-        ]);
-        let rows = self.load(query).await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| {
-                let mut it = row.into_iter();
-                let mut next_text = || match it.next() {
-                    Some(Value::String(s)) => Some(s),
-                    _ => None,
-                };
-                Some(ForeignKeyInfo {
-                    table: table.to_string(),
-                    parent: next_text()?,
-                    column: next_text()?,
-                    parent_column: next_text(),
-                    on_delete: next_text().unwrap_or_default().to_ascii_uppercase(),
-                })
-            })
-            .collect())
-    }
-
-    async fn exists(&mut self, pieces: Vec<Piece>) -> Result<bool, diesel::result::Error> {
-        Ok(!self
-            .load(SqliteQuery::from_pieces(pieces))
-            .await?
-            .is_empty())
-    }
-
-    /// The primary key column of `table`.
-    async fn primary_key(&mut self, table: &str) -> Result<String, diesel::result::Error> {
-        let query = SqliteQuery::from_pieces(vec![
-            text("SELECT name FROM pragma_table_info("),
-            text_bind(table),
-            text(") WHERE pk = 1"),
-        ]);
-        Ok(match self.load(query).await?.into_iter().next() {
-            Some(row) => match row.into_iter().next() {
-                Some(Value::String(name)) => name,
-                _ => "rowid".into(),
-            },
-            None => "rowid".into(),
-        })
-    }
-
-    /// `(table, column)` of the foreign key that `query` violated, when it can be told.
-    async fn violated_foreign_key(
-        &mut self,
-        query: &SqliteQuery,
-    ) -> Result<Option<(String, String)>, diesel::result::Error> {
-        let Some(statement) = Statement::parse(query) else {
-            return Ok(None);
-        };
-        match statement {
-            Statement::Write { table, written } => {
-                for fk in self.foreign_keys(&table).await? {
-                    let parent_column = match &fk.parent_column {
-                        Some(c) => c.clone(),
-                        None => self.primary_key(&fk.parent).await?,
-                    };
-                    let values: Vec<&Bind> = written
-                        .iter()
-                        .filter(|(c, b)| *c == fk.column && *b != Bind::Null)
-                        .map(|(_, b)| b)
-                        .collect();
-                    for value in values {
-                        let found = self
-                            .exists(vec![
-                                text("SELECT 1 FROM "),
-                                ident(&fk.parent),
-                                text(" WHERE "),
-                                ident(&parent_column),
-                                text(" = "),
-                                Piece::Bind(value.clone()),
-                                text(" LIMIT 1"),
-                            ])
-                            .await?;
-                        if !found {
-                            return Ok(Some((fk.table, fk.column)));
-                        }
-                    }
-                }
-                Ok(None)
-            }
-            Statement::Delete { table } => self.restricting_foreign_key(&table).await,
-        }
-    }
-
-    /// The `RESTRICT` / `NO ACTION` foreign key that refuses deleting rows of `table`, looking
-    /// through `CASCADE`s; the first one that has referencing rows when there are several.
-    async fn restricting_foreign_key(
-        &mut self,
-        table: &str,
-    ) -> Result<Option<(String, String)>, diesel::result::Error> {
-        let tables: Vec<String> = self
-            .load(SqliteQuery::from_pieces(vec![text(
-                "SELECT name FROM sqlite_master WHERE type = 'table'",
-            )]))
-            .await?
-            .into_iter()
-            .filter_map(|row| match row.into_iter().next() {
-                Some(Value::String(s)) => Some(s),
-                _ => None,
-            })
-            .collect();
-        let mut all = Vec::new();
-        for t in &tables {
-            all.extend(self.foreign_keys(t).await?);
-        }
-        let mut reached = vec![table.to_string()];
-        let mut candidates: Vec<&ForeignKeyInfo> = Vec::new();
-        let mut i = 0;
-        while i < reached.len() {
-            let parent = reached[i].clone();
-            for fk in all.iter().filter(|fk| fk.parent == parent) {
-                match fk.on_delete.as_str() {
-                    "CASCADE" if !reached.contains(&fk.table) => reached.push(fk.table.clone()),
-                    "RESTRICT" | "NO ACTION" => candidates.push(fk),
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-        if candidates.len() == 1 {
-            let fk = candidates[0];
-            return Ok(Some((fk.table.clone(), fk.column.clone())));
-        }
-        for fk in candidates {
-            let parent_column = match &fk.parent_column {
-                Some(c) => c.clone(),
-                None => self.primary_key(&fk.parent).await?,
-            };
-            let referenced = self
-                .exists(vec![
-                    text("SELECT 1 FROM "),
-                    ident(&fk.table),
-                    text(" WHERE "),
-                    ident(&fk.column),
-                    text(" IN (SELECT "),
-                    ident(&parent_column),
-                    text(" FROM "),
-                    ident(&fk.parent),
-                    text(") LIMIT 1"),
-                ])
-                .await?;
-            if referenced {
-                return Ok(Some((fk.table.clone(), fk.column.clone())));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Drops a table with foreign key enforcement off for the one statement (see the module
-    /// docs); enforcement is switched on again whatever happened.
-    async fn drop_table(&mut self, query: SqliteQuery) -> Result<usize, DbError> {
-        self.0
-            .batch_execute("PRAGMA foreign_keys = OFF")
-            .await
-            .map_err(map_error)?;
-        let dropped = query.execute(&mut *self.0).await.map_err(map_error);
-        let restored = self
-            .0
-            .batch_execute("PRAGMA foreign_keys = ON")
-            .await
-            .map_err(map_error);
-        let n = dropped?;
-        restored?;
-        Ok(n)
-    }
-}
-
-/// What a statement that violated a foreign key was doing.
-#[derive(Debug)]
-enum Statement {
-    /// `INSERT` or `UPDATE` of `table`, with the values written per column (those that are
-    /// plain values: binds or literals).
-    Write {
-        table: String,
-        written: Vec<(String, Bind)>,
-    },
-    /// `DELETE FROM table`.
-    Delete { table: String },
-}
-
-/// A token of a statement: the compiler's identifiers and binds, and the words, quoted names,
-/// literals and punctuation of its text (raw SQL is all text).
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    /// A bare word (keyword or name).
-    Word(String),
-    /// A quoted or compiler-given identifier.
-    Name(String),
-    /// A bind parameter or a literal.
-    Value(Bind),
-    /// Anything else, one character.
-    Punct(char),
-}
-
-impl Token {
-    fn is_word(&self, word: &str) -> bool {
-        matches!(self, Token::Word(w) if w.eq_ignore_ascii_case(word))
-    }
-
-    fn name(&self) -> Option<&str> {
-        match self {
-            Token::Word(w) | Token::Name(w) => Some(w),
-            _ => None,
-        }
-    }
-}
-
-fn tokenize(pieces: &[Piece]) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    for piece in pieces {
-        match piece {
-            Piece::Ident(name) => tokens.push(Token::Name(name.clone())),
-            Piece::Bind(bind) => tokens.push(Token::Value(bind.clone())),
-            Piece::Text(text) => tokenize_text(text, &mut tokens),
-        }
-    }
-    tokens
-}
-
-fn tokenize_text(text: &str, tokens: &mut Vec<Token>) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '\'' || c == '"' || c == '`' || c == '[' {
-            let close = if c == '[' { ']' } else { c };
-            let mut value = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == close {
-                    if close != ']' && chars.get(i + 1) == Some(&close) {
-                        value.push(close);
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                value.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
-            tokens.push(if c == '\'' {
-                Token::Value(Bind::Text(value))
-            } else {
-                Token::Name(value)
-            });
-        } else if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
-                i += 1;
-            }
-            let number: String = chars[start..i].iter().collect();
-            tokens.push(Token::Value(match number.parse::<i64>() {
-                Ok(n) => Bind::I64(n),
-                Err(_) => number.parse::<f64>().map_or(Bind::Text(number), Bind::F64),
-            }));
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            tokens.push(if word.eq_ignore_ascii_case("NULL") {
-                Token::Value(Bind::Null)
-            } else {
-                Token::Word(word)
-            });
-        } else {
-            tokens.push(Token::Punct(c));
-            i += 1;
-        }
-    }
-}
-
-/// A table name at `tokens[at..]`, `schema.table` read as `table`; and the index after it.
-fn table_name(tokens: &[Token], at: usize) -> Option<(String, usize)> {
-    let mut name = tokens.get(at)?.name()?.to_string();
-    let mut next = at + 1;
-    while tokens.get(next) == Some(&Token::Punct('.')) {
-        name = tokens.get(next + 1)?.name()?.to_string();
-        next += 2;
-    }
-    Some((name, next))
-}
-
-/// Splits `tokens` at top-level commas until the parenthesis that closes the group they
-/// start in; returns the items and the index after that parenthesis.
-fn group(tokens: &[Token], start: usize) -> (Vec<&[Token]>, usize) {
-    let mut items = Vec::new();
-    let mut depth = 0usize;
-    let mut item_start = start;
-    let mut i = start;
-    while i < tokens.len() {
-        match tokens[i] {
-            Token::Punct('(') => depth += 1,
-            Token::Punct(')') if depth == 0 => {
-                items.push(&tokens[item_start..i]);
-                return (items, i + 1);
-            }
-            Token::Punct(')') => depth -= 1,
-            Token::Punct(',') if depth == 0 => {
-                items.push(&tokens[item_start..i]);
-                item_start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    items.push(&tokens[item_start..]);
-    (items, tokens.len())
-}
-
-impl Statement {
-    /// Reads `INSERT [OR ...] INTO t (a, b) VALUES (...), (...)`, `UPDATE t SET a = v, ...`
-    /// and `DELETE FROM t ...`, as the core compiles them or as raw SQL writes them.
-    fn parse(query: &SqliteQuery) -> Option<Statement> {
-        let tokens = tokenize(query.pieces());
-        let first = <[Token]>::first(&tokens)?;
-        if first.is_word("DELETE") {
-            let from = tokens.iter().position(|t| t.is_word("FROM"))?;
-            let (table, _) = table_name(&tokens, from + 1)?;
-            return Some(Statement::Delete { table });
-        }
-        if first.is_word("INSERT") || first.is_word("REPLACE") {
-            let into = tokens.iter().position(|t| t.is_word("INTO"))?;
-            let (table, mut i) = table_name(&tokens, into + 1)?;
-            if tokens.get(i) != Some(&Token::Punct('(')) {
-                return None;
-            }
-            let (columns, after) = group(&tokens, i + 1);
-            let columns: Vec<Option<&str>> = columns
-                .iter()
-                .map(|c| match c {
-                    [one] => one.name(),
-                    _ => None,
-                })
-                .collect();
-            i = after;
-            if !tokens.get(i)?.is_word("VALUES") {
-                return None;
-            }
-            i += 1;
-            let mut written = Vec::new();
-            while tokens.get(i) == Some(&Token::Punct('(')) {
-                let (values, after) = group(&tokens, i + 1);
-                for (column, value) in columns.iter().zip(values) {
-                    if let (Some(column), [Token::Value(v)]) = (column, value) {
-                        written.push((column.to_string(), v.clone()));
-                    }
-                }
-                i = after;
-                if tokens.get(i) == Some(&Token::Punct(',')) {
-                    i += 1;
-                }
-            }
-            return Some(Statement::Write { table, written });
-        }
-        if first.is_word("UPDATE") {
-            let mut at = 1;
-            if tokens.get(at)?.is_word("OR") {
-                at += 2;
-            }
-            let (table, _) = table_name(&tokens, at)?;
-            let set = tokens.iter().position(|t| t.is_word("SET"))?;
-            let end = tokens
-                .iter()
-                .position(|t| t.is_word("WHERE") || t.is_word("RETURNING") || t.is_word("FROM"))
-                .unwrap_or(tokens.len());
-            let mut written = Vec::new();
-            for assignment in tokens[set + 1..end.max(set + 1)].split(|t| *t == Token::Punct(',')) {
-                if let [column, Token::Punct('='), Token::Value(v)] = assignment {
-                    if let Some(column) = column.name() {
-                        written.push((column.to_string(), v.clone()));
-                    }
-                }
-            }
-            return Some(Statement::Write { table, written });
-        }
-        None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parsed(sql: Sql) -> Statement {
-        Statement::parse(&SqliteQuery::new(sql)).expect("parsed")
-    }
-
-    #[test]
-    fn reads_the_columns_written() {
-        let mut sql = Sql::new();
-        sql.push("INSERT INTO ")
-            .ident("posts")
-            .push(" (")
-            .ident("title");
-        sql.push(", ").ident("author_id").push(") VALUES (");
-        sql.bind("a".into(), None)
-            .push(", ")
-            .bind(7i64.into(), None);
-        sql.push("), (")
-            .bind("b".into(), None)
-            .push(", ")
-            .bind(Value::Null, None);
-        sql.push(") RETURNING ").ident("id");
-        match parsed(sql) {
-            Statement::Write { table, written } => {
-                assert_eq!(table, "posts");
-                assert_eq!(
-                    written,
-                    vec![
-                        ("title".to_string(), Bind::Text("a".into())),
-                        ("author_id".to_string(), Bind::I64(7)),
-                        ("title".to_string(), Bind::Text("b".into())),
-                        ("author_id".to_string(), Bind::Null),
-                    ]
-                );
-            }
-            Statement::Delete { .. } => panic!("not a delete"),
-        }
-        let mut sql = Sql::new();
-        sql.push("UPDATE ")
-            .ident("posts")
-            .push(" SET ")
-            .ident("author_id");
-        sql.push(" = ")
-            .bind(3i64.into(), None)
-            .push(" WHERE ")
-            .ident("id");
-        sql.push(" = ").bind(1i64.into(), None);
-        match parsed(sql) {
-            Statement::Write { written, .. } => {
-                assert_eq!(written, vec![("author_id".to_string(), Bind::I64(3))]);
-            }
-            Statement::Delete { .. } => panic!("not a delete"),
-        }
-    }
-
-    #[test]
-    fn reads_raw_sql_too() {
-        let sql = aksara_core::db::raw_sql(
-            &crate::dialect::SqliteDialect,
-            "INSERT INTO main.\"posts\" (id, title, author_id) VALUES ({}, 'it''s', {})",
-            [1i64.into(), "abc".into()],
-        )
-        .expect("two markers, two binds");
-        match parsed(sql) {
-            Statement::Write { table, written } => {
-                assert_eq!(table, "posts");
-                assert_eq!(
-                    written,
-                    vec![
-                        ("id".to_string(), Bind::I64(1)),
-                        ("title".to_string(), Bind::Text("it's".into())),
-                        ("author_id".to_string(), Bind::Text("abc".into())),
-                    ]
-                );
-            }
-            other => panic!("{other:?}"),
-        }
-        let sql = aksara_core::db::raw_sql(
-            &crate::dialect::SqliteDialect,
-            "update posts set author_id = 5, title = lower(title)",
-            [],
-        )
-        .expect("no markers");
-        match parsed(sql) {
-            Statement::Write { table, written } => {
-                assert_eq!(table, "posts");
-                assert_eq!(written, vec![("author_id".to_string(), Bind::I64(5))]);
-            }
-            other => panic!("{other:?}"),
-        }
-        let sql = aksara_core::db::raw_sql(
-            &crate::dialect::SqliteDialect,
-            "DELETE FROM authors WHERE id = {}",
-            [1i64.into()],
-        )
-        .expect("one marker");
-        assert!(matches!(parsed(sql), Statement::Delete { table } if table == "authors"));
     }
 }

@@ -50,9 +50,11 @@ mod decode;
 pub mod dialect;
 mod error;
 mod executor;
+mod fk_diagnosis;
 mod interrupt;
 mod pool;
 mod query;
+mod raw_diagnosis;
 
 pub use dialect::SqliteDialect;
 pub use pool::{Location, PoolOptions, SqliteBackend};
@@ -71,7 +73,5 @@ pub async fn connect(url: &str, registry: Arc<Registry>) -> Result<Db> {
 /// [`connect`] with pool options.
 pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
     let backend = SqliteBackend::new(url, &options).map_err(|e| e.into_error())?;
-    let db = Db::new(Box::new(backend), registry);
-    db.raw("SELECT 1", []).await?;
-    Ok(db)
+    aksara_diesel::open(backend, registry).await
 }

@@ -3,15 +3,13 @@
 use crate::dialect::SqliteDialect;
 use crate::executor::{read_interrupter, SqliteConnectionHandle, Wrapped};
 use crate::interrupt::Interrupter;
-use aksara_core::{Backend, Connection, DbError, DbErrorKind, Dialect, PoolStatus};
+use aksara_core::{Backend, Connection, DbError, Dialect, PoolStatus};
+use aksara_diesel::pool::fast_recycling;
+use aksara_diesel::{DieselPool, PoolSpec};
 use async_trait::async_trait;
 use deadpool::managed::ObjectId;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::Object;
-use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -97,11 +95,9 @@ extern "SQL" {
 
 /// The SQLite backend: a deadpool pool of diesel-async wrapped connections.
 pub struct SqliteBackend {
-    pool: Pool<Wrapped>,
+    pool: DieselPool<Wrapped>,
     /// The handle of each pooled connection, read once, to interrupt its statements.
     interrupters: Mutex<HashMap<ObjectId, Interrupter>>,
-    /// Each connection's prepared statement shapes, kept within `statement_cache_size`.
-    statements: std::sync::Arc<aksara_core::stmt_cache::ShapeCaches<ObjectId>>,
 }
 
 static DIALECT: SqliteDialect = SqliteDialect;
@@ -116,8 +112,7 @@ impl SqliteBackend {
         };
         let setup = setup_sql(&location, options.busy_timeout);
         crate::interrupt::install();
-        let mut config = ManagerConfig::default();
-        config.recycling_method = RecyclingMethod::Fast;
+        let mut config = fast_recycling();
         config.custom_setup = Box::new(move |filename| {
             let filename = filename.to_string();
             let setup = setup.clone();
@@ -136,40 +131,18 @@ impl SqliteBackend {
                 Ok(conn)
             })
         });
-        let manager =
-            AsyncDieselConnectionManager::<Wrapped>::new_with_config(location.filename(), config);
-        let pool = Pool::builder(manager)
-            .max_size(max_size)
-            .wait_timeout(Some(options.acquire_timeout))
-            .create_timeout(Some(options.connect_timeout))
-            .recycle_timeout(Some(options.connect_timeout))
-            .runtime(deadpool::Runtime::Tokio1)
-            .build()
-            .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
+        let pool = DieselPool::new(PoolSpec {
+            target: location.filename(),
+            config,
+            options,
+            max_size,
+            can_flush: true,
+            opening: "open the database",
+        })?;
         Ok(SqliteBackend {
             pool,
             interrupters: Mutex::new(HashMap::new()),
-            statements: std::sync::Arc::new(aksara_core::stmt_cache::ShapeCaches::new(
-                options.statement_cache_size,
-                true,
-                max_size,
-            )),
         })
-    }
-}
-
-/// Maps a pool error.
-pub(crate) fn pool_error(e: PoolError) -> DbError {
-    match e {
-        PoolError::Timeout(kind) => DbError::new(
-            DbErrorKind::Pool,
-            format!("timed out waiting for a connection ({kind:?})"),
-        ),
-        PoolError::Backend(e) => DbError::new(
-            DbErrorKind::Pool,
-            format!("could not open the database: {e}"),
-        ),
-        other => DbError::new(DbErrorKind::Pool, other.to_string()),
     }
 }
 
@@ -180,7 +153,7 @@ impl Backend for SqliteBackend {
     }
 
     async fn acquire(&self) -> Result<Box<dyn Connection>, DbError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.pool.get().await?;
         let id = Object::id(&conn);
         let known = self
             .interrupters
@@ -207,17 +180,12 @@ impl Backend for SqliteBackend {
         Ok(Box::new(SqliteConnectionHandle::new(
             conn,
             interrupter,
-            self.statements.clone(),
+            self.pool.statements(),
         )))
     }
 
     fn pool_status(&self) -> PoolStatus {
-        let status = self.pool.status();
-        PoolStatus {
-            max_size: status.max_size,
-            size: status.size,
-            available: status.available,
-        }
+        self.pool.status()
     }
 }
 
