@@ -42,7 +42,7 @@ pub mod value;
 
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
-pub use dialect::{Dialect, InsertIgnore, ListBinding};
+pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};
 pub use fields::{Field, FieldPath};

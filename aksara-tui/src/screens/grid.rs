@@ -3,7 +3,7 @@
 
 use super::{moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status, View};
 use crate::action::Action;
-use crate::catalog::{comparable, key_values, path_of_column, Catalog, TableEntry};
+use crate::catalog::{key_values, path_of_column, Catalog, TableEntry};
 use crate::filter::{self, ColumnFilter};
 use crate::format::{cell, plain, truncate, width};
 use crate::jobs::{Count, Job, Outcome, Placement};
@@ -212,7 +212,7 @@ impl GridView {
                 .key
                 .iter()
                 .chain(self.sort.as_ref().map(|s| &s.path))
-                .all(|p| kind_of(p).is_some_and(|k| comparable(k, catalog.dialect)))
+                .all(|p| kind_of(p).is_some_and(|k| catalog.dialect.keyset_comparable(k)))
     }
 
     fn order(&self) -> Vec<OrderTerm> {
