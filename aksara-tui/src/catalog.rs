@@ -220,6 +220,11 @@ pub fn key_values(key: &[String], record: &Record) -> Option<Vec<Value>> {
     key.iter().map(|k| record.get(k).cloned()).collect()
 }
 
+/// The name a reverse composite relation goes by (its counts are kept under it).
+pub fn composite_reverse_name(model: &str, constraint: &str) -> String {
+    format!("{model} ({constraint})")
+}
+
 /// A description of an edge's kind for the detail view.
 pub fn edge_kind(edge: &Edge) -> &'static str {
     match (&edge.via, edge.kind) {

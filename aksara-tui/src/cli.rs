@@ -1,6 +1,6 @@
 //! The command line.
 
-use crate::worker::Target;
+pub use crate::location::{check_sqlite_file, default_demo_path, redact, sqlite_url, Target};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -67,61 +67,6 @@ impl Args {
             }
         }
     }
-}
-
-/// `$XDG_DATA_HOME/aksara/demo.db` (or the platform's equivalent).
-pub fn default_demo_path() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("aksara").join("demo.db"))
-}
-
-/// The `sqlite://` URL of a file.
-pub fn sqlite_url(path: &std::path::Path) -> String {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    format!("sqlite://{}", absolute.display())
-}
-
-/// `url` without its password.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let end = rest.find('/').unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => {
-            let user_info = &rest[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            let hidden = if user_info.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}{}", &rest[at..])
-        }
-        None => url.to_string(),
-    }
-}
-
-/// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
-/// empty database, and the explorer never writes.
-///
-/// # Errors
-/// [`aksara::Error::Config`] naming the missing file.
-pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
-    if !url.to_ascii_lowercase().starts_with("sqlite:") {
-        return Ok(());
-    }
-    if let aksara::sqlite::Location::File(uri) = aksara::sqlite::Location::parse(url) {
-        let path = uri.trim_start_matches("file:");
-        let path = path.split('?').next().unwrap_or(path);
-        if !path.is_empty() && !std::path::Path::new(path).exists() {
-            return Err(aksara::Error::config(format!(
-                "no SQLite database at {path} (the explorer opens existing files only)"
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

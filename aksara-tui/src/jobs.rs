@@ -129,6 +129,15 @@ pub enum Outcome {
     Detail(Box<DetailData>),
 }
 
+/// The answer to one request.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The generation the request was sent with.
+    pub generation: u64,
+    /// What it produced, or the error message.
+    pub result: Result<Outcome, String>,
+}
+
 /// The id of the server connection a request runs on, once known (for server-side cancel).
 pub type BackendId = Arc<Mutex<Option<i64>>>;
 
@@ -411,7 +420,7 @@ pub async fn detail(
     // Counts of the rows whose composite foreign keys point at this one, capped.
     if let Some(catalog) = catalog {
         for (other, fk) in composite_references(catalog, &request.model) {
-            let name = crate::screens::composite_reverse_name(&other.model, &fk.name);
+            let name = crate::catalog::composite_reverse_name(&other.model, &fk.name);
             let n = match composite_reverse_conditions(&registry, info, &other.model, fk, &record) {
                 Some(conditions) => {
                     let mut qs = QuerySet::<Record>::of(other.model.clone());

@@ -29,6 +29,7 @@ pub mod format;
 pub mod jobs;
 pub mod keymap;
 pub mod keys;
+pub mod location;
 pub mod nav;
 pub mod paging;
 pub mod render;

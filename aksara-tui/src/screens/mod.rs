@@ -17,7 +17,7 @@ use crate::keys::Place;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-pub use detail::{composite_reverse_name, DetailView};
+pub use detail::DetailView;
 pub use grid::GridView;
 pub use tables::TablesView;
 
