@@ -3,6 +3,12 @@
 //! The compiler writes standard SQL and asks the [`Dialect`] only where backends differ: column
 //! types, case-insensitive matching, how a list is bound, how an insert ignores duplicates,
 //! whether `RETURNING` exists. Each backend crate implements it once (`dialect.rs`).
+//!
+//! It also carries the facts about a backend that tools above the engine need (the explorer
+//! reads them): how to learn a session's id and stop its query from another connection
+//! ([`Dialect::session_id_query`], [`Dialect::cancel_session`]), whether a read-only
+//! transaction is worth asking for, where NULLs sort, which column types page by keyset, and
+//! which compare only as numbers. Nothing above the backends matches [`Dialect::name`].
 
 use crate::value::{FieldKind, Value};
 
