@@ -32,6 +32,43 @@ pub fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}", absolute.display())
 }
 
+/// The name the explorer's PostgreSQL connections give the server (`application_name`, seen
+/// in `pg_stat_activity`).
+pub const APPLICATION_NAME: &str = "aksara-tui";
+
+/// The URL the explorer connects with: a PostgreSQL URL gains
+/// `application_name=aksara-tui` among its options unless it names an `application_name`
+/// already; other URLs are used as given.
+pub fn connection_url(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
+        return url.to_string();
+    }
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (url, None),
+    };
+    let query = before_fragment.split_once('?').map(|(_, q)| q);
+    let named = query.is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.split('=').next() == Some("application_name"))
+    });
+    if named {
+        return url.to_string();
+    }
+    let separator = match query {
+        None => "?",
+        Some("") => "",
+        Some(_) => "&",
+    };
+    let mut out = format!("{before_fragment}{separator}application_name={APPLICATION_NAME}");
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
 /// `url` without its password.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -68,4 +105,35 @@ pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_gain_the_explorers_application_name() {
+        assert_eq!(
+            connection_url("postgres://root@127.0.0.1/test"),
+            "postgres://root@127.0.0.1/test?application_name=aksara-tui"
+        );
+        assert_eq!(
+            connection_url("postgresql://h/db?sslmode=disable"),
+            "postgresql://h/db?sslmode=disable&application_name=aksara-tui"
+        );
+        assert_eq!(
+            connection_url("postgres://h/db?"),
+            "postgres://h/db?application_name=aksara-tui"
+        );
+        // The user's own name wins.
+        assert_eq!(
+            connection_url("postgres://h/db?application_name=mine&sslmode=disable"),
+            "postgres://h/db?application_name=mine&sslmode=disable"
+        );
+        assert_eq!(
+            connection_url("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(connection_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
 }

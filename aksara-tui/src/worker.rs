@@ -294,7 +294,7 @@ async fn database(shared: &Shared) -> aksara::Result<Db> {
     let url = match &shared.target {
         Target::Demo { url } | Target::Url(url) => url.clone(),
     };
-    let db = aksara::connect(&url, Registry::empty())
+    let db = aksara::connect(&crate::location::connection_url(&url), Registry::empty())
         .await?
         .with_registry(catalog.registry.clone());
     *slot = Some(db.clone());
@@ -378,10 +378,11 @@ async fn connect(shared: &Shared) -> aksara::Result<Outcome> {
     Ok(Outcome::Connected(catalog))
 }
 
-/// Opens `url` and reads its catalog.
+/// Opens `url` and reads its catalog. PostgreSQL connections name themselves `aksara-tui`
+/// unless the URL names an `application_name` ([`crate::location::connection_url`]).
 pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
     crate::location::check_sqlite_file(url)?;
-    let raw = aksara::connect(url, Registry::empty()).await?;
+    let raw = aksara::connect(&crate::location::connection_url(url), Registry::empty()).await?;
     let schema = aksara::introspect::introspect(&raw).await.map_err(|e| match e {
         Error::Config(problems) if problems.iter().any(|p| p.contains("cannot list")) => Error::Config(vec![format!(
             "{}; the explorer reads relations from the database catalog, which the engine cannot read on {} yet",
