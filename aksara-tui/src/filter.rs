@@ -70,6 +70,20 @@ pub fn default_lookup(kind: &FieldKind) -> &'static str {
     }
 }
 
+/// What a plain word does on a column of `kind` in `dialect`, for the filter prompt: the
+/// default lookup's name, and on a JSON column what equality compares there (PostgreSQL's
+/// `jsonb` compares documents; elsewhere the stored text is compared with the document
+/// written compactly, keys sorted).
+pub fn prompt_hint(kind: &FieldKind, dialect: &dyn Dialect) -> &'static str {
+    match kind {
+        FieldKind::Json if dialect.name() == "postgresql" => {
+            "equal JSON document, any key order or spacing"
+        }
+        FieldKind::Json => "stored text equals the JSON written compactly, keys sorted",
+        _ => default_lookup(kind),
+    }
+}
+
 /// The condition `input` means on the column `path` of `kind` in `dialect` (which says how
 /// values are bound); `Ok(None)` for empty input (no filter).
 ///
@@ -180,6 +194,17 @@ mod tests {
             describe("Composer", &text(), "!NULL"),
             "Composer is not NULL"
         );
+    }
+
+    #[test]
+    fn the_prompt_says_what_a_json_filter_compares() {
+        assert_eq!(
+            prompt_hint(&FieldKind::Json, &PgDialect),
+            "equal JSON document, any key order or spacing"
+        );
+        assert!(prompt_hint(&FieldKind::Json, &SqliteDialect).contains("compactly"));
+        assert_eq!(prompt_hint(&text(), &SqliteDialect), "icontains");
+        assert_eq!(prompt_hint(&FieldKind::Integer, &MysqlDialect), "exact");
     }
 
     #[test]

@@ -401,7 +401,7 @@ impl GridView {
                         label: format!(
                             "filter {} ({})",
                             column.header,
-                            filter::default_lookup(&column.kind)
+                            filter::prompt_hint(&column.kind, ctx.catalog.dialect)
                         ),
                         initial,
                     }]
