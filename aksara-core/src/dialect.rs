@@ -3,8 +3,14 @@
 //! The compiler writes standard SQL and asks the [`Dialect`] only where backends differ: column
 //! types, case-insensitive matching, how a list is bound, how an insert ignores duplicates,
 //! whether `RETURNING` exists. Each backend crate implements it once (`dialect.rs`).
+//!
+//! It also carries the facts about a backend that tools above the engine need (the explorer
+//! reads them): how to learn a session's id and stop its query from another connection
+//! ([`Dialect::session_id_query`], [`Dialect::cancel_session`]), whether a read-only
+//! transaction is worth asking for, where NULLs sort, which column types page by keyset, and
+//! which compare only as numbers. Nothing above the backends matches [`Dialect::name`].
 
-use crate::value::FieldKind;
+use crate::value::{FieldKind, Value};
 
 /// How a backend inserts rows while ignoring those that would violate a unique constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +35,19 @@ pub enum ListBinding {
     /// repeating the last item so that few distinct statements exist; longer lists are split
     /// into chunks of the largest size.
     Padded(&'static [usize]),
+}
+
+/// The statement that stops the query running on another session of the same server (see
+/// [`Dialect::cancel_session`]), run from a connection of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelStatement {
+    /// The SQL, with `{}` where each of `params` goes (as [`crate::Db::raw`] takes it).
+    pub sql: String,
+    /// The bind parameters.
+    pub params: Vec<Value>,
+    /// True when the statement returns rows (a `SELECT`), so it runs as a query; false
+    /// when it runs as a command.
+    pub returns_rows: bool,
 }
 
 /// The differences between SQL dialects that the compiler needs.
@@ -211,5 +230,47 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// `DEFAULT` in `VALUES`, assigns a key for `NULL`).
     fn auto_key_in_values(&self) -> &'static str {
         "DEFAULT"
+    }
+
+    /// The query that returns the id of the server session it runs on (one integer), which
+    /// another connection can pass to [`Dialect::cancel_session`]; `None` where queries
+    /// cannot be stopped from another connection (SQLite, where a query is only abandoned).
+    fn session_id_query(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The statement that stops the query running on the session `session_id` (as
+    /// [`Dialect::session_id_query`] read it); `None` where there is none.
+    fn cancel_session(&self, session_id: i64) -> Option<CancelStatement> {
+        let _ = session_id;
+        None
+    }
+
+    /// The statement that makes the transaction just begun read-only, where the backend has
+    /// one worth running before a read (`SET TRANSACTION READ ONLY` on PostgreSQL); `None`
+    /// leaves the transaction as it is.
+    fn read_only_transaction(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// True when NULLs sort before every value in ascending order (MySQL, SQLite); false
+    /// when after (PostgreSQL).
+    fn nulls_sort_first(&self) -> bool {
+        true
+    }
+
+    /// True when rows can be paged by comparing values of `kind` on the server (keyset
+    /// paging): a value read back and bound again compares as the database orders the
+    /// column. Never so for JSON, which re-serialised no longer equals the stored text.
+    fn keyset_comparable(&self, kind: &FieldKind) -> bool {
+        !matches!(kind, FieldKind::Json)
+    }
+
+    /// True when a value compared with a column of `kind` that the engine reads as text
+    /// must be bound as a float, because the server compares the column only with numbers
+    /// (PostgreSQL's `numeric` and `decimal`).
+    fn compares_as_float(&self, kind: &FieldKind) -> bool {
+        let _ = kind;
+        false
     }
 }

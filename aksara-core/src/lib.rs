@@ -52,7 +52,7 @@ pub mod write_prep;
 
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
-pub use dialect::{Dialect, InsertIgnore, ListBinding};
+pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};
 pub use fields::{Field, FieldPath};

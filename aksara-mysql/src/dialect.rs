@@ -1,6 +1,8 @@
 //! The MySQL / MariaDB dialect.
 
-use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use aksara_core::{
+    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, Value,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed sizes an `in` list is padded to. Each size is one prepared statement per query
@@ -23,6 +25,43 @@ pub struct MysqlDialect;
 impl Dialect for MysqlDialect {
     fn name(&self) -> &'static str {
         "mysql"
+    }
+
+    fn session_id_query(&self) -> Option<&'static str> {
+        Some("SELECT CONNECTION_ID()")
+    }
+
+    fn cancel_session(&self, session_id: i64) -> Option<CancelStatement> {
+        // An integer from the server itself, so writing it into the text is safe.
+        Some(CancelStatement {
+            sql: format!("KILL QUERY {session_id}"),
+            params: Vec::new(),
+            returns_rows: false,
+        })
+    }
+
+    /// Besides JSON, enums, sets and bit strings (ordered by their index or bits, compared
+    /// as text) and spatial types page with OFFSET.
+    fn keyset_comparable(&self, kind: &FieldKind) -> bool {
+        match kind {
+            FieldKind::Json => false,
+            FieldKind::Other(name) => {
+                let n = name.to_ascii_lowercase();
+                ![
+                    "enum",
+                    "set",
+                    "bit",
+                    "geometry",
+                    "point",
+                    "linestring",
+                    "polygon",
+                    "multi",
+                ]
+                .iter()
+                .any(|p| n.starts_with(p))
+            }
+            _ => true,
+        }
     }
 
     fn placeholder(&self, _n: usize) -> String {

@@ -1,6 +1,8 @@
 //! The PostgreSQL dialect.
 
-use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use aksara_core::{
+    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, Value,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// PostgreSQL's SQL differences.
@@ -10,6 +12,42 @@ pub struct PgDialect;
 impl Dialect for PgDialect {
     fn name(&self) -> &'static str {
         "postgresql"
+    }
+
+    fn session_id_query(&self) -> Option<&'static str> {
+        Some("SELECT pg_backend_pid()")
+    }
+
+    fn cancel_session(&self, session_id: i64) -> Option<CancelStatement> {
+        let pid = i32::try_from(session_id).unwrap_or_default();
+        Some(CancelStatement {
+            sql: "SELECT pg_cancel_backend({})".into(),
+            params: vec![Value::I32(pid)],
+            returns_rows: true,
+        })
+    }
+
+    fn read_only_transaction(&self) -> Option<&'static str> {
+        Some("SET TRANSACTION READ ONLY")
+    }
+
+    fn nulls_sort_first(&self) -> bool {
+        false
+    }
+
+    /// Besides JSON, the types the engine binds as text and the server will not compare
+    /// with text (enums, arrays, network types) page with OFFSET; `numeric` and `decimal`
+    /// compare, bound as floats.
+    fn keyset_comparable(&self, kind: &FieldKind) -> bool {
+        match kind {
+            FieldKind::Json => false,
+            FieldKind::Other(_) => is_decimal(kind),
+            _ => true,
+        }
+    }
+
+    fn compares_as_float(&self, kind: &FieldKind) -> bool {
+        is_decimal(kind)
     }
 
     fn placeholder(&self, n: usize) -> String {
@@ -193,6 +231,17 @@ impl Dialect for PgDialect {
             NaiveDateTime::MAX,
         )
         .or_else(|| validate::has_nul(value, "PostgreSQL text"))
+    }
+}
+
+/// True for a column of a decimal type the engine reads as text (`numeric(10,2)`).
+fn is_decimal(kind: &FieldKind) -> bool {
+    match kind {
+        FieldKind::Other(name) => {
+            let n = name.to_ascii_lowercase();
+            n.starts_with("numeric") || n.starts_with("decimal")
+        }
+        _ => false,
     }
 }
 

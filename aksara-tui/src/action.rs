@@ -4,7 +4,7 @@
 //! arrive as [`Action::Loaded`]; the screen's size as [`Action::Resize`]. The app changes only
 //! in [`crate::app::App::update`], one action at a time, and is drawn afterwards.
 
-use crate::worker::Loaded;
+use crate::jobs::Loaded;
 
 /// Something that changes the explorer's state.
 #[derive(Debug)]

@@ -482,7 +482,7 @@ mod tests {
     fn demo_catalog() -> Arc<Catalog> {
         Arc::new(Catalog::from_registry(
             aksara::demo::registry(),
-            "sqlite",
+            &aksara::sqlite::SqliteDialect,
             "test".into(),
         ))
     }

@@ -8,7 +8,7 @@
 //! relations from here.
 
 use aksara::introspect::{CompositeForeignKey, Schema, TableKind};
-use aksara::{Edge, FieldKind, FieldMeta, ModelInfo, Record, Registry, Value, Via};
+use aksara::{Dialect, Edge, FieldKind, FieldMeta, ModelInfo, Record, Registry, Value, Via};
 use std::sync::Arc;
 
 /// One table (or view) of the catalog.
@@ -40,15 +40,16 @@ pub struct Catalog {
     pub registry: Arc<Registry>,
     /// The tables, in name order.
     pub tables: Vec<TableEntry>,
-    /// The backend's name (`postgresql`, `mysql`, `sqlite`).
-    pub dialect: &'static str,
+    /// The backend's dialect, for what the explorer must know of it (NULL order, which
+    /// types page by keyset, how filter values are bound).
+    pub dialect: &'static dyn Dialect,
     /// What is being explored, for the title bar (a URL without its password, or the demo).
     pub source: String,
 }
 
 impl Catalog {
     /// The catalog of an introspected database.
-    pub fn from_schema(schema: &Schema, dialect: &'static str, source: String) -> Catalog {
+    pub fn from_schema(schema: &Schema, dialect: &'static dyn Dialect, source: String) -> Catalog {
         let registry = schema.registry.clone();
         let mut tables: Vec<TableEntry> = schema
             .tables
@@ -84,7 +85,7 @@ impl Catalog {
     /// the models' metadata.
     pub fn from_registry(
         registry: Arc<Registry>,
-        dialect: &'static str,
+        dialect: &'static dyn Dialect,
         source: String,
     ) -> Catalog {
         let mut tables: Vec<TableEntry> = registry
@@ -127,7 +128,7 @@ impl Catalog {
     /// True when NULLs sort after every value in ascending order (PostgreSQL), false when
     /// before (MySQL, SQLite).
     pub fn nulls_high(&self) -> bool {
-        self.dialect == "postgresql"
+        !self.dialect.nulls_sort_first()
     }
 }
 
@@ -219,6 +220,11 @@ pub fn key_values(key: &[String], record: &Record) -> Option<Vec<Value>> {
     key.iter().map(|k| record.get(k).cloned()).collect()
 }
 
+/// The name a reverse composite relation goes by (its counts are kept under it).
+pub fn composite_reverse_name(model: &str, constraint: &str) -> String {
+    format!("{model} ({constraint})")
+}
+
 /// A description of an edge's kind for the detail view.
 pub fn edge_kind(edge: &Edge) -> &'static str {
     match (&edge.via, edge.kind) {
@@ -227,48 +233,5 @@ pub fn edge_kind(edge: &Edge) -> &'static str {
         (Via::Reverse { .. }, _) => "reverse",
         (Via::Forward { .. }, aksara::RelationKind::OneToOne) => "one-to-one",
         (Via::Forward { .. }, _) => "foreign key",
-    }
-}
-
-/// True for a column of a decimal type the engine reads as text (`numeric(10,2)`).
-pub fn is_numeric_other(kind: &FieldKind) -> bool {
-    match kind {
-        FieldKind::Other(name) => {
-            let n = name.to_ascii_lowercase();
-            n.starts_with("numeric") || n.starts_with("decimal")
-        }
-        _ => false,
-    }
-}
-
-/// True when rows can be paged by comparing `kind`'s values on the server, that is when a
-/// value read back and bound again compares as the database orders the column. Not so for
-/// JSON (re-serialised, it no longer equals the stored text), PostgreSQL types the engine
-/// binds as text and the server will not compare with text (enums, arrays, network types),
-/// and MySQL enums, sets and bit strings (ordered by their index or bits, compared as text).
-/// Those sorts page with OFFSET instead.
-pub fn comparable(kind: &FieldKind, dialect: &str) -> bool {
-    match kind {
-        FieldKind::Json => false,
-        FieldKind::Other(name) => {
-            let n = name.to_ascii_lowercase();
-            match dialect {
-                "postgresql" => is_numeric_other(kind),
-                "mysql" => ![
-                    "enum",
-                    "set",
-                    "bit",
-                    "geometry",
-                    "point",
-                    "linestring",
-                    "polygon",
-                    "multi",
-                ]
-                .iter()
-                .any(|p| n.starts_with(p)),
-                _ => true,
-            }
-        }
-        _ => true,
     }
 }

@@ -1,14 +1,15 @@
 //! The command line.
 
-use crate::worker::Target;
+pub use crate::location::{check_sqlite_file, default_demo_path, redact, sqlite_url, Target};
 use clap::Parser;
 use std::path::PathBuf;
 
 /// Walk a database by following its relations.
 ///
-/// With no URL, opens an embedded demo: an SQLite database with a small blog (users, posts,
-/// categories, tags, profiles), created on first run in the user's data directory. With a
-/// URL, reads the database's catalog: tables, keys, and foreign keys as relations (forward,
+/// With no URL, opens the database named by the DATABASE_URL environment variable when it
+/// is set (and not empty), else an embedded demo: an SQLite database with a small blog (users,
+/// posts, categories, tags, profiles), created on first run in the user's data directory.
+/// With a URL, reads the database's catalog: tables, keys, and foreign keys as relations (forward,
 /// reverse, one-to-one, many-to-many through junction tables). The explorer only reads; it
 /// never writes to the database.
 #[derive(Debug, Parser)]
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// The database: postgres://user@host/db, mysql://user@host/db (or mariadb://),
     /// sqlite://path/to/file.db (sqlite:///absolute/path.db), or the path of an SQLite file.
-    /// Omit it for the demo.
+    /// Omit it for DATABASE_URL, or for the demo when DATABASE_URL is unset or empty.
     pub url: Option<String>,
 
     /// Where the demo database lives (default: the user's data directory, e.g.
@@ -38,15 +39,31 @@ Keys:
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
-null / !null for NULL checks.";
+null / !null for NULL checks.
+
+Environment: DATABASE_URL is the database when no URL is given (unset or empty: the demo);
+AKSARA_DEMO_DB is where the demo lives.";
 
 impl Args {
-    /// What to explore.
+    /// What to explore: the URL argument, else `DATABASE_URL`, else the demo.
     ///
     /// # Errors
     /// When no data directory is known for the demo.
     pub fn target(&self) -> Result<Target, String> {
-        match &self.url {
+        self.target_with(std::env::var("DATABASE_URL").ok())
+    }
+
+    /// [`Args::target`] with `database_url` as the value of `DATABASE_URL` (None: unset); an
+    /// empty value counts as unset.
+    ///
+    /// # Errors
+    /// When no data directory is known for the demo.
+    pub fn target_with(&self, database_url: Option<String>) -> Result<Target, String> {
+        let url = self
+            .url
+            .clone()
+            .or(database_url.filter(|u| !u.trim().is_empty()));
+        match &url {
             // A bare path (`aksara-tui chinook.db`) is an SQLite file.
             Some(path)
                 if !path.contains("://") && !path.to_ascii_lowercase().starts_with("sqlite:") =>
@@ -69,61 +86,6 @@ impl Args {
     }
 }
 
-/// `$XDG_DATA_HOME/aksara/demo.db` (or the platform's equivalent).
-pub fn default_demo_path() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("aksara").join("demo.db"))
-}
-
-/// The `sqlite://` URL of a file.
-pub fn sqlite_url(path: &std::path::Path) -> String {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    format!("sqlite://{}", absolute.display())
-}
-
-/// `url` without its password.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let end = rest.find('/').unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => {
-            let user_info = &rest[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            let hidden = if user_info.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}{}", &rest[at..])
-        }
-        None => url.to_string(),
-    }
-}
-
-/// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
-/// empty database, and the explorer never writes.
-///
-/// # Errors
-/// [`aksara::Error::Config`] naming the missing file.
-pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
-    if !url.to_ascii_lowercase().starts_with("sqlite:") {
-        return Ok(());
-    }
-    if let aksara::sqlite::Location::File(uri) = aksara::sqlite::Location::parse(url) {
-        let path = uri.trim_start_matches("file:");
-        let path = path.split('?').next().unwrap_or(path);
-        if !path.is_empty() && !std::path::Path::new(path).exists() {
-            return Err(aksara::Error::config(format!(
-                "no SQLite database at {path} (the explorer opens existing files only)"
-            )));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,7 +96,7 @@ mod tests {
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
         let args = Args::parse_from(["aksara-tui", "--demo-db", "/tmp/demo.db"]);
         assert_eq!(
-            args.target().unwrap(),
+            args.target_with(None).unwrap(),
             Target::Demo {
                 url: "sqlite:///tmp/demo.db".into()
             }
@@ -168,6 +130,33 @@ mod tests {
     }
 
     #[test]
+    fn database_url_is_used_when_no_url_is_given() {
+        let pg = "postgres://root@127.0.0.1/test".to_string();
+        let args = Args::parse_from(["aksara-tui", "--demo-db", "/tmp/demo.db"]);
+        assert_eq!(
+            args.target_with(Some(pg.clone())).unwrap(),
+            Target::Url(pg.clone())
+        );
+        // Unset or empty: the demo.
+        let demo = Target::Demo {
+            url: "sqlite:///tmp/demo.db".into(),
+        };
+        assert_eq!(args.target_with(None).unwrap(), demo);
+        assert_eq!(args.target_with(Some(String::new())).unwrap(), demo);
+        // A URL on the command line wins; a bare path in DATABASE_URL is an SQLite file.
+        let args = Args::parse_from(["aksara-tui", "mysql://root@127.0.0.1/test"]);
+        assert_eq!(
+            args.target_with(Some(pg)).unwrap(),
+            Target::Url("mysql://root@127.0.0.1/test".into())
+        );
+        let args = Args::parse_from(["aksara-tui"]);
+        let Target::Url(url) = args.target_with(Some("/tmp/x.db".into())).unwrap() else {
+            panic!("a URL")
+        };
+        assert_eq!(url, "sqlite:///tmp/x.db");
+    }
+
+    #[test]
     fn help_documents_the_keys() {
         use clap::CommandFactory;
         let help = Args::command().render_long_help().to_string();
@@ -176,6 +165,7 @@ mod tests {
             "mysql://",
             "sqlite://",
             "--demo-db",
+            "DATABASE_URL",
             "Ctrl-C",
             "OSC 52",
         ] {

@@ -34,7 +34,6 @@ pub async fn open(url: &str) -> aksara::Result<(Db, Catalog)> {
     if users.is_empty() {
         aksara::demo::seed(&db).await?;
     }
-    let catalog =
-        Catalog::from_registry(registry, db.dialect().name(), "demo blog (SQLite)".into());
+    let catalog = Catalog::from_registry(registry, db.dialect(), "demo blog (SQLite)".into());
     Ok((db, catalog))
 }

@@ -5,7 +5,7 @@
 //! compare, `^` starts with and `$` ends with (text, ignoring case), `~` contains. `null` and
 //! `!null` test for NULL (write `=null` for the text "null").
 
-use aksara::{Condition, FieldKind, Value};
+use aksara::{Condition, Dialect, FieldKind, Value};
 
 /// A filter on one grid column.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,8 +70,22 @@ pub fn default_lookup(kind: &FieldKind) -> &'static str {
     }
 }
 
-/// The condition `input` means on the column `path` of `kind`; `Ok(None)` for empty input
-/// (no filter).
+/// What a plain word does on a column of `kind` in `dialect`, for the filter prompt: the
+/// default lookup's name, and on a JSON column what equality compares there (PostgreSQL's
+/// `jsonb` compares documents; elsewhere the stored text is compared with the document
+/// written compactly, keys sorted).
+pub fn prompt_hint(kind: &FieldKind, dialect: &dyn Dialect) -> &'static str {
+    match kind {
+        FieldKind::Json if dialect.name() == "postgresql" => {
+            "equal JSON document, any key order or spacing"
+        }
+        FieldKind::Json => "stored text equals the JSON written compactly, keys sorted",
+        _ => default_lookup(kind),
+    }
+}
+
+/// The condition `input` means on the column `path` of `kind` in `dialect` (which says how
+/// values are bound); `Ok(None)` for empty input (no filter).
 ///
 /// # Errors
 /// A message when the input does not fit the column (`>abc` on a number, `^x` on a number).
@@ -79,7 +93,7 @@ pub fn parse(
     path: &str,
     kind: &FieldKind,
     input: &str,
-    dialect: &str,
+    dialect: &dyn Dialect,
 ) -> Result<Option<Condition>, String> {
     let text = input.trim();
     if text.is_empty() {
@@ -129,7 +143,7 @@ pub fn parse(
 }
 
 /// `text` as a value of `kind`.
-fn value_for(kind: &FieldKind, text: &str, dialect: &str) -> Result<Value, String> {
+fn value_for(kind: &FieldKind, text: &str, dialect: &dyn Dialect) -> Result<Value, String> {
     let bad = |what: &str| format!("“{text}” is not {what}");
     Ok(match kind {
         FieldKind::Integer | FieldKind::AutoInteger => {
@@ -144,7 +158,7 @@ fn value_for(kind: &FieldKind, text: &str, dialect: &str) -> Result<Value, Strin
             "false" | "f" | "no" | "n" | "0" => Value::Bool(false),
             _ => return Err(bad("true or false")),
         },
-        other if dialect == "postgresql" && crate::catalog::is_numeric_other(other) => {
+        other if dialect.compares_as_float(other) => {
             Value::F64(text.parse().map_err(|_| bad("a number"))?)
         }
         // UUIDs, dates and date-times are checked and converted by the engine.
@@ -155,6 +169,9 @@ fn value_for(kind: &FieldKind, text: &str, dialect: &str) -> Result<Value, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aksara::mysql::MysqlDialect;
+    use aksara::postgres::PgDialect;
+    use aksara::sqlite::SqliteDialect;
 
     fn text() -> FieldKind {
         FieldKind::Text
@@ -180,48 +197,59 @@ mod tests {
     }
 
     #[test]
+    fn the_prompt_says_what_a_json_filter_compares() {
+        assert_eq!(
+            prompt_hint(&FieldKind::Json, &PgDialect),
+            "equal JSON document, any key order or spacing"
+        );
+        assert!(prompt_hint(&FieldKind::Json, &SqliteDialect).contains("compactly"));
+        assert_eq!(prompt_hint(&text(), &SqliteDialect), "icontains");
+        assert_eq!(prompt_hint(&FieldKind::Integer, &MysqlDialect), "exact");
+    }
+
+    #[test]
     fn words_search_text_and_match_numbers() {
         assert_eq!(
-            parse("Name", &text(), "rock", "sqlite").unwrap(),
+            parse("Name", &text(), "rock", &SqliteDialect).unwrap(),
             Some(Condition::new("Name__icontains", "rock"))
         );
         assert_eq!(
-            parse("AlbumId", &FieldKind::Integer, "12", "sqlite").unwrap(),
+            parse("AlbumId", &FieldKind::Integer, "12", &SqliteDialect).unwrap(),
             Some(Condition::new("AlbumId", 12))
         );
-        assert!(parse("AlbumId", &FieldKind::Integer, "twelve", "sqlite").is_err());
-        assert_eq!(parse("Name", &text(), "  ", "sqlite").unwrap(), None);
+        assert!(parse("AlbumId", &FieldKind::Integer, "twelve", &SqliteDialect).is_err());
+        assert_eq!(parse("Name", &text(), "  ", &SqliteDialect).unwrap(), None);
     }
 
     #[test]
     fn operators_pick_lookups() {
         assert_eq!(
-            parse("n", &FieldKind::BigInteger, ">= 5", "mysql").unwrap(),
+            parse("n", &FieldKind::BigInteger, ">= 5", &MysqlDialect).unwrap(),
             Some(Condition::new("n__gte", 5i64))
         );
         assert_eq!(
-            parse("Name", &text(), "^The", "mysql").unwrap(),
+            parse("Name", &text(), "^The", &MysqlDialect).unwrap(),
             Some(Condition::new("Name__istartswith", "The"))
         );
         assert_eq!(
-            parse("Name", &text(), "=NULL", "mysql").unwrap(),
+            parse("Name", &text(), "=NULL", &MysqlDialect).unwrap(),
             Some(Condition::new("Name", "NULL"))
         );
         assert_eq!(
-            parse("Name", &text(), "null", "mysql").unwrap(),
+            parse("Name", &text(), "null", &MysqlDialect).unwrap(),
             Some(Condition::new("Name__isnull", true))
         );
         assert_eq!(
-            parse("Name", &text(), "!=x", "mysql").unwrap(),
+            parse("Name", &text(), "!=x", &MysqlDialect).unwrap(),
             Some(!Condition::new("Name", "x"))
         );
-        assert!(parse("n", &FieldKind::Integer, "^1", "mysql").is_err());
+        assert!(parse("n", &FieldKind::Integer, "^1", &MysqlDialect).is_err());
         assert_eq!(
             parse(
                 "price",
                 &FieldKind::Other("numeric(10,2)".into()),
                 ">0.5",
-                "postgresql"
+                &PgDialect
             )
             .unwrap(),
             Some(Condition::new("price__gt", 0.5))

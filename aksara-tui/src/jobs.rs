@@ -129,6 +129,15 @@ pub enum Outcome {
     Detail(Box<DetailData>),
 }
 
+/// The answer to one request.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The generation the request was sent with.
+    pub generation: u64,
+    /// What it produced, or the error message.
+    pub result: Result<Outcome, String>,
+}
+
 /// The id of the server connection a request runs on, once known (for server-side cancel).
 pub type BackendId = Arc<Mutex<Option<i64>>>;
 
@@ -141,20 +150,21 @@ fn first_int(rows: &[Vec<Value>]) -> Option<i64> {
     }
 }
 
-/// Runs `f` so that it can be cancelled on the server: on PostgreSQL and MySQL inside a
-/// transaction whose connection id is stored in `id` first (read-only on PostgreSQL); on
-/// SQLite directly (there the query can only be abandoned).
+/// Runs `f` so that it can be cancelled on the server: where the backend has a session id
+/// (PostgreSQL, MySQL) inside a transaction whose session id is stored in `id` first (made
+/// read-only where the backend says how, PostgreSQL); elsewhere directly (SQLite, where the
+/// query can only be abandoned).
 pub async fn cancellable<T, F, Fut>(db: &Db, id: &BackendId, f: F) -> aksara::Result<T>
 where
     F: FnOnce(Db) -> Fut + Send,
     Fut: Future<Output = aksara::Result<T>> + Send,
     T: Send,
 {
-    let (setup, id_query) = match db.dialect().name() {
-        "postgresql" => (Some("SET TRANSACTION READ ONLY"), "SELECT pg_backend_pid()"),
-        "mysql" => (None, "SELECT CONNECTION_ID()"),
-        _ => return f(db.clone()).await,
+    let dialect = db.dialect();
+    let Some(id_query) = dialect.session_id_query() else {
+        return f(db.clone()).await;
     };
+    let setup = dialect.read_only_transaction();
     let id = id.clone();
     db.transaction(|tx| async move {
         if let Some(setup) = setup {
@@ -169,19 +179,10 @@ where
 
 /// Stops the query running on the server connection `id` (from another connection).
 pub async fn cancel_on_server(db: &Db, id: i64) -> aksara::Result<()> {
-    match db.dialect().name() {
-        "postgresql" => {
-            let pid = i32::try_from(id).unwrap_or_default();
-            db.raw("SELECT pg_cancel_backend({})", [Value::I32(pid)])
-                .await
-                .map(drop)
-        }
-        // An integer from the server itself, so writing it into the text is safe.
-        "mysql" => db
-            .raw_execute(&format!("KILL QUERY {id}"), [])
-            .await
-            .map(drop),
-        _ => Ok(()),
+    match db.dialect().cancel_session(id) {
+        Some(cancel) if cancel.returns_rows => db.raw(&cancel.sql, cancel.params).await.map(drop),
+        Some(cancel) => db.raw_execute(&cancel.sql, cancel.params).await.map(drop),
+        None => Ok(()),
     }
 }
 
@@ -226,18 +227,16 @@ pub async fn capped_count(
     })
 }
 
-/// The value bound for a keyset comparison on `path`: PostgreSQL compares `numeric` columns
-/// (which the engine reads as text) only with numbers, so those travel as floats.
+/// The value bound for a keyset comparison on `path`: where the server compares a column the
+/// engine reads as text only with numbers (PostgreSQL's `numeric`), it travels as a float.
 fn keyset_value(db: &Db, model: &str, path: &str, value: Value) -> Value {
-    if db.dialect().name() != "postgresql" {
-        return value;
-    }
+    let dialect = db.dialect();
     let numeric = db
         .registry()
         .model(model)
         .ok()
         .and_then(|info| field_of_path(info, path))
-        .is_some_and(|f| crate::catalog::is_numeric_other(&f.kind));
+        .is_some_and(|f| dialect.compares_as_float(&f.kind));
     match (&value, numeric) {
         (Value::String(s), true) => s.parse::<f64>().map(Value::F64).unwrap_or(value),
         _ => value,
@@ -421,7 +420,7 @@ pub async fn detail(
     // Counts of the rows whose composite foreign keys point at this one, capped.
     if let Some(catalog) = catalog {
         for (other, fk) in composite_references(catalog, &request.model) {
-            let name = crate::screens::composite_reverse_name(&other.model, &fk.name);
+            let name = crate::catalog::composite_reverse_name(&other.model, &fk.name);
             let n = match composite_reverse_conditions(&registry, info, &other.model, fk, &record) {
                 Some(conditions) => {
                     let mut qs = QuerySet::<Record>::of(other.model.clone());

@@ -1,28 +1,18 @@
-//! Key events to [`Action`]s.
+//! Key events to [`Action`]s, by the key table ([`crate::keys`]).
 //!
 //! Vim keys and arrows move; `Esc` and `Backspace` go back and never quit (only `q` does).
-//! Control chords that terminals cannot tell from other keys are left unbound on purpose:
-//! `Ctrl-H` is Backspace, `Ctrl-I` Tab, `Ctrl-J` and `Ctrl-M` Enter, and `Ctrl-Enter` arrives
-//! as Enter or not at all depending on the terminal, so none of them does anything.
+//! Control chords that terminals cannot tell from other keys are left unbound on purpose
+//! (see [`crate::keys`]).
 
 use crate::action::Action;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-
-/// What the keyboard is talking to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The current screen.
-    Screen,
-    /// A text prompt (filter, find).
-    Prompt,
-    /// The help overlay.
-    Help,
-}
+pub use crate::keys::Focus;
+use crate::keys::{lookup, Lookup};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 /// Turns key events into actions; remembers a pending `g` of `gg`.
 #[derive(Debug, Default)]
 pub struct KeyMap {
-    pending_g: bool,
+    pending: Option<char>,
 }
 
 impl KeyMap {
@@ -31,81 +21,32 @@ impl KeyMap {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        if ctrl && key.code == KeyCode::Char('c') {
-            self.pending_g = false;
-            return Some(Action::Cancel);
-        }
-        match focus {
-            Focus::Prompt => {
-                return match key.code {
-                    KeyCode::Enter if !ctrl && !alt => Some(Action::Submit),
-                    KeyCode::Esc => Some(Action::Dismiss),
-                    KeyCode::Backspace if !ctrl => Some(Action::Erase),
-                    KeyCode::Char(ch) if !ctrl && !alt => Some(Action::Input { ch }),
-                    _ => None,
+        // Any key the screen sees ends a half-typed `gg`.
+        let pending = if focus == Focus::Screen {
+            self.pending.take()
+        } else {
+            self.pending
+        };
+        match lookup(key.into(), focus, pending) {
+            Lookup::Action { action, everywhere } => {
+                if everywhere {
+                    self.pending = None;
                 }
+                Some(action)
             }
-            Focus::Help => {
-                return match key.code {
-                    KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('?') if !ctrl => {
-                        Some(Action::ToggleHelp)
-                    }
-                    KeyCode::Char('q') if !ctrl && !alt => Some(Action::Quit),
-                    _ => None,
-                }
+            Lookup::FirstOfTwice(c) => {
+                self.pending = Some(c);
+                None
             }
-            Focus::Screen => {}
+            Lookup::Nothing => None,
         }
-        let was_g = std::mem::take(&mut self.pending_g);
-        if ctrl {
-            return match key.code {
-                KeyCode::Char('d') => Some(Action::HalfPage { down: true }),
-                KeyCode::Char('u') => Some(Action::HalfPage { down: false }),
-                // Ctrl-H, Ctrl-I, Ctrl-J, Ctrl-M, Ctrl-Enter and the rest: unbound.
-                _ => None,
-            };
-        }
-        if alt {
-            return match key.code {
-                // Esc pressed twice quickly can reach us as Alt-Esc.
-                KeyCode::Left | KeyCode::Esc => Some(Action::Back),
-                KeyCode::Right => Some(Action::Forward),
-                _ => None,
-            };
-        }
-        Some(match key.code {
-            KeyCode::Char('q') => Action::Quit,
-            KeyCode::Char('?') => Action::ToggleHelp,
-            KeyCode::Esc | KeyCode::Backspace => Action::Back,
-            KeyCode::Char(']') => Action::Forward,
-            KeyCode::Char('r') => Action::Reload,
-            KeyCode::Char('j') | KeyCode::Down => Action::MoveRows { by: 1 },
-            KeyCode::Char('k') | KeyCode::Up => Action::MoveRows { by: -1 },
-            KeyCode::Char('h') | KeyCode::Left => Action::MoveColumns { by: -1 },
-            KeyCode::Char('l') | KeyCode::Right => Action::MoveColumns { by: 1 },
-            KeyCode::PageDown => Action::FullPage { down: true },
-            KeyCode::PageUp => Action::FullPage { down: false },
-            KeyCode::Home => Action::Top,
-            KeyCode::End | KeyCode::Char('G') => Action::Bottom,
-            KeyCode::Char('g') if was_g => Action::Top,
-            KeyCode::Char('g') => {
-                self.pending_g = true;
-                return None;
-            }
-            KeyCode::Enter => Action::Open,
-            KeyCode::Char('/') => Action::StartFilter,
-            KeyCode::Char('s') => Action::Sort,
-            KeyCode::Char('y') => Action::Copy,
-            _ => return None,
-        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

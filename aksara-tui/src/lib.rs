@@ -7,8 +7,9 @@
 //! catalog through the engine's introspection, or from the aksara models for the demo.
 //!
 //! The shape follows ratatui's component template: keys become [`action::Action`]s
-//! ([`keymap`]), the [`app::App`] and its [`screens`] change only in `update`, and
-//! [`render`] draws the state. Every query runs on the [`worker`]'s own runtime; answers come
+//! ([`keymap`], reading the one key table [`keys`] that also feeds the help and the hint
+//! line), the [`app::App`] and its [`screens`] change only in `update`, and [`render`] draws
+//! the state. Every query runs on the [`worker`]'s own runtime; answers come
 //! back tagged with the generation of their request and stale ones are dropped. Pages are read
 //! with keyset pagination into a bounded window ([`paging`]), so a table of any size opens
 //! and scrolls with flat memory.
@@ -27,6 +28,8 @@ pub mod filter;
 pub mod format;
 pub mod jobs;
 pub mod keymap;
+pub mod keys;
+pub mod location;
 pub mod nav;
 pub mod paging;
 pub mod render;

@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::format::{truncate, width};
+use crate::keys::{self, Place};
 use crate::screens::{help, Ctx};
 use crate::theme;
 use ratatui::layout::Rect;
@@ -141,17 +142,18 @@ fn draw_message(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let mut hints: Vec<(&str, &str)> = Vec::new();
     if app.busy() {
-        hints.push(("Ctrl-C", "cancel"));
+        hints.extend(keys::hints(Place::Busy));
     }
-    if app.prompt().is_some() {
-        hints.extend([("Enter", "apply"), ("Esc", "cancel")]);
+    let place = if app.prompt().is_some() {
+        Place::Prompt
     } else if app.help_open() {
-        hints.extend([("? Esc", "close help"), ("q", "quit")]);
+        Place::Help
     } else if let Some(view) = app.view() {
-        hints.extend(view.hints());
+        view.hint_place()
     } else {
-        hints.extend([("r", "retry"), ("q", "quit")]);
-    }
+        Place::Nothing
+    };
+    hints.extend(keys::hints(place));
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, what) in hints {

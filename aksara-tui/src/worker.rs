@@ -13,7 +13,9 @@
 //! request connects again.
 
 use crate::catalog::Catalog;
+pub use crate::jobs::Loaded;
 use crate::jobs::{self, BackendId, Job, Outcome};
+pub use crate::location::Target;
 use aksara::{Db, Error, Registry};
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -25,27 +27,6 @@ use tokio::task::AbortHandle;
 /// The name of the worker's threads; the panic hook keeps the terminal as it is for panics
 /// there (they become error messages instead).
 pub const THREAD_NAME: &str = "aksara-worker";
-
-/// What to explore.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// The embedded demo: an SQLite database at this URL, created and seeded when missing.
-    Demo {
-        /// The `sqlite://` URL of the demo database.
-        url: String,
-    },
-    /// A database given by URL, read through its catalog.
-    Url(String),
-}
-
-/// The answer to one request.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The generation the request was sent with.
-    pub generation: u64,
-    /// What it produced, or the error message.
-    pub result: Result<Outcome, String>,
-}
 
 /// A message to the worker.
 #[derive(Debug)]
@@ -313,7 +294,7 @@ async fn database(shared: &Shared) -> aksara::Result<Db> {
     let url = match &shared.target {
         Target::Demo { url } | Target::Url(url) => url.clone(),
     };
-    let db = aksara::connect(&url, Registry::empty())
+    let db = aksara::connect(&crate::location::connection_url(&url), Registry::empty())
         .await?
         .with_registry(catalog.registry.clone());
     *slot = Some(db.clone());
@@ -397,10 +378,11 @@ async fn connect(shared: &Shared) -> aksara::Result<Outcome> {
     Ok(Outcome::Connected(catalog))
 }
 
-/// Opens `url` and reads its catalog.
+/// Opens `url` and reads its catalog. PostgreSQL connections name themselves `aksara-tui`
+/// unless the URL names an `application_name` ([`crate::location::connection_url`]).
 pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
-    crate::cli::check_sqlite_file(url)?;
-    let raw = aksara::connect(url, Registry::empty()).await?;
+    crate::location::check_sqlite_file(url)?;
+    let raw = aksara::connect(&crate::location::connection_url(url), Registry::empty()).await?;
     let schema = aksara::introspect::introspect(&raw).await.map_err(|e| match e {
         Error::Config(problems) if problems.iter().any(|p| p.contains("cannot list")) => Error::Config(vec![format!(
             "{}; the explorer reads relations from the database catalog, which the engine cannot read on {} yet",
@@ -410,6 +392,6 @@ pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
         other => other,
     })?;
     let db = raw.with_registry(schema.registry.clone());
-    let catalog = Catalog::from_schema(&schema, raw.dialect().name(), crate::cli::redact(url));
+    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::redact(url));
     Ok((db, catalog))
 }

@@ -3,8 +3,9 @@
 use aksara_core::{Db, Error, PoolOptions, Registry, Result};
 use std::sync::Arc;
 
-/// The backend a URL names, by its scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The backends Aksara has: the one list of them. A URL names one by its scheme
+/// ([`BackendKind::of`]); the workspace's tests and benchmarks run on each of [`BackendKind::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BackendKind {
     /// `postgres://` or `postgresql://` (feature `postgres`).
     Postgres,
@@ -15,6 +16,63 @@ pub enum BackendKind {
 }
 
 impl BackendKind {
+    /// Every backend.
+    pub const ALL: [BackendKind; 3] = [
+        BackendKind::Postgres,
+        BackendKind::Mysql,
+        BackendKind::Sqlite,
+    ];
+
+    /// The backend's name, as its dialect gives it (`postgresql`, `mysql`, `sqlite`; see
+    /// [`crate::Dialect::name`]).
+    ///
+    /// ```
+    /// assert_eq!(aksara::BackendKind::Postgres.name(), "postgresql");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Postgres => "postgresql",
+            BackendKind::Mysql => "mysql",
+            BackendKind::Sqlite => "sqlite",
+        }
+    }
+
+    /// The environment variable that names the server to run the workspace's tests and
+    /// benchmarks on (`AKSARA_PG_URL`, `AKSARA_MYSQL_URL`); `None` for SQLite, which needs
+    /// no server.
+    pub fn server_url_variable(self) -> Option<&'static str> {
+        match self {
+            BackendKind::Postgres => Some("AKSARA_PG_URL"),
+            BackendKind::Mysql => Some("AKSARA_MYSQL_URL"),
+            BackendKind::Sqlite => None,
+        }
+    }
+
+    /// The server URL used when [`BackendKind::server_url_variable`] is not set: a local
+    /// server's `test` database; `None` for SQLite.
+    pub fn default_server_url(self) -> Option<&'static str> {
+        match self {
+            BackendKind::Postgres => Some("postgres://postgres@127.0.0.1:5432/test"),
+            BackendKind::Mysql => Some("mysql://root@127.0.0.1:3306/test"),
+            BackendKind::Sqlite => None,
+        }
+    }
+
+    /// The server URL the workspace's tests and benchmarks use: the value of
+    /// [`BackendKind::server_url_variable`], else [`BackendKind::default_server_url`];
+    /// `None` for SQLite.
+    ///
+    /// ```
+    /// use aksara::BackendKind;
+    /// assert!(BackendKind::Sqlite.server_url().is_none());
+    /// assert!(BackendKind::Mysql.server_url().is_some());
+    /// ```
+    pub fn server_url(self) -> Option<String> {
+        let default = self.default_server_url()?;
+        let variable = self.server_url_variable()?;
+        Some(std::env::var(variable).unwrap_or_else(|_| default.to_string()))
+    }
+
     /// The backend `url` names, or a [`Error::Config`] for a scheme Aksara does not know.
     ///
     /// ```

@@ -18,41 +18,15 @@ use aksara::{Db, Registry};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// A database the benchmarks run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// PostgreSQL (`AKSARA_PG_URL`, default `postgres://postgres@127.0.0.1:5432/test`).
-    Postgres,
-    /// MariaDB / MySQL (`AKSARA_MYSQL_URL`, default `mysql://root@127.0.0.1:3306/test`).
-    Mysql,
-    /// SQLite files in a temporary directory.
-    Sqlite,
-}
+/// A database the benchmarks run on: the facade's list of backends, whose `server_url`
+/// reads `AKSARA_PG_URL` / `AKSARA_MYSQL_URL` (none for SQLite, whose files live in a
+/// temporary directory).
+pub use aksara::BackendKind as Backend;
 
-impl Backend {
-    /// The name used in benchmark ids.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Postgres => "postgres",
-            Backend::Mysql => "mysql",
-            Backend::Sqlite => "sqlite",
-        }
-    }
-
-    /// The server URL (none for SQLite).
-    pub fn server_url(self) -> Option<String> {
-        match self {
-            Backend::Postgres => Some(
-                std::env::var("AKSARA_PG_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
-            ),
-            Backend::Mysql => Some(
-                std::env::var("AKSARA_MYSQL_URL")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
-            ),
-            Backend::Sqlite => None,
-        }
-    }
+/// The backend's name in benchmark ids and result files (`postgres`, `mysql`, `sqlite`: its
+/// Cargo feature).
+pub fn id_name(backend: Backend) -> &'static str {
+    backend.feature()
 }
 
 /// One dataset's location.

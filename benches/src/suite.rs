@@ -204,7 +204,7 @@ fn write_run_info(
         })
         .collect();
     let info = serde_json::json!({
-        "backend": backend.name(),
+        "backend": data::id_name(backend),
         "source": source.0,
         "source_changed_files": source.1,
         "server": server,
@@ -222,7 +222,7 @@ fn write_run_info(
         "note": note,
         "workloads": workloads,
     });
-    let path = dir.join(format!("{}.json", backend.name()));
+    let path = dir.join(format!("{}.json", data::id_name(backend)));
     let _ = std::fs::write(
         &path,
         serde_json::to_string_pretty(&info).unwrap_or_default(),
@@ -303,18 +303,21 @@ pub fn main_for(backend: Backend) {
         Ok(p) => p,
         Err(why) => {
             if in_ci() {
-                panic!("{} is unreachable and CI=true: {why}", backend.name());
+                panic!(
+                    "{} is unreachable and CI=true: {why}",
+                    data::id_name(backend)
+                );
             }
             eprintln!(
                 "\n!!! SKIPPING the {} benchmarks: the server is unreachable: {why}\n",
-                backend.name()
+                data::id_name(backend)
             );
             return;
         }
     };
     eprintln!(
         "{}: datasets ready ({} scale) in {:.1} s",
-        backend.name(),
+        data::id_name(backend),
         sizes.scale,
         started.elapsed().as_secs_f64()
     );
@@ -408,7 +411,7 @@ fn run_flavor<H: HandWritten>(
         }
     });
     let suite = Suite {
-        prefix: format!("{}/{}", backend.name(), flavor.name()),
+        prefix: format!("{}/{}", data::id_name(backend), flavor.name()),
         rt: &rt,
         sizes,
         h: &handles,

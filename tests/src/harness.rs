@@ -16,45 +16,9 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// The backends the suite runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// PostgreSQL (`AKSARA_PG_URL`, default `postgres://postgres@127.0.0.1:5432/test`).
-    Postgres,
-    /// MySQL or MariaDB (`AKSARA_MYSQL_URL`, default `mysql://root@127.0.0.1:3306/test`).
-    Mysql,
-    /// SQLite, in memory.
-    Sqlite,
-}
-
-impl Backend {
-    /// Every backend.
-    pub const ALL: [Backend; 3] = [Backend::Postgres, Backend::Mysql, Backend::Sqlite];
-
-    /// The backend's name in messages (the dialect's name).
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Postgres => "postgresql",
-            Backend::Mysql => "mysql",
-            Backend::Sqlite => "sqlite",
-        }
-    }
-
-    /// The server URL the suite uses (`None` for SQLite, which needs no server).
-    pub fn server_url(self) -> Option<String> {
-        match self {
-            Backend::Postgres => Some(
-                std::env::var("AKSARA_PG_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
-            ),
-            Backend::Mysql => Some(
-                std::env::var("AKSARA_MYSQL_URL")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
-            ),
-            Backend::Sqlite => None,
-        }
-    }
-}
+/// The backends the suite runs on: the facade's list ([`aksara::BackendKind::ALL`]), whose
+/// `server_url` reads `AKSARA_PG_URL` / `AKSARA_MYSQL_URL`.
+pub use aksara::BackendKind as Backend;
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")

@@ -7,7 +7,7 @@ use super::{
     match_rank, moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status, View,
 };
 use crate::action::Action;
-use crate::catalog::{edge_kind, key_values, record_label, Catalog};
+use crate::catalog::{composite_reverse_name, edge_kind, key_values, record_label, Catalog};
 use crate::format::{cell, full, plain, truncate, wrap};
 use crate::jobs::{
     composite_conditions, composite_references, composite_reverse_conditions, Count, DetailData,
@@ -52,11 +52,6 @@ pub enum DetailRow {
         /// The constraint.
         constraint: String,
     },
-}
-
-/// The name a reverse composite relation goes by (its counts are kept under it).
-pub fn composite_reverse_name(model: &str, constraint: &str) -> String {
-    format!("{model} ({constraint})")
 }
 
 /// A detail view's state.

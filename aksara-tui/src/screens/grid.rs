@@ -3,7 +3,7 @@
 
 use super::{moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status, View};
 use crate::action::Action;
-use crate::catalog::{comparable, key_values, path_of_column, Catalog, TableEntry};
+use crate::catalog::{key_values, path_of_column, Catalog, TableEntry};
 use crate::filter::{self, ColumnFilter};
 use crate::format::{cell, plain, truncate, width};
 use crate::jobs::{Count, Job, Outcome, Placement};
@@ -212,7 +212,7 @@ impl GridView {
                 .key
                 .iter()
                 .chain(self.sort.as_ref().map(|s| &s.path))
-                .all(|p| kind_of(p).is_some_and(|k| comparable(k, catalog.dialect)))
+                .all(|p| kind_of(p).is_some_and(|k| catalog.dialect.keyset_comparable(k)))
     }
 
     fn order(&self) -> Vec<OrderTerm> {
@@ -401,7 +401,7 @@ impl GridView {
                         label: format!(
                             "filter {} ({})",
                             column.header,
-                            filter::default_lookup(&column.kind)
+                            filter::prompt_hint(&column.kind, ctx.catalog.dialect)
                         ),
                         initial,
                     }]
@@ -579,30 +579,8 @@ impl GridView {
             height: area.height - 1,
             ..area
         };
-        if self.window.is_empty() {
-            let text = match &self.status {
-                Status::Failed(message) => Line::styled(
-                    format!("Could not read the rows: {message}"),
-                    theme::error(),
-                ),
-                Status::Ready => Line::styled("No rows.", theme::dim()),
-                _ => Line::styled("Reading…", theme::dim()),
-            };
-            let header: Vec<Span> = self
-                .columns
-                .iter()
-                .map(|c| Span::styled(format!("{} ", c.header), theme::header()))
-                .collect();
-            frame.render_widget(
-                Paragraph::new(vec![Line::from(header), text])
-                    .wrap(ratatui::widgets::Wrap { trim: false }),
-                table_area,
-            );
-            frame.render_widget(Paragraph::new(self.footer()), footer_area);
-            return;
-        }
-
-        // Cells of the visible rows, and column widths fitted to them.
+        // Cells of the visible rows, and column widths fitted to them (to the headers alone
+        // when there are no rows).
         let visible: Vec<(usize, &Record)> = self
             .window
             .rows()
@@ -634,20 +612,28 @@ impl GridView {
             .collect();
         let available = area.width as usize;
         self.col = self.col.min(self.columns.len().saturating_sub(1));
-        self.col_offset = self.col_offset.min(self.col);
+        let frozen = self.frozen_columns(&widths, available);
+        self.col_offset = if self.col < frozen {
+            frozen
+        } else {
+            self.col_offset.clamp(frozen, self.col)
+        };
+        let frozen_width: usize = widths[..frozen].iter().map(|w| w + 1).sum();
         let fits = |from: usize, to: usize| {
-            widths[from..=to].iter().map(|w| w + 1).sum::<usize>() <= available + 1
+            frozen_width + widths[from..=to].iter().map(|w| w + 1).sum::<usize>() <= available + 1
         };
         while self.col_offset < self.col && !fits(self.col_offset, self.col) {
             self.col_offset += 1;
         }
+        // The frozen key columns first, then the others from the scroll offset.
         let mut shown = Vec::new();
         let mut used = 0;
-        for (i, w) in widths.iter().enumerate().skip(self.col_offset) {
+        let order = (0..frozen).chain(self.col_offset..self.columns.len());
+        for i in order {
             if used >= available {
                 break;
             }
-            let w = (*w).min(available - used);
+            let w = widths[i].min(available - used);
             // A column cut to a sliver says nothing; leave the room empty instead.
             if w < widths[i] && w < 10 && !shown.is_empty() {
                 break;
@@ -693,7 +679,43 @@ impl GridView {
                 .column_spacing(1),
             table_area,
         );
+        if self.window.is_empty() {
+            // Below the header (which, like a full grid's, never wraps), why there are no rows.
+            let text = match &self.status {
+                Status::Failed(message) => Line::styled(
+                    format!("Could not read the rows: {message}"),
+                    theme::error(),
+                ),
+                Status::Ready => Line::styled("No rows.", theme::dim()),
+                _ => Line::styled("Reading…", theme::dim()),
+            };
+            let message_area = Rect {
+                y: table_area.y + 1,
+                height: table_area.height - 1,
+                ..table_area
+            };
+            frame.render_widget(
+                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false }),
+                message_area,
+            );
+        }
         frame.render_widget(Paragraph::new(self.footer()), footer_area);
+    }
+
+    /// How many columns stay at the left while the others scroll: the key columns that lead
+    /// the table, when they take at most half the width (none otherwise).
+    fn frozen_columns(&self, widths: &[usize], available: usize) -> usize {
+        let leading = self
+            .columns
+            .iter()
+            .take_while(|c| self.key.contains(&c.path))
+            .count();
+        let width: usize = widths[..leading].iter().map(|w| w + 1).sum();
+        if width <= available / 2 {
+            leading
+        } else {
+            0
+        }
     }
 
     fn header_text(&self, column: &GridColumn) -> String {

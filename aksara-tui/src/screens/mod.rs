@@ -13,10 +13,11 @@ pub mod tables;
 use crate::action::Action;
 use crate::catalog::Catalog;
 use crate::jobs::{Job, Outcome};
+use crate::keys::Place;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-pub use detail::{composite_reverse_name, DetailView};
+pub use detail::DetailView;
 pub use grid::GridView;
 pub use tables::TablesView;
 
@@ -189,46 +190,13 @@ impl View {
         }
     }
 
-    /// The keys worth showing in the hint bar.
-    pub fn hints(&self) -> &'static [(&'static str, &'static str)] {
+    /// Where the screen is, for the hint bar's keys ([`crate::keys::hints`]).
+    pub fn hint_place(&self) -> Place {
         match self {
-            View::Tables(_) => &[
-                ("↑↓", "move"),
-                ("Enter", "open"),
-                ("/", "find"),
-                ("r", "reload"),
-                ("?", "help"),
-                ("q", "quit"),
-            ],
-            View::Grid(_) => &[
-                ("↑↓←→", "move"),
-                ("Enter", "row"),
-                ("/", "filter"),
-                ("s", "sort"),
-                ("y", "copy"),
-                ("Esc", "back"),
-                ("]", "forward"),
-                ("?", "help"),
-                ("q", "quit"),
-            ],
-            View::Detail(detail) if detail.is_zoomed() => &[
-                ("↑↓ PgUp PgDn", "scroll"),
-                ("Enter", "shrink"),
-                ("y", "copy"),
-                ("Esc", "back"),
-                ("?", "help"),
-                ("q", "quit"),
-            ],
-            View::Detail(_) => &[
-                ("↑↓", "move"),
-                ("Enter", "follow"),
-                ("/", "find field"),
-                ("y", "copy"),
-                ("Esc", "back"),
-                ("]", "forward"),
-                ("?", "help"),
-                ("q", "quit"),
-            ],
+            View::Tables(_) => Place::Tables,
+            View::Grid(_) => Place::Grid,
+            View::Detail(detail) if detail.is_zoomed() => Place::Zoomed,
+            View::Detail(_) => Place::Detail,
         }
     }
 }

@@ -22,23 +22,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The backends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Mysql,
-    Sqlite,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Postgres => "postgresql",
-            Backend::Mysql => "mysql",
-            Backend::Sqlite => "sqlite",
-        }
-    }
-}
+/// The backends: the facade's list.
+pub use aksara::BackendKind as Backend;
 
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -51,12 +36,11 @@ pub fn loud(message: &str) {
 }
 
 pub fn pg_url() -> String {
-    std::env::var("AKSARA_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    Backend::Postgres.server_url().expect("a server URL")
 }
 
 pub fn mysql_url() -> String {
-    std::env::var("AKSARA_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+    Backend::Mysql.server_url().expect("a server URL")
 }
 
 fn scratch_dir() -> PathBuf {

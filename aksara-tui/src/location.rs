@@ -1,0 +1,139 @@
+//! Where the database to explore is: the [`Target`] the command line chooses and the worker
+//! opens, and the URL helpers both use.
+
+use std::path::PathBuf;
+
+/// What to explore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The embedded demo: an SQLite database at this URL, created and seeded when missing.
+    Demo {
+        /// The `sqlite://` URL of the demo database.
+        url: String,
+    },
+    /// A database given by URL, read through its catalog.
+    Url(String),
+}
+
+/// `$XDG_DATA_HOME/aksara/demo.db` (or the platform's equivalent).
+pub fn default_demo_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("aksara").join("demo.db"))
+}
+
+/// The `sqlite://` URL of a file.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    format!("sqlite://{}", absolute.display())
+}
+
+/// The name the explorer's PostgreSQL connections give the server (`application_name`, seen
+/// in `pg_stat_activity`).
+pub const APPLICATION_NAME: &str = "aksara-tui";
+
+/// The URL the explorer connects with: a PostgreSQL URL gains
+/// `application_name=aksara-tui` among its options unless it names an `application_name`
+/// already; other URLs are used as given.
+pub fn connection_url(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
+        return url.to_string();
+    }
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (url, None),
+    };
+    let query = before_fragment.split_once('?').map(|(_, q)| q);
+    let named = query.is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.split('=').next() == Some("application_name"))
+    });
+    if named {
+        return url.to_string();
+    }
+    let separator = match query {
+        None => "?",
+        Some("") => "",
+        Some(_) => "&",
+    };
+    let mut out = format!("{before_fragment}{separator}application_name={APPLICATION_NAME}");
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// `url` without its password.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => {
+            let user_info = &rest[..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}{}", &rest[at..])
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
+/// empty database, and the explorer never writes.
+///
+/// # Errors
+/// [`aksara::Error::Config`] naming the missing file.
+pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
+    if !url.to_ascii_lowercase().starts_with("sqlite:") {
+        return Ok(());
+    }
+    if let aksara::sqlite::Location::File(uri) = aksara::sqlite::Location::parse(url) {
+        let path = uri.trim_start_matches("file:");
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && !std::path::Path::new(path).exists() {
+            return Err(aksara::Error::config(format!(
+                "no SQLite database at {path} (the explorer opens existing files only)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_gain_the_explorers_application_name() {
+        assert_eq!(
+            connection_url("postgres://root@127.0.0.1/test"),
+            "postgres://root@127.0.0.1/test?application_name=aksara-tui"
+        );
+        assert_eq!(
+            connection_url("postgresql://h/db?sslmode=disable"),
+            "postgresql://h/db?sslmode=disable&application_name=aksara-tui"
+        );
+        assert_eq!(
+            connection_url("postgres://h/db?"),
+            "postgres://h/db?application_name=aksara-tui"
+        );
+        // The user's own name wins.
+        assert_eq!(
+            connection_url("postgres://h/db?application_name=mine&sslmode=disable"),
+            "postgres://h/db?application_name=mine&sslmode=disable"
+        );
+        assert_eq!(
+            connection_url("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(connection_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}
