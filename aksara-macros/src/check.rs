@@ -60,7 +60,7 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
             .map(|(g, _)| g)
             .collect(),
         fields,
-        pk: pk.unwrap_or_default(),
+        pk: pk.expect("no errors, so exactly one primary key"),
     })
 }
 

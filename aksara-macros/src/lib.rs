@@ -3,9 +3,9 @@
 //! The derive runs in three passes over a plain-data intermediate form (`ir`):
 //!
 //! 1. **parse** (`parse`, `attrs`, `types`): the struct and its `#[aksara(...)]` attributes
-//!    into a [`ir::ModelInput`]: each field's name, type, options and what its type was
+//!    into an `ir::ModelInput`: each field's name, type, options and what its type was
 //!    recognised as.
-//! 2. **check** (`check`): the input into a checked [`ir::Model`], or every problem at once
+//! 2. **check** (`check`): the input into a checked `ir::Model`, or every problem at once
 //!    (combined into one `syn::Error`), each pointed at the tokens the user wrote.
 //! 3. **expand** (`expand`): the checked model into code: the `Model` implementation
 //!    (metadata, row decoding, relation loading), the typed field paths (`PostFields`), the
