@@ -54,43 +54,10 @@ use syn::{parse_macro_input, DeriveInput};
 /// `serde_json::Value` or `aksara::Value` (which the prelude exports), so a bare `Value` is
 /// refused with a hint; write `serde_json::Value` for a JSON field.
 ///
-/// ```no_run
-/// #[derive(aksara::Model, Debug, Clone)]
-/// pub struct Setting {
-///     pub id: i64,
-///     pub payload: serde_json::Value,
-///     pub extra: Option<serde_json::Value>,
-/// }
-/// ```
-///
 /// A type of your own named `Value` is not taken for JSON, even one that converts to and from
-/// `aksara::Value`: the derive refuses it ("unsupported field type").
-///
-/// ```compile_fail
-/// mod types {
-///     /// A user's own `Value`, convertible to and from `aksara::Value`.
-///     #[derive(Debug, Clone)]
-///     pub struct Value(pub String);
-///
-///     impl From<Value> for aksara::Value {
-///         fn from(v: Value) -> Self {
-///             aksara::Value::from(v.0)
-///         }
-///     }
-///
-///     impl aksara::FromValue for Value {
-///         fn from_value(v: aksara::Value) -> Result<Self, String> {
-///             <String as aksara::FromValue>::from_value(v).map(Value)
-///         }
-///     }
-/// }
-///
-/// #[derive(aksara::Model, Debug, Clone)]
-/// pub struct Setting {
-///     pub id: i64,
-///     pub payload: types::Value,
-/// }
-/// ```
+/// `aksara::Value`: the derive refuses it ("unsupported field type"). The `compile_fail`
+/// example showing this lives in the `aksara-tests` crate (`derive_types` module), since the
+/// expansion needs the `aksara` facade.
 ///
 /// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
 /// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
