@@ -1,24 +1,66 @@
 //! `#[derive(Model)]` for Aksara.
 //!
-//! The derive works in four steps, one module each: `attrs` parses the `#[aksara(...)]`
-//! attributes, `model` turns the struct into an intermediate form and checks it (collecting
-//! every error, each pointed at the tokens the user wrote), and `expand` generates the code:
-//! the `Model` implementation (metadata, row decoding, relation loading), the typed field paths
-//! (`PostFields`), the builder (`PostBuilder`), instance methods, and the reverse accessors on
-//! the related models (`author.posts()`, `user.profile(&db)`).
+//! The derive runs in three passes over a plain-data intermediate form (`ir`):
+//!
+//! 1. **parse** (`parse`, `attrs`, `types`): the struct and its `#[aksara(...)]` attributes
+//!    into an `ir::ModelInput`: each field's name, type, options and what its type was
+//!    recognised as.
+//! 2. **check** (`check`): the input into a checked `ir::Model`, or every problem at once
+//!    (combined into one `syn::Error`), each pointed at the tokens the user wrote.
+//! 3. **expand** (`expand`): the checked model into code: the `Model` implementation
+//!    (metadata, row decoding, relation loading), the typed field paths (`PostFields`), the
+//!    builder (`PostBuilder`), instance methods, and the reverse accessors on the related
+//!    models (`author.posts()`, `user.profile(&db)`).
 
 #![warn(missing_docs)]
 
 extern crate proc_macro;
 
 mod attrs;
+mod check;
 mod expand;
-mod model;
+mod ir;
+mod parse;
+mod types;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 /// Derives `aksara::Model`. See the `aksara` crate documentation for the attributes.
+///
+/// # Field types
+///
+/// A derive sees how a type is written, not what it resolves to, so field types are
+/// recognised by their path, in these spellings only (a leading `::` is allowed on paths):
+///
+/// | column | spellings |
+/// |---|---|
+/// | text | `String`, `std::string::String`, `alloc::string::String` |
+/// | boolean, integers, float | `bool`, `i32`, `i64`, `f64` (also `std::primitive::i64`, `core::primitive::i64`) |
+/// | UUID | `Uuid`, `uuid::Uuid` |
+/// | date and time | `DateTime<Utc>`, `chrono::DateTime<chrono::Utc>` (any mix of the two spellings) |
+/// | date | `NaiveDate`, `chrono::NaiveDate` |
+/// | JSON | `serde_json::Value` only |
+/// | bytes | `Vec<u8>`, `std::vec::Vec<u8>`, `alloc::vec::Vec<u8>` |
+/// | relations, store | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`) |
+///
+/// and `Option<T>` (or `std::option::Option<T>`, `core::option::Option<T>`) of one of them
+/// for a nullable column. A bare name is taken to be the usual import (`use uuid::Uuid;`,
+/// `use chrono::{DateTime, Utc};`, `use aksara::ForeignKey;`). A path to any other module
+/// is not: a user type `types::Value`, `my::Uuid` or `other::DateTime<Utc>` gets the
+/// "unsupported field type" error rather than being taken for the built-in one.
+///
+/// The one ambiguous bare name is `Value` (and the alias `JsonValue`): it may be
+/// `serde_json::Value` or `aksara::Value` (which the prelude exports), so a bare `Value` is
+/// refused with a hint; write `serde_json::Value` for a JSON field.
+///
+/// A type of your own named `Value` is not taken for JSON, even one that converts to and from
+/// `aksara::Value`: the derive refuses it ("unsupported field type"). The `compile_fail`
+/// example showing this lives in the `aksara-tests` crate (`derive_types` module), since the
+/// expansion needs the `aksara` facade.
+///
+/// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
+/// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
 #[proc_macro_derive(Model, attributes(aksara))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -27,81 +69,13 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The derive as a plain function, for tests.
+/// The derive as a plain function, for tests: parse, check, expand.
 fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
-    let model = model::ModelDef::from_input(&input)?;
+    let mut errors = Vec::new();
+    let parsed = parse::parse(&input, &mut errors)?;
+    let model = check::check(parsed, errors)?;
     Ok(expand::expand(&model))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::derive;
-    use syn::parse_quote;
-
-    fn error_of(input: syn::DeriveInput) -> String {
-        match derive(input) {
-            Ok(_) => panic!("expected an error"),
-            Err(e) => e.into_compile_error().to_string(),
-        }
-    }
-
-    #[test]
-    fn a_valid_model_expands() {
-        let out = derive(parse_quote! {
-            struct Post {
-                id: uuid::Uuid,
-                #[aksara(max_length = 200)]
-                title: String,
-                #[aksara(on_delete = CASCADE, related_name = "posts")]
-                author: ForeignKey<Author>,
-                tags: ManyToMany<Tag>,
-            }
-        })
-        .expect("expands")
-        .to_string();
-        assert!(out.contains("impl :: aksara :: Model for Post"));
-        assert!(out.contains("pub struct PostFields"));
-        assert!(out.contains("pub struct PostBuilder"));
-        assert!(out.contains("fn posts"), "the reverse accessor on Author");
-        assert!(out.contains("fn tags"), "the many-to-many manager");
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_its_token() {
-        let message = error_of(parse_quote! {
-            struct Bad {
-                id: uuid::Uuid,
-                #[aksara(on_delete = SET_NULL)]
-                category: ForeignKey<Category>,
-                #[aksara(max_length = 3)]
-                count: i32,
-                #[aksara(colour = "red")]
-                name: String,
-                tags: Option<ManyToMany<Tag>>,
-                when: std::time::Instant,
-            }
-        });
-        assert!(
-            message.contains("SET_NULL needs a nullable relation"),
-            "{message}"
-        );
-        assert!(
-            message.contains("`max_length` applies to String fields only"),
-            "{message}"
-        );
-        assert!(message.contains("unknown field attribute"), "{message}");
-        assert!(message.contains("cannot be an Option"), "{message}");
-        assert!(message.contains("unsupported field type"), "{message}");
-    }
-
-    #[test]
-    fn a_model_needs_a_key_and_named_fields() {
-        assert!(error_of(parse_quote! { struct NoKey { name: String } })
-            .contains("needs a primary key"));
-        assert!(error_of(parse_quote! { struct Tuple(i64); }).contains("named fields"));
-        assert!(error_of(
-            parse_quote! { struct Two { id: i64, #[aksara(primary_key)] other: i64 } }
-        )
-        .contains("only one primary key"));
-    }
-}
+mod tests;

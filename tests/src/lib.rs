@@ -6,6 +6,7 @@
 //! fails the test.
 
 pub mod chinook;
+mod derive_types;
 pub mod harness;
 pub mod models;
 pub mod reliability;

@@ -1,0 +1,301 @@
+//! The checks: a [`ModelInput`] into a [`Model`], or every problem found, each pointed at
+//! the tokens the user wrote.
+
+use crate::ir::{
+    ColumnKind, Field, FieldInput, Model, ModelInput, OnDeleteRule, RelKind, Relation, Role,
+};
+use crate::types::{Scalar, TypeShape};
+use syn::{Path, Type};
+
+/// The message for a type the derive does not know.
+pub const UNSUPPORTED: &str = "unsupported field type; use String, bool, i32, i64, f64, chrono::DateTime<Utc>, \
+     chrono::NaiveDate, uuid::Uuid, serde_json::Value, Vec<u8>, ForeignKey<T>, OneToOne<T>, ManyToMany<T>, \
+     or an Option of one of these";
+
+/// The message for a bare `Value`.
+const AMBIGUOUS_VALUE: &str =
+    "unsupported field type: a bare `Value` may be serde_json::Value or aksara::Value; \
+     write `serde_json::Value` for a JSON field";
+
+/// Checks the model. `errors` holds the problems parsing already found; they are reported
+/// together with the check's own.
+pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Model> {
+    if let Some(span) = input.generics {
+        errors.push(syn::Error::new(
+            span,
+            "a model cannot have generic parameters",
+        ));
+    }
+    for (group, span) in &input.options.unique_together {
+        for name in group {
+            if !input.fields.iter().any(|f| &f.name == name) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!("unique_together names unknown field `{name}`"),
+                ));
+            }
+        }
+    }
+    let fields: Vec<Field> = input
+        .fields
+        .iter()
+        .filter_map(|f| check_field(f, &mut errors))
+        .collect();
+    let pk = primary_key(&input, &fields, &mut errors);
+    if let Some(mut first) = errors.pop() {
+        for e in errors {
+            first.combine(e);
+        }
+        return Err(first);
+    }
+    let options = input.options;
+    Ok(Model {
+        name: options.name.unwrap_or_else(|| input.ident.to_string()),
+        ident: input.ident,
+        table: options.table,
+        description: options.description,
+        unique_together: options
+            .unique_together
+            .into_iter()
+            .map(|(g, _)| g)
+            .collect(),
+        fields,
+        pk: pk.expect("no errors, so exactly one primary key"),
+    })
+}
+
+/// The index of the one primary key; pushes an error when there is none (unless other errors
+/// explain it: a failed field may be the key) or several.
+fn primary_key(
+    input: &ModelInput,
+    fields: &[Field],
+    errors: &mut Vec<syn::Error>,
+) -> Option<usize> {
+    let keys: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.role, Role::PrimaryKey))
+        .map(|(i, _)| i)
+        .collect();
+    if keys.is_empty() && errors.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &input.ident,
+            "a model needs a primary key: a field named `id` (uuid::Uuid, i64 or i32) or one marked #[aksara(primary_key)]",
+        ));
+    }
+    if keys.len() > 1 {
+        errors.push(syn::Error::new_spanned(
+            &input.ident,
+            "a model can have only one primary key",
+        ));
+    }
+    keys.first().copied()
+}
+
+/// Checks one field; `None` (with its problems pushed) when it has any.
+fn check_field(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Field> {
+    if matches!(f.shape, TypeShape::Store) && !f.nullable {
+        return Some(field(f, Role::Store, String::new()));
+    }
+    let before = errors.len();
+    check_string_options(f, errors);
+    check_auto_now(f, errors);
+    let role = role(f, errors);
+    if errors.len() > before {
+        return None;
+    }
+    let role = role?;
+    let column = f.options.column.clone().unwrap_or_else(|| match &role {
+        Role::Relation(r) if r.kind == RelKind::ManyToMany => String::new(),
+        Role::Relation(_) => format!("{}_id", f.name),
+        _ => f.name.clone(),
+    });
+    Some(field(f, role, column))
+}
+
+fn field(f: &FieldInput, role: Role, column: String) -> Field {
+    let o = &f.options;
+    Field {
+        ident: f.ident.clone(),
+        name: f.name.clone(),
+        inner: f.inner.clone(),
+        nullable: f.nullable,
+        column,
+        role,
+        unique: o.unique,
+        default: o.default.clone(),
+        auto_now_add: o.auto_now_add,
+        auto_now: o.auto_now,
+        description: o.description.clone(),
+    }
+}
+
+fn error(ty: &Type, message: impl std::fmt::Display) -> syn::Error {
+    syn::Error::new_spanned(ty, message)
+}
+
+/// `text`, `email`, `url` and `max_length` apply to strings only.
+fn check_string_options(f: &FieldInput, errors: &mut Vec<syn::Error>) {
+    if matches!(f.shape, TypeShape::Scalar(Scalar::String)) {
+        return;
+    }
+    let o = &f.options;
+    for (set, what) in [
+        (o.text, "text"),
+        (o.email, "email"),
+        (o.url, "url"),
+        (o.max_length.is_some(), "max_length"),
+    ] {
+        if set {
+            errors.push(error(
+                &f.ty,
+                format!("`{what}` applies to String fields only"),
+            ));
+        }
+    }
+}
+
+/// `auto_now` and `auto_now_add` apply to dates and times only.
+fn check_auto_now(f: &FieldInput, errors: &mut Vec<syn::Error>) {
+    let dated = matches!(
+        f.shape,
+        TypeShape::Scalar(Scalar::DateTimeUtc | Scalar::NaiveDate)
+    );
+    if (f.options.auto_now || f.options.auto_now_add) && !dated {
+        errors.push(error(
+            &f.ty,
+            "auto_now and auto_now_add apply to DateTime<Utc> and NaiveDate fields only",
+        ));
+    }
+}
+
+/// What the field is: the key (marked, or named `id` and not a relation), a relation, or a
+/// column of a known type.
+fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
+    let is_relation = matches!(f.shape, TypeShape::Relation { .. });
+    if f.options.primary_key || (f.name == "id" && !is_relation) {
+        if f.nullable {
+            errors.push(error(&f.ty, "the primary key cannot be an Option"));
+        }
+        return Some(Role::PrimaryKey);
+    }
+    if let TypeShape::Relation { kind, target } = &f.shape {
+        return relation(f, *kind, target.as_deref(), errors).map(|r| Role::Relation(Box::new(r)));
+    }
+    let o = &f.options;
+    if o.on_delete.is_some() || o.related_name.is_some() || o.to.is_some() {
+        errors.push(error(
+            &f.ty,
+            "on_delete, related_name and to apply to relation fields only",
+        ));
+    }
+    match &f.shape {
+        TypeShape::Scalar(scalar) => Some(Role::Column(column_kind(*scalar, f))),
+        TypeShape::AmbiguousValue => {
+            errors.push(error(&f.ty, AMBIGUOUS_VALUE));
+            None
+        }
+        _ => {
+            errors.push(error(&f.ty, UNSUPPORTED));
+            None
+        }
+    }
+}
+
+fn column_kind(scalar: Scalar, f: &FieldInput) -> ColumnKind {
+    let o = &f.options;
+    match scalar {
+        Scalar::String if o.text => ColumnKind::Text,
+        Scalar::String if o.email => ColumnKind::Email {
+            max_length: o.max_length.unwrap_or(254),
+        },
+        Scalar::String if o.url => ColumnKind::Url {
+            max_length: o.max_length.unwrap_or(2048),
+        },
+        Scalar::String => ColumnKind::String {
+            max_length: o.max_length.unwrap_or(255),
+        },
+        Scalar::Bool => ColumnKind::Boolean,
+        Scalar::I32 => ColumnKind::Integer,
+        Scalar::I64 => ColumnKind::BigInteger,
+        Scalar::F64 => ColumnKind::Float,
+        Scalar::DateTimeUtc => ColumnKind::DateTime,
+        Scalar::NaiveDate => ColumnKind::Date,
+        Scalar::Uuid => ColumnKind::Uuid,
+        Scalar::Json => ColumnKind::Json,
+        Scalar::Bytes => ColumnKind::Bytes,
+    }
+}
+
+fn relation(
+    f: &FieldInput,
+    kind: RelKind,
+    target: Option<&Type>,
+    errors: &mut Vec<syn::Error>,
+) -> Option<Relation> {
+    let o = &f.options;
+    let type_name = kind.type_name();
+    if target.is_none() {
+        errors.push(error(
+            &f.ty,
+            format!("{type_name} needs the target model: {type_name}<Model>"),
+        ));
+    }
+    if kind == RelKind::ManyToMany && f.nullable {
+        errors.push(error(
+            &f.ty,
+            "a ManyToMany field cannot be an Option (it has no column)",
+        ));
+    }
+    if kind == RelKind::ManyToMany && o.on_delete.is_some() {
+        errors.push(error(
+            &f.ty,
+            "on_delete does not apply to ManyToMany: junction rows are always deleted with either side",
+        ));
+    }
+    if kind != RelKind::ManyToMany && (o.through.is_some() || o.db_table.is_some()) {
+        errors.push(error(
+            &f.ty,
+            "through and db_table apply to ManyToMany fields only",
+        ));
+    }
+    let (on_delete, on_delete_written) = on_delete(f, type_name, errors)?;
+    Some(Relation {
+        kind,
+        target: target?.clone(),
+        on_delete,
+        on_delete_written,
+        related_name: o.related_name.clone(),
+        to: o.to.clone(),
+        through: o.through.clone(),
+        db_table: o.db_table.clone(),
+    })
+}
+
+/// The `on_delete` rule (CASCADE when absent), and the constant as written when the expansion
+/// should repeat it (a bare, imported name: so that its import is used and checked).
+fn on_delete(
+    f: &FieldInput,
+    type_name: &str,
+    errors: &mut Vec<syn::Error>,
+) -> Option<(OnDeleteRule, Option<Path>)> {
+    let Some(attr) = &f.options.on_delete else {
+        return Some((OnDeleteRule::Cascade, None));
+    };
+    let named = attr.path.segments.last().map(|s| s.ident.to_string());
+    let Some(rule) = named.as_deref().and_then(OnDeleteRule::from_name) else {
+        errors.push(syn::Error::new(
+            attr.span,
+            "on_delete must be CASCADE, SET_NULL, RESTRICT or PROTECT",
+        ));
+        return None;
+    };
+    if rule == OnDeleteRule::SetNull && !f.nullable {
+        errors.push(syn::Error::new(
+            attr.span,
+            format!("on_delete = SET_NULL needs a nullable relation: declare the field as Option<{type_name}<...>>"),
+        ));
+    }
+    let written = (attr.path.segments.len() == 1 && !attr.from_string).then(|| attr.path.clone());
+    Some((rule, written))
+}

@@ -1,0 +1,161 @@
+//! Tests of the derive as a function: what it expands and the errors it reports.
+
+use crate::derive;
+use syn::parse_quote;
+
+fn error_of(input: syn::DeriveInput) -> String {
+    match derive(input) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.into_compile_error().to_string(),
+    }
+}
+
+#[test]
+fn a_valid_model_expands() {
+    let out = derive(parse_quote! {
+        struct Post {
+            id: uuid::Uuid,
+            #[aksara(max_length = 200)]
+            title: String,
+            #[aksara(on_delete = CASCADE, related_name = "posts")]
+            author: ForeignKey<Author>,
+            tags: ManyToMany<Tag>,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    assert!(out.contains("impl :: aksara :: Model for Post"));
+    assert!(out.contains("pub struct PostFields"));
+    assert!(out.contains("pub struct PostBuilder"));
+    assert!(out.contains("fn posts"), "the reverse accessor on Author");
+    assert!(out.contains("fn tags"), "the many-to-many manager");
+}
+
+#[test]
+fn every_problem_is_reported_at_its_token() {
+    let message = error_of(parse_quote! {
+        struct Bad {
+            id: uuid::Uuid,
+            #[aksara(on_delete = SET_NULL)]
+            category: ForeignKey<Category>,
+            #[aksara(max_length = 3)]
+            count: i32,
+            #[aksara(colour = "red")]
+            name: String,
+            tags: Option<ManyToMany<Tag>>,
+            when: std::time::Instant,
+        }
+    });
+    assert!(
+        message.contains("SET_NULL needs a nullable relation"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`max_length` applies to String fields only"),
+        "{message}"
+    );
+    assert!(message.contains("unknown field attribute"), "{message}");
+    assert!(message.contains("cannot be an Option"), "{message}");
+    assert!(message.contains("unsupported field type"), "{message}");
+}
+
+#[test]
+fn a_model_needs_a_key_and_named_fields() {
+    assert!(
+        error_of(parse_quote! { struct NoKey { name: String } }).contains("needs a primary key")
+    );
+    assert!(error_of(parse_quote! { struct Tuple(i64); }).contains("named fields"));
+    assert!(
+        error_of(parse_quote! { struct Two { id: i64, #[aksara(primary_key)] other: i64 } })
+            .contains("only one primary key")
+    );
+}
+
+#[test]
+fn a_user_type_named_value_is_not_json() {
+    let message = error_of(parse_quote! {
+        struct Setting {
+            id: i64,
+            payload: types::Value,
+        }
+    });
+    assert!(message.contains("unsupported field type"), "{message}");
+    let message = error_of(parse_quote! {
+        struct Setting {
+            id: i64,
+            payload: Option<crate::types::Value>,
+        }
+    });
+    assert!(message.contains("unsupported field type"), "{message}");
+}
+
+#[test]
+fn a_bare_value_is_refused_with_a_hint() {
+    let message = error_of(parse_quote! {
+        struct Setting {
+            id: i64,
+            payload: Value,
+        }
+    });
+    assert!(message.contains("unsupported field type"), "{message}");
+    assert!(message.contains("write `serde_json::Value`"), "{message}");
+}
+
+#[test]
+fn serde_json_value_is_json() {
+    let out = derive(parse_quote! {
+        struct Setting {
+            id: i64,
+            payload: serde_json::Value,
+            extra: Option<::serde_json::Value>,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    assert_eq!(
+        out.matches(":: aksara :: FieldKind :: Json").count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
+fn look_alike_types_from_other_modules_are_unsupported() {
+    for ty in [
+        quote::quote!(my::Uuid),
+        quote::quote!(other::DateTime<Utc>),
+        quote::quote!(Vec<String>),
+        quote::quote!(my::ForeignKey<User>),
+    ] {
+        let message = error_of(parse_quote! {
+            struct Thing {
+                id: i64,
+                value: #ty,
+            }
+        });
+        assert!(
+            message.contains("unsupported field type"),
+            "{ty}: {message}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_of_one_field_is_reported() {
+    let message = error_of(parse_quote! {
+        struct Bad {
+            id: i64,
+            #[aksara(max_length = 3, auto_now, related_name = "x")]
+            count: i32,
+        }
+    });
+    assert!(message.contains("`max_length` applies"), "{message}");
+    assert!(
+        message.contains("auto_now and auto_now_add apply"),
+        "{message}"
+    );
+    assert!(
+        message.contains("apply to relation fields only"),
+        "{message}"
+    );
+}
