@@ -253,6 +253,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
         None
     }
 
+    /// True when `exact` on a JSON column compares documents (key order and spacing do not
+    /// matter, PostgreSQL's `jsonb`); false when it compares the stored text with the value
+    /// written compactly, keys sorted.
+    fn json_equality_compares_documents(&self) -> bool {
+        false
+    }
+
     /// True when NULLs sort before every value in ascending order (MySQL, SQLite); false
     /// when after (PostgreSQL).
     fn nulls_sort_first(&self) -> bool {

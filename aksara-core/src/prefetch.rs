@@ -152,7 +152,7 @@ async fn prefetch_one(
                 .meta
                 .concrete_fields()
                 .find(|f| &f.column == target_column)
-                .expect("target key");
+                .ok_or_else(|| missing_column(&target.meta.name, target_column))?;
             let index = target
                 .meta
                 .concrete_fields()
@@ -164,7 +164,7 @@ async fn prefetch_one(
                 .meta
                 .concrete_fields()
                 .find(|f| &f.column == column)
-                .expect("foreign key");
+                .ok_or_else(|| missing_column(&target.meta.name, column))?;
             let index = target
                 .meta
                 .concrete_fields()
@@ -182,7 +182,7 @@ async fn prefetch_one(
                 .meta
                 .concrete_fields()
                 .find(|f| &f.column == source_column)
-                .expect("junction column");
+                .ok_or_else(|| missing_column(&junction.meta.name, source_column))?;
             let link = PrefetchLink::Junction {
                 junction,
                 source,
@@ -289,4 +289,12 @@ fn empty(list: fn(Vec<SharedAny>) -> SharedAny, edge: &Edge) -> Loaded {
     } else {
         Loaded::One(None)
     }
+}
+
+/// The error for a relation whose column its model does not have (metadata built by hand or
+/// read from a changed catalog), instead of a panic.
+fn missing_column(model: &str, column: &str) -> Error {
+    Error::config(format!(
+        "model {model} has no column {column}, which one of its relations uses"
+    ))
 }

@@ -35,6 +35,10 @@ impl Dialect for PgDialect {
         false
     }
 
+    fn json_equality_compares_documents(&self) -> bool {
+        true
+    }
+
     /// Besides JSON, the types the engine binds as text and the server will not compare
     /// with text (enums, arrays, network types) page with OFFSET; `numeric` and `decimal`
     /// compare, bound as floats.

@@ -76,7 +76,7 @@ pub fn default_lookup(kind: &FieldKind) -> &'static str {
 /// written compactly, keys sorted).
 pub fn prompt_hint(kind: &FieldKind, dialect: &dyn Dialect) -> &'static str {
     match kind {
-        FieldKind::Json if dialect.name() == "postgresql" => {
+        FieldKind::Json if dialect.json_equality_compares_documents() => {
             "equal JSON document, any key order or spacing"
         }
         FieldKind::Json => "stored text equals the JSON written compactly, keys sorted",

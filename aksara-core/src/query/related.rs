@@ -10,16 +10,6 @@ pub struct RelatedNode {
     pub name: String,
     /// Relations loaded from the related row.
     pub children: Vec<RelatedNode>,
-    /// The related model's index in the registry (filled when the query is compiled).
-    pub model: usize,
-    /// The number of columns of the related model (filled when the query is compiled).
-    pub width: usize,
-    /// The number of columns of the related model and of all its nested relations.
-    pub total_width: usize,
-    /// For a forward one-to-one, the name of its reverse side on the related model, which the
-    /// loaded row can answer without a query (filled when the query is compiled; `None` when
-    /// that side is itself selected below this node).
-    pub one_to_one_back: Option<String>,
 }
 
 impl RelatedNode {
@@ -33,10 +23,6 @@ impl RelatedNode {
                     level.push(RelatedNode {
                         name: part.to_string(),
                         children: Vec::new(),
-                        model: 0,
-                        width: 0,
-                        total_width: 0,
-                        one_to_one_back: None,
                     });
                     level.len() - 1
                 }
