@@ -90,11 +90,6 @@ impl Intent {
         matches!(self, Intent::Write(_) | Intent::Delete { .. })
     }
 
-    /// True for a statement that only reads, which may go to a replica.
-    pub fn is_read(&self) -> bool {
-        matches!(self, Intent::Read)
-    }
-
     /// The tables a `DROP TABLE` statement drops; empty for every other statement.
     pub fn dropped_tables(&self) -> &[String] {
         match self {

@@ -5,12 +5,11 @@
 //!
 //! - A write Aksara built lists the foreign keys it writes and where their values sit
 //!   ([`WriteTarget::foreign_keys`]): the first one whose value has no parent row is the
-//!   violated constraint, named as the intent names it. A write whose list is empty is probed
-//!   through the catalog: the foreign keys of its table (`pragma_foreign_key_list`) against
-//!   the values the statement writes to their columns.
+//!   violated constraint, named as the intent names it. The SQL text is not read.
 //! - A delete names its table: the `RESTRICT` foreign key (reached directly or through
 //!   `CASCADE`s) that still has referencing rows.
-//! - Raw SQL is read as text (`raw_diagnosis.rs`), then probed as above.
+//! - Raw SQL is read as text (`raw_diagnosis.rs`), then probed through the catalog: the
+//!   foreign keys of its table (`pragma_foreign_key_list`) against the values it writes.
 //!
 //! A constraint found through the catalog gets the DDL's name (`fk_{table}_{column}`), so the
 //! core can name the relation, as on the server databases.
@@ -70,16 +69,7 @@ impl Inner {
         query: &SqliteQuery,
     ) -> Result<Option<String>, diesel::result::Error> {
         let found = match &*query.0.intent {
-            Intent::Write(target) if !target.foreign_keys.is_empty() => {
-                return self.unmatched_written_key(query, target).await;
-            }
-            Intent::Write(target) => {
-                let written = match Statement::parse(query) {
-                    Some(Statement::Write { written, .. }) => written,
-                    _ => Vec::new(),
-                };
-                self.unmatched_by_catalog(&target.table, &written).await?
-            }
+            Intent::Write(target) => return self.unmatched_written_key(query, target).await,
             Intent::Delete { table } => self.restricting_foreign_key(table).await?,
             _ => match Statement::parse(query) {
                 Some(Statement::Write { table, written }) => {
@@ -340,14 +330,17 @@ mod tests {
         assert_eq!(e.kind, DbErrorKind::ForeignKeyViolation);
         assert_eq!(e.constraint, None);
 
-        // A write whose foreign keys are not listed is probed through the catalog.
-        let mut sql = Sql::write(WriteTarget::new("posts"));
+        // Raw SQL the text reading can follow is probed through the catalog.
+        let mut sql = Sql::new();
         sql.push("INSERT INTO ")
             .ident("posts")
             .push(" (")
             .ident("author_id");
         sql.push(") VALUES (").bind(98i64.into(), None).push(")");
-        let e = conn.execute(sql).await.unwrap_err();
+        let e = conn
+            .execute(sql.with_intent(Intent::Raw))
+            .await
+            .unwrap_err();
         assert_eq!(e.constraint.as_deref(), Some("fk_posts_author_id"));
 
         // A valid write runs.

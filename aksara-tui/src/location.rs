@@ -70,21 +70,7 @@ pub fn connection_url(url: &str) -> String {
 }
 
 /// `url` without its password.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let end = rest.find('/').unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => {
-            let user_info = &rest[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            let hidden = if user_info.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}{}", &rest[at..])
-        }
-        None => url.to_string(),
-    }
-}
+pub use aksara::redact_url as redact;
 
 /// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
 /// empty database, and the explorer never writes.

@@ -93,7 +93,7 @@ impl BackendKind {
             _ => Err(Error::config(format!(
                 "cannot tell the database from the URL `{}`: use postgres://, postgresql://, \
                  mysql://, mariadb://, sqlite://path/to/file.db or sqlite::memory:",
-                redact(url)
+                redact_url(url)
             ))),
         }
     }
@@ -117,8 +117,12 @@ impl BackendKind {
     }
 }
 
-/// `url` without its password, for messages.
-fn redact(url: &str) -> String {
+/// `url` without its password, for messages and titles.
+///
+/// ```
+/// assert_eq!(aksara::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// ```
+pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
@@ -164,7 +168,7 @@ pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptio
         return Err(Error::config(format!(
             "`{}` is a {kind:?} URL, but this build of aksara has no {kind:?} backend: enable \
              the `{}` feature of the `aksara` crate",
-            redact(url),
+            redact_url(url),
             kind.feature()
         )));
     }
@@ -208,10 +212,10 @@ mod tests {
     #[test]
     fn passwords_stay_out_of_messages() {
         assert_eq!(
-            redact("mysql://root:secret@h:3306/test"),
+            redact_url("mysql://root:secret@h:3306/test"),
             "mysql://root:***@h:3306/test"
         );
-        assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
     }
 
     #[cfg(not(feature = "mysql"))]
