@@ -271,7 +271,11 @@ async fn collect_rows(
                         }
                     }
                 }
-                OnDelete::SetNull => {}
+                // Applied by the database's constraint, or not yet by the ORM.
+                OnDelete::SetNull
+                | OnDelete::SetDefault
+                | OnDelete::Set(_)
+                | OnDelete::DoNothing => {}
             }
         }
     }

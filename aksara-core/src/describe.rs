@@ -37,6 +37,9 @@ pub fn relation_sentence(owner: &ModelMeta, field: &FieldMeta, rel: &RelationMet
                 OnDelete::Restrict | OnDelete::Protect => {
                     format!("a {target} cannot be deleted while it has {}", its(model, rel.kind))
                 }
+                OnDelete::SetDefault => format!("deleting the {target} keeps its {} and resets their `{}` to its default", its(model, rel.kind), field.name),
+                OnDelete::Set(_) => format!("deleting the {target} keeps its {} and sets their `{}` to a fixed value", its(model, rel.kind), field.name),
+                OnDelete::DoNothing => format!("deleting the {target} leaves its {} as they are (the database's constraint decides)", its(model, rel.kind)),
             };
             format!("{presence}; each {target} has {reverse_count}; {consequence}.")
         }

@@ -59,8 +59,8 @@ pub use fields::{Field, FieldPath};
 pub use m2m::{ManyToManyManager, ManyToManySpec};
 pub use manager::{Manager, QuerySet};
 pub use meta::{
-    FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target, CASCADE, PROTECT, RESTRICT,
-    SET_NULL,
+    FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target, CASCADE, DO_NOTHING,
+    PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL,
 };
 pub use model::{Model, NewRecord, PrimaryKey, RowReader};
 pub use query::{

@@ -16,7 +16,9 @@ use crate::value::{FieldKind, FromValue, Value};
 ///
 /// Enforced by the database's foreign key constraints (so raw SQL deletes obey it too);
 /// [`OnDelete::Protect`] is also checked by the ORM first so that its error names the relation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// [`OnDelete::SetDefault`] and [`OnDelete::Set`] are applied by the ORM's delete (not every
+/// backend has `ON DELETE SET DEFAULT`, and none has "set to this value").
+#[derive(Debug, Clone, Copy, Default)]
 pub enum OnDelete {
     /// Delete the referencing rows too.
     #[default]
@@ -27,6 +29,31 @@ pub enum OnDelete {
     Restrict,
     /// Refuse the delete while referencing rows exist (checked by the ORM, then the database).
     Protect,
+    /// Set the referencing column to the field's default (Django's `SET_DEFAULT`).
+    SetDefault,
+    /// Set the referencing column to the value the function returns (Django's `SET(value)`).
+    Set(fn() -> Value),
+    /// Do nothing in the ORM; the database's constraint decides (Django's `DO_NOTHING`).
+    DoNothing,
+}
+
+/// Two rules are equal when they are the same rule; two [`OnDelete::Set`] when they call the
+/// same function.
+impl PartialEq for OnDelete {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (OnDelete::Set(a), OnDelete::Set(b)) => std::ptr::fn_addr_eq(*a, *b),
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}
+
+impl Eq for OnDelete {}
+
+impl std::hash::Hash for OnDelete {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+    }
 }
 
 impl OnDelete {
@@ -36,6 +63,8 @@ impl OnDelete {
             OnDelete::Cascade => "CASCADE",
             OnDelete::SetNull => "SET NULL",
             OnDelete::Restrict | OnDelete::Protect => "RESTRICT",
+            OnDelete::SetDefault => "SET DEFAULT",
+            OnDelete::Set(_) | OnDelete::DoNothing => "NO ACTION",
         }
     }
 
@@ -46,6 +75,9 @@ impl OnDelete {
             OnDelete::SetNull => "SET_NULL",
             OnDelete::Restrict => "RESTRICT",
             OnDelete::Protect => "PROTECT",
+            OnDelete::SetDefault => "SET_DEFAULT",
+            OnDelete::Set(_) => "SET",
+            OnDelete::DoNothing => "DO_NOTHING",
         }
     }
 }
@@ -58,6 +90,17 @@ pub const SET_NULL: OnDelete = OnDelete::SetNull;
 pub const RESTRICT: OnDelete = OnDelete::Restrict;
 /// Refuse the delete while referencing rows exist (ORM-checked, naming the relation).
 pub const PROTECT: OnDelete = OnDelete::Protect;
+/// Set the referencing column to the field's default.
+pub const SET_DEFAULT: OnDelete = OnDelete::SetDefault;
+/// Leave the referencing rows alone; the database's constraint decides.
+pub const DO_NOTHING: OnDelete = OnDelete::DoNothing;
+
+/// Set the referencing column to the value `value` returns (Django's `SET(...)`); in the
+/// derive, `on_delete = SET(expr)` builds it.
+#[allow(non_snake_case)]
+pub fn SET(value: fn() -> Value) -> OnDelete {
+    OnDelete::Set(value)
+}
 
 /// The three kinds of relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,8 +173,18 @@ pub struct RelationMeta {
     /// A sentence for people and LLMs; generated when not given.
     pub description: Option<String>,
     /// The target's column the foreign key references, when not its primary key (Django's
-    /// `to_field`; set by database introspection).
+    /// `to_field`; set by database introspection, or by the registry from `to_field`).
     pub to_column: Option<String>,
+    /// The target's field the foreign key references, when not its primary key
+    /// (`#[aksara(to_field = "code")]`); the registry resolves it to [`RelationMeta::to_column`].
+    pub to_field: Option<String>,
+    /// For a many-to-many field to its own model: the relation is symmetrical (adding `b` to
+    /// `a` adds `a` to `b`), `#[aksara(symmetrical)]`.
+    pub symmetrical: bool,
+    /// For a many-to-many field with a through model holding several foreign keys to the same
+    /// model: the through model's fields pointing at the source and at the target
+    /// (`through_fields = ("source", "target")`).
+    pub through_fields: Option<(String, String)>,
 }
 
 impl RelationMeta {
@@ -146,6 +199,9 @@ impl RelationMeta {
             db_table: None,
             description: None,
             to_column: None,
+            to_field: None,
+            symmetrical: false,
+            through_fields: None,
         }
     }
 }

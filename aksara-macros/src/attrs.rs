@@ -74,6 +74,8 @@ fn field_item(out: &mut FieldOptions, meta: ParseNestedMeta) -> syn::Result<()> 
         &mut out.auto_now_add
     } else if meta.path.is_ident("auto_now") {
         &mut out.auto_now
+    } else if meta.path.is_ident("symmetrical") && !meta.input.peek(syn::Token![=]) {
+        &mut out.symmetrical
     } else {
         return field_value(out, meta);
     };
@@ -108,29 +110,65 @@ fn field_value(out: &mut FieldOptions, meta: ParseNestedMeta) -> syn::Result<()>
         });
     } else if p.is_ident("db_table") {
         out.db_table = Some(string(meta.value()?)?);
+    } else if p.is_ident("to_field") {
+        out.to_field = Some(string(meta.value()?)?);
+    } else if p.is_ident("symmetrical") {
+        let value: syn::LitBool = meta.value()?.parse()?;
+        out.symmetrical = value.value;
+    } else if p.is_ident("through_fields") {
+        out.through_fields = Some(through_fields(meta)?);
     } else {
         return Err(meta.error(
             "unknown field attribute; expected one of: primary_key, max_length, text, email, url, unique, default, \
-             auto_now_add, auto_now, column, description, on_delete, related_name, to, through, db_table",
+             auto_now_add, auto_now, column, description, on_delete, related_name, to, to_field, through, \
+             through_fields, symmetrical, db_table",
         ));
     }
     Ok(())
 }
 
-/// `on_delete = CASCADE`, `on_delete = aksara::CASCADE` or `on_delete = "CASCADE"`.
+/// `through_fields = ("source", "target")`.
+fn through_fields(meta: ParseNestedMeta) -> syn::Result<(String, String)> {
+    let value = meta.value()?;
+    let content;
+    syn::parenthesized!(content in value);
+    let names = content.parse_terminated(<LitStr as syn::parse::Parse>::parse, syn::Token![,])?;
+    let names: Vec<String> = names.iter().map(LitStr::value).collect();
+    match names.as_slice() {
+        [source, target] => Ok((source.clone(), target.clone())),
+        _ => Err(meta.error(
+            "through_fields takes two field names of the through model: (\"source\", \"target\")",
+        )),
+    }
+}
+
+/// `on_delete = CASCADE`, `on_delete = aksara::CASCADE`, `on_delete = "CASCADE"` or
+/// `on_delete = SET(expr)`.
 fn on_delete(meta: ParseNestedMeta) -> syn::Result<OnDeleteAttr> {
     let value = meta.value()?;
     let span = value.span();
     let from_string = value.peek(LitStr);
-    let path: Path = if from_string {
+    if from_string {
         let s: LitStr = value.parse()?;
-        syn::parse_str(&s.value())?
+        return Ok(OnDeleteAttr {
+            path: syn::parse_str(&s.value())?,
+            span,
+            from_string,
+            set_value: None,
+        });
+    }
+    let path: Path = value.parse()?;
+    let set_value = if value.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in value);
+        Some(content.parse::<syn::Expr>()?)
     } else {
-        value.parse()?
+        None
     };
     Ok(OnDeleteAttr {
         path,
         span,
         from_string,
+        set_value,
     })
 }

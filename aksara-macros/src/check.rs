@@ -253,10 +253,27 @@ fn relation(
             "on_delete does not apply to ManyToMany: junction rows are always deleted with either side",
         ));
     }
-    if kind != RelKind::ManyToMany && (o.through.is_some() || o.db_table.is_some()) {
+    if kind != RelKind::ManyToMany
+        && (o.through.is_some()
+            || o.db_table.is_some()
+            || o.symmetrical
+            || o.through_fields.is_some())
+    {
         errors.push(error(
             &f.ty,
-            "through and db_table apply to ManyToMany fields only",
+            "through, through_fields, symmetrical and db_table apply to ManyToMany fields only",
+        ));
+    }
+    if kind == RelKind::ManyToMany && o.to_field.is_some() {
+        errors.push(error(
+            &f.ty,
+            "to_field applies to ForeignKey and OneToOne fields only",
+        ));
+    }
+    if o.through_fields.is_some() && o.through.is_none() {
+        errors.push(error(
+            &f.ty,
+            "through_fields needs a through model: through = Model",
         ));
     }
     let (on_delete, on_delete_written) = on_delete(f, type_name, errors)?;
@@ -269,6 +286,10 @@ fn relation(
         to: o.to.clone(),
         through: o.through.clone(),
         db_table: o.db_table.clone(),
+        set_value: o.on_delete.as_ref().and_then(|a| a.set_value.clone()),
+        to_field: o.to_field.clone(),
+        symmetrical: o.symmetrical,
+        through_fields: o.through_fields.clone(),
     })
 }
 
@@ -286,10 +307,17 @@ fn on_delete(
     let Some(rule) = named.as_deref().and_then(OnDeleteRule::from_name) else {
         errors.push(syn::Error::new(
             attr.span,
-            "on_delete must be CASCADE, SET_NULL, RESTRICT or PROTECT",
+            "on_delete must be CASCADE, SET_NULL, SET_DEFAULT, SET(value), RESTRICT, PROTECT or DO_NOTHING",
         ));
         return None;
     };
+    if (rule == OnDeleteRule::Set) != attr.set_value.is_some() {
+        errors.push(syn::Error::new(
+            attr.span,
+            "SET takes the value to store: on_delete = SET(value)",
+        ));
+        return None;
+    }
     if rule == OnDeleteRule::SetNull && !f.nullable {
         errors.push(syn::Error::new(
             attr.span,

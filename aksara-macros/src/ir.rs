@@ -44,6 +44,12 @@ pub enum OnDeleteRule {
     Restrict,
     /// Refuse the delete (checked before it runs).
     Protect,
+    /// Reset the reference to the field's default.
+    SetDefault,
+    /// Set the reference to a value (`SET(expr)`; the expression is in [`Relation::set_value`]).
+    Set,
+    /// Leave the row alone; the database's constraint decides.
+    DoNothing,
 }
 
 impl OnDeleteRule {
@@ -54,6 +60,9 @@ impl OnDeleteRule {
             "SET_NULL" | "SetNull" => OnDeleteRule::SetNull,
             "RESTRICT" | "Restrict" => OnDeleteRule::Restrict,
             "PROTECT" | "Protect" => OnDeleteRule::Protect,
+            "SET_DEFAULT" | "SetDefault" => OnDeleteRule::SetDefault,
+            "SET" | "Set" => OnDeleteRule::Set,
+            "DO_NOTHING" | "DoNothing" => OnDeleteRule::DoNothing,
             _ => return None,
         })
     }
@@ -77,6 +86,8 @@ pub struct OnDeleteAttr {
     pub span: Span,
     /// True when it was written as a string (`on_delete = "CASCADE"`).
     pub from_string: bool,
+    /// The argument of `SET(expr)`.
+    pub set_value: Option<Expr>,
 }
 
 /// `#[aksara(...)]` on the struct.
@@ -127,6 +138,12 @@ pub struct FieldOptions {
     pub through: Option<Through>,
     /// `db_table = "..."`.
     pub db_table: Option<String>,
+    /// `to_field = "..."`.
+    pub to_field: Option<String>,
+    /// `symmetrical` (or `symmetrical = true`).
+    pub symmetrical: bool,
+    /// `through_fields = ("source", "target")`.
+    pub through_fields: Option<(String, String)>,
 }
 
 /// The struct as written.
@@ -222,6 +239,14 @@ pub struct Relation {
     pub through: Option<Through>,
     /// `db_table`.
     pub db_table: Option<String>,
+    /// The value of `on_delete = SET(expr)`.
+    pub set_value: Option<Expr>,
+    /// `to_field`.
+    pub to_field: Option<String>,
+    /// `symmetrical`.
+    pub symmetrical: bool,
+    /// `through_fields`.
+    pub through_fields: Option<(String, String)>,
 }
 
 /// What a checked field is.

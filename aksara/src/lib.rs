@@ -47,7 +47,10 @@ pub use aksara_macros::Model;
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).
 pub mod fields {
-    pub use aksara_core::{ForeignKey, ManyToMany, OneToOne, CASCADE, PROTECT, RESTRICT, SET_NULL};
+    pub use aksara_core::{
+        ForeignKey, ManyToMany, OneToOne, CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT,
+        SET_NULL,
+    };
 }
 
 /// Relation kinds and the `OnDelete` enum (`from aksara.relations import OnDelete`).
@@ -77,7 +80,8 @@ pub use connect::*;
 pub mod prelude {
     pub use aksara_core::{
         q, Condition, Db, Error, FieldPath, ForeignKey, ManyToMany, Model, OneToOne,
-        OptionalRelation, QuerySet, Result, Value, CASCADE, PROTECT, RESTRICT, SET_NULL,
+        OptionalRelation, QuerySet, Result, Value, CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET,
+        SET_DEFAULT, SET_NULL,
     };
     pub use aksara_macros::Model;
 }

@@ -89,6 +89,13 @@ fn default_value(f: &Field) -> TokenStream {
     let Some(expr) = &f.default else {
         return quote!(::core::option::Option::None);
     };
+    if let Some(r) = f.relation() {
+        // A relation's default is the key of the row it points at.
+        let target = &r.target;
+        return quote!(::core::option::Option::Some(::aksara::Value::from(
+            <<#target as ::aksara::Model>::Pk as ::core::convert::From<_>>::from(#expr)
+        )));
+    }
     let inner = &f.inner;
     let is_text = matches!(f.role, Role::Column(kind) if kind.is_text());
     match literal_string(expr) {
@@ -143,13 +150,22 @@ fn field_meta(f: &Field) -> TokenStream {
 /// import is used and checked), else spelled out.
 fn on_delete(r: &Relation) -> TokenStream {
     if let Some(path) = &r.on_delete_written {
-        return quote!(#path);
+        return match &r.set_value {
+            Some(value) => quote!(#path(|| ::aksara::Value::from(#value))),
+            None => quote!(#path),
+        };
     }
     match r.on_delete {
         OnDeleteRule::Cascade => quote!(::aksara::OnDelete::Cascade),
         OnDeleteRule::SetNull => quote!(::aksara::OnDelete::SetNull),
         OnDeleteRule::Restrict => quote!(::aksara::OnDelete::Restrict),
         OnDeleteRule::Protect => quote!(::aksara::OnDelete::Protect),
+        OnDeleteRule::SetDefault => quote!(::aksara::OnDelete::SetDefault),
+        OnDeleteRule::DoNothing => quote!(::aksara::OnDelete::DoNothing),
+        OnDeleteRule::Set => {
+            let value = &r.set_value;
+            quote!(::aksara::OnDelete::Set(|| ::aksara::Value::from(#value)))
+        }
     }
 }
 
@@ -167,6 +183,15 @@ fn relation_meta(r: &Relation, description: &TokenStream) -> TokenStream {
     let on_delete = on_delete(r);
     let related_name = opt_string(&r.related_name);
     let db_table = opt_string(&r.db_table);
+    let to_field = opt_string(&r.to_field);
+    let symmetrical = r.symmetrical;
+    let through_fields = match &r.through_fields {
+        None => quote!(::core::option::Option::None),
+        Some((source, target)) => quote!(::core::option::Option::Some((
+            ::std::string::String::from(#source),
+            ::std::string::String::from(#target),
+        ))),
+    };
     let through = match &r.through {
         None => quote!(::core::option::Option::None),
         Some(Through::Type(p)) => {
@@ -182,6 +207,9 @@ fn relation_meta(r: &Relation, description: &TokenStream) -> TokenStream {
         relation.related_name = #related_name;
         relation.through = #through;
         relation.db_table = #db_table;
+        relation.to_field = #to_field;
+        relation.symmetrical = #symmetrical;
+        relation.through_fields = #through_fields;
         relation.description = #description;
         ::core::option::Option::Some(relation)
     }}
