@@ -5,16 +5,21 @@
 //! - reads the keys of the rows to delete;
 //! - follows every relation pointing at them, level by level: `CASCADE` adds the referencing
 //!   rows to the rows to delete (and is followed from them in turn), `PROTECT` and `RESTRICT`
-//!   note the referencing rows, `SET_NULL` is left to the database;
+//!   note the referencing rows, `SET(value)` and `SET_DEFAULT` note the referencing rows and
+//!   the value to give them, `SET_NULL` is left to the database and `DO_NOTHING` to the
+//!   database's constraint (which refuses the delete if a row still references it);
 //! - refuses the delete, with nothing deleted, when any `PROTECT` relation has referencing
 //!   rows, or when a `RESTRICT` relation has referencing rows that are not themselves being
 //!   deleted by the same cascade (Django's rule). The error names every refusing relation, how
 //!   many rows refuse and their first few keys;
+//! - sets the column of the `SET(value)` and `SET_DEFAULT` rows (before any row is deleted,
+//!   as Django does);
 //! - deletes the collected rows, one model at a time, referencing rows before the rows they
 //!   reference, so the database's own constraints never see a reference to a deleted row.
 //!
 //! The foreign keys in the database keep their `ON DELETE CASCADE`, `SET NULL` and
-//! `RESTRICT` (for both `RESTRICT` and `PROTECT`) actions, so raw SQL deletes never leave
+//! `RESTRICT` (for both `RESTRICT` and `PROTECT`) actions, and `NO ACTION` for `SET(value)`,
+//! `SET_DEFAULT` and `DO_NOTHING`, so raw SQL deletes never leave
 //! dangling references; only the ORM applies Django's finer `RESTRICT` rule. Rows inserted
 //! by another connection between the collection and the delete are still handled by the
 //! database (cascaded, set to NULL or refused), and are not counted.
@@ -106,6 +111,36 @@ struct Refusal {
     seen: HashSet<String>,
 }
 
+/// Referencing rows whose column `on_delete = SET(value)` or `SET_DEFAULT` sets.
+struct FieldUpdate {
+    child: usize,
+    field: String,
+    value: Value,
+    keys: Vec<Value>,
+}
+
+/// True when the ORM has nothing to do for the relation: the database applies it.
+fn left_to_database(on_delete: OnDelete) -> bool {
+    matches!(on_delete, OnDelete::SetNull | OnDelete::DoNothing)
+}
+
+/// The value `SET(..)` / `SET_DEFAULT` gives the referencing column.
+fn set_value(registry: &Registry, r: &Reference) -> Result<Value> {
+    let child = &registry.at(r.child).meta;
+    match r.on_delete {
+        OnDelete::Set(value) => Ok(value()),
+        _ => child
+            .field(&r.field)
+            .and_then(|f| f.default.clone())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "{}.{}: on_delete SET_DEFAULT needs a default on the field (#[aksara(default = ...)])",
+                    child.name, r.field
+                ))
+            }),
+    }
+}
+
 /// The rows collected for deletion, per model, in the order the models were reached.
 #[derive(Default)]
 struct Collected {
@@ -159,7 +194,7 @@ pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Dele
     let mut compiler = Compiler::new(&registry, db.dialect());
     let collect = references_to(&registry, model)
         .iter()
-        .any(|r| r.on_delete != OnDelete::SetNull);
+        .any(|r| !left_to_database(r.on_delete));
     if !collect {
         let statement = match &rows {
             Rows::Key(key) => compiler.delete_by_pk(&info.meta, key.clone())?,
@@ -187,8 +222,9 @@ pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Dele
             .into_iter()
             .filter_map(|row| row.into_iter().next())
             .collect();
-        let (collected, refusals) = collect_rows(&tx, model, root_keys).await?;
+        let (collected, refusals, updates) = collect_rows(&tx, model, root_keys).await?;
         refuse(&tx, &name, &collected, refusals)?;
+        set_referencing(&tx, updates).await?;
         let deleted = delete_collected(&tx, &collected).await?;
         let mut per_model = BTreeMap::from([(name, 0)]);
         let mut total = 0;
@@ -203,17 +239,46 @@ pub(crate) async fn delete(db: &Db, model: usize, rows: Rows<'_>) -> Result<Dele
     .await
 }
 
-/// Follows the relations pointing at the rows to delete; returns the rows to delete and the
-/// rows of `PROTECT` and `RESTRICT` relations that reference them.
-async fn collect_rows(
-    tx: &Db,
-    model: usize,
-    root_keys: Vec<Value>,
-) -> Result<(Collected, Vec<Refusal>)> {
+/// Sets the column of the rows `SET(value)` and `SET_DEFAULT` relations noted.
+async fn set_referencing(tx: &Db, updates: Vec<FieldUpdate>) -> Result<()> {
+    let registry = tx.registry().clone();
+    let chunk = in_list_limit(tx.dialect());
+    for update in updates {
+        let child = &registry.at(update.child).meta;
+        let field = child.field(&update.field).ok_or_else(|| {
+            Error::config(format!("{} has no field {}", child.name, update.field))
+        })?;
+        for part in update.keys.chunks(chunk) {
+            let sql = Compiler::new(&registry, tx.dialect()).update_keys(
+                child,
+                field,
+                update.value.clone(),
+                part.to_vec(),
+            )?;
+            let context = Context::Write {
+                model: &child.name,
+                values: &[],
+            };
+            tx.execute_raw(sql)
+                .await
+                .map_err(|e| relate(&registry, e, Some(context)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Rows to delete, rows refusing the delete, and rows to update.
+type Collection = (Collected, Vec<Refusal>, Vec<FieldUpdate>);
+
+/// Follows the relations pointing at the rows to delete; returns the rows to delete, the
+/// rows of `PROTECT` and `RESTRICT` relations that reference them, and the rows of `SET(..)`
+/// and `SET_DEFAULT` relations with their new value.
+async fn collect_rows(tx: &Db, model: usize, root_keys: Vec<Value>) -> Result<Collection> {
     let registry = tx.registry().clone();
     let chunk = in_list_limit(tx.dialect());
     let mut collected = Collected::default();
     let mut refusals: Vec<Refusal> = Vec::new();
+    let mut updates: Vec<FieldUpdate> = Vec::new();
     let mut queue = vec![(model, collected.add(model, root_keys))];
     let mut references: HashMap<usize, Vec<Reference>> = HashMap::new();
     while let Some((current, keys)) = queue.pop() {
@@ -223,7 +288,7 @@ async fn collect_rows(
         let refs = references
             .entry(current)
             .or_insert_with(|| references_to(&registry, current));
-        for r in refs.iter().filter(|r| r.on_delete != OnDelete::SetNull) {
+        for r in refs.iter().filter(|r| !left_to_database(r.on_delete)) {
             let child = &registry.at(r.child).meta;
             let mut found = Vec::new();
             for part in keys.chunks(chunk) {
@@ -271,15 +336,17 @@ async fn collect_rows(
                         }
                     }
                 }
-                // Applied by the database's constraint, or not yet by the ORM.
-                OnDelete::SetNull
-                | OnDelete::SetDefault
-                | OnDelete::Set(_)
-                | OnDelete::DoNothing => {}
+                OnDelete::SetDefault | OnDelete::Set(_) => updates.push(FieldUpdate {
+                    child: r.child,
+                    field: r.field.clone(),
+                    value: set_value(&registry, r)?,
+                    keys: found,
+                }),
+                OnDelete::SetNull | OnDelete::DoNothing => {}
             }
         }
     }
-    Ok((collected, refusals))
+    Ok((collected, refusals, updates))
 }
 
 /// The error for the refusing relations, if any: every `PROTECT` relation with referencing

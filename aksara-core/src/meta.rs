@@ -63,8 +63,10 @@ impl OnDelete {
             OnDelete::Cascade => "CASCADE",
             OnDelete::SetNull => "SET NULL",
             OnDelete::Restrict | OnDelete::Protect => "RESTRICT",
-            OnDelete::SetDefault => "SET DEFAULT",
-            OnDelete::Set(_) | OnDelete::DoNothing => "NO ACTION",
+            // Applied by the ORM's delete (MySQL's InnoDB has no SET DEFAULT; no database has
+            // "set to this value"); the constraint refuses a raw delete that would leave a
+            // dangling reference.
+            OnDelete::SetDefault | OnDelete::Set(_) | OnDelete::DoNothing => "NO ACTION",
         }
     }
 

@@ -129,6 +129,32 @@ impl Compiler<'_> {
         Ok(sql)
     }
 
+    /// `UPDATE table SET column = value WHERE pk IN (keys)`: what `on_delete = SET(..)` and
+    /// `SET_DEFAULT` do to the referencing rows.
+    pub fn update_keys(
+        &self,
+        meta: &ModelMeta,
+        field: &FieldMeta,
+        value: Value,
+        keys: Vec<Value>,
+    ) -> Result<Sql> {
+        let value = coerce_for(meta, field, value)?;
+        check_value(meta, field, &value)?;
+        check_range(self.dialect, meta, field, &value)?;
+        let mut sql = Sql::write(WriteTarget::new(&meta.table));
+        let mut binds = ForeignKeyBinds::new(self.registry, &meta.table, []);
+        sql.push("UPDATE ")
+            .ident(&meta.table)
+            .push(" SET ")
+            .ident(&field.column)
+            .push(" = ");
+        binds.bind_field(&mut sql, field, value);
+        binds.finish(&mut sql);
+        sql.push(" WHERE ");
+        self.in_list_as(&mut sql, None, meta.pk()?, keys);
+        Ok(sql)
+    }
+
     /// `DELETE FROM table WHERE pk IN (keys)`.
     pub fn delete_keys(&self, meta: &ModelMeta, keys: Vec<Value>) -> Result<Sql> {
         let mut sql = Sql::delete(&meta.table);
