@@ -128,8 +128,7 @@ async fn do_nothing_leaves_it_to_the_constraint(t: TestDb) {
     assert_eq!(OdmOwner::objects().count(&db).await.unwrap(), 1);
 }
 
-/// `SET_DEFAULT` on a field without a default is refused with a message naming it, and
-/// nothing is deleted.
+/// A `SET_DEFAULT` relation whose field has no default.
 #[derive(Model, Debug, Clone)]
 #[aksara(table = "odm_bad_items")]
 pub struct OdmBadItem {
@@ -138,6 +137,8 @@ pub struct OdmBadItem {
     pub owner: ForeignKey<OdmOwner>,
 }
 
+/// `SET_DEFAULT` on a field without a default is refused with a message naming it, and
+/// nothing is deleted.
 async fn set_default_without_a_default_is_a_clear_error(t: TestDb) {
     let reg = Registry::builder()
         .model::<OdmOwner>()
