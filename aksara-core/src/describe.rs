@@ -2,7 +2,10 @@
 //!
 //! Every relation carries a sentence saying which side has one or many, whether the link is
 //! required and what deleting does ("Each Post has one Author (required); deleting the Author
-//! deletes its Posts."), unless the model gives its own `description`.
+//! deletes its Posts."), unless the model gives its own `description`. It also names what
+//! sets a relation apart: the field a `to_field` key references ("by its `code`"), a
+//! one-to-one that is the model's key ("whose key it shares"), a symmetrical many-to-many
+//! ("the link goes both ways") and a through model's `through_fields`.
 
 use crate::meta::{FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta};
 
@@ -11,22 +14,38 @@ pub fn relation_sentence(owner: &ModelMeta, field: &FieldMeta, rel: &RelationMet
     let target = rel.target.model_name(&owner.name);
     let model = &owner.name;
     match rel.kind {
-        RelationKind::ManyToMany => format!(
-            "Each {model} has any number of {} (via `{}`), and each {target} belongs to any number of {}.",
+        RelationKind::ManyToMany if rel.symmetrical => format!(
+            "Each {model} has any number of other {} (via `{}`), and the link goes both ways: when one {model} has another, the other has it too.",
             plural_name(&target),
             field.name,
-            plural_name(model)
         ),
+        RelationKind::ManyToMany => {
+            let via = match &rel.through_fields {
+                Some((source, to)) => format!("via `{}`, through the fields `{source}` and `{to}`", field.name),
+                None => format!("via `{}`", field.name),
+            };
+            format!(
+                "Each {model} has any number of {} ({via}), and each {target} belongs to any number of {}.",
+                plural_name(&target),
+                plural_name(model)
+            )
+        }
         RelationKind::ForeignKey | RelationKind::OneToOne => {
             let (article, reverse_count) = if rel.kind == RelationKind::OneToOne {
                 ("has one", format!("at most one {model}"))
             } else {
                 ("has one", format!("any number of {}", plural_name(model)))
             };
-            let presence = if field.nullable {
-                format!("Each {model} may have one {target} (`{}`, optional)", field.name)
+            let by = match &rel.to_field {
+                Some(to_field) => format!(", by its `{to_field}`"),
+                None => String::new(),
+            };
+            let presence = if field.primary_key {
+                format!("Each {model} {article} {target} (`{}`, required{by}), whose key it shares", field.name)
+            } else if field.nullable {
+                format!("Each {model} may have one {target} (`{}`, optional{by})", field.name)
             } else {
-                format!("Each {model} {article} {target} (`{}`, required)", field.name)
+                format!("Each {model} {article} {target} (`{}`, required{by})", field.name)
             };
             let consequence = match rel.on_delete {
                 OnDelete::Cascade if target == *model => {
@@ -54,18 +73,23 @@ fn its(model: &str, kind: RelationKind) -> String {
     }
 }
 
-/// `Post` -> `Posts`, `Category` -> `Categories`.
+/// `Post` -> `Posts`, `Category` -> `Categories`, `UserProfile` -> `UserProfiles` (the
+/// name's own capitals are kept).
 pub fn plural_name(name: &str) -> String {
-    let lower = crate::naming::plural(&name.to_lowercase());
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => format!(
-            "{}{}",
-            &name[..first.len_utf8()],
-            &lower[first.len_utf8()..]
-        ),
-        None => lower,
+    let lower = name.to_lowercase();
+    let plural = crate::naming::plural(&lower);
+    // The plural keeps a prefix of the lower-cased name and changes its end; write that
+    // prefix as the name spells it.
+    let kept = lower
+        .char_indices()
+        .zip(plural.chars())
+        .take_while(|((_, a), b)| a == b)
+        .last()
+        .map_or(0, |((i, c), _)| i + c.len_utf8());
+    if name.len() != lower.len() || !name.is_char_boundary(kept) {
+        return plural;
     }
+    format!("{}{}", &name[..kept], &plural[kept..])
 }
 
 /// The version tag of the JSON export's shape.
