@@ -280,6 +280,18 @@ impl<M: Model, L> RelatedManager<'_, M, L> {
 
     /// [`QuerySet::update_or_create`] among the related rows; a created row is linked to
     /// the owner.
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::q;
+    /// # async fn demo(db: aksara::Db, jane: User) -> aksara::Result<()> {
+    /// // Jane's post titled "Hello" gets this content, or is created with it.
+    /// let (post, created) = jane
+    ///     .posts()
+    ///     .update_or_create(&db, q!(title = "Hello"), Post::build().content("v2"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_or_create(
         &self,
         db: &Db,
@@ -292,6 +304,23 @@ impl<M: Model, L> RelatedManager<'_, M, L> {
 
     /// [`QuerySet::update_or_create_with`] among the related rows; a created row is linked
     /// to the owner.
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::q;
+    /// # async fn demo(db: aksara::Db, jane: User) -> aksara::Result<()> {
+    /// // An existing post only gets the new content; a new one is also published.
+    /// let (post, created) = jane
+    ///     .posts()
+    ///     .update_or_create_with(
+    ///         &db,
+    ///         q!(title = "Hello"),
+    ///         Post::build().content("v2"),
+    ///         Post::build().published(true),
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_or_create_with(
         &self,
         db: &Db,
@@ -335,6 +364,17 @@ impl<T: Model> ManyToManyManager<'_, T> {
 
     /// Updates or creates the row of `T` matching `lookup` as
     /// [`QuerySet::update_or_create`] does, then links it to the owner (idempotently).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::q;
+    /// # async fn demo(db: aksara::Db, post: Post) -> aksara::Result<()> {
+    /// let (tag, created) = post
+    ///     .tags()
+    ///     .update_or_create(&db, q!(slug = "rust"), Tag::build().name("Rust"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_or_create(
         &self,
         db: &Db,
@@ -348,6 +388,22 @@ impl<T: Model> ManyToManyManager<'_, T> {
 
     /// [`QuerySet::update_or_create_with`] on `T`, then links the row to the owner
     /// (idempotently).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::q;
+    /// # async fn demo(db: aksara::Db, post: Post) -> aksara::Result<()> {
+    /// let (tag, created) = post
+    ///     .tags()
+    ///     .update_or_create_with(
+    ///         &db,
+    ///         q!(slug = "rust"),
+    ///         Tag::build().name("Rust"),
+    ///         Tag::build().name("Rust (new)"),
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_or_create_with(
         &self,
         db: &Db,
