@@ -195,8 +195,12 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::
                     start(&shared, generation, job, results.clone())
                 }
                 Command::Cancel => {
+                    // The requests running now, and only those: a request sent after the
+                    // Ctrl-C (the next table opened at once) must not be cancelled with them,
+                    // which it would be if the set were read later, on the cancelling task.
+                    let running = running_now(&shared);
                     let shared = shared.clone();
-                    tokio::spawn(async move { cancel_all(&shared).await });
+                    tokio::spawn(async move { cancel(&shared, running).await });
                 }
                 Command::Shutdown => break,
             }
@@ -241,14 +245,20 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic".into())
 }
 
-async fn cancel_all(shared: &Arc<Shared>) {
-    let running: Vec<(u64, BackendId, AbortHandle)> = shared
+/// The requests running now: their generation, server session id and abort handle.
+fn running_now(shared: &Shared) -> Vec<(u64, BackendId, AbortHandle)> {
+    shared
         .running
         .lock()
         .expect("running")
         .iter()
         .map(|(g, r)| (*g, r.backend.clone(), r.abort.clone()))
-        .collect();
+        .collect()
+}
+
+/// Cancels the `running` requests: on the server where it has a session id, then by
+/// aborting their tasks.
+async fn cancel(shared: &Arc<Shared>, running: Vec<(u64, BackendId, AbortHandle)>) {
     let db = shared.db.lock().await.clone();
     let mut cancelled_on_server = Vec::new();
     for (generation, backend, abort) in &running {
