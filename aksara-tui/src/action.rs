@@ -53,6 +53,8 @@ pub enum Action {
     Sort,
     /// Copy the value under the cursor (`y`).
     Copy,
+    /// Export the grid's rows to a file (`E`).
+    Export,
     /// A character typed into the prompt.
     Input {
         /// The character.

@@ -349,9 +349,10 @@ impl App {
         }
     }
 
-    /// Forgets the requests in flight (their answers will be dropped).
+    /// Forgets the screen's requests in flight (their answers will be dropped); a running
+    /// export goes on.
     fn forget(&mut self) {
-        self.pending.clear();
+        self.pending.retain(|slot, _| *slot == Slot::Export);
     }
 
     fn send(&mut self, slot: Slot, job: Job) {
@@ -370,6 +371,15 @@ impl App {
     fn apply(&mut self, effects: Vec<Effect>, catalog: &Catalog) {
         for effect in effects {
             match effect {
+                Effect::Load {
+                    slot: Slot::Export, ..
+                } if self.pending.contains_key(&Slot::Export) => {
+                    self.message = Some(Message {
+                        text: "an export is already running (Ctrl-C stops it)".into(),
+                        error: true,
+                    });
+                    return;
+                }
                 Effect::Load { slot, job } => self.send(slot, job),
                 Effect::Open(view) => {
                     self.forget();
@@ -414,14 +424,54 @@ impl App {
         let slots: Vec<Slot> = self.pending.keys().copied().collect();
         self.pending.clear();
         if let Some(view) = self.history.current_mut() {
-            for slot in slots {
-                view.failed(slot, "cancelled (r reads again)");
+            for slot in slots.iter().filter(|s| **s != Slot::Export) {
+                view.failed(*slot, "cancelled (r reads again)");
             }
+        }
+        if slots.contains(&Slot::Export) {
+            self.message = Some(Message {
+                text: "cancelled; the export was stopped and its file removed".into(),
+                error: false,
+            });
+            return;
         }
         self.message = Some(Message {
             text: "cancelled".into(),
             error: false,
         });
+    }
+
+    /// An answer of the running export: how far it got (it goes on), or its end.
+    fn export_answer(&mut self, result: Result<Outcome, String>) {
+        let message = match result {
+            Ok(Outcome::ExportProgress { rows }) => Message {
+                text: format!(
+                    "exporting: {} rows written (Ctrl-C stops)",
+                    crate::format::thousands(rows)
+                ),
+                error: false,
+            },
+            Ok(Outcome::Exported { rows, path }) => {
+                self.pending.remove(&Slot::Export);
+                Message {
+                    text: format!(
+                        "exported {} rows to {}",
+                        crate::format::thousands(rows),
+                        path.display()
+                    ),
+                    error: false,
+                }
+            }
+            Ok(_) => return,
+            Err(text) => {
+                self.pending.remove(&Slot::Export);
+                Message {
+                    text: format!("export failed: {text}"),
+                    error: true,
+                }
+            }
+        };
+        self.message = Some(message);
     }
 
     fn loaded(&mut self, loaded: Loaded) {
@@ -433,6 +483,9 @@ impl App {
         else {
             return; // stale: a newer request replaced it, or its screen was left
         };
+        if slot == Slot::Export {
+            return self.export_answer(loaded.result);
+        }
         self.pending.remove(&slot);
         match loaded.result {
             Ok(Outcome::Connected(catalog)) => {
@@ -519,6 +572,7 @@ mod tests {
                         Job::Page { .. } => "page",
                         Job::Total { .. } => "total",
                         Job::Detail(_) => "detail",
+                        Job::Export { .. } => "export",
                     },
                 )),
                 _ => None,

@@ -89,6 +89,15 @@ pub enum Job {
     },
     /// Load a record with the labels of its forward relations and the counts of the others.
     Detail(DetailRequest),
+    /// Write every row of a grid to a file (see [`crate::export`]).
+    Export {
+        /// The grid's rows: its model, link, filters and order.
+        spec: PageSpec,
+        /// The file to create.
+        path: std::path::PathBuf,
+        /// Its format.
+        format: crate::export::Format,
+    },
 }
 
 /// A record and what its detail view shows about its relations.
@@ -127,6 +136,19 @@ pub enum Outcome {
     Total(Count),
     /// A record's details.
     Detail(Box<DetailData>),
+    /// An export is under way: rows written so far (sent after each page; the request goes
+    /// on).
+    ExportProgress {
+        /// Rows written.
+        rows: u64,
+    },
+    /// An export is complete.
+    Exported {
+        /// Rows written.
+        rows: u64,
+        /// The file written.
+        path: std::path::PathBuf,
+    },
 }
 
 /// The answer to one request.

@@ -319,6 +319,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[(ch('E'), |_| Action::Export)],
+        help: Some((
+            "E",
+            "export the rows, filtered and sorted, to .csv or .json",
+        )),
+        hints: &[(Place::Grid, "E", "export")],
+        hint_rank: 8,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('r'), |_| Action::Reload)],
         help: Some(("r", "read the screen again")),
         hints: &[
@@ -650,6 +660,7 @@ mod tests {
                 ("y", "copy"),
                 ("Esc", "back"),
                 ("]", "forward"),
+                ("E", "export"),
                 ("?", "help"),
                 ("q", "quit"),
             ]

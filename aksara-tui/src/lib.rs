@@ -24,6 +24,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clipboard;
 pub mod demo;
+pub mod export;
 pub mod filter;
 pub mod format;
 pub mod jobs;

@@ -211,7 +211,11 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::
 
 fn start(shared: &Arc<Shared>, generation: u64, job: Job, results: mpsc::Sender<Loaded>) {
     let backend: BackendId = Arc::new(Mutex::new(None));
-    let inner = tokio::spawn(execute(shared.clone(), job, backend.clone()));
+    let progress = Progress {
+        results: results.clone(),
+        generation,
+    };
+    let inner = tokio::spawn(execute(shared.clone(), job, backend.clone(), progress));
     shared.running.lock().expect("running").insert(
         generation,
         Running {
@@ -311,7 +315,34 @@ async fn database(shared: &Shared) -> aksara::Result<Db> {
     Ok(db)
 }
 
-async fn execute(shared: Arc<Shared>, job: Job, backend: BackendId) -> Result<Outcome, String> {
+/// Where a long request reports how far it got, before its answer: answers of its own
+/// generation that leave the request running ([`Outcome::ExportProgress`]).
+#[derive(Clone)]
+struct Progress {
+    results: mpsc::Sender<Loaded>,
+    generation: u64,
+}
+
+impl Progress {
+    fn report(&self, outcome: Outcome) {
+        let _ = self.results.send(Loaded {
+            generation: self.generation,
+            result: Ok(outcome),
+        });
+    }
+}
+
+async fn execute(
+    shared: Arc<Shared>,
+    job: Job,
+    backend: BackendId,
+    progress: Progress,
+) -> Result<Outcome, String> {
+    if let Job::Export { spec, path, format } = job {
+        // Export errors are already messages (query or file), and they say which.
+        let db = database(&shared).await.map_err(|e| e.to_string())?;
+        return export(&db, &backend, spec, path, format, progress).await;
+    }
     let outcome = match job {
         Job::Connect => connect(&shared).await,
         job => match database(&shared).await {
@@ -366,6 +397,7 @@ async fn run_job(
             })
             .await
         }
+        Job::Export { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
             jobs::cancellable(db, backend, |tx| async move {
                 jobs::detail(&tx, catalog.as_deref(), request)
@@ -374,6 +406,40 @@ async fn run_job(
             })
             .await
         }
+    }
+}
+
+/// Writes a grid to a file, in the one (read-only where the backend says how) transaction of
+/// a cancellable request, reporting the rows written after each page.
+async fn export(
+    db: &Db,
+    backend: &BackendId,
+    spec: crate::paging::PageSpec,
+    path: std::path::PathBuf,
+    format: crate::export::Format,
+    progress: Progress,
+) -> Result<Outcome, String> {
+    let failure = Arc::new(Mutex::new(None::<String>));
+    let seen = failure.clone();
+    let target = path.clone();
+    let written = jobs::cancellable(db, backend, |tx| async move {
+        let report = move |rows| progress.report(Outcome::ExportProgress { rows });
+        match crate::export::export(&tx, spec, &target, format, &report).await {
+            Ok(rows) => Ok(rows),
+            Err(message) => {
+                *seen.lock().expect("export failure") = Some(message.clone());
+                Err(Error::Config(vec![message]))
+            }
+        }
+    })
+    .await;
+    match written {
+        Ok(rows) => Ok(Outcome::Exported { rows, path }),
+        Err(e) => Err(failure
+            .lock()
+            .expect("export failure")
+            .take()
+            .unwrap_or_else(|| e.to_string())),
     }
 }
 

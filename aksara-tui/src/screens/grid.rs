@@ -435,6 +435,18 @@ impl GridView {
                 }
                 effects
             }
+            Action::Export => {
+                let table = ctx
+                    .catalog
+                    .info(&self.model)
+                    .map(|info| info.meta.table.clone())
+                    .unwrap_or_else(|| self.model.clone());
+                vec![Effect::Prompt {
+                    kind: PromptKind::ExportPath,
+                    label: "export the rows, with the filters and sort, to (.csv or .json)".into(),
+                    initial: format!("{}.csv", file_stem(&table)),
+                }]
+            }
             Action::Copy => match (self.selected(), self.columns.get(self.col)) {
                 (Some(record), Some(column)) => vec![Effect::Copy {
                     what: column.header.clone(),
@@ -448,13 +460,16 @@ impl GridView {
 
     pub(crate) fn prompt(
         &mut self,
-        _kind: PromptKind,
+        kind: PromptKind,
         event: PromptEvent,
         ctx: &Ctx,
     ) -> Vec<Effect> {
         let PromptEvent::Submitted(input) = event else {
             return Vec::new();
         };
+        if kind == PromptKind::ExportPath {
+            return self.export(input.trim(), ctx);
+        }
         let Some(column) = self.columns.get(self.col).cloned() else {
             return Vec::new();
         };
@@ -476,6 +491,31 @@ impl GridView {
                 self.reload(ctx)
             }
         }
+    }
+
+    /// Starts exporting every row of the grid (its link, filters and sort) to `path`.
+    fn export(&self, path: &str, ctx: &Ctx) -> Vec<Effect> {
+        if path.is_empty() {
+            return vec![Effect::Info("nothing exported (no file named)".into())];
+        }
+        let path = std::path::PathBuf::from(path);
+        if let Some(problem) = crate::export::refuse(&path) {
+            return vec![Effect::Error(problem)];
+        }
+        let Some(format) = crate::export::Format::of_path(&path) else {
+            return Vec::new();
+        };
+        vec![
+            Effect::Load {
+                slot: Slot::Export,
+                job: Job::Export {
+                    spec: self.spec(Start::First, crate::export::EXPORT_PAGE, ctx),
+                    path: path.clone(),
+                    format,
+                },
+            },
+            Effect::Info(format!("exporting to {} (Ctrl-C stops)", path.display())),
+        ]
     }
 
     pub(crate) fn loaded(&mut self, slot: Slot, outcome: Outcome, ctx: &Ctx) -> Vec<Effect> {
@@ -540,7 +580,7 @@ impl GridView {
         match slot {
             Slot::Main => self.status = Status::Failed(message.to_string()),
             Slot::More => self.more_error = Some(message.to_string()),
-            Slot::Total => {}
+            Slot::Total | Slot::Export => {}
         }
     }
 
@@ -768,5 +808,23 @@ impl GridView {
     /// The key of the row under the cursor, if the table has one.
     pub fn selected_key(&self) -> Option<Vec<Value>> {
         self.selected().and_then(|r| key_values(&self.key, r))
+    }
+}
+
+/// A table name as a file name: path separators and other awkward characters become `_`.
+fn file_stem(table: &str) -> String {
+    let stem: String = table
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match stem.trim_start_matches('.') {
+        "" => "export".into(),
+        s => s.to_string(),
     }
 }

@@ -30,6 +30,8 @@ pub enum Slot {
     More,
     /// Row counts.
     Total,
+    /// A running export (it outlives the screen that started it; Ctrl-C stops it).
+    Export,
 }
 
 /// What a screen asks the app to do.
@@ -75,6 +77,8 @@ pub enum PromptKind {
     FilterColumn,
     /// Jump to a field of the detail view (live).
     FindField,
+    /// The file a grid is exported to (applied on Enter).
+    ExportPath,
 }
 
 /// A change of the prompt.

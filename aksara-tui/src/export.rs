@@ -1,0 +1,389 @@
+//! Export of a grid's rows (its link, filters and sort) to a CSV or JSON file.
+//!
+//! The rows are read a page of [`EXPORT_PAGE`] at a time, in the grid's order, the way the
+//! grid pages (keyset on the sort and the key, or OFFSET for tables without a key), so memory
+//! stays flat whatever the table's size; on PostgreSQL and MySQL every page is read in the
+//! one read-only transaction of the request, so the file is one consistent snapshot. Values
+//! are written in full (never the grid's cut-down cells): text as stored, timestamps in RFC
+//! 3339 with their UTC offset, bytes as `\x` and hex, JSON as the document.
+//!
+//! The file is written beside its final name (`.name.part`) and renamed when complete, so a
+//! cancelled or failed export leaves nothing behind, and an existing file is never replaced.
+//!
+//! - **CSV**: a header of the field names, then one record per row (RFC 4180: CRLF line
+//!   ends, fields quoted where needed). SQL NULL is a bare empty field; the empty string is
+//!   `""`, so the two stay apart.
+//! - **JSON**: one array of objects, field name to value, one object per line; NULL is
+//!   `null`, numbers are numbers (a non-finite float is its text), JSON columns are embedded.
+
+use crate::jobs::{page, Outcome, Placement};
+use crate::paging::{PageSpec, Start};
+use aksara::{Db, Record, Value};
+use serde_json::Value as Json;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Rows read per query while exporting.
+pub const EXPORT_PAGE: u64 = 2_000;
+
+/// The file formats an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension (`.csv`, `.json`, any case).
+    ///
+    /// ```
+    /// use aksara_tui::export::Format;
+    /// assert_eq!(Format::of_path("tracks.CSV".as_ref()), Some(Format::Csv));
+    /// assert_eq!(Format::of_path("tracks.json".as_ref()), Some(Format::Json));
+    /// assert_eq!(Format::of_path("tracks.txt".as_ref()), None);
+    /// ```
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Why an export file cannot be written where asked, before anything is read.
+pub fn refuse(path: &Path) -> Option<String> {
+    if Format::of_path(path).is_none() {
+        return Some(format!(
+            "{}: name the file .csv or .json (the extension chooses the format)",
+            path.display()
+        ));
+    }
+    if path.exists() {
+        return Some(format!(
+            "{} exists: choose another name (an export never replaces a file)",
+            path.display()
+        ));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Some(format!(
+            "{}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )),
+        _ => None,
+    }
+}
+
+/// The temporary file an export writes before it is complete: removed unless kept.
+struct PartFile {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl PartFile {
+    fn beside(target: &Path) -> PartFile {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "export".into());
+        PartFile {
+            path: target.with_file_name(format!(".{name}.part")),
+            kept: false,
+        }
+    }
+}
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Where rows go, in one format.
+enum Sink {
+    Csv(BufWriter<File>),
+    Json { out: BufWriter<File>, first: bool },
+}
+
+/// Writes one CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or
+/// leading or trailing space, or when it is an empty text (so that only NULL is a bare empty
+/// field). Written here rather than with a CSV crate because none lets a writer choose
+/// quoting per field, which telling NULL from `''` needs.
+fn csv_field(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
+    if value.is_null() {
+        return Ok(());
+    }
+    let text = csv_text(value);
+    let quote = text.is_empty()
+        || text.contains([',', '"', '\n', '\r'])
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace);
+    if quote {
+        out.write_all(b"\"")?;
+        out.write_all(text.replace('"', "\"\"").as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        out.write_all(text.as_bytes())
+    }
+}
+
+fn csv_record<'a>(
+    out: &mut impl Write,
+    values: impl Iterator<Item = &'a Value>,
+) -> std::io::Result<()> {
+    for (i, value) in values.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        csv_field(out, value)?;
+    }
+    out.write_all(b"\r\n")
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> String {
+    format!("cannot write {}: {e}", path.display())
+}
+
+impl Sink {
+    fn open(file: File, format: Format, fields: &[String]) -> std::io::Result<Sink> {
+        let out = BufWriter::with_capacity(1 << 16, file);
+        Ok(match format {
+            Format::Csv => {
+                let mut out = out;
+                let header: Vec<Value> = fields.iter().map(|f| Value::from(f.as_str())).collect();
+                csv_record(&mut out, header.iter())?;
+                Sink::Csv(out)
+            }
+            Format::Json => {
+                let mut out = out;
+                out.write_all(b"[")?;
+                Sink::Json { out, first: true }
+            }
+        })
+    }
+
+    fn row(&mut self, fields: &[String], record: &Record) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(out) => {
+                let values = fields.iter().map(|f| record.get(f).unwrap_or(&Value::Null));
+                csv_record(out, values)?;
+            }
+            Sink::Json { out, first } => {
+                let object: serde_json::Map<String, Json> = fields
+                    .iter()
+                    .map(|f| (f.clone(), json_value(record.get(f).unwrap_or(&Value::Null))))
+                    .collect();
+                out.write_all(if *first { b"\n" } else { b",\n" })?;
+                *first = false;
+                serde_json::to_writer(&mut *out, &object)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> std::io::Result<File> {
+        let out = match self {
+            Sink::Csv(out) => out,
+            Sink::Json { mut out, first } => {
+                out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+                out
+            }
+        };
+        out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// A value's text in a CSV field (NULL is the bare empty field; see the module docs).
+fn csv_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => text(other),
+    }
+}
+
+/// A value's full text, for CSV and for JSON values that are not numbers or booleans.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::DateTime(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        Value::Bytes(b) => {
+            let mut hex = String::with_capacity(2 + 2 * b.len());
+            hex.push_str("\\x");
+            for byte in b {
+                hex.push_str(&format!("{byte:02x}"));
+            }
+            hex
+        }
+        Value::Json(j) => j.to_string(),
+        Value::Array(items) => json_value(&Value::Array(items.clone())).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A value as JSON (see the module docs).
+fn json_value(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::I32(n) => Json::from(*n),
+        Value::I64(n) => Json::from(*n),
+        Value::F64(f) => serde_json::Number::from_f64(*f)
+            .map(Json::Number)
+            .unwrap_or_else(|| Json::String(f.to_string())),
+        Value::Json(j) => j.clone(),
+        Value::Array(items) => Json::Array(items.iter().map(json_value).collect()),
+        other => Json::String(text(other)),
+    }
+}
+
+/// The names of the fields a grid of `model` shows, in order (every column of the table).
+fn field_names(db: &Db, model: &str) -> Result<Vec<String>, String> {
+    let info = db.registry().model(model).map_err(|e| e.to_string())?;
+    Ok(info
+        .meta
+        .fields
+        .iter()
+        .filter(|f| f.is_concrete())
+        .map(|f| f.name.clone())
+        .collect())
+}
+
+/// The values of `record` that the next keyset page starts after.
+fn order_values(spec: &PageSpec, record: &Record) -> Vec<Value> {
+    spec.order
+        .iter()
+        .map(|t| record.get(&t.path).cloned().unwrap_or(Value::Null))
+        .collect()
+}
+
+/// Writes every row of `spec` (its start and limit are ignored: all rows, from the first) to
+/// `path` in `format`, calling `progress` with the number of rows written after each page.
+/// Returns the number of rows written.
+///
+/// # Errors
+/// The message of a query or file error; the file is then not created.
+pub async fn export(
+    db: &Db,
+    spec: PageSpec,
+    path: &Path,
+    format: Format,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<u64, String> {
+    if let Some(problem) = refuse(path) {
+        return Err(problem);
+    }
+    let fields = field_names(db, &spec.model)?;
+    let mut part = PartFile::beside(path);
+    let file = File::create_new(&part.path).map_err(|e| io_error(&part.path, e))?;
+    let mut sink = Sink::open(file, format, &fields).map_err(|e| io_error(&part.path, e))?;
+    let mut written = 0u64;
+    let mut start = Start::First;
+    loop {
+        let mut request = spec.clone();
+        request.start = start;
+        request.limit = EXPORT_PAGE;
+        let outcome = page(db, request, Placement::Replace)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Outcome::Page {
+            rows, exhausted, ..
+        } = outcome
+        else {
+            return Err("internal error (please report): an export page was not a page".into());
+        };
+        for record in &rows {
+            sink.row(&fields, record)
+                .map_err(|e| io_error(&part.path, e))?;
+        }
+        written += rows.len() as u64;
+        progress(written);
+        let Some(last) = rows.last() else { break };
+        if exhausted {
+            break;
+        }
+        start = if spec.keyset {
+            Start::After(order_values(&spec, last))
+        } else {
+            Start::Offset(written)
+        };
+    }
+    let file = sink.finish().map_err(|e| io_error(&part.path, e))?;
+    file.sync_all().map_err(|e| io_error(&part.path, e))?;
+    drop(file);
+    if path.exists() {
+        return Err(format!(
+            "{} appeared while exporting: the export was not written over it",
+            path.display()
+        ));
+    }
+    std::fs::rename(&part.path, path).map_err(|e| io_error(path, e))?;
+    part.kept = true;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_tells_null_from_empty() {
+        let mut out = Vec::new();
+        let values = [
+            Value::Null,
+            Value::from(""),
+            Value::from("plain"),
+            Value::from("a,b"),
+            Value::from("say \"hi\""),
+            Value::from("two\nlines"),
+            Value::from(" padded"),
+            Value::I64(-7),
+        ];
+        csv_record(&mut out, values.iter()).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            ",\"\",plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded\",-7\r\n"
+        );
+    }
+
+    #[test]
+    fn values_are_written_in_full() {
+        assert_eq!(csv_text(&Value::Null), "");
+        assert_eq!(csv_text(&Value::String(String::new())), "");
+        assert_eq!(text(&Value::Bytes(vec![0, 0xff, 0x10])), "\\x00ff10");
+        let long = "x".repeat(10_000);
+        assert_eq!(csv_text(&Value::String(long.clone())), long);
+        assert_eq!(
+            json_value(&Value::F64(f64::NAN)),
+            Json::String("NaN".into())
+        );
+        assert_eq!(json_value(&Value::I64(i64::MIN)), Json::from(i64::MIN));
+        let at = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:59.123456Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(text(&Value::DateTime(at)), "2024-02-29T23:59:59.123456Z");
+    }
+
+    #[test]
+    fn refuses_unknown_formats_existing_files_and_missing_folders() {
+        assert!(refuse("out.txt".as_ref())
+            .unwrap()
+            .contains(".csv or .json"));
+        let existing =
+            std::env::temp_dir().join(format!("aksara-export-{}.csv", std::process::id()));
+        std::fs::write(&existing, "keep me").unwrap();
+        assert!(refuse(&existing).unwrap().contains("never replaces"));
+        std::fs::remove_file(&existing).unwrap();
+        assert!(refuse("/no/such/folder/out.csv".as_ref())
+            .unwrap()
+            .contains("does not exist"));
+        assert_eq!(refuse("fresh-name.csv".as_ref()), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! `E` exports a grid, with its filter and sort, to CSV or JSON, on every backend: every row
+//! in the grid's order across several pages, values in full (commas, quotes, line breaks,
+//! unicode, a 10,000-character text), NULL told from `''`; an existing file is never
+//! replaced; Ctrl-C stops an export and leaves no file.
+
+mod common;
+
+use aksara_tui::Target;
+use common::{scratch_file, Backend, Driver, TestDb};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Rows in the table: more than two export pages.
+const ROWS: usize = 4_500;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The name of row `i` (1-based): awkward for CSV on the first rows.
+fn name(i: usize) -> String {
+    match i {
+        1 => "comma, \"quote\"\nand a line".to_string(),
+        2 => "Zoë ✓ 東京".to_string(),
+        3 => "x".repeat(10_000),
+        i => format!("person {i}"),
+    }
+}
+
+/// The note of row `i`: NULL, the empty string, or the text `NULL`.
+fn note(i: usize) -> Option<String> {
+    match i % 3 {
+        0 => None,
+        1 => Some(String::new()),
+        _ => Some("NULL".to_string()),
+    }
+}
+
+fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A table of [`ROWS`] people, and the explorer on it.
+fn driver(backend: Backend, test: &str) -> Option<(Driver, TestDb)> {
+    let rt = runtime();
+    let t = rt.block_on(TestDb::new(backend, test))?;
+    let db = rt.block_on(t.connect());
+    rt.block_on(db.batch_execute(
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note VARCHAR(10))",
+    ))
+    .expect("the table");
+    let values: Vec<String> = (1..=ROWS)
+        .map(|i| {
+            let note = note(i).map_or("NULL".to_string(), |n| sql_text(&n));
+            format!("({i}, {}, {note})", sql_text(&name(i)))
+        })
+        .collect();
+    for chunk in values.chunks(500) {
+        rt.block_on(db.batch_execute(&format!(
+            "INSERT INTO people (id, name, note) VALUES {}",
+            chunk.join(", ")
+        )))
+        .expect("the rows");
+    }
+    drop(db);
+    let d = Driver::new(Target::Url(t.url.clone()));
+    Some((d, t))
+}
+
+/// Types `path` into the export prompt (its proposed name erased first) and waits for the
+/// export to end.
+fn export_to(d: &mut Driver, path: &Path) {
+    d.keys("E");
+    let proposed = d.app.prompt().expect("the export prompt").input.clone();
+    assert_eq!(proposed, "people.csv");
+    d.keys(&"<BS>".repeat(proposed.chars().count()));
+    d.keys(&format!("{}<Enter>", path.display()));
+}
+
+/// The grid of people with `id <= 4000`, sorted by id descending.
+fn filtered_and_sorted(d: &mut Driver) {
+    d.keys("/people<Enter><Enter>");
+    d.keys("/<=4000<Enter>");
+    d.keys("ss");
+}
+
+fn expected_ids() -> Vec<usize> {
+    (1..=4000).rev().collect()
+}
+
+fn fresh(path: PathBuf) -> PathBuf {
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn part_file(path: &Path) -> PathBuf {
+    path.with_file_name(format!(
+        ".{}.part",
+        path.file_name().unwrap().to_string_lossy()
+    ))
+}
+
+fn csv_export(backend: Backend) {
+    let Some((mut d, _t)) = driver(backend, &format!("export_csv_{}", backend.name())) else {
+        return;
+    };
+    filtered_and_sorted(&mut d);
+    let path = fresh(scratch_file(&format!("export-{}", backend.name())).with_extension("csv"));
+    export_to(&mut d, &path);
+    let message = d.app.message().expect("a message").clone();
+    assert!(!message.error, "{message:?}");
+    assert_eq!(
+        message.text,
+        format!("exported 4,000 rows to {}", path.display())
+    );
+    assert!(!part_file(&path).exists(), "the part file is gone");
+
+    let text = std::fs::read_to_string(&path).expect("the file");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(headers, ["id", "name", "note"]);
+    let mut ids = Vec::new();
+    for record in reader.records() {
+        let record = record.expect("a valid CSV record");
+        let id: usize = record[0].parse().unwrap();
+        assert_eq!(record[1], name(id), "{backend:?} row {id}");
+        assert_eq!(record[2], note(id).unwrap_or_default(), "row {id}");
+        ids.push(id);
+    }
+    assert_eq!(
+        ids,
+        expected_ids(),
+        "{backend:?}: every row, in the grid's order"
+    );
+    // Records end with CRLF; NULL is a bare empty field, '' a quoted one: the raw lines tell
+    // them apart.
+    assert!(text.starts_with("id,name,note\r\n"), "{}", &text[..40]);
+    let line_of = |id: usize| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line_of(3999), "3999,person 3999,", "NULL");
+    assert_eq!(line_of(4000), "4000,person 4000,\"\"", "the empty string");
+    assert_eq!(line_of(4001 - 3), "3998,person 3998,NULL", "the text NULL");
+
+    // The same name again: refused, and the file is kept as it was.
+    export_to(&mut d, &path);
+    let message = d.app.message().expect("a message").clone();
+    assert!(
+        message.error && message.text.contains("exists"),
+        "{message:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    std::fs::remove_file(&path).unwrap();
+}
+
+fn json_export(backend: Backend) {
+    let Some((mut d, _t)) = driver(backend, &format!("export_json_{}", backend.name())) else {
+        return;
+    };
+    filtered_and_sorted(&mut d);
+    let path = fresh(scratch_file(&format!("export-{}", backend.name())).with_extension("json"));
+    export_to(&mut d, &path);
+    let message = d.app.message().expect("a message").clone();
+    assert!(!message.error, "{message:?}");
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).expect("valid JSON");
+    let rows = document.as_array().expect("an array");
+    let ids: Vec<usize> = rows
+        .iter()
+        .map(|r| r["id"].as_u64().expect("a number") as usize)
+        .collect();
+    assert_eq!(ids, expected_ids(), "{backend:?}");
+    for row in rows {
+        let id = row["id"].as_u64().unwrap() as usize;
+        assert_eq!(row["name"], name(id).as_str(), "row {id}");
+        match note(id) {
+            None => assert!(row["note"].is_null(), "row {id}: {row}"),
+            Some(n) => assert_eq!(row["note"], n.as_str(), "row {id}"),
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// Ctrl-C during an export: it stops, and neither the file nor its part file is left.
+fn cancelled_export(backend: Backend) {
+    let Some((mut d, t)) = driver(backend, &format!("export_cancel_{}", backend.name())) else {
+        return;
+    };
+    // Enough rows that the export is still running after its first page.
+    let rt = runtime();
+    let db = rt.block_on(t.connect());
+    let bigger = match backend {
+        Backend::Postgres => {
+            "INSERT INTO people SELECT g, 'more ' || g, NULL FROM generate_series(10001, 400000) g"
+        }
+        _ => {
+            "INSERT INTO people WITH RECURSIVE g(n) AS (SELECT 10001 UNION ALL SELECT n + 1 FROM g \
+             WHERE n < 400000) SELECT n, 'more', NULL FROM g"
+        }
+    };
+    // MariaDB stops a recursive query after 1,000 rounds unless told otherwise (in the same
+    // script, so on the same connection).
+    let script = match backend {
+        Backend::Mysql => format!("SET SESSION max_recursive_iterations = 1000000; {bigger}"),
+        _ => bigger.to_string(),
+    };
+    rt.block_on(db.batch_execute(&script)).expect("more rows");
+    drop(db);
+    d.keys("/people<Enter><Enter>");
+    let path =
+        fresh(scratch_file(&format!("export-cancel-{}", backend.name())).with_extension("csv"));
+    d.keys("E");
+    d.keys(&"<BS>".repeat(20));
+    d.keys_now(&format!("{}<Enter>", path.display()));
+    // Wait for the first progress report.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        d.app.drain();
+        if d.app
+            .message()
+            .is_some_and(|m| m.text.starts_with("exporting:"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{:?}", d.app.message());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(d.app.busy(), "the export is running");
+    d.keys_now("<C-c>");
+    assert!(!d.app.busy());
+    assert!(
+        d.app.message().unwrap().text.contains("export was stopped"),
+        "{:?}",
+        d.app.message()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while part_file(&path).exists() {
+        assert!(Instant::now() < deadline, "the part file stayed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!path.exists(), "no file for a stopped export");
+    // The explorer goes on.
+    d.keys("r");
+    assert!(
+        d.app.message().is_none_or(|m| !m.error),
+        "{:?}",
+        d.app.message()
+    );
+}
+
+#[test]
+fn a_grid_exports_to_csv_on_sqlite() {
+    csv_export(Backend::Sqlite);
+}
+
+#[test]
+fn a_grid_exports_to_csv_on_postgres() {
+    csv_export(Backend::Postgres);
+}
+
+#[test]
+fn a_grid_exports_to_csv_on_mysql() {
+    csv_export(Backend::Mysql);
+}
+
+#[test]
+fn a_grid_exports_to_json_on_sqlite() {
+    json_export(Backend::Sqlite);
+}
+
+#[test]
+fn a_grid_exports_to_json_on_postgres() {
+    json_export(Backend::Postgres);
+}
+
+#[test]
+fn a_grid_exports_to_json_on_mysql() {
+    json_export(Backend::Mysql);
+}
+
+#[test]
+fn ctrl_c_stops_an_export_on_sqlite() {
+    cancelled_export(Backend::Sqlite);
+}
+
+#[test]
+fn ctrl_c_stops_an_export_on_postgres() {
+    cancelled_export(Backend::Postgres);
+}
+
+#[test]
+fn ctrl_c_stops_an_export_on_mysql() {
+    cancelled_export(Backend::Mysql);
+}
