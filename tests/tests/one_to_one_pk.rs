@@ -7,7 +7,10 @@
 //! The scenarios follow Django's `tests/one_to_one` (Place / Restaurant / Waiter, where
 //! `Restaurant.place` is `OneToOneField(primary_key=True)`).
 
-use aksara::{q, Error, ForeignKey, ManyToMany, Model, OneToOne, Registry, Related, CASCADE};
+use aksara::{
+    q, Error, ForeignKey, ManyToMany, Model, OneToOne, QuerySet, Record, Registry, Related, Value,
+    CASCADE,
+};
 use aksara_tests::{backend_tests, TestDb};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -35,6 +38,16 @@ mod models {
         pub serves_hot_dogs: bool,
         pub serves_pizza: bool,
         pub related: Related,
+    }
+
+    /// An extension of the extension (Django's `ItalianRestaurant(Restaurant)`): its key is
+    /// the restaurant's, which is the place's.
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "opk_italian_restaurants")]
+    pub struct OpkItalianRestaurant {
+        #[aksara(primary_key, related_name = "italian")]
+        pub restaurant: OneToOne<OpkRestaurant>,
+        pub serves_gnocchi: bool,
     }
 
     /// A foreign key to a model whose key is a one-to-one: it stores the place's key.
@@ -79,12 +92,15 @@ mod models {
     }
 }
 
-use models::{OpkArticle, OpkArticleBody, OpkDish, OpkPlace, OpkRestaurant, OpkWaiter};
+use models::{
+    OpkArticle, OpkArticleBody, OpkDish, OpkItalianRestaurant, OpkPlace, OpkRestaurant, OpkWaiter,
+};
 
 fn registry() -> Arc<Registry> {
     Registry::builder()
         .model::<OpkPlace>()
         .model::<OpkRestaurant>()
+        .model::<OpkItalianRestaurant>()
         .model::<OpkWaiter>()
         .model::<OpkDish>()
         .model::<OpkArticle>()
@@ -681,6 +697,161 @@ async fn large_field_extension_with_uuid_key(t: TestDb) {
     assert_eq!(OpkArticleBody::objects().count(&db).await.unwrap(), 0);
 }
 
+/// Django's multi-table inheritance chain: an Italian restaurant extends a restaurant, which
+/// extends a place; one key runs through all three, and deleting the place takes both
+/// extensions.
+async fn extension_of_an_extension(t: TestDb) {
+    let f = fixture(&t).await;
+    let db = &f.db;
+    let italian = OpkItalianRestaurant::build()
+        .restaurant(&f.r1)
+        .serves_gnocchi(true)
+        .create(db)
+        .await
+        .unwrap();
+    let key: i64 = *italian.pk();
+    assert_eq!(key, f.p1.id, "the place's key, through the restaurant");
+    let found = OpkItalianRestaurant::objects()
+        .get(db, q!(restaurant__place__name = "Demon Dogs"))
+        .await
+        .unwrap();
+    assert_eq!(*found.pk(), f.p1.id);
+    assert_eq!(
+        OpkItalianRestaurant::objects()
+            .filter(q!(restaurant__place = f.p1.id))
+            .count(db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(f.r1.italian(db).await.unwrap().serves_gnocchi);
+
+    let strict = db.strict();
+    let before = db.query_count();
+    let rows = OpkItalianRestaurant::objects()
+        .select_related(["restaurant__place"])
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 1);
+    let restaurant = rows[0].restaurant.get(&strict).await.unwrap();
+    assert_eq!(
+        restaurant.place.get(&strict).await.unwrap().name,
+        "Demon Dogs"
+    );
+    let before = db.query_count();
+    let places = OpkPlace::objects()
+        .select_related(["restaurant__italian"])
+        .filter(q!(restaurant__italian__serves_gnocchi = true))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 1);
+    assert_eq!(places.len(), 1);
+    let restaurant = places[0].restaurant(&strict).await.unwrap();
+    assert!(restaurant.italian(&strict).await.unwrap().serves_gnocchi);
+
+    let deleted = f.p1.delete(db).await.unwrap();
+    assert_eq!(deleted.of("OpkPlace"), 1);
+    assert_eq!(deleted.of("OpkRestaurant"), 1);
+    assert_eq!(deleted.of("OpkItalianRestaurant"), 1);
+    assert_eq!(OpkItalianRestaurant::objects().count(db).await.unwrap(), 0);
+}
+
+/// `bulk_create`, `get_or_create` and `update_or_create` with given keys: none is generated,
+/// and the lookup by the relation finds the row.
+async fn bulk_and_get_or_create(t: TestDb) {
+    let f = fixture(&t).await;
+    let db = &f.db;
+    let p3 = place(db, "Third", "3 Street").await;
+    let created = OpkRestaurant::objects()
+        .bulk_create(
+            db,
+            [&f.p2, &p3].map(|p| {
+                OpkRestaurant::build()
+                    .place(p)
+                    .serves_hot_dogs(false)
+                    .serves_pizza(true)
+            }),
+        )
+        .await
+        .unwrap();
+    let keys: Vec<i64> = created.iter().map(|r| *r.pk()).collect();
+    assert_eq!(keys, [f.p2.id, p3.id]);
+    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 3);
+
+    let (found, made) = OpkRestaurant::objects()
+        .get_or_create(
+            db,
+            q!(place = f.p1.id),
+            OpkRestaurant::build()
+                .serves_hot_dogs(false)
+                .serves_pizza(false),
+        )
+        .await
+        .unwrap();
+    assert!(!made);
+    assert!(found.serves_hot_dogs, "the stored row, not the defaults");
+
+    let p4 = place(db, "Fourth", "4 Street").await;
+    let (new, made) = OpkRestaurant::objects()
+        .get_or_create(
+            db,
+            q!(place = p4.id),
+            OpkRestaurant::build()
+                .serves_hot_dogs(true)
+                .serves_pizza(false),
+        )
+        .await
+        .unwrap();
+    assert!(made);
+    assert_eq!(*new.pk(), p4.id, "the key comes from the lookup");
+
+    let (updated, made) = OpkRestaurant::objects()
+        .update_or_create(
+            db,
+            q!(place = &p4),
+            OpkRestaurant::build().serves_pizza(true),
+        )
+        .await
+        .unwrap();
+    assert!(!made);
+    assert!(updated.serves_pizza);
+    assert_eq!(*updated.pk(), p4.id);
+    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 4);
+}
+
+/// The dynamic side: records of the extension carry the place's key, and follow the key
+/// relation both ways by name.
+async fn records_follow_the_key_relation(t: TestDb) {
+    let f = fixture(&t).await;
+    let db = &f.db;
+    let records = QuerySet::<Record>::of("OpkRestaurant")
+        .filter(q!(place__name = "Demon Dogs"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].key(), Some(&Value::I64(f.p1.id)));
+    assert_eq!(records[0].get("place"), Some(&Value::I64(f.p1.id)));
+    let place = records[0].related("place").unwrap().all(db).await.unwrap();
+    assert_eq!(place[0].get("name"), Some(&Value::String("Demon Dogs".into())));
+    let back = place[0]
+        .related("restaurant")
+        .unwrap()
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].key(), Some(&Value::I64(f.p1.id)));
+    let by_key = QuerySet::<Record>::of("OpkRestaurant")
+        .filter(q!(pk = f.p1.id))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(by_key, 1);
+}
+
 /// The database's own catalog reads the extension table with its key column as both the
 /// primary key and a one-to-one relation to the parent.
 async fn introspection_reports_a_key_relation(t: TestDb) {
@@ -717,5 +888,8 @@ backend_tests!(
     delete_follows_the_key,
     relations_to_the_extension,
     large_field_extension_with_uuid_key,
+    extension_of_an_extension,
+    bulk_and_get_or_create,
+    records_follow_the_key_relation,
     introspection_reports_a_key_relation
 );
