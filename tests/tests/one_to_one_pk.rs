@@ -263,6 +263,15 @@ async fn lookups_by_key_and_relation(t: TestDb) {
         let found = OpkRestaurant::objects().get(db, condition).await.unwrap();
         assert_eq!(*found.pk(), f.p1.id);
     }
+    db.record_sql();
+    OpkRestaurant::objects()
+        .filter(q!(pk = f.p1.id))
+        .filter(q!(place__id = f.p1.id))
+        .count(db)
+        .await
+        .unwrap();
+    let sql = db.recorded_sql();
+    assert!(!sql[0].contains("JOIN"), "the key is compared in place: {sql:?}");
     let err = OpkRestaurant::objects()
         .get_by_pk(db, f.p2.id)
         .await
@@ -457,6 +466,28 @@ async fn save_and_refresh(t: TestDb) {
     r1.refresh(db).await.unwrap();
     assert!(!r1.serves_hot_dogs);
     assert_eq!(*r1.pk(), f.p1.id);
+
+    // The key is not a field to update in bulk: a typed error naming the model and field.
+    let err = OpkRestaurant::objects()
+        .filter(q!(pk = f.p1.id))
+        .update(db, [("place", f.p2.id)])
+        .await
+        .expect_err("the key cannot be updated");
+    match &err {
+        Error::Validation { model, field, .. } => {
+            assert_eq!((model.as_str(), field.as_str()), ("OpkRestaurant", "place"));
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    // As with any key set by hand (and as in Django), saving under another place's key writes
+    // that row: the restaurant of the first place is left as it was.
+    let p3 = place(db, "Third", "3 Street").await;
+    let mut copy = r1.clone();
+    copy.place = OneToOne::new(p3.id);
+    copy.save(db).await.unwrap();
+    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 3);
+    assert_eq!(*f.p1.restaurant(db).await.unwrap().pk(), f.p1.id);
+    assert_eq!(*p3.restaurant(db).await.unwrap().pk(), p3.id);
 }
 
 /// Deleting the place cascades to its restaurant (the collector follows the key), and on to
@@ -576,6 +607,16 @@ async fn relations_to_the_extension(t: TestDb) {
     ] {
         assert_eq!(OpkWaiter::objects().filter(condition).count(db).await.unwrap(), 2);
     }
+    // Comparing the key of the key needs no join: the waiter's column holds it.
+    db.record_sql();
+    OpkWaiter::objects()
+        .filter(q!(restaurant__place = f.p1.id))
+        .filter(q!(restaurant__pk = f.p1.id))
+        .count(db)
+        .await
+        .unwrap();
+    let sql = db.recorded_sql();
+    assert!(!sql[0].contains("JOIN"), "{sql:?}");
     let places = OpkPlace::objects()
         .filter(q!(restaurant__waiters__name = "Joe"))
         .all(db)

@@ -135,10 +135,10 @@ impl Compiler<'_> {
                             info.meta.field(&edge.field).expect("relation field"),
                         )?)
                     }
-                    // `author__id`, `author__id__in`; not `restaurant__place__name` (a key
+                    // `author__id`, `author__pk__in`; not `restaurant__place__name` (a key
                     // that is itself a relation, followed on by a field of its target).
                     [pk, more @ ..]
-                        if *pk == target_pk.name
+                        if key_alias(target, pk) == target_pk.name
                             && more.len() <= 1
                             && more.iter().all(|m| Lookup::from_name(m).is_some()) =>
                     {
