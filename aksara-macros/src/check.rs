@@ -89,6 +89,26 @@ fn primary_key(
             "a model can have only one primary key",
         ));
     }
+    // A OneToOne key takes its target's key type: its own model would be a cycle.
+    for &i in &keys {
+        let Some(r) = fields[i].relation() else {
+            continue;
+        };
+        let to_self = match &r.target {
+            Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "Self" || s.ident == input.ident),
+            _ => false,
+        };
+        if to_self || r.to.as_deref() == Some("self") {
+            errors.push(error(
+                &r.target,
+                "a OneToOne primary key cannot point at its own model: its key would be its own key",
+            ));
+        }
+    }
     keys.first().copied()
 }
 

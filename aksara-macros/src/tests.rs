@@ -216,6 +216,14 @@ fn only_a_required_one_to_one_can_be_the_key() {
             parse_quote! { struct A { id: i64, #[aksara(primary_key)] user: OneToOne<User> } },
             "only one primary key",
         ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] parent: OneToOne<A> } },
+            "cannot point at its own model",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] parent: OneToOne<Self> } },
+            "cannot point at its own model",
+        ),
     ];
     for (input, expected) in cases {
         let message = error_of(input);

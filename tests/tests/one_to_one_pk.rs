@@ -913,10 +913,40 @@ async fn introspection_reports_a_key_relation(t: TestDb) {
         1
     );
     let places = schema.registry.model("opk_places").unwrap();
-    assert!(
-        places.edges.iter().any(|e| !e.forward && e.field == pk.name),
-        "the place has the reverse side"
-    );
+    let reverse = places
+        .edges
+        .iter()
+        .find(|e| !e.forward && e.field == pk.name)
+        .expect("the place has the reverse side");
+    assert!(!reverse.is_many(), "the reverse of a key is one row at most");
+    let table = schema
+        .tables
+        .iter()
+        .find(|t| t.model == "opk_restaurants")
+        .unwrap();
+    assert_eq!(table.key_columns, ["place_id"]);
+
+    // The introspected models are followed through the key relation, both ways.
+    let db = f.db.with_registry(schema.registry.clone());
+    let path = format!("{}__name", pk.name);
+    let found = QuerySet::<Record>::of("opk_restaurants")
+        .filter(aksara::Condition::new(path, "Demon Dogs"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].key(), Some(&Value::I64(f.p1.id)));
+    let back = QuerySet::<Record>::of("opk_places")
+        .filter(aksara::Condition::new(
+            format!("{}__serves_hot_dogs", reverse.name),
+            true,
+        ))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(back, 1);
+    let place = found[0].related(&pk.name).unwrap().all(&db).await.unwrap();
+    assert_eq!(place[0].key(), Some(&Value::I64(f.p1.id)));
 }
 
 backend_tests!(
