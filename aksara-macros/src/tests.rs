@@ -178,7 +178,10 @@ fn a_one_to_one_key_takes_the_target_key() {
     assert!(out.contains("self . place . id ()"), "{out}");
     assert!(out.contains("field . primary_key = true"), "{out}");
     assert!(out.contains("fn place_id"), "the builder's setter by key");
-    assert!(out.contains("fn restaurant"), "the reverse accessor on Place");
+    assert!(
+        out.contains("fn restaurant"),
+        "the reverse accessor on Place"
+    );
 }
 
 #[test]

@@ -172,11 +172,17 @@ async fn metadata_and_schema(t: TestDb) {
     let (columns, constraints) = create.split_once("CONSTRAINT").expect("a constraint");
     assert_eq!(columns.matches("place_id").count(), 1, "{create}");
     assert!(columns.contains("PRIMARY KEY"), "{create}");
-    assert!(!columns.contains("AUTO") && !columns.contains("SERIAL"), "{create}");
+    assert!(
+        !columns.contains("AUTO") && !columns.contains("SERIAL"),
+        "{create}"
+    );
     assert!(constraints.contains("FOREIGN KEY"), "{create}");
     assert!(constraints.contains("opk_places"), "{create}");
     assert!(create.contains("ON DELETE CASCADE"), "{create}");
-    assert!(!create.contains("UNIQUE"), "the key is unique already: {create}");
+    assert!(
+        !create.contains("UNIQUE"),
+        "the key is unique already: {create}"
+    );
     assert!(
         !rendered
             .iter()
@@ -271,7 +277,10 @@ async fn lookups_by_key_and_relation(t: TestDb) {
         .await
         .unwrap();
     let sql = db.recorded_sql();
-    assert!(!sql[0].contains("JOIN"), "the key is compared in place: {sql:?}");
+    assert!(
+        !sql[0].contains("JOIN"),
+        "the key is compared in place: {sql:?}"
+    );
     let err = OpkRestaurant::objects()
         .get_by_pk(db, f.p2.id)
         .await
@@ -279,7 +288,9 @@ async fn lookups_by_key_and_relation(t: TestDb) {
     assert!(err.is_does_not_exist(), "{err:?}");
     assert_eq!(
         OpkRestaurant::objects()
-            .filter(q!(pk__in = aksara::Value::Array(vec![f.p1.id.into(), f.p2.id.into()])))
+            .filter(q!(
+                pk__in = aksara::Value::Array(vec![f.p1.id.into(), f.p2.id.into()])
+            ))
             .count(db)
             .await
             .unwrap(),
@@ -348,9 +359,15 @@ async fn forward_access(t: TestDb) {
         "944 W. Fullerton"
     );
 
-    let unloaded = OpkRestaurant::objects().get_by_pk(db, f.p1.id).await.unwrap();
+    let unloaded = OpkRestaurant::objects()
+        .get_by_pk(db, f.p1.id)
+        .await
+        .unwrap();
     assert!(
-        matches!(unloaded.place.get(&strict).await, Err(Error::LazyLoad { .. })),
+        matches!(
+            unloaded.place.get(&strict).await,
+            Err(Error::LazyLoad { .. })
+        ),
         "strict mode refuses the lazy load"
     );
 }
@@ -441,7 +458,10 @@ async fn save_and_refresh(t: TestDb) {
     let mut r1 = f.r1.clone();
     r1.serves_pizza = true;
     r1.save(db).await.unwrap();
-    let again = OpkRestaurant::objects().get_by_pk(db, f.p1.id).await.unwrap();
+    let again = OpkRestaurant::objects()
+        .get_by_pk(db, f.p1.id)
+        .await
+        .unwrap();
     assert!(again.serves_pizza);
     assert!(again.serves_hot_dogs);
     assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 1);
@@ -550,7 +570,11 @@ async fn delete_follows_the_key(t: TestDb) {
     assert_eq!(deleted.of("OpkPlace"), 1);
     assert_eq!(deleted.of("OpkRestaurant"), 1);
     assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 0);
-    let deleted = OpkRestaurant::objects().filter(q!(pk = p3.id)).delete(db).await.unwrap();
+    let deleted = OpkRestaurant::objects()
+        .filter(q!(pk = p3.id))
+        .delete(db)
+        .await
+        .unwrap();
     assert_eq!(deleted.total, 0, "already gone");
 }
 
@@ -587,16 +611,15 @@ async fn relations_to_the_extension(t: TestDb) {
     let r = waiters[0].restaurant.get(&strict).await.unwrap();
     assert_eq!(r.place.get(&strict).await.unwrap().name, "Demon Dogs");
 
-    let names: Vec<String> = f
-        .r1
-        .waiters()
-        .order_by(["name"])
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|w| w.name)
-        .collect();
+    let names: Vec<String> =
+        f.r1.waiters()
+            .order_by(["name"])
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|w| w.name)
+            .collect();
     assert_eq!(names, ["Ann", "Joe"]);
     for condition in [
         q!(restaurant = f.p1.id),
@@ -605,7 +628,14 @@ async fn relations_to_the_extension(t: TestDb) {
         q!(restaurant__place__name = "Demon Dogs"),
         q!(restaurant__serves_hot_dogs = true),
     ] {
-        assert_eq!(OpkWaiter::objects().filter(condition).count(db).await.unwrap(), 2);
+        assert_eq!(
+            OpkWaiter::objects()
+                .filter(condition)
+                .count(db)
+                .await
+                .unwrap(),
+            2
+        );
     }
     // Comparing the key of the key needs no join: the waiter's column holds it.
     db.record_sql();
@@ -680,8 +710,16 @@ async fn relations_to_the_extension(t: TestDb) {
 /// UUID (never a generated one).
 async fn large_field_extension_with_uuid_key(t: TestDb) {
     let db = t.db(registry()).await;
-    let article = OpkArticle::build().title("Relations").create(&db).await.unwrap();
-    let lonely = OpkArticle::build().title("No body").create(&db).await.unwrap();
+    let article = OpkArticle::build()
+        .title("Relations")
+        .create(&db)
+        .await
+        .unwrap();
+    let lonely = OpkArticle::build()
+        .title("No body")
+        .create(&db)
+        .await
+        .unwrap();
     let text = "A long body. ".repeat(500);
     let body = OpkArticleBody::build()
         .article(&article)
@@ -714,7 +752,11 @@ async fn large_field_extension_with_uuid_key(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(db.query_count() - before, 1);
-    assert!(articles[0].body(&strict).await.unwrap_err().is_does_not_exist());
+    assert!(articles[0]
+        .body(&strict)
+        .await
+        .unwrap_err()
+        .is_does_not_exist());
     assert_eq!(articles[1].body(&strict).await.unwrap().body, text);
     let with_body = OpkArticle::objects()
         .filter(q!(body__body__contains = "long body"))
@@ -876,7 +918,10 @@ async fn records_follow_the_key_relation(t: TestDb) {
     assert_eq!(records[0].key(), Some(&Value::I64(f.p1.id)));
     assert_eq!(records[0].get("place"), Some(&Value::I64(f.p1.id)));
     let place = records[0].related("place").unwrap().all(db).await.unwrap();
-    assert_eq!(place[0].get("name"), Some(&Value::String("Demon Dogs".into())));
+    assert_eq!(
+        place[0].get("name"),
+        Some(&Value::String("Demon Dogs".into()))
+    );
     let back = place[0]
         .related("restaurant")
         .unwrap()
@@ -904,12 +949,12 @@ async fn introspection_reports_a_key_relation(t: TestDb) {
     let relation = pk.relation.as_ref().expect("the key is a relation");
     assert_eq!(relation.kind, aksara::RelationKind::OneToOne);
     assert_eq!(relation.on_delete, CASCADE);
+    assert_eq!(relation.target.model_name("opk_restaurants"), "opk_places");
     assert_eq!(
-        relation.target.model_name("opk_restaurants"),
-        "opk_places"
-    );
-    assert_eq!(
-        info.meta.concrete_fields().filter(|f| f.primary_key).count(),
+        info.meta
+            .concrete_fields()
+            .filter(|f| f.primary_key)
+            .count(),
         1
     );
     let places = schema.registry.model("opk_places").unwrap();
@@ -918,7 +963,10 @@ async fn introspection_reports_a_key_relation(t: TestDb) {
         .iter()
         .find(|e| !e.forward && e.field == pk.name)
         .expect("the place has the reverse side");
-    assert!(!reverse.is_many(), "the reverse of a key is one row at most");
+    assert!(
+        !reverse.is_many(),
+        "the reverse of a key is one row at most"
+    );
     let table = schema
         .tables
         .iter()
