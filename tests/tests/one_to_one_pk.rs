@@ -269,6 +269,12 @@ async fn lookups_by_key_and_relation(t: TestDb) {
         let found = OpkRestaurant::objects().get(db, condition).await.unwrap();
         assert_eq!(*found.pk(), f.p1.id);
     }
+    // Django's `test_rel_pk_exact`: the key compared with the row itself.
+    let same = OpkRestaurant::objects()
+        .get(db, q!(pk__exact = &f.r1))
+        .await
+        .unwrap();
+    assert_eq!(*same.pk(), *f.r1.pk());
     db.record_sql();
     OpkRestaurant::objects()
         .filter(q!(pk = f.p1.id))
@@ -576,6 +582,25 @@ async fn delete_follows_the_key(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(deleted.total, 0, "already gone");
+
+    // Django's `test_o2o_primary_key_delete`: a queryset delete of extensions filtered
+    // through the key relation deletes the extensions only.
+    let p4 = place(db, "Fourth", "4 Street").await;
+    OpkRestaurant::build()
+        .place(&p4)
+        .serves_hot_dogs(true)
+        .serves_pizza(false)
+        .create(db)
+        .await
+        .unwrap();
+    let deleted = OpkRestaurant::objects()
+        .filter(q!(place__name = "Fourth"))
+        .delete(db)
+        .await
+        .unwrap();
+    assert_eq!(deleted.total, 1, "{deleted:?}");
+    assert_eq!(deleted.of("OpkRestaurant"), 1);
+    assert!(OpkPlace::objects().get_by_pk(db, p4.id).await.is_ok());
 }
 
 /// A foreign key and a many-to-many to a model keyed by a one-to-one: they hold the place's
@@ -595,6 +620,14 @@ async fn relations_to_the_extension(t: TestDb) {
         .create(db)
         .await
         .unwrap();
+    // Django's `r.waiter_set.create(name=...)`: the reverse manager links by the place's key.
+    let temp =
+        f.r1.waiters()
+            .create(db, OpkWaiter::build().name("Temp"))
+            .await
+            .unwrap();
+    assert_eq!(*temp.restaurant.id(), f.p1.id);
+    temp.delete(db).await.unwrap();
     assert_eq!(*joe.restaurant.id(), f.p1.id);
     assert_eq!(*ann.restaurant.id(), f.p1.id);
     assert!(joe.restaurant.get(db).await.unwrap().serves_hot_dogs);
@@ -664,6 +697,47 @@ async fn relations_to_the_extension(t: TestDb) {
         .unwrap();
     assert_eq!(db.query_count() - before, 2);
     assert_eq!(restaurants[0].waiters().loaded().unwrap().len(), 2);
+    let before = db.query_count();
+    let places = OpkPlace::objects()
+        .prefetch_related(["restaurant__waiters"])
+        .order_by(["id"])
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 3, "one query per level");
+    let restaurant = places[0].restaurant(&strict).await.unwrap();
+    assert_eq!(restaurant.waiters().loaded().unwrap().len(), 2);
+    assert!(places[1]
+        .restaurant(&strict)
+        .await
+        .unwrap_err()
+        .is_does_not_exist());
+
+    // Django's `test_update_one_to_one_pk`: a bulk update of the foreign key to another
+    // extension row.
+    let r3 = OpkRestaurant::build()
+        .place(&place(db, "Third", "3 Street").await)
+        .serves_hot_dogs(false)
+        .serves_pizza(false)
+        .create(db)
+        .await
+        .unwrap();
+    let moved = OpkWaiter::objects()
+        .filter(q!(name = "Ann"))
+        .update(db, [("restaurant", &r3)])
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    let mut ann = ann;
+    ann.refresh(db).await.unwrap();
+    assert_eq!(*ann.restaurant.id(), *r3.pk());
+    assert_eq!(r3.waiters().count(db).await.unwrap(), 1);
+    r3.delete(db).await.unwrap();
+    assert_eq!(
+        OpkWaiter::objects().count(db).await.unwrap(),
+        1,
+        "Ann went with r3"
+    );
 
     // Many-to-many: the junction holds place keys.
     let dog = OpkDish::build().name("hot dog").create(db).await.unwrap();
