@@ -9,7 +9,7 @@
 
 use aksara::{
     q, Error, ForeignKey, ManyToMany, Model, OneToOne, QuerySet, Record, Registry, Related, Value,
-    CASCADE,
+    CASCADE, PROTECT,
 };
 use aksara_tests::{backend_tests, TestDb};
 use std::collections::HashSet;
@@ -48,6 +48,15 @@ mod models {
         #[aksara(primary_key, related_name = "italian")]
         pub restaurant: OneToOne<OpkRestaurant>,
         pub serves_gnocchi: bool,
+    }
+
+    /// An extension that protects its place: the place cannot go while it exists.
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "opk_permits")]
+    pub struct OpkPermit {
+        #[aksara(primary_key, on_delete = PROTECT, related_name = "permit")]
+        pub place: OneToOne<OpkPlace>,
+        pub number: i32,
     }
 
     /// A foreign key to a model whose key is a one-to-one: it stores the place's key.
@@ -93,7 +102,8 @@ mod models {
 }
 
 use models::{
-    OpkArticle, OpkArticleBody, OpkDish, OpkItalianRestaurant, OpkPlace, OpkRestaurant, OpkWaiter,
+    OpkArticle, OpkArticleBody, OpkDish, OpkItalianRestaurant, OpkPermit, OpkPlace, OpkRestaurant,
+    OpkWaiter,
 };
 
 fn registry() -> Arc<Registry> {
@@ -102,6 +112,7 @@ fn registry() -> Arc<Registry> {
         .model::<OpkRestaurant>()
         .model::<OpkItalianRestaurant>()
         .model::<OpkWaiter>()
+        .model::<OpkPermit>()
         .model::<OpkDish>()
         .model::<OpkArticle>()
         .model::<OpkArticleBody>()
@@ -603,6 +614,36 @@ async fn delete_follows_the_key(t: TestDb) {
     assert!(OpkPlace::objects().get_by_pk(db, p4.id).await.is_ok());
 }
 
+/// `PROTECT` on a key relation: the place with a permit cannot be deleted (the error names
+/// the relation, nothing is deleted, its restaurant included); without the permit it goes.
+async fn protect_on_a_key_relation(t: TestDb) {
+    let f = fixture(&t).await;
+    let db = &f.db;
+    let permit = OpkPermit::build()
+        .place(&f.p1)
+        .number(7)
+        .create(db)
+        .await
+        .unwrap();
+    assert_eq!(*permit.pk(), f.p1.id);
+    let err = f.p1.delete(db).await.expect_err("the permit protects it");
+    match &err {
+        Error::ForeignKeyConstraint { .. } => {
+            let text = err.to_string();
+            assert!(text.contains("OpkPermit"), "{text}");
+        }
+        other => panic!("expected a foreign key error, got {other:?}"),
+    }
+    assert_eq!(OpkPlace::objects().count(db).await.unwrap(), 2);
+    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 1);
+    assert_eq!(f.p1.permit(db).await.unwrap().number, 7);
+
+    permit.delete(db).await.unwrap();
+    let deleted = f.p1.delete(db).await.unwrap();
+    assert_eq!(deleted.of("OpkRestaurant"), 1);
+    assert_eq!(OpkPlace::objects().count(db).await.unwrap(), 1);
+}
+
 /// A foreign key and a many-to-many to a model keyed by a one-to-one: they hold the place's
 /// key, and every path through them works.
 async fn relations_to_the_extension(t: TestDb) {
@@ -1035,7 +1076,7 @@ async fn introspection_reports_a_key_relation(t: TestDb) {
     let reverse = places
         .edges
         .iter()
-        .find(|e| !e.forward && e.field == pk.name)
+        .find(|e| !e.forward && e.owner == "opk_restaurants" && e.field == pk.name)
         .expect("the place has the reverse side");
     assert!(
         !reverse.is_many(),
@@ -1080,6 +1121,7 @@ backend_tests!(
     save_and_refresh,
     delete_follows_the_key,
     relations_to_the_extension,
+    protect_on_a_key_relation,
     large_field_extension_with_uuid_key,
     extension_of_an_extension,
     bulk_and_get_or_create,
