@@ -37,7 +37,18 @@ mod models {
         pub place: OneToOne<OpkPlace>,
         pub serves_hot_dogs: bool,
         pub serves_pizza: bool,
+        #[aksara(related_name = "restaurants")]
+        pub suppliers: ManyToMany<OpkSupplier>,
         pub related: Related,
+    }
+
+    /// The target of a many-to-many declared on the extension.
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "opk_suppliers")]
+    pub struct OpkSupplier {
+        pub id: i64,
+        #[aksara(max_length = 50)]
+        pub name: String,
     }
 
     /// An extension of the extension (Django's `ItalianRestaurant(Restaurant)`): its key is
@@ -103,7 +114,7 @@ mod models {
 
 use models::{
     OpkArticle, OpkArticleBody, OpkDish, OpkItalianRestaurant, OpkPermit, OpkPlace, OpkRestaurant,
-    OpkWaiter,
+    OpkSupplier, OpkWaiter,
 };
 
 fn registry() -> Arc<Registry> {
@@ -114,6 +125,7 @@ fn registry() -> Arc<Registry> {
         .model::<OpkWaiter>()
         .model::<OpkPermit>()
         .model::<OpkDish>()
+        .model::<OpkSupplier>()
         .model::<OpkArticle>()
         .model::<OpkArticleBody>()
         .build()
@@ -487,6 +499,7 @@ async fn save_and_refresh(t: TestDb) {
         place: OneToOne::new(f.p2.id),
         serves_hot_dogs: false,
         serves_pizza: true,
+        suppliers: ManyToMany::new(),
         related: Related::default(),
     };
     fresh.save(db).await.unwrap();
@@ -612,6 +625,57 @@ async fn delete_follows_the_key(t: TestDb) {
     assert_eq!(deleted.total, 1, "{deleted:?}");
     assert_eq!(deleted.of("OpkRestaurant"), 1);
     assert!(OpkPlace::objects().get_by_pk(db, p4.id).await.is_ok());
+}
+
+/// A many-to-many declared on the extension: its junction's source column holds the place's
+/// key; adding, reading, prefetching, filtering and the cascade all go by it.
+async fn many_to_many_from_the_extension(t: TestDb) {
+    let f = fixture(&t).await;
+    let db = &f.db;
+    let buns = OpkSupplier::build()
+        .name("Buns Inc")
+        .create(db)
+        .await
+        .unwrap();
+    let meat = OpkSupplier::build()
+        .name("Meat Co")
+        .create(db)
+        .await
+        .unwrap();
+    f.r1.suppliers().add(db, [&buns, &meat]).await.unwrap();
+    f.r1.suppliers().add(db, [&buns]).await.unwrap();
+    assert_eq!(f.r1.suppliers().count(db).await.unwrap(), 2, "idempotent");
+    let served: Vec<i64> = buns
+        .restaurants()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| *r.pk())
+        .collect();
+    assert_eq!(served, [f.p1.id]);
+
+    let before = db.query_count();
+    let rows = OpkRestaurant::objects()
+        .prefetch_related(["suppliers"])
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 2);
+    assert_eq!(rows[0].suppliers().loaded().unwrap().len(), 2);
+    let by_supplier = OpkPlace::objects()
+        .filter(q!(restaurant__suppliers__name = "Meat Co"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(by_supplier.len(), 1);
+    assert_eq!(by_supplier[0].id, f.p1.id);
+
+    f.r1.suppliers().remove(db, [&meat]).await.unwrap();
+    assert_eq!(f.r1.suppliers().count(db).await.unwrap(), 1);
+    f.p1.delete(db).await.unwrap();
+    assert_eq!(buns.restaurants().count(db).await.unwrap(), 0);
+    assert_eq!(OpkSupplier::objects().count(db).await.unwrap(), 2);
 }
 
 /// `PROTECT` on a key relation: the place with a permit cannot be deleted (the error names
@@ -1122,6 +1186,7 @@ backend_tests!(
     delete_follows_the_key,
     relations_to_the_extension,
     protect_on_a_key_relation,
+    many_to_many_from_the_extension,
     large_field_extension_with_uuid_key,
     extension_of_an_extension,
     bulk_and_get_or_create,
