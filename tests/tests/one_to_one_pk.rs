@@ -1072,7 +1072,7 @@ async fn bulk_and_get_or_create(t: TestDb) {
     let (updated, made) = OpkRestaurant::objects()
         .update_or_create(
             db,
-            q!(place = &p4),
+            q!(pk = p4.id),
             OpkRestaurant::build().serves_pizza(true),
         )
         .await
@@ -1080,7 +1080,21 @@ async fn bulk_and_get_or_create(t: TestDb) {
     assert!(!made);
     assert!(updated.serves_pizza);
     assert_eq!(*updated.pk(), p4.id);
-    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 4);
+    // `pk` in the lookup also gives the key of a created row.
+    let p5 = place(db, "Fifth", "5 Street").await;
+    let (fifth, made) = OpkRestaurant::objects()
+        .update_or_create(
+            db,
+            q!(pk = p5.id),
+            OpkRestaurant::build()
+                .serves_pizza(true)
+                .serves_hot_dogs(true),
+        )
+        .await
+        .unwrap();
+    assert!(made);
+    assert_eq!(*fifth.pk(), p5.id);
+    assert_eq!(OpkRestaurant::objects().count(db).await.unwrap(), 5);
 }
 
 /// The dynamic side: records of the extension carry the place's key, and follow the key
