@@ -1,9 +1,9 @@
 //! `get_or_create` and `update_or_create`: find the row a lookup names, or create it.
 //!
 //! The lookup is a [`Condition`] made only of plain equalities on the model's own fields
-//! (`q!(slug = "rust")`, several joined by `AND`, `__exact` allowed); anything else (another
-//! lookup, a path through a relation, `OR`, `NOT`) is refused with [`Error::Validation`] naming
-//! the model and the path before any SQL runs. The row created takes the `defaults` and then
+//! (`q!(slug = "rust")`, several joined by `AND`, `__exact` allowed, `pk` naming the key);
+//! anything else (another lookup, a path through a relation, `OR`, `NOT`) is refused with
+//! [`Error::Validation`] naming the model and the path before any SQL runs. The row created takes the `defaults` and then
 //! the lookup's values, so it always matches the lookup.
 //!
 //! # Concurrency
@@ -43,6 +43,11 @@ fn equalities<M: Model>(
             Condition::And(items) => items.iter().try_for_each(|c| walk(meta, c, out)),
             Condition::Lookup { path, value } => {
                 let name = path.strip_suffix("__exact").unwrap_or(path);
+                // `pk` names the key (a one-to-one key included), as in filters.
+                let name = match meta.try_pk() {
+                    Some(pk) if name == "pk" && meta.field("pk").is_none() => pk.name.as_str(),
+                    _ => name,
+                };
                 let field = meta
                     .concrete_fields()
                     .find(|f| f.name == name || f.column == name)

@@ -222,7 +222,10 @@ pub struct FieldMeta {
     pub nullable: bool,
     /// UNIQUE.
     pub unique: bool,
-    /// The primary key.
+    /// The primary key. A one-to-one relation can be the key (`#[aksara(primary_key)]` on a
+    /// `OneToOne`, or a catalog table whose key is a foreign key): the field then has both
+    /// this flag and its [`FieldMeta::relation`], and its one column is the key and the
+    /// reference.
     pub primary_key: bool,
     /// Value used when none is given on create (also the column's DEFAULT).
     pub default: Option<Value>,
@@ -326,7 +329,8 @@ impl ModelMeta {
         })
     }
 
-    /// The primary key field, if the model has a single-column one.
+    /// The primary key field, if the model has a single-column one (possibly a one-to-one
+    /// relation: see [`FieldMeta::primary_key`]).
     pub fn try_pk(&self) -> Option<&FieldMeta> {
         self.fields.iter().find(|f| f.primary_key)
     }
@@ -373,6 +377,25 @@ mod tests {
             }
             other => panic!("expected Error::Config, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_one_to_one_key_is_the_pk_and_keeps_its_relation() {
+        let mut meta = ModelMeta::new("Restaurant", "restaurants");
+        let mut place = FieldMeta::new("place", FieldKind::BigInteger);
+        place.column = "place_id".into();
+        place.primary_key = true;
+        place.relation = Some(RelationMeta::new(
+            RelationKind::OneToOne,
+            Target::Name("Place".into()),
+        ));
+        meta.fields.push(place);
+        meta.fields
+            .push(FieldMeta::new("serves_pizza", FieldKind::Boolean));
+        let pk = meta.pk().unwrap();
+        assert_eq!(pk.column, "place_id");
+        assert!(pk.relation.is_some());
+        assert_eq!(meta.concrete_index("place"), Some(0));
     }
 
     #[test]

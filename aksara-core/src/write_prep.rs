@@ -32,8 +32,13 @@ pub(crate) fn default_value(field: &FieldMeta, generated_pk: Option<Value>) -> O
     field.nullable.then_some(Value::Null)
 }
 
-/// The generated key for a new row of `M`, if keys are made on the client.
+/// The generated key for a new row of `M`, if keys are made on the client. A key that is a
+/// relation (a primary-key `OneToOne`) is never generated: it is the key of the row it
+/// extends, and must be given.
 pub(crate) fn generated_pk<M: Model>() -> Option<Value> {
+    if M::meta().try_pk().is_some_and(|pk| pk.relation.is_some()) {
+        return None;
+    }
     M::Pk::generate().map(Into::into)
 }
 

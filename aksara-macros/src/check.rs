@@ -74,7 +74,7 @@ fn primary_key(
     let keys: Vec<usize> = fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| matches!(f.role, Role::PrimaryKey))
+        .filter(|(_, f)| f.primary_key)
         .map(|(i, _)| i)
         .collect();
     if keys.is_empty() && errors.is_empty() {
@@ -88,6 +88,26 @@ fn primary_key(
             &input.ident,
             "a model can have only one primary key",
         ));
+    }
+    // A OneToOne key takes its target's key type: its own model would be a cycle.
+    for &i in &keys {
+        let Some(r) = fields[i].relation() else {
+            continue;
+        };
+        let to_self = match &r.target {
+            Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "Self" || s.ident == input.ident),
+            _ => false,
+        };
+        if to_self || r.to.as_deref() == Some("self") {
+            errors.push(error(
+                &r.target,
+                "a OneToOne primary key cannot point at its own model: its key would be its own key",
+            ));
+        }
     }
     keys.first().copied()
 }
@@ -116,6 +136,11 @@ fn check_field(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Field> {
 fn field(f: &FieldInput, role: Role, column: String) -> Field {
     let o = &f.options;
     Field {
+        primary_key: match role {
+            Role::PrimaryKey => true,
+            Role::Relation(_) => o.primary_key,
+            _ => false,
+        },
         ident: f.ident.clone(),
         name: f.name.clone(),
         inner: f.inner.clone(),
@@ -173,6 +198,9 @@ fn check_auto_now(f: &FieldInput, errors: &mut Vec<syn::Error>) {
 /// column of a known type.
 fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
     let is_relation = matches!(f.shape, TypeShape::Relation { .. });
+    if f.options.primary_key && is_relation {
+        return relation_key(f, errors);
+    }
     if f.options.primary_key || (f.name == "id" && !is_relation) {
         if f.nullable {
             errors.push(error(&f.ty, "the primary key cannot be an Option"));
@@ -200,6 +228,53 @@ fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
             None
         }
     }
+}
+
+/// A relation marked `primary_key`: only a required `OneToOne` can be the key (Django's
+/// `OneToOneField(primary_key=True)`): the row's key is the key of the row it extends.
+fn relation_key(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
+    let TypeShape::Relation { kind, target } = &f.shape else {
+        return None;
+    };
+    let before = errors.len();
+    if *kind != RelKind::OneToOne {
+        errors.push(error(
+            &f.ty,
+            format!(
+                "a {} cannot be the primary key; only a OneToOne can (the row's key is then the key of the row it points at)",
+                kind.type_name()
+            ),
+        ));
+    }
+    if f.nullable {
+        errors.push(error(&f.ty, "the primary key cannot be an Option"));
+    }
+    let o = &f.options;
+    if o.to_field.is_some() {
+        errors.push(error(
+            &f.ty,
+            "to_field does not apply to a primary-key OneToOne: it references the target's primary key",
+        ));
+    }
+    if o.default.is_some() || o.unique {
+        errors.push(error(
+            &f.ty,
+            "default and unique do not apply to a primary-key OneToOne (the key is always given, and unique)",
+        ));
+    }
+    let relation = relation(f, *kind, target.as_deref(), errors);
+    if let Some(r) = &relation {
+        if matches!(r.on_delete, OnDeleteRule::SetDefault | OnDeleteRule::Set) {
+            errors.push(error(
+                &f.ty,
+                "on_delete = SET_DEFAULT or SET(value) would change a primary key; use CASCADE, RESTRICT, PROTECT or DO_NOTHING",
+            ));
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    relation.map(|r| Role::Relation(Box::new(r)))
 }
 
 fn column_kind(scalar: Scalar, f: &FieldInput) -> ColumnKind {

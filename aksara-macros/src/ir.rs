@@ -275,6 +275,9 @@ pub struct Field {
     pub column: String,
     /// What it is.
     pub role: Role,
+    /// True for the primary key: a [`Role::PrimaryKey`] field, or a `OneToOne` marked
+    /// `primary_key` (the key is then the target's key).
+    pub primary_key: bool,
     /// `unique`.
     pub unique: bool,
     /// `default = expr`.

@@ -61,6 +61,13 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
 /// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
+///
+/// A required `OneToOne<T>` marked `primary_key` is the key too (Django's
+/// `OneToOneField(primary_key=True)`): the model's `Pk` is `T`'s, `pk()` returns the
+/// relation's id, and its one column (`{field}_id`) is both the PRIMARY KEY and the reference
+/// to `T`. The key is never generated: the builder must be given the target or its key. A
+/// `ForeignKey` or `ManyToMany` key, an `Option`, `to_field`, `default`, `unique`,
+/// `SET_DEFAULT` / `SET(..)` and a key pointing at the model itself are refused.
 #[proc_macro_derive(Model, attributes(aksara))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -159,3 +159,77 @@ fn every_problem_of_one_field_is_reported() {
         "{message}"
     );
 }
+
+#[test]
+fn a_one_to_one_key_takes_the_target_key() {
+    let out = derive(parse_quote! {
+        struct Restaurant {
+            #[aksara(primary_key, on_delete = CASCADE, related_name = "restaurant")]
+            place: OneToOne<Place>,
+            serves_pizza: bool,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    assert!(
+        out.contains("type Pk = < Place as :: aksara :: Model > :: Pk"),
+        "{out}"
+    );
+    assert!(out.contains("self . place . id ()"), "{out}");
+    assert!(out.contains("field . primary_key = true"), "{out}");
+    assert!(out.contains("fn place_id"), "the builder's setter by key");
+    assert!(
+        out.contains("fn restaurant"),
+        "the reverse accessor on Place"
+    );
+}
+
+#[test]
+fn only_a_required_one_to_one_can_be_the_key() {
+    let cases = [
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] owner: ForeignKey<User> } },
+            "a ForeignKey cannot be the primary key",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] tags: ManyToMany<Tag> } },
+            "a ManyToMany cannot be the primary key",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] user: Option<OneToOne<User>> } },
+            "the primary key cannot be an Option",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key, to_field = "code")] user: OneToOne<User> } },
+            "to_field does not apply to a primary-key OneToOne",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key, default = 1)] user: OneToOne<User> } },
+            "default and unique do not apply",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key, on_delete = SET_DEFAULT)] user: OneToOne<User> } },
+            "would change a primary key",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key, on_delete = SET_NULL)] user: OneToOne<User> } },
+            "SET_NULL needs a nullable relation",
+        ),
+        (
+            parse_quote! { struct A { id: i64, #[aksara(primary_key)] user: OneToOne<User> } },
+            "only one primary key",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] parent: OneToOne<A> } },
+            "cannot point at its own model",
+        ),
+        (
+            parse_quote! { struct A { #[aksara(primary_key)] parent: OneToOne<Self> } },
+            "cannot point at its own model",
+        ),
+    ];
+    for (input, expected) in cases {
+        let message = error_of(input);
+        assert!(message.contains(expected), "{expected}: {message}");
+    }
+}

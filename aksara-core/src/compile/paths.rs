@@ -135,11 +135,19 @@ impl Compiler<'_> {
                             info.meta.field(&edge.field).expect("relation field"),
                         )?)
                     }
-                    [pk, more @ ..] if *pk == target_pk.name && more.len() <= 1 => Some(lookup_of(
-                        info,
-                        more,
-                        info.meta.field(&edge.field).expect("relation field"),
-                    )?),
+                    // `author__id`, `author__pk__in`; not `restaurant__place__name` (a key
+                    // that is itself a relation, followed on by a field of its target).
+                    [pk, more @ ..]
+                        if key_alias(target, pk) == target_pk.name
+                            && more.len() <= 1
+                            && more.iter().all(|m| Lookup::from_name(m).is_some()) =>
+                    {
+                        Some(lookup_of(
+                            info,
+                            more,
+                            info.meta.field(&edge.field).expect("relation field"),
+                        )?)
+                    }
                     _ => None,
                 };
                 if let Some(lookup) = whole {

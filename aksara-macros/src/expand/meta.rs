@@ -122,7 +122,7 @@ fn field_meta(f: &Field) -> TokenStream {
     let kind = field_kind(f);
     let nullable = f.nullable;
     let unique = f.unique;
-    let primary_key = matches!(f.role, Role::PrimaryKey);
+    let primary_key = f.primary_key;
     let auto_now_add = f.auto_now_add;
     let auto_now = f.auto_now;
     let description = opt_string(&f.description);

@@ -11,8 +11,21 @@ use syn::Ident;
 pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
     let ident = &model.ident;
     let pk = model.pk_field();
-    let pk_ty = &pk.inner;
     let pk_ident = &pk.ident;
+    // A OneToOne key is the target's key: `Pk` is the target's, `pk()` the relation's id.
+    let (pk_ty, pk_ref) = match pk.relation() {
+        Some(r) => {
+            let target = &r.target;
+            (
+                quote!(<#target as ::aksara::Model>::Pk),
+                quote!(self.#pk_ident.id()),
+            )
+        }
+        None => {
+            let ty = &pk.inner;
+            (quote!(#ty), quote!(&self.#pk_ident))
+        }
+    };
     let meta = model_meta(model);
     let inits = model.fields.iter().map(row_init);
     let value_exprs: Vec<TokenStream> = model
@@ -47,7 +60,7 @@ pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
             }
 
             fn pk(&self) -> &Self::Pk {
-                &self.#pk_ident
+                #pk_ref
             }
 
             fn from_row(row: &mut ::aksara::RowReader) -> ::aksara::Result<Self> {
