@@ -592,7 +592,13 @@ impl DetailView {
                     return String::new();
                 };
                 if let Some(edge) = Self::forward_edge(info, field) {
-                    return format!("→ {}", catalog.registry.at(edge.target).meta.table);
+                    let table = &catalog.registry.at(edge.target).meta.table;
+                    // A one-to-one that is the key: the row extends the one it points at.
+                    return if field.primary_key {
+                        format!("→ {table}, key")
+                    } else {
+                        format!("→ {table}")
+                    };
                 }
                 let mut text = match &field.kind {
                     aksara::FieldKind::Other(name) => name.clone(),
