@@ -25,6 +25,15 @@ pub struct Args {
     #[arg(long, value_name = "FILE", env = "AKSARA_DEMO_DB")]
     pub demo_db: Option<PathBuf>,
 
+    /// Write every row of TABLE to a file and exit, without opening the screen (the file is
+    /// --output, default TABLE.csv; .csv or .json chooses the format).
+    #[arg(long, value_name = "TABLE")]
+    pub export: Option<String>,
+
+    /// The file --export writes (never an existing one).
+    #[arg(long, value_name = "FILE", requires = "export")]
+    pub output: Option<PathBuf>,
+
     /// Rows read per page.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=10_000))]
     pub page_size: u64,

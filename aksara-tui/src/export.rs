@@ -329,6 +329,68 @@ pub async fn export(
     Ok(written)
 }
 
+/// Exports every row of `table` in the database at `url` to `path` (the command line's
+/// `--export TABLE --output FILE`), in key order, as the grid would; `progress` is told the
+/// rows written after each page. Returns the number of rows written.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), String> {
+/// let rows = aksara_tui::export::export_table(
+///     "postgres://postgres@127.0.0.1/test",
+///     "tracks",
+///     "tracks.csv".as_ref(),
+///     &|_| {},
+/// )
+/// .await?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The database cannot be opened, it has no such table, or the export fails (the file is
+/// then not created).
+pub async fn export_table(
+    url: &str,
+    table: &str,
+    path: &Path,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<u64, String> {
+    if let Some(problem) = refuse(path) {
+        return Err(problem);
+    }
+    let format = Format::of_path(path).ok_or("unknown format")?;
+    let (db, catalog) = crate::worker::open_url(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let entry = catalog
+        .tables
+        .iter()
+        .find(|t| t.table == table || t.model == table)
+        .ok_or_else(|| {
+            let known: Vec<&str> = catalog.tables.iter().map(|t| t.table.as_str()).collect();
+            format!("no table {table} here (tables: {})", known.join(", "))
+        })?;
+    let spec = crate::screens::GridView::table(entry, &catalog).export_spec(&catalog);
+    let session: crate::jobs::BackendId = Default::default();
+    let failure = std::sync::Mutex::new(None::<String>);
+    let failure = &failure;
+    crate::jobs::cancellable(&db, &session, |tx| async move {
+        export(&tx, spec, path, format, progress)
+            .await
+            .map_err(|message| {
+                *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+                aksara::Error::Config(vec![message])
+            })
+    })
+    .await
+    .map_err(|e| {
+        failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(|| e.to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,10 @@
 //! `aksara-tui [URL]`: the Aksara explorer.
 
-use aksara_tui::cli::Args;
+use aksara_tui::cli::{Args, Target};
 use aksara_tui::{App, Settings, Worker};
 use clap::Parser;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
@@ -13,6 +15,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Some(table) = &args.export {
+        return export(&target, table, args.output.clone());
+    }
     let app = App::new(
         Worker::spawn(target),
         Settings {
@@ -26,4 +31,53 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `--export TABLE [--output FILE]`: writes the table and says how many rows, on stderr.
+fn export(target: &Target, table: &str, output: Option<PathBuf>) -> std::process::ExitCode {
+    let url = match target {
+        Target::Url(url) | Target::Demo { url } => url.clone(),
+    };
+    if let Target::Demo { .. } = target {
+        if let Err(e) = tokio_runtime().and_then(|rt| {
+            rt.block_on(aksara_tui::demo::open(&url))
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }) {
+            eprintln!("aksara-tui: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("{table}.csv")));
+    let interactive = std::io::stderr().is_terminal();
+    let progress = move |rows: u64| {
+        if interactive {
+            eprint!("\r{rows} rows written");
+        }
+    };
+    let result = tokio_runtime().and_then(|rt| {
+        rt.block_on(aksara_tui::export::export_table(
+            &url, table, &path, &progress,
+        ))
+    });
+    if interactive {
+        eprint!("\r");
+    }
+    match result {
+        Ok(rows) => {
+            eprintln!("exported {rows} rows to {}", path.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("aksara-tui: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
 }

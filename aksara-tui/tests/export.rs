@@ -305,3 +305,67 @@ fn ctrl_c_stops_an_export_on_postgres() {
 fn ctrl_c_stops_an_export_on_mysql() {
     cancelled_export(Backend::Mysql);
 }
+
+/// `aksara-tui URL --export people --output FILE` writes the table in key order and exits,
+/// without a screen; run again on the same file, it refuses and keeps the file.
+fn command_line_export(backend: Backend) {
+    let Some((_d, t)) = driver(backend, &format!("export_cli_{}", backend.name())) else {
+        return;
+    };
+    let path =
+        fresh(scratch_file(&format!("export-cli-{}", backend.name())).with_extension("json"));
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aksara-tui"))
+            .arg(&t.url)
+            .arg("--export")
+            .arg("people")
+            .arg("--output")
+            .arg(&path)
+            .output()
+            .expect("run aksara-tui")
+    };
+    let out = run();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{backend:?}: {stderr}");
+    assert!(
+        stderr.contains(&format!("exported {ROWS} rows to {}", path.display())),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let ids: Vec<u64> = document
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        (1..=ROWS as u64).collect::<Vec<_>>(),
+        "{backend:?}: key order"
+    );
+    let again = run();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("never replaces"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn the_command_line_exports_a_table_on_sqlite() {
+    command_line_export(Backend::Sqlite);
+}
+
+#[test]
+fn the_command_line_exports_a_table_on_postgres() {
+    command_line_export(Backend::Postgres);
+}
+
+#[test]
+fn the_command_line_exports_a_table_on_mysql() {
+    command_line_export(Backend::Mysql);
+}

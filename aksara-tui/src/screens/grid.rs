@@ -230,6 +230,20 @@ impl GridView {
         terms
     }
 
+    /// Which rows an export of this grid writes: its link, filters and sort, from the first
+    /// row, a page of [`crate::export::EXPORT_PAGE`] at a time.
+    pub fn export_spec(&self, catalog: &Catalog) -> PageSpec {
+        PageSpec {
+            model: self.model.clone(),
+            conditions: self.conditions(),
+            order: self.order(),
+            keyset: self.keyset(catalog),
+            nulls_high: catalog.nulls_high(),
+            start: Start::First,
+            limit: crate::export::EXPORT_PAGE,
+        }
+    }
+
     fn conditions(&self) -> Vec<Condition> {
         self.base
             .iter()
@@ -240,13 +254,9 @@ impl GridView {
 
     fn spec(&self, start: Start, limit: u64, ctx: &Ctx) -> PageSpec {
         PageSpec {
-            model: self.model.clone(),
-            conditions: self.conditions(),
-            order: self.order(),
-            keyset: self.keyset(ctx.catalog),
-            nulls_high: ctx.catalog.nulls_high(),
             start,
             limit,
+            ..self.export_spec(ctx.catalog)
         }
     }
 
@@ -509,7 +519,7 @@ impl GridView {
             Effect::Load {
                 slot: Slot::Export,
                 job: Job::Export {
-                    spec: self.spec(Start::First, crate::export::EXPORT_PAGE, ctx),
+                    spec: self.export_spec(ctx.catalog),
                     path: path.clone(),
                     format,
                 },
