@@ -1,4 +1,9 @@
-//! The writes of a many-to-many manager: `add`, `remove`, `clear` and `set`.
+//! The writes of a many-to-many manager: `create`, `add`, `remove`, `clear` and `set`.
+//!
+//! On a symmetrical relation (`#[aksara(symmetrical)]`) every write keeps both directions in
+//! the same statement: `add` inserts `(a, b)` and `(b, a)` together (a row linked to itself is
+//! one row), `remove` and `clear` delete the owner's pairs on either side, and `set` applies
+//! the difference both ways in one transaction.
 
 use super::junction_sql::{junction_context, through_values};
 use super::{item_keys, ManyToManyManager, RowOrKey};
@@ -6,11 +11,72 @@ use crate::compile::Compiler;
 use crate::db::Db;
 use crate::error::Result;
 use crate::error_context::relate;
-use crate::model::Model;
+use crate::model::{Model, NewRecord};
 use crate::value::Value;
 use crate::write_prep::checked;
 
 impl<'a, T: Model> ManyToManyManager<'a, T> {
+    /// Creates a row of `T` from `record` (a builder such as `Tag::build().name("x")`) and
+    /// links it to the owner, in one transaction: when the link cannot be made, the row is
+    /// not left behind. Returns the created row.
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, NewRecord, Result};
+    ///
+    /// // `tags` is what `post.tags()` returns; `record` is what `Tag::build()...` gives.
+    /// async fn tag<T: Model>(db: &Db, tags: ManyToManyManager<'_, T>, record: NewRecord<T>) -> Result<T> {
+    ///     tags.create(db, record).await
+    /// }
+    /// ```
+    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<T>>) -> Result<T> {
+        self.create_with(db, record, Vec::<(&str, Value)>::new())
+            .await
+    }
+
+    /// [`create`](Self::create) for a custom through model, with values for its extra fields
+    /// (Django's `through_defaults`), as [`add_with`](Self::add_with) takes them. A value
+    /// naming no field of the through model is refused before anything is written.
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, NewRecord, Result, Value};
+    ///
+    /// // `members` is what `group.members()` returns, through a model with `invite_reason`.
+    /// async fn join<T: Model>(db: &Db, members: ManyToManyManager<'_, T>, record: NewRecord<T>) -> Result<T> {
+    ///     members
+    ///         .create_with(db, record, [("invite_reason", Value::from("founder"))])
+    ///         .await
+    /// }
+    /// ```
+    pub async fn create_with<N: AsRef<str>>(
+        &self,
+        db: &Db,
+        record: impl Into<NewRecord<T>>,
+        through_defaults: impl IntoIterator<Item = (N, Value)>,
+    ) -> Result<T> {
+        let record = record.into();
+        let registry = db.registry().clone();
+        let junction = self.junction(&registry)?;
+        let given = through_values(&junction, through_defaults)?;
+        self.invalidate();
+        let lock = self.lock_owner(db, &registry)?;
+        let (registry, junction, given) = (&registry, &junction, &given);
+        // The insert and the link in one transaction: a link that fails rolls the new row
+        // back.
+        db.transaction(|tx| async move {
+            if let Some(lock) = lock {
+                tx.fetch(lock).await?;
+            }
+            let row = T::objects().create(&tx, record).await?;
+            let keys = self.target_keys(junction, item_keys([&row]))?;
+            let statements = self.link_statements(&tx, registry, junction, &keys, given)?;
+            let context = junction_context(junction, &keys);
+            tx.execute_atomically(statements, |e| relate(registry, e, Some(context.context())))
+                .await?;
+            Ok(row)
+        })
+        .await
+    }
+
     /// Links `items` (rows of `T` or their keys): one statement for all of them (beyond the
     /// backend's bind limit, several in one transaction); pairs that already exist are left as
     /// they are (neither an error nor a duplicate).
@@ -69,7 +135,15 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     }
 
     /// Unlinks `items` (rows of `T` or their keys); one statement. Returns the number of
-    /// links removed.
+    /// junction rows deleted (on a symmetrical relation, both rows of each pair).
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result};
+    ///
+    /// async fn unlink<T: Model>(db: &Db, tags: ManyToManyManager<'_, T>, old: &T) -> Result<u64> {
+    ///     tags.remove(db, [old]).await
+    /// }
+    /// ```
     pub async fn remove<I: RowOrKey<T>>(
         &self,
         db: &Db,
@@ -87,7 +161,16 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         self.locked_delete(db, &registry, sql).await
     }
 
-    /// Unlinks every related row; one statement. Returns the number of links removed.
+    /// Unlinks every related row; one statement. Returns the number of junction rows deleted
+    /// (on a symmetrical relation, every row with the owner on either side).
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result};
+    ///
+    /// async fn untag<T: Model>(db: &Db, tags: ManyToManyManager<'_, T>) -> Result<u64> {
+    ///     tags.clear(db).await
+    /// }
+    /// ```
     pub async fn clear(&self, db: &Db) -> Result<u64> {
         let registry = db.registry().clone();
         let junction = self.junction(&registry)?;
