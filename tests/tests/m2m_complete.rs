@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod models {
-    use aksara::{ForeignKey, ManyToMany, Model};
+    use aksara::{ForeignKey, ManyToMany, Model, Related};
 
     #[derive(Model, Debug, Clone)]
     #[aksara(table = "m2c_people")]
@@ -27,6 +27,7 @@ mod models {
             related_name = "followers"
         )]
         pub following: ManyToMany<Person>,
+        pub related: Related,
     }
 
     /// Three foreign keys to `Person`: `through_fields` says which two make the link.

@@ -5,11 +5,12 @@
 //! one row), `remove` and `clear` delete the owner's pairs on either side, and `set` applies
 //! the difference both ways in one transaction.
 
-use super::junction_sql::{junction_context, through_values};
+use super::junction_sql::{junction_context, through_values, Junction};
 use super::{item_keys, ManyToManyManager, RowOrKey};
 use crate::compile::Compiler;
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::prefetch::KeyOf;
 use crate::error_context::relate;
 use crate::model::{Model, NewRecord};
 use crate::value::Value;
@@ -99,7 +100,16 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
 
     /// [`add`](Self::add) for a custom through model, with values for its extra fields
     /// (Django's `through_defaults`). Extra fields without a value take their default, or NULL
-    /// when nullable; a required one missing is an error before any SQL runs.
+    /// when nullable; a required one missing is an error before anything is written, unless
+    /// every pair exists already (then nothing is written).
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result, Value};
+    ///
+    /// async fn join<T: Model>(db: &Db, members: ManyToManyManager<'_, T>, who: &T) -> Result<()> {
+    ///     members.add_with(db, [who], [("invite_reason", Value::from("asked"))]).await
+    /// }
+    /// ```
     pub async fn add_with<I: RowOrKey<T>, N: AsRef<str>>(
         &self,
         db: &Db,
@@ -114,7 +124,18 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         if keys.is_empty() {
             return Ok(());
         }
-        let statements = self.link_statements(db, &registry, &junction, &keys, &given)?;
+        let statements = match self.link_statements(db, &registry, &junction, &keys, &given) {
+            Ok(statements) => statements,
+            // A required extra field without a value is only needed for new links: when
+            // every pair exists already there is nothing to write (as in Django).
+            Err(Error::Validation { field, .. })
+                if !given.iter().any(|(n, _)| n == &field)
+                    && self.all_linked(db, &junction, &keys).await? =>
+            {
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
         let lock = self.lock_owner(db, &registry)?;
         let context = junction_context(&junction, &keys);
         let (registry, context) = (&registry, &context);
@@ -132,6 +153,21 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
             }
         })
         .await
+    }
+
+    /// True when the owner is linked to every one of `keys` already (one read).
+    async fn all_linked(&self, db: &Db, junction: &Junction<'_>, keys: &[Value]) -> Result<bool> {
+        let linked: rustc_hash::FxHashSet<KeyOf> = db
+            .fetch(self.linked_keys(db, junction)?)
+            .await?
+            .into_iter()
+            .filter_map(|row| row.into_iter().next())
+            .filter_map(|v| checked(junction.info, junction.target, v).ok())
+            .filter_map(|v| KeyOf::of(&v))
+            .collect();
+        Ok(keys
+            .iter()
+            .all(|k| KeyOf::of(k).is_some_and(|k| linked.contains(&k))))
     }
 
     /// Unlinks `items` (rows of `T` or their keys); one statement. Returns the number of
