@@ -239,7 +239,9 @@ async fn create_makes_the_row_and_its_link(t: TestDb) {
     );
     let tags = post.tags().all(&db).await.unwrap();
     assert_eq!(
-        tags.iter().map(|t| (t.id, t.name.as_str())).collect::<Vec<_>>(),
+        tags.iter()
+            .map(|t| (t.id, t.name.as_str()))
+            .collect::<Vec<_>>(),
         [(rust.id, "rust")]
     );
     // From the reverse side too.
@@ -325,7 +327,15 @@ async fn create_with_through_defaults(t: TestDb) {
         BTreeMap::from([(annie.id, "Founder".to_string())])
     );
     assert_eq!(
-        names(annie.groups().all(&db).await.unwrap().into_iter().map(|g| g.name)),
+        names(
+            annie
+                .groups()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| g.name)
+        ),
         ["Jazz", "Rock"]
     );
 }
@@ -429,7 +439,11 @@ async fn remove_and_clear_through_a_custom_model(t: TestDb) {
     assert_eq!(jim.groups().clear(&db).await.unwrap(), 1);
     assert_eq!(people(roll.members().queryset(), &db).await, ["Bob"]);
     assert_eq!(Membership::objects().count(&db).await.unwrap(), 1);
-    assert_eq!(Person::objects().count(&db).await.unwrap(), 3, "people stay");
+    assert_eq!(
+        Person::objects().count(&db).await.unwrap(),
+        3,
+        "people stay"
+    );
 }
 
 async fn follow(db: &aksara::Db, from: &Person, to: &Person, introduced_by: Option<&Person>) {
@@ -479,11 +493,7 @@ async fn through_fields_on_a_self_relation(t: TestDb) {
 
     // Filters across the relation, both ways.
     assert_eq!(
-        people(
-            Person::objects().filter(q!(following__name = "David")),
-            &db
-        )
-        .await,
+        people(Person::objects().filter(q!(following__name = "David")), &db).await,
         ["Anne", "Chuck"]
     );
     assert_eq!(
@@ -567,7 +577,14 @@ async fn through_fields_to_another_model(t: TestDb) {
     assert_eq!(people(roll.members().queryset(), &db).await, ["Jim"]);
     assert!(bob.groups().all(&db).await.unwrap().is_empty());
     assert_eq!(
-        names(jim.groups().all(&db).await.unwrap().into_iter().map(|g| g.name)),
+        names(
+            jim.groups()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| g.name)
+        ),
         ["Rock", "Roll"]
     );
     let with_bob = Group::objects()
@@ -610,7 +627,12 @@ async fn through_fields_to_another_model(t: TestDb) {
         .unwrap();
     let loaded: Vec<(String, usize)> = everyone
         .iter()
-        .map(|p| (p.name.clone(), p.groups().loaded().expect("prefetched").len()))
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.groups().loaded().expect("prefetched").len(),
+            )
+        })
         .collect();
     assert_eq!(loaded, [("Bob".to_string(), 0), ("Jim".to_string(), 2)]);
 

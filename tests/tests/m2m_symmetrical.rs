@@ -205,7 +205,11 @@ async fn set_keeps_both_directions(t: TestDb) {
     let sql = db.recorded_sql();
     assert!(writes(&sql).is_empty(), "{sql:?}");
     // set() with nothing clears both ways.
-    f.anne.friends().set(db, Vec::<&Person>::new()).await.unwrap();
+    f.anne
+        .friends()
+        .set(db, Vec::<&Person>::new())
+        .await
+        .unwrap();
     assert!(friends(&eve, db).await.is_empty());
     assert_eq!(friends(&f.chuck, db).await, ["David"]);
     assert_eq!(junction_rows(db).await, 2);
@@ -240,7 +244,11 @@ async fn prefetch_gives_each_side_its_friends(t: TestDb) {
         .all(db)
         .await
         .unwrap();
-    assert_eq!(db.query_count() - before, 2, "the people, then their friends");
+    assert_eq!(
+        db.query_count() - before,
+        2,
+        "the people, then their friends"
+    );
     let loaded: Vec<(String, Vec<String>)> = people
         .iter()
         .map(|p| {
@@ -302,7 +310,10 @@ async fn create_links_both_ways(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(friends(&eve, db).await, ["Anne"]);
-    assert_eq!(friends(&f.anne, db).await, ["Bill", "Chuck", "David", "Eve"]);
+    assert_eq!(
+        friends(&f.anne, db).await,
+        ["Bill", "Chuck", "David", "Eve"]
+    );
 }
 
 /// The symmetrical relation has no reverse side in the registry (the derive makes no reverse

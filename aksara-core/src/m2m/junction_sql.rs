@@ -275,9 +275,9 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
             Condition::And(parts)
         };
         let mut query = Query::default();
-        query.conditions.push(
-            side(junction.source, junction.target) | side(junction.target, junction.source),
-        );
+        query
+            .conditions
+            .push(side(junction.source, junction.target) | side(junction.target, junction.source));
         query
     }
 

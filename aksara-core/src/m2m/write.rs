@@ -10,9 +10,9 @@ use super::{item_keys, ManyToManyManager, RowOrKey};
 use crate::compile::Compiler;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::prefetch::KeyOf;
 use crate::error_context::relate;
 use crate::model::{Model, NewRecord};
+use crate::prefetch::KeyOf;
 use crate::value::Value;
 use crate::write_prep::checked;
 

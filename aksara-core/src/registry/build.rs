@@ -224,19 +224,18 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                         continue;
                     };
                     let junction = &models[j];
-                    let (source_column, target_column) =
-                        match junction_columns(
+                    let (source_column, target_column) = match junction_columns(
                         &junction.meta,
                         &m.meta.name,
                         target_name,
                         rel.through.as_ref().and(rel.through_fields.as_ref()),
                     ) {
-                            Ok(cols) => cols,
-                            Err(problem) => {
-                                problems.push(format!("{}.{}: {problem}", m.meta.name, f.name));
-                                continue;
-                            }
-                        };
+                        Ok(cols) => cols,
+                        Err(problem) => {
+                            problems.push(format!("{}.{}: {problem}", m.meta.name, f.name));
+                            continue;
+                        }
+                    };
                     let (Some(source_key), Some(target_key)) = (
                         m.meta.try_pk().map(|pk| pk.column.clone()),
                         target.meta.try_pk().map(|pk| pk.column.clone()),
