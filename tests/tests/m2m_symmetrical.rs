@@ -316,6 +316,40 @@ async fn create_links_both_ways(t: TestDb) {
     );
 }
 
+/// Two people befriending each other at the same moment, from both sides: both writes
+/// succeed (a deadlock between them is rerun) and each friendship is exactly two rows.
+async fn concurrent_adds_from_both_sides(t: TestDb) {
+    let db = t.db(registry()).await;
+    let mut people = Vec::new();
+    for i in 0..8 {
+        people.push(
+            Person::build()
+                .name(format!("P{i}"))
+                .create(&db)
+                .await
+                .unwrap(),
+        );
+    }
+    let mut tasks = Vec::new();
+    for pair in people.chunks(2) {
+        let (a, b) = (pair[0].clone(), pair[1].clone());
+        for (x, y) in [(a.clone(), b.clone()), (b, a)] {
+            let db = db.clone();
+            tasks.push(tokio::spawn(
+                async move { x.friends().add(&db, [&y]).await },
+            ));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(junction_rows(&db).await, 8, "four friendships, both ways");
+    for pair in people.chunks(2) {
+        assert_eq!(friends(&pair[0], &db).await, [pair[1].name.clone()]);
+        assert_eq!(friends(&pair[1], &db).await, [pair[0].name.clone()]);
+    }
+}
+
 /// The symmetrical relation has no reverse side in the registry (the derive makes no reverse
 /// accessor): only its forward edge is visible on the model.
 #[test]
@@ -425,4 +459,5 @@ backend_tests!(
     prefetch_gives_each_side_its_friends,
     filters_see_both_directions,
     create_links_both_ways,
+    concurrent_adds_from_both_sides,
 );

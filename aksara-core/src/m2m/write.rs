@@ -219,7 +219,17 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
     /// Makes `items` exactly the related rows, in one transaction: removes the links to
     /// other rows, keeps the links that already exist as they are, and adds the missing ones.
     /// For a through model with a required extra field, only new links need a value: pass
-    /// them with [`set_with`](Self::set_with).
+    /// them with [`set_with`](Self::set_with). On a symmetrical relation the links in place
+    /// are read from the owner's side (where every write stores them too) and removed and
+    /// added in both directions.
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result};
+    ///
+    /// async fn only<T: Model>(db: &Db, tags: ManyToManyManager<'_, T>, keep: &T) -> Result<()> {
+    ///     tags.set(db, [keep]).await
+    /// }
+    /// ```
     pub async fn set<I: RowOrKey<T>>(
         &self,
         db: &Db,
