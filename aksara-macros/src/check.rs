@@ -351,6 +351,18 @@ fn relation(
             "through_fields needs a through model: through = Model",
         ));
     }
+    if o.symmetrical && o.through.is_some() {
+        errors.push(error(
+            &f.ty,
+            "symmetrical cannot be combined with a through model (its rows would have to be made in both directions): drop one of them",
+        ));
+    }
+    if o.symmetrical && o.related_name.as_deref().is_some_and(|n| n != "+") {
+        errors.push(error(
+            &f.ty,
+            "a symmetrical relation is its own reverse, so related_name names nothing: drop it",
+        ));
+    }
     let (on_delete, on_delete_written) = on_delete(f, type_name, errors)?;
     Some(Relation {
         kind,

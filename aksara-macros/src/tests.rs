@@ -233,3 +233,40 @@ fn only_a_required_one_to_one_can_be_the_key() {
         assert!(message.contains(expected), "{expected}: {message}");
     }
 }
+
+#[test]
+fn symmetrical_is_refused_with_through_or_related_name() {
+    let message = error_of(parse_quote! {
+        struct Person {
+            id: i64,
+            #[aksara(symmetrical, through = Friendship)]
+            friends: ManyToMany<Person>,
+            #[aksara(symmetrical, related_name = "befriended_by")]
+            pals: ManyToMany<Person>,
+        }
+    });
+    assert!(
+        message.contains("symmetrical cannot be combined with a through model"),
+        "{message}"
+    );
+    assert!(
+        message.contains("a symmetrical relation is its own reverse"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_symmetrical_relation_gets_no_reverse_accessor() {
+    let out = derive(parse_quote! {
+        struct Person {
+            id: i64,
+            #[aksara(symmetrical)]
+            friends: ManyToMany<Person>,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    assert!(out.contains("fn friends"), "the forward manager");
+    assert!(!out.contains("fn person_set"), "no reverse accessor: {out}");
+    assert!(out.contains("\"+Person.friends\""), "the hidden path");
+}

@@ -20,6 +20,9 @@ pub(super) struct Junction<'r> {
     pub(super) info: &'r ModelInfo,
     pub(super) source: &'r FieldMeta,
     pub(super) target: &'r FieldMeta,
+    /// The relation is symmetrical (`#[aksara(symmetrical)]`): every link is stored both
+    /// ways, `(a, b)` and `(b, a)`, and a row linked to itself once.
+    pub(super) symmetrical: bool,
 }
 
 impl<'a, T: Model> ManyToManyManager<'a, T> {
@@ -65,10 +68,17 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                     ))
                 })
         };
+        let symmetrical = registry
+            .model(self.declaring_model)?
+            .meta
+            .field(self.field)
+            .and_then(|f| f.relation.as_ref())
+            .is_some_and(|r| r.symmetrical);
         Ok(Junction {
             info,
             source: find(source_column)?,
             target: find(target_column)?,
+            symmetrical,
         })
     }
 
@@ -169,26 +179,37 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                 _ => Value::Null,
             }
         };
+        // The (source, target) pairs: for a symmetrical relation each link both ways, except
+        // a link of the owner to itself, which is one row.
+        let own = crate::prefetch::KeyOf::of(&source_key);
+        let mut pairs: Vec<(Value, Value)> = Vec::with_capacity(keys.len() * 2);
+        for k in keys {
+            pairs.push((source_key.clone(), k.clone()));
+            if junction.symmetrical && crate::prefetch::KeyOf::of(k) != own {
+                pairs.push((k.clone(), source_key.clone()));
+            }
+        }
         let compiler = Compiler::new(registry, db.dialect());
         Ok(
             if db.dialect().list_binding() == ListBinding::Array && fixed.is_empty() {
                 let mut arrays: Vec<Vec<Value>> = Vec::new();
                 if generate_pk {
-                    arrays.push(keys.iter().map(|_| new_pk()).collect());
+                    arrays.push(pairs.iter().map(|_| new_pk()).collect());
                 }
-                arrays.push(vec![source_key.clone(); keys.len()]);
-                arrays.push(keys.to_vec());
+                let (sources, targets): (Vec<Value>, Vec<Value>) = pairs.into_iter().unzip();
+                arrays.push(sources);
+                arrays.push(targets);
                 vec![compiler.insert_unnest(meta, &all_columns, arrays)]
             } else {
-                let rows = keys
-                    .iter()
-                    .map(|k| {
+                let rows = pairs
+                    .into_iter()
+                    .map(|(source, target)| {
                         let mut row = Vec::with_capacity(all_columns.len());
                         if generate_pk {
                             row.push(new_pk());
                         }
-                        row.push(source_key.clone());
-                        row.push(k.clone());
+                        row.push(source);
+                        row.push(target);
                         row.extend(fixed.iter().cloned());
                         row
                     })
@@ -212,6 +233,9 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         junction: &Junction<'_>,
         targets: Option<(bool, Vec<Value>)>,
     ) -> Query {
+        if junction.symmetrical {
+            return self.symmetrical_query(junction, targets);
+        }
         let mut query = Query::default();
         query.conditions.push(Condition::new(
             junction.source.name.clone(),
@@ -226,6 +250,34 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
                 Condition::Not(Box::new(condition))
             });
         }
+        query
+    }
+
+    /// [`junction_query`](Self::junction_query) of a symmetrical relation: the owner's links
+    /// in both directions, `(owner, x)` and `(x, owner)`, with `x` among (`true`) or outside
+    /// (`false`) the given keys when there are some.
+    fn symmetrical_query(
+        &self,
+        junction: &Junction<'_>,
+        targets: Option<(bool, Vec<Value>)>,
+    ) -> Query {
+        let side = |owner: &FieldMeta, other: &FieldMeta| {
+            let mut parts = vec![Condition::new(owner.name.clone(), self.key.clone())];
+            if let Some((keep, keys)) = &targets {
+                let condition =
+                    Condition::new(format!("{}__in", other.name), Value::Array(keys.clone()));
+                parts.push(if *keep {
+                    condition
+                } else {
+                    Condition::Not(Box::new(condition))
+                });
+            }
+            Condition::And(parts)
+        };
+        let mut query = Query::default();
+        query
+            .conditions
+            .push(side(junction.source, junction.target) | side(junction.target, junction.source));
         query
     }
 

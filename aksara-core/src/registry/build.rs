@@ -208,6 +208,10 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                     (forward, reverse, rel.on_delete, f.nullable)
                 }
                 RelationKind::ManyToMany => {
+                    if let Some(problem) = symmetrical_problem(&m.meta.name, target_name, rel) {
+                        problems.push(format!("{}.{}: {problem}", m.meta.name, f.name));
+                        continue;
+                    }
                     let junction_name = match &rel.through {
                         Some(through) => through.model_name(&m.meta.name),
                         None => junction_model_name(&m.meta.name, &f.name),
@@ -220,14 +224,18 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                         continue;
                     };
                     let junction = &models[j];
-                    let (source_column, target_column) =
-                        match junction_columns(&junction.meta, &m.meta.name, target_name) {
-                            Ok(cols) => cols,
-                            Err(problem) => {
-                                problems.push(format!("{}.{}: {problem}", m.meta.name, f.name));
-                                continue;
-                            }
-                        };
+                    let (source_column, target_column) = match junction_columns(
+                        &junction.meta,
+                        &m.meta.name,
+                        target_name,
+                        rel.through.as_ref().and(rel.through_fields.as_ref()),
+                    ) {
+                        Ok(cols) => cols,
+                        Err(problem) => {
+                            problems.push(format!("{}.{}: {problem}", m.meta.name, f.name));
+                            continue;
+                        }
+                    };
                     let (Some(source_key), Some(target_key)) = (
                         m.meta.try_pk().map(|pk| pk.column.clone()),
                         target.meta.try_pk().map(|pk| pk.column.clone()),
@@ -276,7 +284,8 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 m.index,
                 edge(f.name.clone(), f.name.clone(), t, forward_via, true),
             ));
-            if rel.related_name.as_deref() != Some("+") {
+            // A symmetrical relation is its own reverse: it has no reverse name of its own.
+            if rel.related_name.as_deref() != Some("+") && !rel.symmetrical {
                 let (name, accessor) = reverse_names(&m.meta, rel);
                 edges.push((t, edge(name, accessor, m.index, reverse_via, false)));
             } else if rel.kind == RelationKind::ManyToMany {
@@ -333,5 +342,30 @@ fn reverse_names(owner: &ModelMeta, rel: &RelationMeta) -> (String, String) {
     match &rel.related_name {
         Some(name) => (name.clone(), name.clone()),
         None => naming::default_reverse_names(&owner.name, rel.kind == RelationKind::OneToOne),
+    }
+}
+
+/// Why the many-to-many `rel` of `model` (to `target`) cannot be symmetrical, if it is and
+/// cannot: only a relation from a model to itself, without a through model (whose rows would
+/// have to be made in both directions) and without a reverse name, can be.
+fn symmetrical_problem(model: &str, target: &str, rel: &RelationMeta) -> Option<String> {
+    if !rel.symmetrical {
+        return None;
+    }
+    if target != model {
+        return Some(format!(
+            "symmetrical applies to a many-to-many relation from a model to itself, and this one goes to {target}"
+        ));
+    }
+    if rel.through.is_some() {
+        return Some(
+            "symmetrical cannot be combined with a through model (its rows would have to be made in both directions): drop one of them".into(),
+        );
+    }
+    match rel.related_name.as_deref() {
+        Some(name) if name != "+" => Some(format!(
+            "a symmetrical relation is its own reverse, so related_name = \"{name}\" names nothing: drop it"
+        )),
+        _ => None,
     }
 }

@@ -60,7 +60,8 @@ fn last_segment(target: &Type) -> Option<&Ident> {
 }
 
 impl Reverse<'_> {
-    /// True when the target gets no reverse accessor: `related_name = "+"`, or a string target
+    /// True when the target gets no reverse accessor: `related_name = "+"`, a symmetrical
+    /// relation (its own reverse, as in Django: `b.friends()` already lists `a`), or a string target
     /// (`to = "Name"`) that does not name the field's own type (`"self"` on a self-reference,
     /// or the type's name).
     fn is_hidden(&self) -> bool {
@@ -71,7 +72,7 @@ impl Reverse<'_> {
             to.eq_ignore_ascii_case("self") && target.is_some_and(|t| t == ident)
                 || target.is_some_and(|t| t == to)
         });
-        r.related_name.as_deref() == Some("+") || !to_names_the_type
+        r.related_name.as_deref() == Some("+") || r.symmetrical || !to_names_the_type
     }
 }
 
@@ -86,8 +87,9 @@ fn forward_many_to_many(rev: &Reverse) -> TokenStream {
         "The manager of `{name}.{field_name}`: read, add, remove, clear and set the linked rows."
     );
     // The path from the target back to this model: the reverse name, or for a reverse side
-    // hidden with "+" the registry's internal name for it.
-    let path = if rev.relation.related_name.as_deref() == Some("+") {
+    // hidden with "+" (or a symmetrical relation, which has none) the registry's internal
+    // name for it.
+    let path = if rev.relation.related_name.as_deref() == Some("+") || rev.relation.symmetrical {
         aksara_core::registry::hidden_reverse_name(name, field_name)
     } else {
         rev.query_name.clone()
