@@ -45,6 +45,7 @@ Keys:
   Enter    open: a table, a row, a relation (forward, reverse, many-to-many)
   Backspace/Esc  back    ]  forward          /  filter (on the current column)
   s  sort by the current column (asc, desc, off)    y  copy the value (OSC 52)
+  E  export the grid (filters, sort) to a .csv or .json file
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
