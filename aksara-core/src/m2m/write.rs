@@ -240,6 +240,15 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
 
     /// [`set`](Self::set) with values for a through model's extra fields, used for the links
     /// it adds (Django's `through_defaults`); links that already exist keep their values.
+    ///
+    /// ```no_run
+    /// use aksara_core::{Db, ManyToManyManager, Model, Result, Value};
+    ///
+    /// // The group's members become exactly these two; a new membership gets the reason.
+    /// async fn keep<T: Model>(db: &Db, members: ManyToManyManager<'_, T>, a: &T, b: &T) -> Result<()> {
+    ///     members.set_with(db, [a, b], [("invite_reason", Value::from("kept"))]).await
+    /// }
+    /// ```
     pub async fn set_with<I: RowOrKey<T>, N: AsRef<str>>(
         &self,
         db: &Db,
