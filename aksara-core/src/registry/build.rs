@@ -84,8 +84,25 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 .map(|f| (m.name.clone(), f.kind.referencing_kind()))
         })
         .collect();
+    // The fields a `to_field` may name: (model, field) -> (column, referencing kind, unique).
+    let fields_by_name: HashMap<(String, String), (String, FieldKind, bool)> = metas
+        .iter()
+        .flat_map(|m| {
+            m.fields.iter().filter(|f| f.is_concrete()).map(|f| {
+                (
+                    (m.name.clone(), f.name.clone()),
+                    (
+                        f.column.clone(),
+                        f.kind.referencing_kind(),
+                        f.unique || f.primary_key,
+                    ),
+                )
+            })
+        })
+        .collect();
     for m in metas.iter_mut() {
         let model_name = m.name.clone();
+        let typed = m.ops.is_some();
         for f in m.fields.iter_mut() {
             let Some(rel) = f.relation.as_mut() else {
                 continue;
@@ -105,6 +122,24 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 continue;
             }
             rel.target = Target::Name(target.clone());
+            if let (Some(to_field), RelationKind::ForeignKey | RelationKind::OneToOne) =
+                (rel.to_field.clone(), rel.kind)
+            {
+                match resolve_to_field(
+                    &fields_by_name,
+                    &model_name,
+                    &f.name,
+                    &target,
+                    &to_field,
+                    typed,
+                ) {
+                    Ok((column, kind)) => {
+                        rel.to_column = Some(column);
+                        f.kind = kind;
+                    }
+                    Err(problem) => problems.push(problem),
+                }
+            }
             if rel.kind != RelationKind::ManyToMany && rel.to_column.is_none() {
                 if let Some(kind) = pk_kinds.get(&target) {
                     f.kind = kind.clone();
@@ -368,4 +403,43 @@ fn symmetrical_problem(model: &str, target: &str, rel: &RelationMeta) -> Option<
         )),
         _ => None,
     }
+}
+
+/// The column and key kind a `to_field` names on `target`, or the problem with it.
+fn resolve_to_field(
+    fields: &HashMap<(String, String), (String, FieldKind, bool)>,
+    model: &str,
+    field: &str,
+    target: &str,
+    to_field: &str,
+    typed: bool,
+) -> std::result::Result<(String, FieldKind), String> {
+    let Some((column, kind, unique)) = fields.get(&(target.to_string(), to_field.to_string()))
+    else {
+        let mut known: Vec<&str> = fields
+            .keys()
+            .filter(|(m, _)| m == target)
+            .map(|(_, f)| f.as_str())
+            .collect();
+        known.sort_unstable();
+        return Err(format!(
+            "{model}.{field}: to_field `{to_field}` is not a field of {target} (its fields: {})",
+            known.join(", ")
+        ));
+    };
+    if !unique {
+        return Err(format!(
+            "{model}.{field}: to_field `{to_field}` must be unique on {target} (declare it with #[aksara(unique)])"
+        ));
+    }
+    if typed {
+        // A typed relation field holds the target's key (`ToOne::id`) and loads by it, so a
+        // typed model cannot follow another field yet; refusing beats referencing the key.
+        return Err(format!(
+            "{model}.{field}: to_field `{to_field}` is not supported on a derived model yet (its \
+             ForeignKey holds {target}'s primary key); reference the key, or use a model read \
+             from the database catalog"
+        ));
+    }
+    Ok((column.clone(), kind.clone()))
 }
