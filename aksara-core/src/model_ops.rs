@@ -29,6 +29,14 @@ pub trait AnyModel: Any + Send + Sync {
     /// Keeps `loaded` as the relation `name` (forward fields in the field itself, reverse ones
     /// in the model's [`Related`](crate::related_store::Related) store).
     fn attach(&mut self, name: &str, loaded: Loaded) -> Result<()>;
+    /// Takes out the row a forward to-one relation `name` has loaded (by `select_related`),
+    /// leaving it unloaded: `Some(None)` when the relation is NULL, `None` when it is not a
+    /// forward to-one relation or has nothing loaded. A prefetch through that relation uses
+    /// the row instead of reading it again, then [`attach`](Self::attach)es it back.
+    fn take_loaded(&mut self, name: &str) -> Option<Option<Arc<dyn AnyModel>>> {
+        let _ = name;
+        None
+    }
 }
 
 /// Functions of a model type, kept in its metadata.

@@ -30,6 +30,7 @@ use crate::value::Value;
 use rustc_hash::FxHashMap as HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A value usable as a hash key (keys are integers, UUIDs or text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,6 +101,11 @@ async fn prefetch_one(
             target.meta.name
         ))
     })?;
+    check_node(model, target, &edge, node)?;
+    if reuse_selected(db, target, rows, node).await? {
+        return Ok(());
+    }
+    let attr = node.attr();
     // Where each parent's key is, and how fetched rows link back.
     let parent_key_index = match &edge.via {
         Via::Forward { column, .. } => model
@@ -142,7 +148,7 @@ async fn prefetch_one(
     let parents_share_keys = keys.len() < parent_keys.iter().flatten().count();
     if keys.is_empty() {
         for row in rows.iter_mut() {
-            row.attach(&edge.name, empty(ops.list, &edge))?;
+            row.attach(attr, empty(ops.list, &edge))?;
         }
         return Ok(());
     }
@@ -192,14 +198,16 @@ async fn prefetch_one(
         }
     };
     let mut fetched = Vec::new();
+    let mut selected = Vec::new();
     for chunk in key_chunks(db.dialect(), keys) {
-        let sql = Compiler::new(&registry, db.dialect()).select_prefetch(
+        let statement = Compiler::new(&registry, db.dialect()).select_prefetch(
             target,
             &node.query,
             link,
             chunk,
         )?;
-        fetched.extend(db.fetch(sql).await?);
+        fetched.extend(db.fetch(statement.sql).await?);
+        selected = statement.related;
     }
     // A row reached from several parents (a tag of many posts) arrives once per parent; it is
     // decoded once and shared, keyed by its primary key.
@@ -235,7 +243,19 @@ async fn prefetch_one(
         let index = match known {
             Some(index) => index,
             None => {
-                let child = (ops.decode)(&mut RowReader::new(row))?;
+                let mut reader = RowReader::new(row);
+                let mut child = (ops.decode)(&mut reader)?;
+                if !selected.is_empty() {
+                    // The junction's column sits between the row and its joined relations.
+                    reader.skip(usize::from(junction_link.is_some()));
+                    crate::queryset::attach_selected(
+                        &registry,
+                        crate::dynamic::unique(&mut child),
+                        &selected,
+                        &mut reader,
+                        None,
+                    )?;
+                }
                 distinct.push(child);
                 if let Some(k) = key {
                     by_key.insert(k, distinct.len() - 1);
@@ -276,9 +296,77 @@ async fn prefetch_one(
             let group = key.and_then(|k| grouped.get(&k));
             Loaded::One(group.and_then(|g| g.first().cloned()))
         };
-        row.attach(&edge.name, loaded)?;
+        row.attach(attr, loaded)?;
     }
     Ok(())
+}
+
+/// Refuses a prefetch whose inner queryset is of another model than the relation's, or whose
+/// `to_attr` would hide a field or relation of the parent.
+fn check_node(
+    model: &ModelInfo,
+    target: &ModelInfo,
+    edge: &Edge,
+    node: &PrefetchNode,
+) -> Result<()> {
+    if let Some(queried) = &node.model {
+        if queried != &target.meta.name {
+            return Err(Error::config(format!(
+                "Prefetch(\"{}\"): the queryset is of {queried}, but {}.{} holds {} rows",
+                node.name, model.meta.name, edge.name, target.meta.name
+            )));
+        }
+    }
+    if let Some(to_attr) = &node.to_attr {
+        if model.edge(to_attr).is_some() || model.meta.fields.iter().any(|f| &f.name == to_attr) {
+            return Err(Error::config(format!(
+                "Prefetch(\"{}\").to_attr(\"{to_attr}\"): {to_attr} is already a field or relation of {}",
+                node.name, model.meta.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A prefetch through a forward to-one relation that `select_related` already loaded on every
+/// parent: the loaded rows are used (the nested prefetches run on them) rather than read
+/// again. Returns false, changing nothing, when some parent lacks the row or the prefetch has
+/// a query or a `to_attr` of its own.
+async fn reuse_selected(
+    db: &Db,
+    target: &ModelInfo,
+    rows: &mut [&mut dyn AnyModel],
+    node: &PrefetchNode,
+) -> Result<bool> {
+    if node.to_attr.is_some() || node.query != crate::query::Query::default() {
+        return Ok(false);
+    }
+    let mut taken: Vec<Option<Arc<dyn AnyModel>>> = Vec::with_capacity(rows.len());
+    let mut complete = true;
+    for row in rows.iter_mut() {
+        match row.take_loaded(&node.name) {
+            Some(one) if one.as_ref().is_none_or(|r| Arc::strong_count(r) == 1) => taken.push(one),
+            other => {
+                if let Some(one) = other {
+                    taken.push(one);
+                }
+                complete = false;
+                break;
+            }
+        }
+    }
+    if complete && !node.children.is_empty() {
+        let refs: Vec<&mut dyn AnyModel> = taken
+            .iter_mut()
+            .flatten()
+            .map(crate::dynamic::unique)
+            .collect();
+        prefetch(db, target, refs, &node.children).await?;
+    }
+    for (row, one) in rows.iter_mut().zip(taken) {
+        row.attach(&node.name, Loaded::One(one.map(crate::dynamic::share)))?;
+    }
+    Ok(complete)
 }
 
 /// Nothing loaded for a relation: an empty list for a to-many relation (built by `list`),

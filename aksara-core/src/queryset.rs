@@ -150,8 +150,7 @@ impl<M> QuerySet<M> {
         let items: Vec<Prefetch> = items.into_iter().map(Into::into).collect();
         self.with(|q| {
             for p in &items {
-                let custom = Some(p.query.clone()).filter(|q| q != &Query::default());
-                PrefetchNode::insert(&mut q.prefetch_related, &p.path, custom);
+                PrefetchNode::insert_from(&mut q.prefetch_related, p);
             }
         })
     }
@@ -460,7 +459,7 @@ pub(crate) fn decode<M: Model>(
 }
 
 /// Reads the select_related relations `nodes` from the rest of a row into `target`.
-fn attach_selected(
+pub(crate) fn attach_selected(
     registry: &Registry,
     target: &mut dyn AnyModel,
     nodes: &[RelatedPlan],

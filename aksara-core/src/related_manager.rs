@@ -111,21 +111,61 @@ impl<'a, M: Model, L> RelatedManager<'a, M, L> {
         }
     }
 
-    /// Runs the query for the related rows (refused in strict mode: prefetch them and use
-    /// [`RelatedManager::loaded`]).
-    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
+    /// The related rows. After `prefetch_related` loaded them, they are answered from the
+    /// loaded rows with no query (as in Django), also in strict mode; otherwise one query
+    /// (refused in strict mode: prefetch them). To read afresh whatever was loaded, run the
+    /// [`queryset`](Self::queryset): `author.posts().queryset().all(&db)`.
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::Model;
+    /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+    /// let users = User::objects().prefetch_related(["posts"]).all(&db).await?;
+    /// let posts = users[0].posts().all(&db).await?;            // no query
+    /// let fresh = users[0].posts().queryset().all(&db).await?; // one query
+    /// # Ok(()) }
+    /// ```
+    pub async fn all(&self, db: &Db) -> Result<Vec<M>>
+    where
+        M: Clone,
+    {
+        if let Some(rows) = self.loaded() {
+            return Ok(rows.iter().map(|row| M::clone(row)).collect());
+        }
         self.guard(db)?;
         self.queryset.all(db).await
     }
 
-    /// Counts the related rows with one `COUNT` query (refused in strict mode).
+    /// Counts the related rows: the loaded ones after `prefetch_related` (no query),
+    /// otherwise one `COUNT` query (refused in strict mode).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # async fn demo(db: aksara::Db, jane: User) -> aksara::Result<()> {
+    /// let n = jane.posts().count(&db).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn count(&self, db: &Db) -> Result<u64> {
+        if let Some(rows) = self.loaded() {
+            return Ok(rows.len() as u64);
+        }
         self.guard(db)?;
         self.queryset.count(db).await
     }
 
-    /// True when there is at least one related row (refused in strict mode).
+    /// True when there is at least one related row: from the loaded rows after
+    /// `prefetch_related` (no query), otherwise one query (refused in strict mode).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # async fn demo(db: aksara::Db, jane: User) -> aksara::Result<()> {
+    /// let has_posts = jane.posts().exists(&db).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn exists(&self, db: &Db) -> Result<bool> {
+        if let Some(rows) = self.loaded() {
+            return Ok(!rows.is_empty());
+        }
         self.guard(db)?;
         self.queryset.exists(db).await
     }

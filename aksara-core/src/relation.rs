@@ -130,6 +130,11 @@ impl<T: Model, K> ToOne<T, K> {
         let _ = self.cache.set(target);
     }
 
+    /// Takes the loaded row out of the relation, leaving it unloaded.
+    pub fn take_loaded(&mut self) -> Option<Arc<T>> {
+        self.cache.take()
+    }
+
     /// Forgets the loaded row.
     pub fn clear_cache(&mut self) {
         self.cache = OnceLock::new();

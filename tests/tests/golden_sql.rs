@@ -1042,13 +1042,16 @@ fn prefetch_queries() {
                         PrefetchLink::Column(author),
                         vec![id(1), id(2)],
                     )
-                    .unwrap(),
+                    .unwrap()
+                    .sql,
                 Compiler::new(r, d)
                     .select_prefetch(post, &limited, PrefetchLink::Column(author), vec![id(1)])
-                    .unwrap(),
+                    .unwrap()
+                    .sql,
                 Compiler::new(r, d)
                     .select_prefetch(tag, &Query::default(), link, vec![id(3)])
-                    .unwrap(),
+                    .unwrap()
+                    .sql,
                 Compiler::new(r, d)
                     .select_prefetch(
                         tag,
@@ -1059,7 +1062,8 @@ fn prefetch_queries() {
                         link,
                         vec![id(3)],
                     )
-                    .unwrap(),
+                    .unwrap()
+                    .sql,
             ]
         },
         [

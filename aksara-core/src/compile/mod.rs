@@ -43,6 +43,9 @@ pub struct Compiler<'a> {
     registry: &'a Registry,
     dialect: &'a dyn Dialect,
     next_alias: usize,
+    /// When set, each selected column gets the label `c0`, `c1`, ... (a derived table may
+    /// not repeat a column name on MySQL), counting from this number.
+    next_label: std::cell::Cell<Option<usize>>,
 }
 
 /// A to-one join of a scope, shared by every path that walks `path`.
@@ -74,6 +77,7 @@ impl<'a> Compiler<'a> {
             registry,
             dialect,
             next_alias: 0,
+            next_label: std::cell::Cell::new(None),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The SELECT of a prefetch: related rows for a set of keys, with a per-key limit.
 
-use super::Compiler;
+use super::related::{plan_related, SelectStatement};
+use super::{Compiler, JoinEnd};
 use crate::error::Result;
 use crate::meta::FieldMeta;
 use crate::query::Query;
@@ -28,15 +29,25 @@ pub enum PrefetchLink<'a> {
 
 impl Compiler<'_> {
     /// The SELECT of a prefetch: the rows of `target` linked to any of `keys` (through its own
-    /// column, or through a junction whose linking column is then selected last), filtered and
-    /// ordered by `query`, with `query.limit` applied per linked key.
+    /// column, or through a junction whose linking column is then selected right after the
+    /// target's columns), filtered and ordered by `query`, with its `select_related`
+    /// relations joined (their columns follow), and `query.limit` / `query.offset` applied
+    /// per linked key.
     pub fn select_prefetch(
         &mut self,
         target: &ModelInfo,
         query: &Query,
         link: PrefetchLink<'_>,
         keys: Vec<Value>,
-    ) -> Result<Sql> {
+    ) -> Result<SelectStatement> {
+        let related = plan_related(self.registry, target, &query.select_related)?;
+        let sliced = query.limit.is_some() || query.offset.is_some();
+        // The ranked rows are read back through a derived table, whose columns must have
+        // distinct names: a joined model's columns are labelled.
+        let labelled = sliced && !related.is_empty();
+        if labelled {
+            self.next_label.set(Some(0));
+        }
         let mut scope = self.scope(target.index);
         let mut columns = Sql::new();
         self.columns(&mut columns, &scope.alias, &target.meta);
@@ -56,6 +67,9 @@ impl Compiler<'_> {
             } => {
                 let junction_alias = self.alias();
                 columns.push(", ").column(&junction_alias, &source.column);
+                if labelled {
+                    columns.push(" AS ").ident("aksara_link");
+                }
                 junction_join
                     .push(" INNER JOIN ")
                     .ident(&junction.meta.table)
@@ -72,13 +86,17 @@ impl Compiler<'_> {
                 p
             }
         };
-        let mut conditions = vec![];
-        conditions.extend(query.conditions.iter().cloned());
-        let extra = self.where_clause(&mut scope, &conditions)?;
+        let base = JoinEnd {
+            alias: scope.alias.clone(),
+            inner: true,
+        };
+        self.related_columns(&mut scope, &mut columns, &related, "", target.index, &base)?;
+        self.next_label.set(None);
+        let extra = self.where_clause(&mut scope, &query.conditions)?;
         let order = self.order_by(&mut scope, &query.order_by)?;
         let mut inner = Sql::new();
         inner.push("SELECT ").append(columns);
-        if query.limit.is_some() {
+        if sliced {
             inner
                 .push(", ROW_NUMBER() OVER (PARTITION BY ")
                 .append(partition)
@@ -113,24 +131,35 @@ impl Compiler<'_> {
             }
             inner.append(extra);
         }
-        match query.limit {
-            None => {
-                inner.append(order);
-                Ok(inner)
-            }
-            Some(limit) => {
-                let mut sql = Sql::new();
-                sql.push("SELECT * FROM (")
-                    .append(inner)
-                    .push(") AS ")
-                    .ident("ranked")
-                    .push(" WHERE ");
-                sql.ident("aksara_rank")
-                    .push(" <= ")
-                    .bind(Value::I64(i64::try_from(limit).unwrap_or(i64::MAX)), None);
-                sql.push(" ORDER BY ").ident("aksara_rank");
-                Ok(sql)
-            }
+        if !sliced {
+            inner.append(order);
+            return Ok(SelectStatement {
+                sql: inner,
+                related,
+            });
         }
+        let rank = |n: u64| Value::I64(i64::try_from(n).unwrap_or(i64::MAX));
+        let mut sql = Sql::new();
+        sql.push("SELECT * FROM (")
+            .append(inner)
+            .push(") AS ")
+            .ident("ranked")
+            .push(" WHERE ");
+        let offset = query.offset.unwrap_or(0);
+        if let Some(limit) = query.limit {
+            sql.ident("aksara_rank")
+                .push(" <= ")
+                .bind(rank(offset.saturating_add(limit)), None);
+        }
+        if query.offset.is_some() {
+            if query.limit.is_some() {
+                sql.push(" AND ");
+            }
+            sql.ident("aksara_rank")
+                .push(" > ")
+                .bind(rank(offset), None);
+        }
+        sql.push(" ORDER BY ").ident("aksara_rank");
+        Ok(SelectStatement { sql, related })
     }
 }

@@ -146,6 +146,10 @@ impl Compiler<'_> {
                 sql.push(", ");
             }
             sql.column(alias, &f.column);
+            if let Some(label) = self.next_label.get() {
+                sql.push(" AS ").ident(&format!("c{label}"));
+                self.next_label.set(Some(label + 1));
+            }
         }
     }
 

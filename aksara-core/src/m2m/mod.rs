@@ -149,20 +149,60 @@ impl<'a, T: Model> ManyToManyManager<'a, T> {
         Ok(())
     }
 
-    /// All related rows (refused in strict mode: prefetch them and use `loaded`).
-    pub async fn all(&self, db: &Db) -> Result<Vec<T>> {
+    /// All related rows. After `prefetch_related` loaded them, they are answered from the
+    /// loaded rows with no query (as in Django), also in strict mode; otherwise one query
+    /// (refused in strict mode). To read afresh, run the [`queryset`](Self::queryset):
+    /// `post.tags().queryset().all(&db)`.
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # use aksara::Model;
+    /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+    /// let posts = Post::objects().prefetch_related(["tags"]).all(&db).await?;
+    /// let tags = posts[0].tags().all(&db).await?; // no query
+    /// # Ok(()) }
+    /// ```
+    pub async fn all(&self, db: &Db) -> Result<Vec<T>>
+    where
+        T: Clone,
+    {
+        if let Some(rows) = self.loaded() {
+            return Ok(rows.iter().map(|row| T::clone(row)).collect());
+        }
         self.guard(db)?;
         self.queryset().all(db).await
     }
 
-    /// The number of related rows, one `COUNT` query (refused in strict mode).
+    /// The number of related rows: the loaded ones after `prefetch_related` (no query),
+    /// otherwise one `COUNT` query (refused in strict mode).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # async fn demo(db: aksara::Db, post: Post) -> aksara::Result<()> {
+    /// let n = post.tags().count(&db).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn count(&self, db: &Db) -> Result<u64> {
+        if let Some(rows) = self.loaded() {
+            return Ok(rows.len() as u64);
+        }
         self.guard(db)?;
         self.queryset().count(db).await
     }
 
-    /// True when there is at least one related row (refused in strict mode).
+    /// True when there is at least one related row: from the loaded rows after
+    /// `prefetch_related` (no query), otherwise one query (refused in strict mode).
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # async fn demo(db: aksara::Db, post: Post) -> aksara::Result<()> {
+    /// let tagged = post.tags().exists(&db).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn exists(&self, db: &Db) -> Result<bool> {
+        if let Some(rows) = self.loaded() {
+            return Ok(!rows.is_empty());
+        }
         self.guard(db)?;
         self.queryset().exists(db).await
     }

@@ -40,6 +40,17 @@ pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
         .map(|(i, e)| quote!(#i => #e,));
     let store = model.fields.iter().find(|f| f.is_store()).map(|f| &f.ident);
     let attach_arms = model.fields.iter().filter_map(|f| attach_arm(model, f));
+    let take_arms: Vec<TokenStream> = model.fields.iter().filter_map(take_arm).collect();
+    let take_loaded = (!take_arms.is_empty()).then(|| {
+        quote! {
+            fn take_loaded(&mut self, name: &str) -> ::core::option::Option<::core::option::Option<::std::sync::Arc<dyn ::aksara::AnyModel>>> {
+                match name {
+                    #(#take_arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    });
     let fallback = attach_fallback(model, store);
     let related_store = store.map(|store| {
         quote! {
@@ -94,6 +105,8 @@ pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
                     #fallback
                 }
             }
+
+            #take_loaded
 
         }
     }
@@ -160,6 +173,29 @@ fn attach_arm(model: &Model, f: &Field) -> Option<TokenStream> {
                 ::core::result::Result::Ok(())
             }
         },
+    })
+}
+
+/// The `take_loaded` arm of a forward to-one relation field.
+fn take_arm(f: &Field) -> Option<TokenStream> {
+    let r: &Relation = f.relation()?;
+    if r.kind == RelKind::ManyToMany {
+        return None;
+    }
+    let fi = &f.ident;
+    let fname = &f.name;
+    let as_any = quote!(|row| -> ::std::sync::Arc<dyn ::aksara::AnyModel> { row });
+    Some(if f.nullable {
+        quote! {
+            #fname => match self.#fi.as_mut() {
+                ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
+                ::core::option::Option::Some(relation) => relation.take_loaded().map(#as_any).map(::core::option::Option::Some),
+            },
+        }
+    } else {
+        quote! {
+            #fname => self.#fi.take_loaded().map(#as_any).map(::core::option::Option::Some),
+        }
     })
 }
 
