@@ -23,6 +23,7 @@ pub mod dynamic;
 pub mod error;
 pub mod error_context;
 pub mod fields;
+pub mod forward_one_to_one;
 pub mod get_or_create;
 pub mod instance;
 pub mod introspect;

@@ -227,8 +227,17 @@ async fn prefetch_related_query_counts(t: TestDb) {
     assert!(posts
         .iter()
         .any(|p| p.tags.loaded().is_some_and(|t| t.len() == 3)));
+    // The prefetched rows answer `all` with no query, in strict mode too; a user whose
+    // posts were not prefetched is refused the lazy query.
+    let before = db.query_count();
+    assert_eq!(users[0].posts().all(&strict).await.unwrap().len(), 100);
+    assert_eq!(db.query_count(), before);
+    let unloaded = User::objects()
+        .get(&db, aksara::Condition::new("id", users[0].id))
+        .await
+        .unwrap();
     assert!(
-        users[0].posts().all(&strict).await.is_err(),
+        unloaded.posts().all(&strict).await.is_err(),
         "strict mode refuses the lazy query"
     );
 }

@@ -43,6 +43,9 @@ pub fn reverse_accessors(model: &Model) -> TokenStream {
         if reverse.is_hidden() {
             continue;
         }
+        if relation.kind == RelKind::OneToOne {
+            out.push(forward_one_to_one(&reverse));
+        }
         out.push(match relation.kind {
             RelKind::ForeignKey => reverse_foreign_key(&reverse),
             RelKind::OneToOne => reverse_one_to_one(&reverse),
@@ -112,6 +115,46 @@ fn forward_many_to_many(rev: &Reverse) -> TokenStream {
     }
 }
 
+/// `profile.user(&db)`: the row a one-to-one field points at, which then answers its reverse
+/// side (`user.profile(&db)`) with no query.
+fn forward_one_to_one(rev: &Reverse) -> TokenStream {
+    let ident = &rev.model.ident;
+    let name = &rev.model.name;
+    let field_name = &rev.field.name;
+    let fi = &rev.field.ident;
+    let target = &rev.relation.target;
+    let accessor = &rev.accessor;
+    let doc = format!(
+        "The row `{name}.{field_name}` points at: cached, or loaded with one query and cached \
+         (as `self.{field_name}.get(db)`). A row loaded here answers `.{accessor}(&db)` with \
+         no query, when it has a `related: Related` field."
+    );
+    if rev.field.nullable {
+        quote! {
+            impl #ident {
+                #[doc = #doc]
+                pub async fn #fi<'a>(&'a self, db: &::aksara::Db) -> ::aksara::Result<::core::option::Option<&'a #target>> {
+                    match &self.#fi {
+                        ::core::option::Option::Some(relation) => {
+                            ::aksara::forward_one_to_one::load(self, #field_name, relation, db).await.map(::core::option::Option::Some)
+                        }
+                        ::core::option::Option::None => ::core::result::Result::Ok(::core::option::Option::None),
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl #ident {
+                #[doc = #doc]
+                pub async fn #fi<'a>(&'a self, db: &::aksara::Db) -> ::aksara::Result<&'a #target> {
+                    ::aksara::forward_one_to_one::load(self, #field_name, &self.#fi, db).await
+                }
+            }
+        }
+    }
+}
+
 /// `author.posts()`: the rows whose foreign key is this row.
 fn reverse_foreign_key(rev: &Reverse) -> TokenStream {
     let ident = &rev.model.ident;
@@ -148,11 +191,17 @@ fn reverse_one_to_one(rev: &Reverse) -> TokenStream {
     let target = &rev.relation.target;
     let accessor = format_ident!("{}", rev.accessor);
     let query_name = &rev.query_name;
+    let fi = &rev.field.ident;
+    let set_back = if rev.field.nullable {
+        quote!(if let ::core::option::Option::Some(relation) = found.#fi.as_mut() { relation.set_loaded(me); })
+    } else {
+        quote!(found.#fi.set_loaded(me);)
+    };
     let doc = format!(
         "The {name} whose `{field_name}` is this row: from select_related / prefetch_related \
          when loaded, else one query; `Error::DoesNotExist` when there is none. \
          With a `related: Related` field the answer (found or absent) is remembered: \
-         later calls run no query."
+         later calls run no query. The row found has this row loaded as its `{field_name}`."
     );
     quote! {
         impl #target {
@@ -179,7 +228,11 @@ fn reverse_one_to_one(rev: &Reverse) -> TokenStream {
                     .await;
                 let store = ::aksara::Model::related_store(self);
                 match found {
-                    ::core::result::Result::Ok(found) => {
+                    ::core::result::Result::Ok(mut found) => {
+                        // The row found points back here: it gets a copy of this row (without
+                        // its loaded relations, so that no reference cycle forms).
+                        let me = <#target as ::aksara::Model>::from_row(&mut ::aksara::RowReader::new(::aksara::Model::to_values(self)))?;
+                        #set_back
                         let found = ::std::sync::Arc::new(found);
                         if let ::core::option::Option::Some(store) = store {
                             store.remember_one(#query_name, ::core::option::Option::Some(::core::clone::Clone::clone(&found) as ::aksara::dynamic::SharedAny));
