@@ -15,8 +15,13 @@
 //! key and handed to each parent by name ([`AnyModel::attach`]): a forward relation receives
 //! the one shared row, a reverse one-to-one its row or none, a to-many relation its rows in
 //! query order. A row related to many parents is shared through an `Arc`, never copied.
-//! A custom [`Prefetch`](crate::query::Prefetch) adds conditions and order, and its limit is
-//! applied per parent with `ROW_NUMBER() OVER (PARTITION BY link ...)`.
+//! A custom [`Prefetch`](crate::query::Prefetch) adds conditions and order, or a whole inner
+//! queryset: its `select_related` relations are joined into the level's one query (their
+//! columns follow the row's, and the junction's), its own prefetches are nested levels, and
+//! its limit and offset are applied per parent with `ROW_NUMBER() OVER (PARTITION BY link
+//! ...)`. Its `to_attr` names where each parent keeps the rows instead of the relation.
+//! A forward to-one step that `select_related` already loaded on every parent is not read
+//! again: its rows are taken out of their parents, prefetched further down, and put back.
 
 use crate::compile::{in_list_limit, Compiler, PrefetchLink};
 use crate::db::Db;

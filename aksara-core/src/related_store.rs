@@ -45,8 +45,11 @@ struct Entry {
 /// runs no query. A model without a `related` field has nowhere to keep it, so each access
 /// runs one query. The remembered answer is not refreshed when the other row is created,
 /// changed or deleted later: read the owner again to see such changes. Loading a forward
-/// one-to-one with `select_related` (`UserProfile::objects().select_related(["user"])`)
-/// fills the loaded user's side too.
+/// one-to-one with `select_related` (`UserProfile::objects().select_related(["user"])`) or
+/// through its owner (`profile.user(&db)`) fills the loaded user's side too.
+///
+/// A [`Prefetch`](crate::Prefetch) with a `to_attr` keeps its rows here under that name:
+/// `author.related.many::<Post>("recent_posts")`.
 #[derive(Default)]
 pub struct Related {
     entries: HashMap<String, Arc<Entry>>,

@@ -12,7 +12,7 @@
 //! (`cargo run -p aksara-tui -- <URL>`).
 
 use aksara::demo::{self, Category, Post, Tag, User, UserProfile};
-use aksara::{q, Condition, Model, OptionalRelation};
+use aksara::{q, Condition, Model, OptionalRelation, Prefetch};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -155,6 +155,57 @@ async fn run(url: &str) -> aksara::Result<()> {
         let tags: Vec<&str> = p.tags.iter().map(|t| t.name.as_str()).collect();
         println!("  - {:<36} [{}]", p.title, tags.join(", "));
     }
+
+    // A Prefetch with an inner queryset (its own join and nested prefetch), kept apart under
+    // `to_attr`: one query per level, whatever the number of users.
+    let before = db.query_count();
+    let published_posts = Post::objects()
+        .filter(q!(published = true))
+        .select_related(["category"])
+        .prefetch_related(["tags"]);
+    let users = User::objects()
+        .prefetch_related([Prefetch::new("posts")
+            .queryset(published_posts)
+            .to_attr("published_posts")])
+        .order_by(["name"])
+        .all(&db)
+        .await?;
+    println!(
+        "
+Published posts per user, with their categories and tags, in {} queries:",
+        db.query_count() - before
+    );
+    for u in &users {
+        let published = u.related.many::<Post>("published_posts").unwrap_or(&[]);
+        let tags: usize = published.iter().map(|p| p.tags.iter().count()).sum();
+        println!("  - {:<5} {} posts, {tags} tags", u.name, published.len());
+    }
+    // Prefetched rows answer the managers' all / count / exists with no query.
+    let users = User::objects().prefetch_related(["posts"]).all(&db).await?;
+    let before = db.query_count();
+    let mut total = 0;
+    for u in &users {
+        total += u.posts().count(&db).await?;
+    }
+    println!(
+        "Posts counted from the prefetched rows: {total}, in {} queries",
+        db.query_count() - before
+    );
+
+    // A one-to-one read forward through its owner: the user it loads then answers
+    // `user.profile(&db)` with no query.
+    let profile = UserProfile::objects()
+        .get(&db, q!(user__email = "jane@example.com"))
+        .await?;
+    let user = profile.user(&db).await?;
+    let before = db.query_count();
+    let again = user.profile(&db).await?;
+    println!(
+        "{}'s profile, back from the user: {}, in {} queries",
+        user.name,
+        again.bio.as_deref().unwrap_or("(no bio)"),
+        db.query_count() - before
+    );
 
     // Many-to-many writes: add is idempotent, contains, remove.
     let advanced = Tag::objects().get(&db, q!(slug = "advanced")).await?;

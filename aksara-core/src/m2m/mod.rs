@@ -1,7 +1,9 @@
 //! The many-to-many manager: `post.tags()` and its reverse, `tag.posts()`.
 //!
 //! Reads go through a [`QuerySet`] on the other model filtered across the junction (an
-//! `EXISTS`, so no row repeats). Writes go to the junction table: `add` ignores pairs that
+//! `EXISTS`, so no row repeats); after `prefetch_related`, `all`, `count` and `exists` answer
+//! from the loaded rows with no query. `create` inserts a row and its link in one
+//! transaction. Writes go to the junction table: `add` ignores pairs that
 //! already exist, so it is idempotent and safe when several tasks add the same pairs at once.
 //! On PostgreSQL it is one `INSERT ... SELECT FROM UNNEST(...) ON CONFLICT DO NOTHING` for
 //! any number of pairs; elsewhere one multi-row insert for as many pairs as the bind limit
