@@ -130,7 +130,7 @@ impl<T: Into<Value>> Field<T> {
     pub fn set(&self, value: impl Into<T>) -> Assignment {
         Assignment {
             field: self.path.clone(),
-            value: value.into().into(),
+            value: crate::query::Expr::Value(value.into().into()),
         }
     }
 }

@@ -212,7 +212,7 @@ impl<M: Model> QuerySet<M> {
             .filter_map(|(f, v)| {
                 v.map(|value| Assignment {
                     field: f.name.clone(),
-                    value,
+                    value: crate::query::Expr::Value(value),
                 })
             })
             .collect();

@@ -65,8 +65,8 @@ pub use meta::{
 };
 pub use model::{Model, NewRecord, PrimaryKey, RowReader};
 pub use query::{
-    Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
-    MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
+    ArithOp, Assignment, Comparand, Condition, Expr, Lookup, OrderBy, Prefetch, PrefetchNode,
+    Quantifier, Query, RelatedNode, F, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
 pub use queryset::Rows;
 pub use record::Record;

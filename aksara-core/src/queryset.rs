@@ -272,10 +272,13 @@ impl<M: Rows> QuerySet<M> {
         let written: Vec<(&FieldMeta, Value)> = assignments
             .iter()
             .filter_map(|a| {
+                let crate::query::Expr::Value(value) = &a.value else {
+                    return None;
+                };
                 info.meta
                     .concrete_fields()
                     .find(|f| f.name == a.field)
-                    .map(|f| (f, a.value.clone()))
+                    .map(|f| (f, value.clone()))
             })
             .collect();
         let context = Context::Write {

@@ -1144,7 +1144,7 @@ fn update_forms() {
                 },
                 Assignment {
                     field: "author".into(),
-                    value: id(9),
+                    value: id(9).into(),
                 },
             ];
             let query = filtered(vec![Condition::new("tags__slug", "x")]);
@@ -1912,7 +1912,7 @@ fn foreign_key_binds_hold_the_values_written_to_their_column() {
                 &[
                     Assignment {
                         field: "author".into(),
-                        value: id(23),
+                        value: id(23).into(),
                     },
                     Assignment {
                         field: "title".into(),

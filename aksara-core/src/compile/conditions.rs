@@ -71,6 +71,7 @@ impl Compiler<'_> {
                     .push(")");
                 Ok(sql)
             }
+            Condition::Compare { path, rhs } => self.compare(scope, path, rhs),
             Condition::Tree {
                 path,
                 relation,

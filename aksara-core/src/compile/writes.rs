@@ -5,7 +5,7 @@ use super::foreign_keys::ForeignKeyBinds;
 use super::Compiler;
 use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta};
-use crate::query::{Assignment, Query};
+use crate::query::{Assignment, Expr, Query};
 use crate::registry::ModelInfo;
 use crate::sql::{Sql, WriteTarget};
 use crate::value::Value;
@@ -76,12 +76,21 @@ impl Compiler<'_> {
                     "the primary key cannot be updated in bulk",
                 ));
             }
-            let value = coerce_for(&model.meta, field, a.value.clone())?;
-            check_value(&model.meta, field, &value)?;
-            check_range(self.dialect, &model.meta, field, &value)?;
             if i > 0 {
                 sql.push(", ");
             }
+            let value = match &a.value {
+                Expr::Value(value) => value.clone(),
+                expr => {
+                    // Computed by the database from the row's own columns.
+                    let computed = self.row_expr(&model.meta, expr)?;
+                    sql.ident(&field.column).push(" = ").append(computed);
+                    continue;
+                }
+            };
+            let value = coerce_for(&model.meta, field, value)?;
+            check_value(&model.meta, field, &value)?;
+            check_range(self.dialect, &model.meta, field, &value)?;
             sql.ident(&field.column).push(" = ");
             keys.bind_field(&mut sql, field, value);
         }

@@ -1,7 +1,7 @@
 //! [`Condition`]: a tree of lookups combined with AND, OR and NOT, built, cloned and dropped
 //! without recursion; and the [`q!`](crate::q) macro.
 
-use super::Quantifier;
+use super::{Expr, Quantifier};
 use crate::value::Value;
 use std::ops::{BitAnd, BitOr, Not};
 
@@ -50,8 +50,46 @@ pub enum Condition {
         /// Include the root itself.
         include_root: bool,
     },
+    /// `path` (a field, through to-one relations, optionally ending in `exact`, `gt`, `gte`,
+    /// `lt` or `lte`) compared with an expression the database computes for each row
+    /// (`q!(updated_at__gt = F::col("created_at"))`).
+    Compare {
+        /// The compared field's path, with its lookup.
+        path: String,
+        /// What it is compared with.
+        rhs: Expr,
+    },
     /// Always true.
     True,
+}
+
+/// What a condition compares a path with: any value (`"rust"`, `3`, `&author`), or an
+/// [`Expr`] computed by the database (`F::col("created_at")`).
+pub trait Comparand {
+    /// The condition comparing `path` with this.
+    fn compare(self, path: String) -> Condition;
+}
+
+impl<T: Into<Value>> Comparand for T {
+    fn compare(self, path: String) -> Condition {
+        Condition::Lookup {
+            path,
+            value: self.into(),
+        }
+    }
+}
+
+impl Comparand for Expr {
+    fn compare(self, path: String) -> Condition {
+        let mut rhs = self;
+        match &mut rhs {
+            Expr::Value(value) => Condition::Lookup {
+                path,
+                value: std::mem::replace(value, Value::Null),
+            },
+            _ => Condition::Compare { path, rhs },
+        }
+    }
 }
 
 /// How deep a [`Condition`] may be for a query to compile: each `Not`, `Or` and `Related`
@@ -104,6 +142,9 @@ impl Condition {
             match c {
                 Condition::Lookup { path, .. } | Condition::Tree { path, .. } => {
                     deepest = deepest.max(above + path_of(path))
+                }
+                Condition::Compare { path, rhs } => {
+                    deepest = deepest.max(above + path_of(path)).max(above + rhs.depth())
                 }
                 Condition::True => deepest = deepest.max(above),
                 Condition::And(items) => stack.extend(items.iter().map(|i| (i, above))),
@@ -187,6 +228,10 @@ impl Clone for Condition {
                         ancestors: *ancestors,
                         include_root: *include_root,
                     }),
+                    Condition::Compare { path, rhs } => built.push(Condition::Compare {
+                        path: path.clone(),
+                        rhs: rhs.clone(),
+                    }),
                     Condition::True => built.push(Condition::True),
                 },
                 Step::Build(c) => {
@@ -262,11 +307,8 @@ impl Condition {
     /// let c = Condition::new("author__email", "jane@example.com");
     /// assert!(matches!(c, Condition::Lookup { .. }));
     /// ```
-    pub fn new(path: impl Into<String>, value: impl Into<Value>) -> Self {
-        Condition::Lookup {
-            path: path.into(),
-            value: value.into(),
-        }
+    pub fn new(path: impl Into<String>, value: impl Comparand) -> Self {
+        value.compare(path.into())
     }
 
     /// At least one row of the to-many relation `path` matches `condition`.

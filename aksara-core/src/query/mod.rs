@@ -11,14 +11,14 @@
 //! relations to load in `related`; [`Query`] itself, its order and assignments here.
 
 mod condition;
+mod expr;
 mod lookup;
 mod related;
 
-pub use condition::{check_depth, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
+pub use condition::{check_depth, Comparand, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
+pub use expr::{ArithOp, Expr, F};
 pub use lookup::{Lookup, Quantifier};
 pub use related::{Prefetch, PrefetchNode, RelatedNode};
-
-use crate::value::Value;
 
 /// One ORDER BY term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,16 +57,17 @@ impl From<String> for OrderBy {
     }
 }
 
-/// An assignment of a bulk update: `field = value`.
+/// An assignment of a bulk update: `field = value`, or `field = expression` computed by the
+/// database from the row's own columns (`("views", F::col("views") + 1)`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     /// The field (of the model itself).
     pub field: String,
-    /// The new value.
-    pub value: Value,
+    /// The new value: a plain value ([`Expr::Value`]) or an expression.
+    pub value: Expr,
 }
 
-impl<F: Into<String>, V: Into<Value>> From<(F, V)> for Assignment {
+impl<F: Into<String>, V: Into<Expr>> From<(F, V)> for Assignment {
     fn from((field, value): (F, V)) -> Self {
         Assignment {
             field: field.into(),
