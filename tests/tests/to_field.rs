@@ -241,7 +241,7 @@ async fn ddl_references_the_referenced_column(t: TestDb) {
     let err = expect_err(
         City::build()
             .name("Atlantis")
-            .country_id("ZZ".to_string())
+            .country_id("ZZ")
             .create(&db)
             .await,
         "a refused city",
@@ -278,7 +278,7 @@ async fn build_and_get(t: TestDb) {
     // By value, and by a row through `ToOne::to` (the row cached).
     let berlin = City::build()
         .name("Berlin")
-        .country_id("DE".to_string())
+        .country_id("DE")
         .create(&db)
         .await
         .unwrap();
@@ -354,6 +354,18 @@ async fn filters(t: TestDb) {
     assert_eq!(count(City::fields().country_id().eq("FR")).await, 2);
     assert_eq!(count(City::fields().country().name().eq("France")).await, 2);
     assert_eq!(count(City::fields().country().code().eq("DE")).await, 1);
+
+    // A row (or a key) compares with the key, not the code: refused, with a hint.
+    let err = expect_err(
+        City::objects()
+            .filter(q!(country = &france))
+            .count(&db)
+            .await,
+        "a key compared with a code",
+    );
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert_mentions(&err.to_string(), &["`code`", "country__pk"]);
+    assert_eq!(count(q!(country__pk = france.id)).await, 2);
 
     // `country__code` is the city's own column: no join.
     db.record_sql();

@@ -101,6 +101,15 @@ fn relation_setters(f: &Field, r: &Relation, index: usize) -> TokenStream {
                 self
             }
         }
+    } else if r.value.is_some() {
+        // A written value type (a `to_field`'s): what converts to it (`"FR"` for a `String`).
+        quote! {
+            #[doc = #id_doc]
+            pub fn #id_ident(mut self, id: impl ::core::convert::Into<#value>) -> Self {
+                self.record.set_index(#index, ::aksara::Value::from(::core::convert::Into::<#value>::into(id)));
+                self
+            }
+        }
     } else {
         quote! {
             #[doc = #id_doc]
