@@ -127,6 +127,12 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
     /// registry: use the model's builder (`City::build().country(&france)`, which knows its
     /// field), or [`ToOne::new`] with the value and [`ToOne::set_loaded`].
     pub fn to(target: T) -> Self {
+        // The usual case: the relation holds the key.
+        if let Some(key) = (target.pk() as &dyn std::any::Any).downcast_ref::<R>() {
+            let rel = Self::new(key.clone());
+            let _ = rel.cache.set(Arc::new(target));
+            return rel;
+        }
         let field = referenced_field::<T>(value_type_of::<R>(), None)
             .unwrap_or_else(|e| panic!("ToOne::to: {e}"));
         let value = referenced_value(&target, &field.name);
