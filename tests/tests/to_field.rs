@@ -297,6 +297,21 @@ async fn build_and_get(t: TestDb) {
     moved.country.set_id("FR".to_string());
     assert!(moved.country.loaded().is_none());
 
+    // Many at once: each row stores its country's code.
+    let made = City::objects()
+        .bulk_create(
+            &db,
+            [
+                City::build().name("Nice").country(&france),
+                City::build().name("Bonn").country(&germany),
+            ],
+        )
+        .await
+        .unwrap();
+    let codes: Vec<&str> = made.iter().map(|c| c.country.id().as_str()).collect();
+    assert_eq!(codes, ["FR", "DE"]);
+    assert_eq!(france.cities().count(&db).await.unwrap(), 3);
+
     // A code no country has: the get says so.
     let lost = City {
         id: 0,
@@ -538,6 +553,38 @@ async fn reverse_manager(t: TestDb) {
         .unwrap();
     let strict = db.strict();
     assert_eq!(countries[0].capital(&strict).await.unwrap().name, "Paris");
+    assert_eq!(db.query_count() - before, 1);
+
+    // Prefetched in reverse (grouped by code), and from the capital: the country, whose
+    // reverse side then answers without a query.
+    let before = db.query_count();
+    let countries = Country::objects()
+        .prefetch_related(["capital"])
+        .order_by(["code"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 2);
+    let found: Vec<bool> = {
+        let mut out = Vec::new();
+        for c in &countries {
+            out.push(c.capital(&strict).await.is_ok());
+        }
+        out
+    };
+    assert_eq!(found, [false, true, false], "DE, FR, IT");
+    let before = db.query_count();
+    let capital = Capital::objects()
+        .select_related(["country"])
+        .get(&db, q!(country = "FR"))
+        .await
+        .unwrap();
+    let france_again = capital.country.get(&strict).await.unwrap();
+    assert_eq!(
+        france_again.capital(&strict).await.unwrap().id,
+        capital.id,
+        "the reverse side of the loaded country is the capital"
+    );
     assert_eq!(db.query_count() - before, 1);
 }
 
