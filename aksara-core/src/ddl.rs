@@ -119,9 +119,14 @@ fn foreign_key(
     sql.push(" FOREIGN KEY (")
         .ident(&field.column)
         .push(") REFERENCES ");
+    // The target's key, or the unique column a `to_field` names.
+    let referenced = match &rel.to_column {
+        Some(column) => column.as_str(),
+        None => target.meta.pk()?.column.as_str(),
+    };
     sql.ident(&target.meta.table)
         .push(" (")
-        .ident(&target.meta.pk()?.column)
+        .ident(referenced)
         .push(")");
     sql.push(" ON DELETE ").push(rel.on_delete.sql_action());
     Ok(())

@@ -3,7 +3,8 @@
 //! # How on_delete is enforced
 //! Deleting is done the way Django's `Collector` does it. In one transaction the ORM
 //! - reads the keys of the rows to delete;
-//! - follows every relation pointing at them, level by level: `CASCADE` adds the referencing
+//! - follows every relation pointing at them, level by level (a relation with a `to_field`
+//!   is followed through the column it references, read from the same rows in a subquery): `CASCADE` adds the referencing
 //!   rows to the rows to delete (and is followed from them in turn), `PROTECT` and `RESTRICT`
 //!   note the referencing rows, `SET(value)` and `SET_DEFAULT` note the referencing rows and
 //!   the value to give them, `SET_NULL` is left to the database and `DO_NOTHING` to the
@@ -61,11 +62,12 @@ impl Deleted {
     }
 }
 
-/// A relation pointing at a model: the referencing model, its column and field, and its
-/// `on_delete`.
+/// A relation pointing at a model: the referencing model, its column and field, its
+/// `on_delete`, and the column it references (the key, or another with a `to_field`).
 struct Reference {
     child: usize,
     column: String,
+    target_column: String,
     field: String,
     on_delete: OnDelete,
 }
@@ -76,10 +78,15 @@ fn references_to(registry: &Registry, model: usize) -> Vec<Reference> {
     let mut found = Vec::new();
     for info in registry.models() {
         for edge in info.edges.iter().filter(|e| e.forward && e.target == model) {
-            if let Via::Forward { column, .. } = &edge.via {
+            if let Via::Forward {
+                column,
+                target_column,
+            } = &edge.via
+            {
                 found.push(Reference {
                     child: info.index,
                     column: column.clone(),
+                    target_column: target_column.clone(),
                     field: edge.field.clone(),
                     on_delete: edge.on_delete,
                 });
@@ -288,15 +295,26 @@ async fn collect_rows(tx: &Db, model: usize, root_keys: Vec<Value>) -> Result<Co
         let refs = references
             .entry(current)
             .or_insert_with(|| references_to(&registry, current));
+        let parent = &registry.at(current).meta;
+        let parent_key = parent.pk()?.column.clone();
         for r in refs.iter().filter(|r| !left_to_database(r.on_delete)) {
             let child = &registry.at(r.child).meta;
             let mut found = Vec::new();
             for part in keys.chunks(chunk) {
-                let sql = Compiler::new(&registry, tx.dialect()).keys_referencing(
-                    child,
-                    &r.column,
-                    part.to_vec(),
-                )?;
+                let mut compiler = Compiler::new(&registry, tx.dialect());
+                // The rows are collected by key; a `to_field` relation references another
+                // column, whose values are read from the same rows in a subquery.
+                let sql = if r.target_column == parent_key {
+                    compiler.keys_referencing(child, &r.column, part.to_vec())?
+                } else {
+                    compiler.keys_referencing_column(
+                        child,
+                        &r.column,
+                        parent,
+                        &r.target_column,
+                        part.to_vec(),
+                    )?
+                };
                 found.extend(
                     tx.fetch(sql)
                         .await?

@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::meta::RelationKind;
-use crate::model::{Model, RowReader};
+use crate::model::{Model, ReferencedValue, RowReader};
 use crate::relation::ToOne;
 use std::sync::Arc;
 
@@ -18,10 +18,10 @@ use std::sync::Arc;
 /// # Errors
 /// [`Error::LazyLoad`] naming `Owner.field` when the row is not cached and `db` is strict;
 /// [`Error::DoesNotExist`] if the row is gone.
-pub async fn load<'a, O: Model, T: Model, K>(
+pub async fn load<'a, O: Model, T: Model, K, R: ReferencedValue>(
     owner: &O,
     field: &str,
-    relation: &'a ToOne<T, K>,
+    relation: &'a ToOne<T, K, R>,
     db: &Db,
 ) -> Result<&'a T> {
     if relation.loaded().is_none() && db.is_strict() {

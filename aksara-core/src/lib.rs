@@ -63,7 +63,7 @@ pub use meta::{
     FieldMeta, ModelMeta, OnDelete, RelationKind, RelationMeta, Target, CASCADE, DO_NOTHING,
     PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL,
 };
-pub use model::{Model, NewRecord, PrimaryKey, RowReader};
+pub use model::{Model, NewRecord, PrimaryKey, ReferencedValue, RowReader};
 pub use query::{
     ArithOp, Assignment, Comparand, Condition, Expr, Lookup, OrderBy, Prefetch, PrefetchNode,
     Quantifier, Query, RelatedNode, F, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,

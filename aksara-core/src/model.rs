@@ -10,11 +10,44 @@ use crate::value::{FieldKind, FromValue, Value};
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
-/// A type usable as a primary key: `uuid::Uuid` (generated client-side, time-ordered v7, the
-/// default), `i64` or `i32` (assigned by the database).
-pub trait PrimaryKey:
+/// A type a to-one relation can hold: the value of the field it references on its target,
+/// which is the target's primary key (every [`PrimaryKey`] type) or the unique field a
+/// `to_field` names (`String`, `i64`, `i32`, `uuid::Uuid`, `chrono::NaiveDate`,
+/// `chrono::DateTime<Utc>`): `ForeignKey<Country, String>` holds a country's `code`.
+///
+/// ```
+/// use aksara::{FieldKind, ReferencedValue};
+/// assert_eq!(<String as ReferencedValue>::REFERENCING_KIND, FieldKind::Text);
+/// assert_eq!(<i64 as ReferencedValue>::REFERENCING_KIND, FieldKind::BigInteger);
+/// ```
+pub trait ReferencedValue:
     Clone + Send + Sync + Debug + PartialEq + Into<Value> + FromValue + 'static
 {
+    /// The kind of a column holding such a value, until the registry gives it the kind of the
+    /// field it references (a `VARCHAR(2)` code, say).
+    const REFERENCING_KIND: FieldKind;
+}
+
+macro_rules! referenced_values {
+    ($($t:ty => $kind:expr),* $(,)?) => {$(
+        impl ReferencedValue for $t {
+            const REFERENCING_KIND: FieldKind = $kind;
+        }
+    )*};
+}
+
+referenced_values! {
+    uuid::Uuid => FieldKind::Uuid,
+    i64 => FieldKind::BigInteger,
+    i32 => FieldKind::Integer,
+    String => FieldKind::Text,
+    chrono::NaiveDate => FieldKind::Date,
+    chrono::DateTime<chrono::Utc> => FieldKind::DateTime,
+}
+
+/// A type usable as a primary key: `uuid::Uuid` (generated client-side, time-ordered v7, the
+/// default), `i64` or `i32` (assigned by the database).
+pub trait PrimaryKey: ReferencedValue {
     /// The kind of the key's column.
     const KIND: FieldKind;
     /// A new key made on the client, or `None` when the database assigns it.

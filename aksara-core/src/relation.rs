@@ -1,18 +1,37 @@
 //! Relation fields: [`ForeignKey`], [`OneToOne`] and [`ManyToMany`].
 //!
-//! A to-one field holds the raw key of the row it points at (read with [`ToOne::id`], no query)
-//! and a cache of the row itself: [`ToOne::get`] loads it with one query the first time and
-//! returns the cached row afterwards; `select_related` fills the cache as rows are read, and
-//! [`ToOne::loaded`] reads it without `.await`. A nullable relation is an
+//! A to-one field holds the value of the field it references on the row it points at (read
+//! with [`ToOne::id`], no query): the target's primary key, or with
+//! `#[aksara(to_field = "code")]` the value of that unique field (`ForeignKey<Country, String>`
+//! holds `"FR"`). It also keeps a cache of the row itself: [`ToOne::get`] loads it with one
+//! query the first time and returns the cached row afterwards; `select_related` fills the cache
+//! as rows are read, and [`ToOne::loaded`] reads it without `.await`. A nullable relation is an
 //! `Option<ForeignKey<T>>`; [`OptionalRelation`] gives it the same methods.
+//!
+//! # Which field a to-one relation references
+//! A `ToOne<T, K, R>` does not know the field it is declared as, only its target `T` and the
+//! type `R` of the value it holds, so the referenced field of `T` is found from `(T, R)` by
+//! [`referenced_field`]:
+//! - when `R` has the value type of `T`'s primary key, the key;
+//! - otherwise the unique field of `T` whose values have `R`'s type, when `T` has exactly one;
+//! - when `T` has several (a unique `code` and a unique `name`), the one the registry's relations
+//!   reference with that type. The registry refuses the models that would make this
+//!   ambiguous: two relations of derived models referencing different fields of one target
+//!   through the same value type, or a `to_field` naming a field of the key's value type.
+//!
+//! Generated code (builders, reverse managers) knows the field it is declared as and never
+//! needs this search.
 //!
 //! A [`ManyToMany`] field holds no column; it keeps what `prefetch_related` loaded. Its manager
 //! (`post.tags()`) reads and writes the junction table.
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::{Model, PrimaryKey};
-use crate::value::{FromValue, Value};
+use crate::meta::FieldMeta;
+use crate::model::{Model, PrimaryKey, ReferencedValue};
+use crate::query::Condition;
+use crate::registry::Registry;
+use crate::value::{FromValue, Value, ValueType};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -26,17 +45,22 @@ pub enum ManyToOneKind {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OneToOneKind {}
 
-/// A to-one relation field: the key of the target row and, once loaded, the row.
-pub struct ToOne<T: Model, K> {
-    id: T::Pk,
+/// A to-one relation field: the referenced value of the target row (its key, or the value of
+/// the field named by `to_field`) and, once loaded, the row.
+///
+/// `R`, the type of the value held, is the target's key type unless the relation references
+/// another field: see [the module documentation](self) for how that field is found.
+pub struct ToOne<T: Model, K, R = <T as Model>::Pk> {
+    id: R,
     cache: OnceLock<Arc<T>>,
     _kind: PhantomData<fn() -> K>,
 }
 
-/// A many-to-one relation: many rows of this model point at one `T`.
+/// A many-to-one relation: many rows of this model point at one `T`. It holds `T`'s key, or
+/// with `to_field` the value of another unique field of `T`, of type `R`.
 ///
 /// ```
-/// use aksara::{ForeignKey, Model, CASCADE};
+/// use aksara::{ForeignKey, Model, Related, CASCADE};
 ///
 /// #[derive(Model, Debug, Clone)]
 /// pub struct Author {
@@ -54,15 +78,38 @@ pub struct ToOne<T: Model, K> {
 ///
 /// let post = Post { id: 1, title: "Hi".into(), author: ForeignKey::new(7) };
 /// assert_eq!(*post.author.id(), 7); // the key, with no query
+///
+/// // A relation to a unique field other than the key (Django's `to_field`): the column
+/// // `country_id` references `countries.code` and holds the code.
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Country {
+///     pub id: i64,
+///     #[aksara(unique, max_length = 2)]
+///     pub code: String,
+///     pub related: Related,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct City {
+///     pub id: i64,
+///     #[aksara(to_field = "code", related_name = "cities")]
+///     pub country: ForeignKey<Country, String>,
+/// }
+///
+/// let france = Country { id: 7, code: "FR".into(), related: Related::default() };
+/// let paris = City { id: 1, country: ForeignKey::to(france) };
+/// assert_eq!(paris.country.id(), "FR");
+/// assert_eq!(paris.country.loaded().map(|c| c.id), Some(7));
 /// ```
-pub type ForeignKey<T> = ToOne<T, ManyToOneKind>;
+pub type ForeignKey<T, R = PkOf<T>> = ToOne<T, ManyToOneKind, R>;
 
-/// A one-to-one relation: a unique foreign key to `T`.
-pub type OneToOne<T> = ToOne<T, OneToOneKind>;
+/// A one-to-one relation: a unique foreign key to `T`, holding `T`'s key or, with `to_field`,
+/// the value of another unique field of `T` (of type `R`).
+pub type OneToOne<T, R = PkOf<T>> = ToOne<T, OneToOneKind, R>;
 
-impl<T: Model, K> ToOne<T, K> {
-    /// A relation to the row whose key is `id`.
-    pub fn new(id: T::Pk) -> Self {
+impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
+    /// A relation to the row whose referenced field (its key, or the `to_field`) is `id`.
+    pub fn new(id: R) -> Self {
         ToOne {
             id,
             cache: OnceLock::new(),
@@ -70,15 +117,40 @@ impl<T: Model, K> ToOne<T, K> {
         }
     }
 
-    /// A relation to `target`, with `target` already loaded.
+    /// A relation to `target`, with `target` already loaded. The value held is `target`'s key,
+    /// or the value of the field a `to_field` relation references, found as the
+    /// [module documentation](self) says.
+    ///
+    /// # Panics
+    /// When `T` has several unique fields of `R`'s type that are not its key (`code` and `name`,
+    /// both `String`), which of them the relation references cannot be told without a
+    /// registry: use the model's builder (`City::build().country(&france)`, which knows its
+    /// field), or [`ToOne::new`] with the value and [`ToOne::set_loaded`].
     pub fn to(target: T) -> Self {
-        let rel = Self::new(target.pk().clone());
+        // The usual case: the relation holds the key.
+        if let Some(key) = (target.pk() as &dyn std::any::Any).downcast_ref::<R>() {
+            let rel = Self::new(key.clone());
+            let _ = rel.cache.set(Arc::new(target));
+            return rel;
+        }
+        let field = referenced_field::<T>(value_type_of::<R>(), None)
+            .unwrap_or_else(|e| panic!("ToOne::to: {e}"));
+        let value = referenced_value(&target, &field.name);
+        let id = R::from_value(value).unwrap_or_else(|e| {
+            panic!(
+                "ToOne::to: {}.{} does not hold the relation's value type: {e}",
+                T::meta().name,
+                field.name
+            )
+        });
+        let rel = Self::new(id);
         let _ = rel.cache.set(Arc::new(target));
         rel
     }
 
-    /// The key of the target row, without a query (the seed's `post.author_id`).
-    pub fn id(&self) -> &T::Pk {
+    /// The referenced value of the target row, without a query (the seed's `post.author_id`):
+    /// its key, or for a `to_field` relation the value of that field (`"FR"`).
+    pub fn id(&self) -> &R {
         &self.id
     }
 
@@ -88,11 +160,23 @@ impl<T: Model, K> ToOne<T, K> {
     }
 
     /// The target row: from the cache, or loaded with one query and cached (the seed's
-    /// `await post.author`).
+    /// `await post.author`). A `to_field` relation loads the row whose referenced field holds
+    /// [`ToOne::id`] (`WHERE code = 'FR'`), the field being found in `db`'s registry as the
+    /// [module documentation](self) says.
+    ///
+    /// ```no_run
+    /// # use aksara::demo::*;
+    /// # async fn demo(db: aksara::Db, post: Post) -> aksara::Result<()> {
+    /// let author = post.author.get(&db).await?; // one query
+    /// let again = post.author.get(&db).await?;  // none: cached
+    /// assert_eq!(author.id, again.id);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::LazyLoad`] when the row is not cached and `db` is in strict mode;
-    /// [`Error::DoesNotExist`] if the row is gone.
+    /// [`Error::DoesNotExist`] if the row is gone; [`Error::Config`] when the referenced field
+    /// cannot be found.
     pub async fn get(&self, db: &Db) -> Result<&T> {
         if let Some(cached) = self.cache.get() {
             return Ok(cached);
@@ -103,18 +187,25 @@ impl<T: Model, K> ToOne<T, K> {
                 relation: "(forward relation)".into(),
             });
         }
-        let row = T::objects().get_by_pk(db, self.id.clone()).await?;
+        let field = referenced_field::<T>(value_type_of::<R>(), Some(db.registry()))?;
+        let row = T::objects()
+            .get(db, Condition::new(field.name.clone(), self.id.clone()))
+            .await?;
         let _ = self.cache.set(Arc::new(row));
         Ok(self.cache.get().expect("just set"))
     }
 
-    /// Points the relation at `target` (the row is cached).
+    /// Points the relation at `target` (the row is cached); the value held is taken from
+    /// `target` as [`ToOne::to`] takes it.
+    ///
+    /// # Panics
+    /// As [`ToOne::to`].
     pub fn set(&mut self, target: T) {
         *self = Self::to(target);
     }
 
-    /// Points the relation at the row with key `id` (the cache is cleared).
-    pub fn set_id(&mut self, id: T::Pk) {
+    /// Points the relation at the row whose referenced field is `id` (the cache is cleared).
+    pub fn set_id(&mut self, id: R) {
         *self = Self::new(id);
     }
 
@@ -141,7 +232,118 @@ impl<T: Model, K> ToOne<T, K> {
     }
 }
 
-impl<T: Model, K> Clone for ToOne<T, K> {
+/// The bind type of `R`'s values.
+fn value_type_of<R: ReferencedValue>() -> ValueType {
+    R::REFERENCING_KIND.value_type()
+}
+
+/// The field of `T` that a to-one relation holding values of type `value_type` references:
+/// `T`'s key when `value_type` is the key's; else `T`'s only unique field of that type; else,
+/// when `T` has several, the one the relations of `registry` reference with it (see
+/// [`Registry::referenced_field`]).
+///
+/// ```
+/// use aksara::relation::referenced_field;
+/// use aksara::{Model, ValueType};
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Country {
+///     pub id: i64,
+///     #[aksara(unique, max_length = 2)]
+///     pub code: String,
+///     pub name: String,
+/// }
+///
+/// assert_eq!(referenced_field::<Country>(ValueType::I64, None)?.name, "id");
+/// assert_eq!(referenced_field::<Country>(ValueType::String, None)?.name, "code");
+/// assert!(referenced_field::<Country>(ValueType::Uuid, None).is_err());
+/// # Ok::<(), aksara::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] when `T` has no unique field of that type, or several and `registry`
+/// (when given) does not say which.
+pub fn referenced_field<T: Model>(
+    value_type: ValueType,
+    registry: Option<&Registry>,
+) -> Result<&'static FieldMeta> {
+    let meta = T::meta();
+    let pk = meta.pk()?;
+    if value_type == <T::Pk as PrimaryKey>::KIND.value_type() {
+        return Ok(pk);
+    }
+    let candidates: Vec<&'static FieldMeta> = meta
+        .concrete_fields()
+        .filter(|f| {
+            !f.primary_key && (f.unique || is_one_to_one(f)) && f.kind.value_type() == value_type
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => return Ok(one),
+        [] => {
+            return Err(Error::config(format!(
+                "a relation to {} holding a {value_type:?} value references no field: {} has \
+                 no unique field of that type (and its key is {:?})",
+                meta.name,
+                meta.name,
+                pk.kind.value_type()
+            )))
+        }
+        _ => {}
+    }
+    let names: Vec<&str> = candidates.iter().map(|f| f.name.as_str()).collect();
+    let chosen = registry.and_then(|r| r.referenced_field(&meta.name, value_type));
+    match chosen.and_then(|name| candidates.iter().find(|f| f.name == name)) {
+        Some(field) => Ok(field),
+        None => Err(Error::config(format!(
+            "a relation to {} holding a {value_type:?} value could reference any of its unique \
+             fields {}: {}",
+            meta.name,
+            names.join(", "),
+            if registry.is_some() {
+                "no relation of the registry references one of them with that type"
+            } else {
+                "without a registry it cannot be told which; set the value with ToOne::new \
+                 (or the model's builder)"
+            }
+        ))),
+    }
+}
+
+fn is_one_to_one(field: &FieldMeta) -> bool {
+    field
+        .relation
+        .as_ref()
+        .is_some_and(|r| r.kind == crate::meta::RelationKind::OneToOne)
+}
+
+/// The value of `target`'s field called `field` (its column's value), `Value::Null` when `T`
+/// has no such field. Generated builders and reverse managers of `to_field` relations use it
+/// to take the referenced value from a row.
+///
+/// ```
+/// use aksara::relation::referenced_value;
+/// use aksara::{Model, Value};
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Country {
+///     pub id: i64,
+///     #[aksara(unique, max_length = 2)]
+///     pub code: String,
+/// }
+///
+/// let france = Country { id: 7, code: "FR".into() };
+/// assert_eq!(referenced_value(&france, "code"), Value::from("FR"));
+/// assert_eq!(referenced_value(&france, "nope"), Value::Null);
+/// ```
+pub fn referenced_value<T: Model>(target: &T, field: &str) -> Value {
+    match T::meta().concrete_index(field) {
+        Some(index) => target.value_at(index),
+        None => Value::Null,
+    }
+}
+
+impl<T: Model, K, R: Clone> Clone for ToOne<T, K, R> {
     fn clone(&self) -> Self {
         ToOne {
             id: self.id.clone(),
@@ -151,13 +353,13 @@ impl<T: Model, K> Clone for ToOne<T, K> {
     }
 }
 
-impl<T: Model, K> PartialEq for ToOne<T, K> {
+impl<T: Model, K, R: PartialEq> PartialEq for ToOne<T, K, R> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
     }
 }
 
-impl<T: Model, K> fmt::Debug for ToOne<T, K> {
+impl<T: Model, K, R: fmt::Debug> fmt::Debug for ToOne<T, K, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -173,30 +375,34 @@ impl<T: Model, K> fmt::Debug for ToOne<T, K> {
     }
 }
 
-impl<T: Model, K> FromValue for ToOne<T, K> {
+impl<T: Model, K, R: ReferencedValue> FromValue for ToOne<T, K, R> {
     fn from_value(value: Value) -> Result<Self, String> {
-        T::Pk::from_value(value).map(Self::new)
+        R::from_value(value).map(Self::new)
     }
 }
 
-impl<T: Model, K> From<&ToOne<T, K>> for Value {
-    fn from(rel: &ToOne<T, K>) -> Self {
+impl<T: Model, K, R: ReferencedValue> From<&ToOne<T, K, R>> for Value {
+    fn from(rel: &ToOne<T, K, R>) -> Self {
         rel.id.clone().into()
     }
 }
 
 /// The methods of a to-one relation, for a nullable one (`Option<ForeignKey<T>>`).
 pub trait OptionalRelation<T: Model> {
-    /// The key of the target row, `None` when the relation is NULL (no query).
-    fn id(&self) -> Option<&T::Pk>;
+    /// The type of the value held: the target's key, or the `to_field`'s type.
+    type Id;
+    /// The referenced value of the target row, `None` when the relation is NULL (no query).
+    fn id(&self) -> Option<&Self::Id>;
     /// The target row if loaded; `None` when NULL or not loaded.
     fn loaded(&self) -> Option<&T>;
     /// The target row (loaded and cached on first use), `None` when the relation is NULL.
     fn get<'a>(&'a self, db: &'a Db) -> impl Future<Output = Result<Option<&'a T>>> + Send + 'a;
 }
 
-impl<T: Model, K: 'static> OptionalRelation<T> for Option<ToOne<T, K>> {
-    fn id(&self) -> Option<&T::Pk> {
+impl<T: Model, K: 'static, R: ReferencedValue> OptionalRelation<T> for Option<ToOne<T, K, R>> {
+    type Id = R;
+
+    fn id(&self) -> Option<&R> {
         self.as_ref().map(ToOne::id)
     }
 
@@ -305,5 +511,5 @@ pub type PkOf<T> = <T as Model>::Pk;
 
 /// The primary key kind of a key type, for generated code.
 pub const fn pk_kind<P: PrimaryKey>() -> crate::value::FieldKind {
-    P::KIND
+    <P as PrimaryKey>::KIND
 }

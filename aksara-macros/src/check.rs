@@ -207,8 +207,14 @@ fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
         }
         return Some(Role::PrimaryKey);
     }
-    if let TypeShape::Relation { kind, target } = &f.shape {
-        return relation(f, *kind, target.as_deref(), errors).map(|r| Role::Relation(Box::new(r)));
+    if let TypeShape::Relation {
+        kind,
+        target,
+        value,
+    } = &f.shape
+    {
+        return relation(f, *kind, target.as_deref(), value.as_deref(), errors)
+            .map(|r| Role::Relation(Box::new(r)));
     }
     let o = &f.options;
     if o.on_delete.is_some() || o.related_name.is_some() || o.to.is_some() {
@@ -233,7 +239,12 @@ fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
 /// A relation marked `primary_key`: only a required `OneToOne` can be the key (Django's
 /// `OneToOneField(primary_key=True)`): the row's key is the key of the row it extends.
 fn relation_key(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
-    let TypeShape::Relation { kind, target } = &f.shape else {
+    let TypeShape::Relation {
+        kind,
+        target,
+        value,
+    } = &f.shape
+    else {
         return None;
     };
     let before = errors.len();
@@ -262,7 +273,13 @@ fn relation_key(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
             "default and unique do not apply to a primary-key OneToOne (the key is always given, and unique)",
         ));
     }
-    let relation = relation(f, *kind, target.as_deref(), errors);
+    if let Some(value) = value {
+        errors.push(error(
+            value,
+            "a primary-key OneToOne holds the target's key: drop the second type argument",
+        ));
+    }
+    let relation = relation(f, *kind, target.as_deref(), None, errors);
     if let Some(r) = &relation {
         if matches!(r.on_delete, OnDeleteRule::SetDefault | OnDeleteRule::Set) {
             errors.push(error(
@@ -306,14 +323,26 @@ fn relation(
     f: &FieldInput,
     kind: RelKind,
     target: Option<&Type>,
+    value: Option<&Type>,
     errors: &mut Vec<syn::Error>,
 ) -> Option<Relation> {
     let o = &f.options;
     let type_name = kind.type_name();
     if target.is_none() {
+        let message = if kind == RelKind::ManyToMany {
+            format!("{type_name} needs the target model: {type_name}<Model>")
+        } else {
+            format!(
+                "{type_name} needs the target model, and may name the type of the value it \
+                 holds: {type_name}<Model> or {type_name}<Model, Type>"
+            )
+        };
+        errors.push(error(&f.ty, message));
+    }
+    if let (RelKind::ManyToMany, Some(value)) = (kind, value) {
         errors.push(error(
-            &f.ty,
-            format!("{type_name} needs the target model: {type_name}<Model>"),
+            value,
+            "ManyToMany takes one type argument, the target model: ManyToMany<Model>",
         ));
     }
     if kind == RelKind::ManyToMany && f.nullable {
@@ -367,6 +396,7 @@ fn relation(
     Some(Relation {
         kind,
         target: target?.clone(),
+        value: value.cloned(),
         on_delete,
         on_delete_written,
         related_name: o.related_name.clone(),

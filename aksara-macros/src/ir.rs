@@ -14,9 +14,9 @@ use syn::{Expr, Ident, Path, Type};
 /// The kind of relation a field declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelKind {
-    /// `ForeignKey<T>`.
+    /// `ForeignKey<T>` (or `ForeignKey<T, R>`).
     ForeignKey,
-    /// `OneToOne<T>`.
+    /// `OneToOne<T>` (or `OneToOne<T, R>`).
     OneToOne,
     /// `ManyToMany<T>`.
     ManyToMany,
@@ -226,6 +226,9 @@ pub struct Relation {
     pub kind: RelKind,
     /// The target model type, as written (`Author`, `crate::users::User`).
     pub target: Type,
+    /// The type of the value a to-one relation holds, when written (`String` in
+    /// `ForeignKey<Country, String>`); the target's key type otherwise.
+    pub value: Option<Type>,
     /// What deleting the target does.
     pub on_delete: OnDeleteRule,
     /// The constant as the user wrote it when it is a bare name (imported), so the expansion
@@ -247,6 +250,17 @@ pub struct Relation {
     pub symmetrical: bool,
     /// `through_fields`.
     pub through_fields: Option<(String, String)>,
+}
+
+impl Relation {
+    /// The type of the value the relation holds: the one written, or the target's key type.
+    pub fn value_type(&self) -> proc_macro2::TokenStream {
+        let target = &self.target;
+        match &self.value {
+            Some(value) => quote::quote!(#value),
+            None => quote::quote!(<#target as ::aksara::Model>::Pk),
+        }
+    }
 }
 
 /// What a checked field is.

@@ -42,7 +42,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | date | `NaiveDate`, `chrono::NaiveDate` |
 /// | JSON | `serde_json::Value` only |
 /// | bytes | `Vec<u8>`, `std::vec::Vec<u8>`, `alloc::vec::Vec<u8>` |
-/// | relations, store | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`) |
+/// | relations, store | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`); a to-one relation with `to_field` also names the type of the value it holds, `ForeignKey<T, String>` |
 ///
 /// and `Option<T>` (or `std::option::Option<T>`, `core::option::Option<T>`) of one of them
 /// for a nullable column. A bare name is taken to be the usual import (`use uuid::Uuid;`,
@@ -68,6 +68,17 @@ use syn::{parse_macro_input, DeriveInput};
 /// to `T`. The key is never generated: the builder must be given the target or its key. A
 /// `ForeignKey` or `ManyToMany` key, an `Option`, `to_field`, `default`, `unique`,
 /// `SET_DEFAULT` / `SET(..)` and a key pointing at the model itself are refused.
+///
+/// # `to_field`
+///
+/// `#[aksara(to_field = "code")] country: ForeignKey<Country, String>` references `Country`'s
+/// unique `code` instead of its key: the column holds the code, the builder's
+/// `country(&france)` stores `france.code` (and `country_id("FR")` takes it directly), the
+/// reverse manager `france.cities()` selects by it, and `City::fields().country_id()` is a
+/// `Field<String>`. The derive does not see `Country`'s fields, so the registry checks the
+/// name: an unknown or non-unique `to_field`, or one whose type is not the second argument,
+/// is refused when the registry is built. The compiled examples are on `aksara::ForeignKey`
+/// and `aksara::Registry::referenced_field` (the expansion needs the `aksara` facade).
 #[proc_macro_derive(Model, attributes(aksara))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

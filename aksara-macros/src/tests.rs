@@ -270,3 +270,51 @@ fn a_symmetrical_relation_gets_no_reverse_accessor() {
     assert!(!out.contains("fn person_set"), "no reverse accessor: {out}");
     assert!(out.contains("\"+Person.friends\""), "the hidden path");
 }
+
+#[test]
+fn a_to_field_relation_holds_its_written_value_type() {
+    let out = derive(parse_quote! {
+        struct City {
+            id: i64,
+            #[aksara(to_field = "code", related_name = "cities")]
+            country: ForeignKey<Country, String>,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    let compact: String = out.split_whitespace().collect();
+    assert!(
+        compact.contains("<Stringas::aksara::ReferencedValue>::REFERENCING_KIND"),
+        "the column's kind comes from the value type: {out}"
+    );
+    assert!(
+        compact.contains("referenced_value(target,\"code\")"),
+        "the builder takes the code from the target"
+    );
+    assert!(
+        compact.contains("referenced_value(self,\"code\")"),
+        "the reverse manager's key is the code"
+    );
+    assert!(
+        compact.contains("fncountry_id(&self)->::aksara::Field<String>"),
+        "the typed path holds the code"
+    );
+}
+
+#[test]
+fn a_second_type_argument_is_refused_where_it_means_nothing() {
+    let message = error_of(parse_quote! {
+        struct A { id: i64, tags: ManyToMany<Tag, String> }
+    });
+    assert!(
+        message.contains("ManyToMany takes one type argument"),
+        "{message}"
+    );
+    let message = error_of(parse_quote! {
+        struct A { #[aksara(primary_key)] place: OneToOne<Place, String> }
+    });
+    assert!(
+        message.contains("a primary-key OneToOne holds the target's key"),
+        "{message}"
+    );
+}

@@ -38,13 +38,16 @@ pub enum Scalar {
 pub enum TypeShape {
     /// A plain column type.
     Scalar(Scalar),
-    /// `ForeignKey<T>`, `OneToOne<T>` or `ManyToMany<T>`; `target` is `None` when the
-    /// argument is missing.
+    /// `ForeignKey<T>`, `OneToOne<T>` or `ManyToMany<T>`, or a to-one relation with the type
+    /// of the value it holds (`ForeignKey<T, String>`); `target` is `None` when the argument
+    /// is missing or there are too many.
     Relation {
         /// The relation's kind.
         kind: RelKind,
         /// The target model type.
         target: Option<Box<Type>>,
+        /// The second argument (`String` in `ForeignKey<Country, String>`), when written.
+        value: Option<Box<Type>>,
     },
     /// `aksara::Related`.
     Store,
@@ -228,9 +231,15 @@ pub fn recognise(ty: &Type) -> TypeShape {
         return TypeShape::Scalar(scalar);
     }
     if let Some(kind) = relation_kind(path) {
+        let (target, value) = match type_arguments(path).as_slice() {
+            [target] => (Some(*target), None),
+            [target, value] => (Some(*target), Some(*value)),
+            _ => (None, None),
+        };
         return TypeShape::Relation {
             kind,
-            target: only_argument(path).cloned().map(Box::new),
+            target: target.cloned().map(Box::new),
+            value: value.cloned().map(Box::new),
         };
     }
     if is_aksara_type(path, "Related") && no_arguments(path) {
@@ -269,6 +278,9 @@ mod tests {
         assert_eq!(shape(parse_quote!(aksara::Related)), "Store");
         assert!(shape(parse_quote!(aksara::fields::ForeignKey<User>)).starts_with("Relation"));
         assert!(shape(parse_quote!(ManyToMany<Tag>)).starts_with("Relation"));
+        let with_value = shape(parse_quote!(ForeignKey<Country, String>));
+        assert!(with_value.contains("value: Some"), "{with_value}");
+        assert!(shape(parse_quote!(ForeignKey<User>)).contains("value: None"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct OptCountry {
 pub struct OptPerson {
     pub id: i64,
     #[aksara(to_field = "code", on_delete = DO_NOTHING)]
-    pub country: ForeignKey<OptCountry>,
+    pub country: ForeignKey<OptCountry, String>,
     #[aksara(on_delete = SET(0), related_name = "fallback_people")]
     pub fallback: Option<ForeignKey<OptCountry>>,
     #[aksara(on_delete = SET_DEFAULT, default = 1, related_name = "home_people")]

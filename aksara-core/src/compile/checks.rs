@@ -8,10 +8,19 @@ use crate::value::{FieldKind, Value};
 
 /// `value` coerced to `field`'s kind, or a validation error naming model, field and value.
 pub fn coerce_for(meta: &ModelMeta, field: &FieldMeta, value: Value) -> Result<Value> {
-    field
-        .kind
-        .coerce(value)
-        .map_err(|message| Error::validation(&meta.name, &field.name, message))
+    field.kind.coerce(value).map_err(|message| {
+        // A relation with a `to_field` holds that field's value: a key (or a row, which
+        // converts to its key) given in its place is the likely mistake.
+        let hint = match field.relation.as_ref().and_then(|r| r.to_field.as_deref()) {
+            Some(to_field) => format!(
+                " ({}.{} holds its target's `{to_field}`, not its key: compare it with a \
+                 `{to_field}`, or with `{}__pk` for a key)",
+                meta.name, field.name, field.name
+            ),
+            None => String::new(),
+        };
+        Error::validation(&meta.name, &field.name, format!("{message}{hint}"))
+    })
 }
 
 /// Checks a value about to be written: NULL where required, length, email and URL shape.

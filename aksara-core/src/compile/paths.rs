@@ -121,7 +121,14 @@ impl Compiler<'_> {
             let target_pk = target.meta.pk()?;
             // The relation compared as a whole (`author=obj`, `author__isnull`, `author__id`):
             // a forward relation is its own column, no join needed.
-            if let Via::Forward { .. } = edge.via {
+            if let Via::Forward { target_column, .. } = &edge.via {
+                // The field the relation references (the key, or a `to_field`): its value is
+                // the relation's own column.
+                let referenced = target
+                    .meta
+                    .concrete_fields()
+                    .find(|f| &f.column == target_column)
+                    .map_or(target_pk.name.as_str(), |f| f.name.as_str());
                 let whole = match rest {
                     [] => Some(Lookup::Exact),
                     [one]
@@ -135,10 +142,13 @@ impl Compiler<'_> {
                             info.meta.field(&edge.field).expect("relation field"),
                         )?)
                     }
-                    // `author__id`, `author__pk__in`; not `restaurant__place__name` (a key
-                    // that is itself a relation, followed on by a field of its target).
+                    // `author__id`, `author__pk__in`, `country__code` with `to_field =
+                    // "code"`; not `restaurant__place__name` (a key that is itself a relation,
+                    // followed on by a field of its target).
                     [pk, more @ ..]
-                        if key_alias(target, pk) == target_pk.name
+                        if (key_alias(target, pk) == target_pk.name
+                            && target_pk.column == *target_column
+                            || pk.as_str() == referenced)
                             && more.len() <= 1
                             && more.iter().all(|m| Lookup::from_name(m).is_some()) =>
                     {

@@ -140,6 +140,42 @@ impl Compiler<'_> {
         Ok(sql)
     }
 
+    /// `SELECT child.pk FROM child WHERE child.column IN (SELECT parent.target_column FROM
+    /// parent WHERE parent.pk IN (keys))`: the keys of the rows of `child` that reference,
+    /// through `column`, the column `target_column` of one of the rows of `parent` whose keys
+    /// are `keys` (a relation with a `to_field`, which references another column than the key).
+    pub fn keys_referencing_column(
+        &mut self,
+        child: &ModelMeta,
+        column: &str,
+        parent: &ModelMeta,
+        target_column: &str,
+        keys: Vec<Value>,
+    ) -> Result<Sql> {
+        let alias = self.alias();
+        let parent_alias = self.alias();
+        let parent_pk = parent.pk()?;
+        let mut sql = Sql::new();
+        sql.push("SELECT ")
+            .column(&alias, &child.pk()?.column)
+            .push(" FROM ")
+            .ident(&child.table)
+            .push(" AS ")
+            .alias(&alias)
+            .push(" WHERE ")
+            .column(&alias, column)
+            .push(" IN (SELECT ")
+            .column(&parent_alias, target_column)
+            .push(" FROM ")
+            .ident(&parent.table)
+            .push(" AS ")
+            .alias(&parent_alias)
+            .push(" WHERE ");
+        self.in_list_as(&mut sql, Some(&parent_alias), parent_pk, keys);
+        sql.push(")");
+        Ok(sql)
+    }
+
     pub(super) fn columns(&self, sql: &mut Sql, alias: &str, meta: &ModelMeta) {
         for (i, f) in meta.concrete_fields().enumerate() {
             if !sql.is_empty() || i > 0 {

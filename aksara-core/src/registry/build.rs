@@ -9,7 +9,7 @@ use crate::meta::{ModelMeta, OnDelete, RelationKind, RelationMeta, Target};
 use crate::model::Model;
 use crate::naming::{self, hidden_reverse_name, junction_model_name};
 use crate::suggest::closest;
-use crate::value::FieldKind;
+use crate::value::{FieldKind, ValueType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -84,8 +84,10 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 .map(|f| (m.name.clone(), f.kind.referencing_kind()))
         })
         .collect();
-    // The fields a `to_field` may name: (model, field) -> (column, referencing kind, unique).
-    let fields_by_name: HashMap<(String, String), (String, FieldKind, bool)> = metas
+    // The fields a `to_field` may name: (model, field) -> (column, referencing kind, unique,
+    // primary key).
+    type Named = (String, FieldKind, bool, bool);
+    let fields_by_name: HashMap<(String, String), Named> = metas
         .iter()
         .flat_map(|m| {
             m.fields.iter().filter(|f| f.is_concrete()).map(|f| {
@@ -95,11 +97,16 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                         f.column.clone(),
                         f.kind.referencing_kind(),
                         f.unique || f.primary_key,
+                        f.primary_key,
                     ),
                 )
             })
         })
         .collect();
+    // For derived models: (target, value type) -> (referenced field, the relation naming it),
+    // so that a `ToOne<T, K, R>` can find its field from `T` and `R` alone (see
+    // `relation::referenced_field`).
+    let mut referenced: HashMap<(String, ValueType), (String, String)> = HashMap::new();
     for m in metas.iter_mut() {
         let model_name = m.name.clone();
         let typed = m.ops.is_some();
@@ -122,25 +129,58 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 continue;
             }
             rel.target = Target::Name(target.clone());
-            if let (Some(to_field), RelationKind::ForeignKey | RelationKind::OneToOne) =
-                (rel.to_field.clone(), rel.kind)
-            {
-                match resolve_to_field(
-                    &fields_by_name,
-                    &model_name,
-                    &f.name,
-                    &target,
-                    &to_field,
-                    typed,
-                ) {
+            let to_one = rel.kind != RelationKind::ManyToMany;
+            // What a derived model's field holds (`ForeignKey<T, R>`: R's kind).
+            let held = f.kind.value_type();
+            let relation = format!("{model_name}.{}", f.name);
+            if let (Some(to_field), true) = (rel.to_field.clone(), to_one) {
+                let resolved =
+                    resolve_to_field(&fields_by_name, &model_name, &f.name, &target, &to_field)
+                        .and_then(|(column, kind)| {
+                            if !typed {
+                                return Ok((column, kind));
+                            }
+                            let key = pk_kinds.get(&target).map(FieldKind::value_type);
+                            let is_key = fields_by_name
+                                .get(&(target.clone(), to_field.clone()))
+                                .is_some_and(|(_, _, _, pk)| *pk);
+                            typed_to_field_problem(
+                                &relation, &target, &to_field, held, &kind, key, is_key,
+                            )
+                            .map_or(Ok((column, kind)), Err)
+                        });
+                match resolved {
                     Ok((column, kind)) => {
+                        if typed {
+                            let entry = referenced
+                                .entry((target.clone(), kind.value_type()))
+                                .or_insert_with(|| (to_field.clone(), relation.clone()));
+                            if entry.0 != to_field {
+                                problems.push(format!(
+                                    "{relation} and {} both hold a {:?} value of {target} but                                      reference different fields of it (to_field `{to_field}` and                                      `{}`): ForeignKey<{target}, ..>::get could not tell which                                      field to load by; reference the same field from both, or                                      fields of different types",
+                                    entry.1,
+                                    kind.value_type(),
+                                    entry.0
+                                ));
+                            }
+                        }
                         rel.to_column = Some(column);
                         f.kind = kind;
                     }
                     Err(problem) => problems.push(problem),
                 }
+            } else if to_one && typed && rel.to_column.is_none() {
+                if let Some(key) = pk_kinds.get(&target) {
+                    if key.value_type() != held {
+                        problems.push(format!(
+                            "{relation} holds a {held:?} value but references {target}'s key,                              which is {:?}: name the field it references with                              #[aksara(to_field = \"...\")], or declare it as {}<{target}>",
+                            key.value_type(),
+                            rel.kind.name()
+                        ));
+                    }
+                }
             }
-            if rel.kind != RelationKind::ManyToMany && rel.to_column.is_none() {
+            if to_one && rel.to_column.is_none() {
                 if let Some(kind) = pk_kinds.get(&target) {
                     f.kind = kind.clone();
                 }
@@ -369,7 +409,15 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
     if !problems.is_empty() {
         return Err(Error::Config(problems));
     }
-    Ok(Registry { models, by_name })
+    let referenced = referenced
+        .into_iter()
+        .map(|(key, (field, _))| (key, field))
+        .collect();
+    Ok(Registry {
+        models,
+        by_name,
+        referenced,
+    })
 }
 
 /// The lookup name and accessor name of the reverse side of `rel` declared on `owner`.
@@ -407,14 +455,13 @@ fn symmetrical_problem(model: &str, target: &str, rel: &RelationMeta) -> Option<
 
 /// The column and key kind a `to_field` names on `target`, or the problem with it.
 fn resolve_to_field(
-    fields: &HashMap<(String, String), (String, FieldKind, bool)>,
+    fields: &HashMap<(String, String), (String, FieldKind, bool, bool)>,
     model: &str,
     field: &str,
     target: &str,
     to_field: &str,
-    typed: bool,
 ) -> std::result::Result<(String, FieldKind), String> {
-    let Some((column, kind, unique)) = fields.get(&(target.to_string(), to_field.to_string()))
+    let Some((column, kind, unique, _)) = fields.get(&(target.to_string(), to_field.to_string()))
     else {
         let mut known: Vec<&str> = fields
             .keys()
@@ -432,14 +479,53 @@ fn resolve_to_field(
             "{model}.{field}: to_field `{to_field}` must be unique on {target} (declare it with #[aksara(unique)])"
         ));
     }
-    if typed {
-        // A typed relation field holds the target's key (`ToOne::id`) and loads by it, so a
-        // typed model cannot follow another field yet; refusing beats referencing the key.
-        return Err(format!(
-            "{model}.{field}: to_field `{to_field}` is not supported on a derived model yet (its \
-             ForeignKey holds {target}'s primary key); reference the key, or use a model read \
-             from the database catalog"
+    Ok((column.clone(), kind.clone()))
+}
+
+/// Why the `to_field` of a derived model's relation cannot be followed, if it cannot. Its
+/// field holds values of type `held` (`ForeignKey<T, R>`'s `R`), which must be those of the
+/// referenced field (`kind`); and, unless the `to_field` names the key itself, they must differ
+/// from the key's (`key`), or a `ForeignKey<T, R>` could not tell which of the two it holds.
+fn typed_to_field_problem(
+    relation: &str,
+    target: &str,
+    to_field: &str,
+    held: ValueType,
+    kind: &FieldKind,
+    key: Option<ValueType>,
+    is_key: bool,
+) -> Option<String> {
+    let referenced = kind.value_type();
+    if held != referenced {
+        return Some(format!(
+            "{relation}: to_field `{to_field}` is a {referenced:?} field of {target}, but the \
+             relation holds a {held:?} value: declare it with the field's type, as in \
+             ForeignKey<{target}, {}>",
+            rust_type(referenced)
         ));
     }
-    Ok((column.clone(), kind.clone()))
+    if !is_key && key == Some(referenced) {
+        return Some(format!(
+            "{relation}: to_field `{to_field}` has the type of {target}'s key ({referenced:?}), \
+             so the relation's value could not be told apart from a key: reference a field of \
+             another type, or the key"
+        ));
+    }
+    None
+}
+
+/// The Rust type holding values of `value_type`, for messages.
+fn rust_type(value_type: ValueType) -> &'static str {
+    match value_type {
+        ValueType::String => "String",
+        ValueType::I64 => "i64",
+        ValueType::I32 => "i32",
+        ValueType::Uuid => "uuid::Uuid",
+        ValueType::Date => "chrono::NaiveDate",
+        ValueType::DateTime => "chrono::DateTime<Utc>",
+        ValueType::Bool => "bool",
+        ValueType::F64 => "f64",
+        ValueType::Json => "serde_json::Value",
+        ValueType::Bytes => "Vec<u8>",
+    }
 }

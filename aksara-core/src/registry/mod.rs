@@ -25,6 +25,7 @@ pub use build::RegistryBuilder;
 
 use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta, OnDelete, RelationKind};
+use crate::value::ValueType;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -176,6 +177,9 @@ impl ModelInfo {
 pub struct Registry {
     models: Vec<ModelInfo>,
     by_name: HashMap<String, usize>,
+    /// (target model, value type) -> the field the `to_field` relations of derived models
+    /// reference on that target with values of that type.
+    referenced: HashMap<(String, ValueType), String>,
 }
 
 impl Registry {
@@ -197,6 +201,7 @@ impl Registry {
         Arc::new(Registry {
             models: Vec::new(),
             by_name: HashMap::new(),
+            referenced: HashMap::new(),
         })
     }
 
@@ -238,6 +243,42 @@ impl Registry {
                 })
                 .map(|f| (m, f))
         })
+    }
+
+    /// The field of the model `target` that the `to_field` relations of derived models
+    /// holding values of `value_type` reference (`"code"` for `ForeignKey<Country, String>`
+    /// with `to_field = "code"`), if any. The registry refuses two such relations naming
+    /// different fields, so this is the field a `ToOne` holding such a value loads by (see
+    /// [`crate::relation::referenced_field`]).
+    ///
+    /// ```
+    /// use aksara::{ForeignKey, Model, Registry, ValueType};
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Country {
+    ///     pub id: i64,
+    ///     #[aksara(unique, max_length = 2)]
+    ///     pub code: String,
+    ///     #[aksara(unique)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct City {
+    ///     pub id: i64,
+    ///     #[aksara(to_field = "name", related_name = "+")]
+    ///     pub country: ForeignKey<Country, String>,
+    /// }
+    ///
+    /// let registry = Registry::builder().model::<City>().build()?;
+    /// assert_eq!(registry.referenced_field("Country", ValueType::String), Some("name"));
+    /// assert_eq!(registry.referenced_field("Country", ValueType::I64), None);
+    /// # Ok::<(), aksara::Error>(())
+    /// ```
+    pub fn referenced_field(&self, target: &str, value_type: ValueType) -> Option<&str> {
+        self.referenced
+            .get(&(target.to_string(), value_type))
+            .map(String::as_str)
     }
 
     /// The registered model that declares the relation `owner.field`.

@@ -67,26 +67,53 @@ fn column_setter(f: &Field, index: usize) -> TokenStream {
     }
 }
 
-/// The setters of a to-one relation: by target row and by key (`author_id`).
+/// The setters of a to-one relation: by target row and by the referenced value (`author_id`:
+/// the target's key, or the value of the field its `to_field` names).
 fn relation_setters(f: &Field, r: &Relation, index: usize) -> TokenStream {
     let fi = &f.ident;
     let name = &f.name;
     let target = &r.target;
+    let value = r.value_type();
     let id_ident = format_ident!("{}_id", fi);
-    let doc = format!("Points `{name}` at `target`.");
-    let id_doc = format!("Points `{name}` at the row whose key is `id`.");
+    let (doc, id_doc) = match &r.to_field {
+        Some(to_field) => (
+            format!("Points `{name}` at `target` (stores its `{to_field}`)."),
+            format!("Points `{name}` at the row whose `{to_field}` is `id`."),
+        ),
+        None => (
+            format!("Points `{name}` at `target`."),
+            format!("Points `{name}` at the row whose key is `id`."),
+        ),
+    };
+    let from_target = match &r.to_field {
+        Some(to_field) => quote!(::aksara::relation::referenced_value(target, #to_field)),
+        None => {
+            quote!(::aksara::Value::from(::core::clone::Clone::clone(
+                ::aksara::Model::pk(target)
+            )))
+        }
+    };
     let by_key = if f.nullable {
         quote! {
             #[doc = #id_doc]
-            pub fn #id_ident(mut self, id: impl ::core::convert::Into<::core::option::Option<<#target as ::aksara::Model>::Pk>>) -> Self {
+            pub fn #id_ident(mut self, id: impl ::core::convert::Into<::core::option::Option<#value>>) -> Self {
                 self.record.set_index(#index, ::aksara::Value::from(::core::convert::Into::into(id)));
+                self
+            }
+        }
+    } else if r.value.is_some() {
+        // A written value type (a `to_field`'s): what converts to it (`"FR"` for a `String`).
+        quote! {
+            #[doc = #id_doc]
+            pub fn #id_ident(mut self, id: impl ::core::convert::Into<#value>) -> Self {
+                self.record.set_index(#index, ::aksara::Value::from(::core::convert::Into::<#value>::into(id)));
                 self
             }
         }
     } else {
         quote! {
             #[doc = #id_doc]
-            pub fn #id_ident(mut self, id: <#target as ::aksara::Model>::Pk) -> Self {
+            pub fn #id_ident(mut self, id: #value) -> Self {
                 self.record.set_index(#index, ::aksara::Value::from(id));
                 self
             }
@@ -95,7 +122,7 @@ fn relation_setters(f: &Field, r: &Relation, index: usize) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub fn #fi(mut self, target: &#target) -> Self {
-            self.record.set_index(#index, ::aksara::Value::from(::core::clone::Clone::clone(::aksara::Model::pk(target))));
+            self.record.set_index(#index, #from_target);
             self
         }
         #by_key

@@ -76,10 +76,14 @@ fn field_kind(f: &Field) -> TokenStream {
         Role::PrimaryKey => quote!(<#inner as ::aksara::PrimaryKey>::KIND),
         Role::Relation(r) if r.kind == RelKind::ManyToMany => quote!(::aksara::FieldKind::Uuid),
         Role::Store => quote!(::aksara::FieldKind::Bytes),
-        Role::Relation(r) => {
-            let target = &r.target;
-            quote!(<<#target as ::aksara::Model>::Pk as ::aksara::PrimaryKey>::KIND.referencing_kind())
-        }
+        Role::Relation(r) => match &r.value {
+            // The registry gives the column the kind of the field it references.
+            Some(value) => quote!(<#value as ::aksara::ReferencedValue>::REFERENCING_KIND),
+            None => {
+                let target = &r.target;
+                quote!(<<#target as ::aksara::Model>::Pk as ::aksara::PrimaryKey>::KIND.referencing_kind())
+            }
+        },
     }
 }
 
@@ -90,10 +94,11 @@ fn default_value(f: &Field) -> TokenStream {
         return quote!(::core::option::Option::None);
     };
     if let Some(r) = f.relation() {
-        // A relation's default is the key of the row it points at.
-        let target = &r.target;
+        // A relation's default is the referenced value of the row it points at (its key, or
+        // its `to_field`).
+        let value = r.value_type();
         return quote!(::core::option::Option::Some(::aksara::Value::from(
-            <<#target as ::aksara::Model>::Pk as ::core::convert::From<_>>::from(#expr)
+            <#value as ::core::convert::From<_>>::from(#expr)
         )));
     }
     let inner = &f.inner;

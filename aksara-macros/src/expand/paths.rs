@@ -57,11 +57,17 @@ fn relation_paths(f: &Field, r: &Relation) -> TokenStream {
         return nested;
     }
     let id_ident = format_ident!("{}_id", fi);
-    let id_doc = format!("The key stored in `{name}` (compares the relation itself, no join).");
+    let id_doc = match &r.to_field {
+        Some(to_field) => {
+            format!("The `{to_field}` stored in `{name}` (compares the relation itself, no join).")
+        }
+        None => format!("The key stored in `{name}` (compares the relation itself, no join)."),
+    };
+    let value = r.value_type();
     quote! {
         #nested
         #[doc = #id_doc]
-        pub fn #id_ident(&self) -> ::aksara::Field<<#target as ::aksara::Model>::Pk> {
+        pub fn #id_ident(&self) -> ::aksara::Field<#value> {
             ::aksara::Field::new(::std::format!("{}{}", self.prefix, #name))
         }
     }

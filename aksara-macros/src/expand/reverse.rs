@@ -155,6 +155,19 @@ fn forward_one_to_one(rev: &Reverse) -> TokenStream {
     }
 }
 
+/// The value of the target row (`self`) that the relation's rows hold: its key, or the field
+/// its `to_field` names.
+fn referenced_key(rev: &Reverse) -> TokenStream {
+    match &rev.relation.to_field {
+        Some(to_field) => quote!(::aksara::relation::referenced_value(self, #to_field)),
+        None => {
+            quote!(::aksara::Value::from(::core::clone::Clone::clone(
+                ::aksara::Model::pk(self)
+            )))
+        }
+    }
+}
+
 /// `author.posts()`: the rows whose foreign key is this row.
 fn reverse_foreign_key(rev: &Reverse) -> TokenStream {
     let ident = &rev.model.ident;
@@ -172,11 +185,12 @@ fn reverse_foreign_key(rev: &Reverse) -> TokenStream {
     } else {
         quote!(::aksara::RequiredLink)
     };
+    let key = referenced_key(rev);
     quote! {
         impl #target {
             #[doc = #doc]
             pub fn #accessor(&self) -> ::aksara::RelatedManager<'_, #ident, #link> {
-                let key = ::aksara::Value::from(::core::clone::Clone::clone(::aksara::Model::pk(self)));
+                let key = #key;
                 ::aksara::RelatedManager::new(#field_name, key, ::aksara::Model::related_store(self), #query_name)
             }
         }
@@ -203,11 +217,12 @@ fn reverse_one_to_one(rev: &Reverse) -> TokenStream {
          With a `related: Related` field the answer (found or absent) is remembered: \
          later calls run no query. The row found has this row loaded as its `{field_name}`."
     );
+    let key = referenced_key(rev);
     quote! {
         impl #target {
             #[doc = #doc]
             pub async fn #accessor(&self, db: &::aksara::Db) -> ::aksara::Result<::std::sync::Arc<#ident>> {
-                let key = ::aksara::Value::from(::core::clone::Clone::clone(::aksara::Model::pk(self)));
+                let key = #key;
                 let absent = || ::aksara::Error::DoesNotExist {
                     model: ::std::string::String::from(#name),
                     lookup: ::std::format!("{} = {}", #field_name, key),
