@@ -342,7 +342,9 @@ impl<M: Model> QuerySet<M> {
     /// keys: multi-row inserts, as many rows per statement as the backend's bind limit
     /// allows, all in one transaction. Every record is checked first, so a bad one (named by
     /// its position) leaves the database as it was. Unlike `save`, nothing else is written
-    /// for a row (no many-to-many links).
+    /// for a row (no many-to-many links). Awaited as it is, it inserts;
+    /// [`.on_conflict(fields)`](crate::upsert::BulkCreate::on_conflict) makes it an upsert
+    /// (see [`crate::upsert`]).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -359,16 +361,16 @@ impl<M: Model> QuerySet<M> {
     /// assert_eq!(Tag::objects().count(&db).await?, 2);
     /// # Ok(()) }
     /// ```
-    pub async fn bulk_create<R: Into<NewRecord<M>>>(
+    pub fn bulk_create<'a, R: Into<NewRecord<M>>>(
         &self,
-        db: &Db,
+        db: &'a Db,
         records: impl IntoIterator<Item = R>,
-    ) -> Result<Vec<M>> {
+    ) -> crate::upsert::BulkCreate<'a, M> {
         let records = records
             .into_iter()
             .map(|r| self.with_defaults(r.into()))
-            .collect::<Result<Vec<_>>>()?;
-        crate::bulk::insert_many(db, records).await
+            .collect::<Result<Vec<_>>>();
+        crate::upsert::BulkCreate::new(db, records)
     }
 }
 
