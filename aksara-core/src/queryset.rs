@@ -325,9 +325,23 @@ impl<M: Model> QuerySet<M> {
     /// Creates a row from `record` (a builder such as `Post::build().title("...")`) and
     /// returns it. Unset fields take their default, `auto_now_add` time, generated key, or
     /// NULL when nullable; a missing required field, an over-long string or a bad email or URL
-    /// is refused before any SQL runs.
-    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
-        crate::instance::insert(db, self.with_defaults(record.into())?).await
+    /// is refused before any SQL runs. [`.on_conflict(fields)`](crate::upsert::Create::on_conflict)
+    /// makes it an upsert.
+    ///
+    /// ```no_run
+    /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+    /// use aksara::demo::Tag;
+    /// use aksara::Model;
+    ///
+    /// let rust = Tag::objects().create(&db, Tag::build().name("Rust").slug("rust")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create<'a>(
+        &self,
+        db: &'a Db,
+        record: impl Into<NewRecord<M>>,
+    ) -> crate::upsert::Create<'a, M> {
+        crate::upsert::Create::new(db, self.with_defaults(record.into()))
     }
 
     /// `record` with this queryset's defaults set (the link a reverse manager creates through).

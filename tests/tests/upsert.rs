@@ -383,6 +383,49 @@ async fn bad_targets_are_refused_with_nothing_written(t: TestDb) {
     );
 }
 
+/// A single `create` takes `.on_conflict(..)` too, and returns the row as stored.
+async fn a_single_create_upserts(t: TestDb) {
+    let db = t.db(blog::registry()).await;
+    let first = blog::Tag::objects()
+        .create(&db, tag("rust", "Rust"))
+        .on_conflict(["slug"])
+        .do_nothing()
+        .await
+        .unwrap();
+    let found = blog::Tag::objects()
+        .create(&db, tag("rust", "Rust, again"))
+        .on_conflict(["slug"])
+        .do_nothing()
+        .await
+        .unwrap();
+    assert_eq!((found.id, found.name.as_str()), (first.id, "Rust"));
+    let updated = blog::Tag::objects()
+        .create(&db, tag("rust", "Rust!"))
+        .on_conflict(["slug"])
+        .do_update(["name"])
+        .await
+        .unwrap();
+    assert_eq!((updated.id, updated.name.as_str()), (first.id, "Rust!"));
+    let e = expect_err(
+        blog::Tag::objects()
+            .create(&db, tag("go", "Go"))
+            .on_conflict(["id", "name"])
+            .do_nothing()
+            .await,
+        "a refused target",
+    );
+    assert!(matches!(e, Error::Config(_)), "{e:?}");
+    let expected: BTreeMap<String, (Uuid, String)> =
+        [("rust".to_string(), (first.id, "Rust!".to_string()))].into();
+    assert_eq!(stored_tags(&db).await, expected);
+    // Without on_conflict it is the plain insert, refused on the unique slug.
+    let e = expect_err(
+        blog::Tag::objects().create(&db, tag("rust", "R")).await,
+        "a duplicate slug",
+    );
+    assert!(matches!(e, Error::Integrity { .. }), "{e:?}");
+}
+
 /// Keys the database assigns, and a `unique_together` set as the conflict target.
 async fn assigned_keys_and_unique_together(t: TestDb) {
     let db = t.db(lookups::registry()).await;
@@ -662,6 +705,7 @@ backend_tests!(
     duplicates_within_one_call,
     bad_targets_are_refused_with_nothing_written,
     assigned_keys_and_unique_together,
+    a_single_create_upserts,
     a_batch_beyond_the_bind_limit,
     concurrent_posts_with_new_tags,
     fifty_tasks_upsert_one_slug,

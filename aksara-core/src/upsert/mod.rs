@@ -56,8 +56,11 @@
 //! again ([`Db::transaction_retrying`]); inside a caller's transaction the conflict goes to the
 //! caller, whose transaction the database rolled back.
 
+mod create;
 mod plan;
 mod run;
+
+pub use create::{Create, CreateOnConflict, CreateUpsert};
 
 use crate::db::Db;
 use crate::error::Result;
@@ -203,6 +206,7 @@ impl<'a, M: Model> IntoFuture for Upsert<'a, M> {
     }
 }
 
+/// The names of `fields`.
 fn names<F: AsRef<str>>(fields: impl IntoIterator<Item = F>) -> Vec<String> {
     fields.into_iter().map(|f| f.as_ref().to_string()).collect()
 }
