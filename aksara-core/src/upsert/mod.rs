@@ -1,4 +1,5 @@
-//! Upserts: [`QuerySet::bulk_create`](crate::QuerySet::bulk_create) followed by
+//! Upserts: [`QuerySet::bulk_create`](crate::QuerySet::bulk_create) (or
+//! [`QuerySet::create`](crate::QuerySet::create) for one row) followed by
 //! `.on_conflict(fields)` and `.do_nothing()` or `.do_update(fields)`.
 //!
 //! ```no_run
@@ -16,10 +17,10 @@
 //!
 //! The conflict fields must be the primary key, a `unique` field or a `unique_together` set of
 //! the model, and the fields `do_update` names must be fields of the model with a column,
-//! neither the primary key nor a conflict field; anything else is an [`Error::Config`] naming
-//! the model and the fields, before any SQL runs. Every record is then checked as
-//! `bulk_create` checks it, and each must give a value (not NULL) to every conflict field:
-//! rows are found again by those values.
+//! neither the primary key nor a conflict field; anything else is an
+//! [`Error::Config`](crate::Error::Config) naming the model and the fields, before any SQL
+//! runs. Every record is then checked as `bulk_create` checks it, and each must give a value
+//! (not NULL) to every conflict field: rows are found again by those values.
 //!
 //! # What comes back
 //!
@@ -38,14 +39,15 @@
 //! update `slug = slug` rather than `INSERT IGNORE`, which would also skip, with a mere
 //! warning, rows that violate a foreign key or hold a value out of range. `ON DUPLICATE KEY`
 //! reacts to every unique key of the table; a row that conflicted on another one than the
-//! conflict fields is not found again, and the call fails with [`Error::Integrity`] as it
-//! does on the other backends.
+//! conflict fields is not found again, and the call fails with
+//! [`Error::Integrity`](crate::Error::Integrity) as it does on the other backends.
 //!
 //! The inserts (as many rows per statement as the bind limit allows) and the reads that find
 //! every row again by its conflict values run in one transaction: PostgreSQL's `RETURNING`
-//! does not return the rows `DO NOTHING` skipped, and MySQL has none. Both databases read
-//! committed data at every statement (Aksara's sessions use `READ COMMITTED`), so rows
-//! another transaction committed while this one waited for them are found.
+//! does not return the rows `DO NOTHING` skipped, and MySQL has none. Every statement reads
+//! the data committed when it starts (Aksara's PostgreSQL and MySQL sessions use `READ
+//! COMMITTED`; SQLite runs one writer at a time), so a row another transaction committed while
+//! this one waited for it is found.
 //!
 //! # Concurrency
 //!
@@ -54,7 +56,12 @@
 //! serialization failure still happens (InnoDB's locks on its unique indexes, a foreign key
 //! check of another transaction holding a row this one updates), the whole transaction is run
 //! again ([`Db::transaction_retrying`]); inside a caller's transaction the conflict goes to the
-//! caller, whose transaction the database rolled back.
+//! caller, whose transaction the database rolled back. PostgreSQL resolves a conflict on the
+//! named constraint only: two transactions inserting the same new row at the same moment can
+//! both pass that check and meet on another unique index of the table, where the later one
+//! fails once the earlier commits. A call failing on a unique constraint is therefore run again
+//! (three times at most; the row is then found by the conflict check), so that only a real
+//! clash with another row is returned.
 
 mod create;
 mod plan;

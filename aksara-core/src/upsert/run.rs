@@ -53,7 +53,11 @@ impl<'m> Groups<'m> {
             let prepared =
                 prepare(db.dialect(), info, record).map_err(|e| in_record(e, position, total))?;
             let key = plan.key(&prepared.row).ok_or_else(|| {
-                let (_, field) = plan.target[0];
+                let (_, field) = plan
+                    .target
+                    .iter()
+                    .find(|(i, _)| prepared.row[*i].is_null())
+                    .unwrap_or(&plan.target[0]);
                 in_record(
                     Error::validation(
                         &plan.meta.name,
