@@ -89,7 +89,7 @@ pub async fn insert_many<M: Model>(db: &Db, records: Vec<NewRecord<M>>) -> Resul
             KeyPlan::Nothing => Vec::new(),
             KeyPlan::Returning(batches) => returned_keys(&tx, batches, &fail).await?,
             KeyPlan::LastInsertId { columns, rows } => {
-                last_insert_ids(&tx, &compiler, &info.meta, &columns, rows, &fail).await?
+                last_insert_ids(&tx, &info.meta, &columns, rows, &fail).await?
             }
         };
         // Checked inside the transaction, so that rows whose keys are unknown roll back.
@@ -170,7 +170,6 @@ async fn returned_keys(
 /// when InnoDB hands out consecutive keys, else row by row.
 async fn last_insert_ids(
     tx: &Db,
-    compiler: &Compiler<'_>,
     meta: &crate::meta::ModelMeta,
     columns: &[&FieldMeta],
     rows: Vec<Vec<Value>>,
@@ -197,6 +196,9 @@ async fn last_insert_ids(
         .and_then(Value::as_i64)
         .is_some_and(|mode| mode < 2);
     let step = setting.get(1).and_then(Value::as_i64).unwrap_or(1).max(1);
+    // Made here, not borrowed from the caller: a compiler is not `Sync`, and a reference to it
+    // held across an await would make the future unfit for another thread.
+    let compiler = Compiler::new(tx.registry(), dialect);
     let batches = if consecutive {
         compiler.insert_batches(meta, columns, rows, InsertOptions::default())
     } else {
@@ -226,7 +228,7 @@ async fn last_insert_ids(
 }
 
 /// Says which record of a bulk write a validation error is about.
-fn in_record(error: Error, position: usize, total: usize) -> Error {
+pub(crate) fn in_record(error: Error, position: usize, total: usize) -> Error {
     match error {
         Error::Validation {
             model,

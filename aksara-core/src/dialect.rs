@@ -26,6 +26,19 @@ pub enum InsertIgnore {
     OnDuplicateKeyUpdate,
 }
 
+/// How a backend writes an upsert: an insert whose rows that conflict with an existing row on a
+/// unique constraint leave that row as it is or update some of its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertSyntax {
+    /// `ON CONFLICT (columns) DO NOTHING` or `ON CONFLICT (columns) DO UPDATE SET column =
+    /// EXCLUDED.column` (PostgreSQL; SQLite since 3.24): only a conflict on the named
+    /// constraint is resolved, one on any other still fails the statement.
+    OnConflict,
+    /// `ON DUPLICATE KEY UPDATE column = VALUES(column)` (MySQL, MariaDB), which resolves a
+    /// conflict on any unique key of the table; the constraint cannot be named.
+    OnDuplicateKeyUpdate,
+}
+
 /// How a backend receives the list of an `in` lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListBinding {
@@ -116,6 +129,11 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// How duplicates are ignored on insert.
     fn insert_ignore(&self) -> InsertIgnore {
         InsertIgnore::OnConflictDoNothing
+    }
+
+    /// How an upsert (`bulk_create(..).on_conflict(..)`) is written.
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        UpsertSyntax::OnConflict
     }
 
     /// True when `UPDATE`/`DELETE` may not read their own table in a subquery unless it is

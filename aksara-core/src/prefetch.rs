@@ -38,7 +38,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// A value usable as a hash key (keys are integers, UUIDs or text).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyOf {
     /// An integer key.
     Int(i64),

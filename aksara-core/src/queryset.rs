@@ -328,9 +328,23 @@ impl<M: Model> QuerySet<M> {
     /// Creates a row from `record` (a builder such as `Post::build().title("...")`) and
     /// returns it. Unset fields take their default, `auto_now_add` time, generated key, or
     /// NULL when nullable; a missing required field, an over-long string or a bad email or URL
-    /// is refused before any SQL runs.
-    pub async fn create(&self, db: &Db, record: impl Into<NewRecord<M>>) -> Result<M> {
-        crate::instance::insert(db, self.with_defaults(record.into())?).await
+    /// is refused before any SQL runs. [`.on_conflict(fields)`](crate::upsert::Create::on_conflict)
+    /// makes it an upsert.
+    ///
+    /// ```no_run
+    /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+    /// use aksara::demo::Tag;
+    /// use aksara::Model;
+    ///
+    /// let rust = Tag::objects().create(&db, Tag::build().name("Rust").slug("rust")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create<'a>(
+        &self,
+        db: &'a Db,
+        record: impl Into<NewRecord<M>>,
+    ) -> crate::upsert::Create<'a, M> {
+        crate::upsert::Create::new(db, self.with_defaults(record.into()))
     }
 
     /// `record` with this queryset's defaults set (the link a reverse manager creates through).
@@ -345,7 +359,9 @@ impl<M: Model> QuerySet<M> {
     /// keys: multi-row inserts, as many rows per statement as the backend's bind limit
     /// allows, all in one transaction. Every record is checked first, so a bad one (named by
     /// its position) leaves the database as it was. Unlike `save`, nothing else is written
-    /// for a row (no many-to-many links).
+    /// for a row (no many-to-many links). Awaited as it is, it inserts;
+    /// [`.on_conflict(fields)`](crate::upsert::BulkCreate::on_conflict) makes it an upsert
+    /// (see [`crate::upsert`]).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -362,16 +378,16 @@ impl<M: Model> QuerySet<M> {
     /// assert_eq!(Tag::objects().count(&db).await?, 2);
     /// # Ok(()) }
     /// ```
-    pub async fn bulk_create<R: Into<NewRecord<M>>>(
+    pub fn bulk_create<'a, R: Into<NewRecord<M>>>(
         &self,
-        db: &Db,
+        db: &'a Db,
         records: impl IntoIterator<Item = R>,
-    ) -> Result<Vec<M>> {
+    ) -> crate::upsert::BulkCreate<'a, M> {
         let records = records
             .into_iter()
             .map(|r| self.with_defaults(r.into()))
-            .collect::<Result<Vec<_>>>()?;
-        crate::bulk::insert_many(db, records).await
+            .collect::<Result<Vec<_>>>();
+        crate::upsert::BulkCreate::new(db, records)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The MySQL / MariaDB dialect.
 
 use aksara_core::{
-    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, Value,
+    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, UpsertSyntax, Value,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -127,6 +127,10 @@ impl Dialect for MysqlDialect {
         // silently, where PostgreSQL and SQLite fail the statement. The count of rows affected
         // then includes the duplicates (diesel-async sets CLIENT_FOUND_ROWS).
         InsertIgnore::OnDuplicateKeyUpdate
+    }
+
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        UpsertSyntax::OnDuplicateKeyUpdate
     }
 
     fn default_values_insert(&self) -> &'static str {

@@ -1,6 +1,6 @@
 //! The SQLite dialect.
 
-use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, Value};
+use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, UpsertSyntax, Value};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed sizes an `in` list is padded to: one cached statement per size and query shape,
@@ -77,6 +77,11 @@ impl Dialect for SqliteDialect {
 
     fn insert_ignore(&self) -> InsertIgnore {
         InsertIgnore::OnConflictDoNothing
+    }
+
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        // `ON CONFLICT (columns) DO ...` needs SQLite 3.24; the bundled one is 3.50.
+        UpsertSyntax::OnConflict
     }
 
     fn lock_row_clause(&self) -> Option<&'static str> {

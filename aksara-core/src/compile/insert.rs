@@ -1,9 +1,10 @@
-//! INSERT forms: single and multi-row, ignoring duplicates, returning the key, DEFAULT VALUES,
-//! batches within the bind limit, and PostgreSQL's UNNEST of one array per column.
+//! INSERT forms: single and multi-row, ignoring duplicates, upserts on a named unique
+//! constraint, returning the key, DEFAULT VALUES, batches within the bind limit, and
+//! PostgreSQL's UNNEST of one array per column.
 
 use super::foreign_keys::ForeignKeyBinds;
 use super::Compiler;
-use crate::dialect::InsertIgnore;
+use crate::dialect::{InsertIgnore, UpsertSyntax};
 use crate::meta::{FieldMeta, ModelMeta};
 use crate::sql::{Sql, WriteTarget};
 use crate::value::Value;
@@ -16,6 +17,25 @@ pub enum OnDuplicate {
     Fail,
     /// The row is skipped, in the dialect's words (see [`InsertIgnore`]).
     Ignore,
+}
+
+/// The conflict clause of an upsert: the columns of the unique constraint a new row may
+/// conflict on, and the columns the existing row then takes from the new one (none: it is left
+/// as it is).
+///
+/// ```
+/// use aksara_core::compile::{Conflict, InsertOptions};
+/// let target = ["slug"];
+/// let update = ["name"];
+/// let options = InsertOptions::upserting(Conflict { target: &target, update: &update });
+/// assert_eq!(options.on_conflict.map(|c| c.update), Some(&update[..]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conflict<'c> {
+    /// The columns of the unique constraint (`ON CONFLICT (target)`).
+    pub target: &'c [&'c str],
+    /// The columns set from the new row on a conflict; empty to do nothing.
+    pub update: &'c [&'c str],
 }
 
 /// How an `INSERT` is written beyond its rows.
@@ -35,6 +55,8 @@ pub struct InsertOptions<'c> {
     pub on_duplicate: OnDuplicate,
     /// The column to return from each inserted row (`RETURNING column`), if any.
     pub returning: Option<&'c str>,
+    /// An upsert's conflict clause; when set, it replaces [`InsertOptions::on_duplicate`].
+    pub on_conflict: Option<Conflict<'c>>,
 }
 
 impl<'c> InsertOptions<'c> {
@@ -53,6 +75,15 @@ impl<'c> InsertOptions<'c> {
             ..InsertOptions::default()
         }
     }
+
+    /// An upsert: rows conflicting on `conflict.target` leave the existing row as it is or
+    /// update its `conflict.update` columns.
+    pub fn upserting(conflict: Conflict<'c>) -> Self {
+        InsertOptions {
+            on_conflict: Some(conflict),
+            ..InsertOptions::default()
+        }
+    }
 }
 
 impl Compiler<'_> {
@@ -65,8 +96,8 @@ impl Compiler<'_> {
         options: InsertOptions<'_>,
     ) -> Sql {
         let mut sql = Sql::write(WriteTarget::new(&meta.table));
-        let ignore =
-            (options.on_duplicate == OnDuplicate::Ignore).then(|| self.dialect.insert_ignore());
+        let ignore = (options.on_duplicate == OnDuplicate::Ignore && options.on_conflict.is_none())
+            .then(|| self.dialect.insert_ignore());
         sql.push(if ignore == Some(InsertIgnore::InsertIgnore) {
             "INSERT IGNORE INTO "
         } else {
@@ -111,10 +142,58 @@ impl Compiler<'_> {
                 .push(" = ")
                 .ident(&first.column);
         }
+        if let Some(conflict) = options.on_conflict {
+            self.conflict_clause(&mut sql, conflict);
+        }
         if let Some(column) = options.returning {
             sql.push(" RETURNING ").ident(column);
         }
         sql
+    }
+
+    /// ` ON CONFLICT (target) DO NOTHING` / ` DO UPDATE SET c = EXCLUDED.c, ...`, or MySQL's
+    /// ` ON DUPLICATE KEY UPDATE c = VALUES(c), ...`.
+    fn conflict_clause(&self, sql: &mut Sql, conflict: Conflict<'_>) {
+        match self.dialect.upsert_syntax() {
+            UpsertSyntax::OnConflict => {
+                sql.push(" ON CONFLICT (");
+                for (i, column) in conflict.target.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(column);
+                }
+                if conflict.update.is_empty() {
+                    sql.push(") DO NOTHING");
+                    return;
+                }
+                sql.push(") DO UPDATE SET ");
+                for (i, column) in conflict.update.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(column).push(" = EXCLUDED.").ident(column);
+                }
+            }
+            UpsertSyntax::OnDuplicateKeyUpdate => {
+                sql.push(" ON DUPLICATE KEY UPDATE ");
+                // Doing nothing is a no-op update of a conflict column (`slug = slug`), not
+                // `INSERT IGNORE`, which would also turn other errors (a foreign key with no
+                // target, a value out of range) into warnings and skip those rows silently.
+                if conflict.update.is_empty() {
+                    if let Some(first) = conflict.target.first() {
+                        sql.ident(first).push(" = ").ident(first);
+                    }
+                    return;
+                }
+                for (i, column) in conflict.update.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(column).push(" = VALUES(").ident(column).push(")");
+                }
+            }
+        }
     }
 
     /// How many rows one multi-row insert of `columns` columns may carry within the dialect's

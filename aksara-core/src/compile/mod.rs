@@ -30,7 +30,7 @@ mod tree;
 mod writes;
 
 pub use checks::{check_range, check_value, coerce_for, escape_like, is_to_one};
-pub use insert::{InsertOptions, OnDuplicate};
+pub use insert::{Conflict, InsertOptions, OnDuplicate};
 pub use lookups::{in_list_limit, BINDS_FOR_THE_REST};
 pub use prefetch::PrefetchLink;
 pub use related::{plan_related, RelatedPlan, SelectStatement};
