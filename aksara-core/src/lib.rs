@@ -27,6 +27,7 @@ pub mod forward_one_to_one;
 pub mod get_or_create;
 pub mod instance;
 pub mod introspect;
+pub mod locking;
 pub mod m2m;
 pub mod manager;
 pub mod meta;
@@ -53,7 +54,7 @@ pub mod write_prep;
 
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
-pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding};
+pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};
 pub use fields::{Field, FieldPath};
@@ -65,8 +66,8 @@ pub use meta::{
 };
 pub use model::{Model, NewRecord, PrimaryKey, RowReader};
 pub use query::{
-    Assignment, Condition, Lookup, OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode,
-    MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
+    Assignment, Condition, Distinct, FieldSelection, LockWait, Lookup, OrderBy, Prefetch,
+    PrefetchNode, Quantifier, Query, RelatedNode, RowLock, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
 pub use queryset::Rows;
 pub use record::Record;

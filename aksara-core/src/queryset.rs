@@ -82,7 +82,7 @@ impl<M> QuerySet<M> {
         &self.query
     }
 
-    fn with(&self, change: impl FnOnce(&mut Query)) -> Self {
+    pub(crate) fn with(&self, change: impl FnOnce(&mut Query)) -> Self {
         let mut qs = self.clone();
         change(&mut qs.query);
         qs
@@ -169,6 +169,7 @@ impl<M: Rows> QuerySet<M> {
     pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
         let registry = db.registry();
         let info = self.info(registry)?;
+        crate::locking::check_in_transaction(&self.query, db, &info.meta.name)?;
         let SelectStatement { sql, related } =
             compiler(db).select_with_related(info, &self.query)?;
         let rows = db.fetch(sql).await?;

@@ -1849,6 +1849,134 @@ intent: ddl
     );
 }
 
+// ------------------------------------------------------------------ row locks
+
+#[test]
+fn select_for_update_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "select_for_update",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            let queue = Post::objects()
+                .filter(Condition::new("published", false))
+                .order_by(["created_at"])
+                .limit(1)
+                .select_for_update()
+                .skip_locked();
+            let nowait = Post::objects()
+                .filter(Condition::new("author__name", "a"))
+                .select_for_update()
+                .nowait();
+            let every_table = Post::objects()
+                .select_related(["author"])
+                .select_for_update()
+                .of(["author", "self"]);
+            vec![
+                select(r, d, "Post", queue.query()),
+                select(r, d, "Post", nowait.query()),
+                select(r, d, "Post", every_table.query()),
+            ]
+        },
+        [
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."published" = $1 ORDER BY t0."created_at" ASC LIMIT $2 FOR UPDATE SKIP LOCKED
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" WHERE t1."name" = $1 FOR UPDATE NOWAIT
+binds: [String("a")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."id", t1."email", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" FOR UPDATE
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 WHERE t0.`published` = ? ORDER BY t0.`created_at` ASC LIMIT ? FOR UPDATE SKIP LOCKED
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` WHERE t1.`name` = ? FOR UPDATE NOWAIT
+binds: [String("a")]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t1.`id`, t1.`email`, t1.`name` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` FOR UPDATE
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."published" = ? ORDER BY t0."created_at" ASC LIMIT ?
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" WHERE t1."name" = ?
+binds: [String("a")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."id", t1."email", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id"
+binds: []
+intent: read
+"##,
+        ],
+    );
+}
+
+#[test]
+fn select_for_update_of_some_tables() {
+    use aksara_tests::models::blog::Post;
+    let registry = aksara_tests::models::blog::registry();
+    let query = Post::objects()
+        .select_related(["author"])
+        .filter(Condition::new("author__name", "a"))
+        .select_for_update()
+        .of(["self"])
+        .skip_locked()
+        .query()
+        .clone();
+    let compile = |dialect: &dyn Dialect| {
+        Compiler::new(&registry, dialect).select(model(&registry, "Post"), &query)
+    };
+    let [(_, pg), (_, my), (_, sq)] = dialects();
+    let pg_sql = compile(pg).unwrap();
+    assert_eq!(
+        pg_sql.render(pg),
+        "SELECT t0.\"id\", t0.\"title\", t0.\"content\", t0.\"published\", t0.\"author_id\", \
+         t0.\"category_id\", t0.\"created_at\", t1.\"id\", t1.\"email\", t1.\"name\" FROM \"posts\" AS t0 \
+         INNER JOIN \"users\" AS t1 ON t1.\"id\" = t0.\"author_id\" WHERE t1.\"name\" = $1 \
+         FOR UPDATE OF t0 SKIP LOCKED"
+    );
+    // MariaDB has no FOR UPDATE OF: refused rather than locking the authors too.
+    let refused = compile(my).unwrap_err();
+    assert!(
+        matches!(&refused, aksara::Error::Config(m) if m[0].contains("not available on mysql")),
+        "{refused}"
+    );
+    // SQLite's transaction holds the database: no clause.
+    let sqlite = compile(sq).unwrap().render(sq);
+    assert!(sqlite.ends_with("WHERE t1.\"name\" = ?"), "{sqlite}");
+    // A nullable relation is a LEFT JOIN, whose rows PostgreSQL cannot lock.
+    let left = Post::objects()
+        .select_related(["category"])
+        .select_for_update()
+        .query()
+        .clone();
+    let e = Compiler::new(&registry, pg)
+        .select(model(&registry, "Post"), &left)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("`category` is joined by a LEFT JOIN"),
+        "{e}"
+    );
+    assert!(Compiler::new(&registry, my)
+        .select(model(&registry, "Post"), &left)
+        .unwrap()
+        .render(my)
+        .ends_with(" FOR UPDATE"));
+}
+
 #[test]
 fn golden_expectations_can_fail() {
     // A wrong expectation is reported, not passed.

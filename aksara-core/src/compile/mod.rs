@@ -20,6 +20,7 @@ mod conditions;
 mod foreign_keys;
 mod grouping;
 mod insert;
+mod locking;
 mod lookups;
 mod paths;
 mod prefetch;

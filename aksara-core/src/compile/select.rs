@@ -40,6 +40,10 @@ impl Compiler<'_> {
         self.from(&mut sql, &scope);
         sql.append(where_sql).append(order);
         self.slice(&mut sql, query.limit, query.offset);
+        if let Some(lock) = &query.lock {
+            let clause = self.lock_clause(&scope, lock, &query.distinct)?;
+            sql.append(clause);
+        }
         Ok(SelectStatement { sql, related })
     }
 
