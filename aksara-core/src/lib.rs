@@ -19,6 +19,7 @@ pub mod ddl;
 pub mod deletion;
 pub mod describe;
 pub mod dialect;
+pub mod distinct;
 pub mod dynamic;
 pub mod error;
 pub mod error_context;

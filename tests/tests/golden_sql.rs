@@ -1977,6 +1977,120 @@ fn select_for_update_of_some_tables() {
         .ends_with(" FOR UPDATE"));
 }
 
+// ------------------------------------------------------------------ distinct and in_bulk
+
+#[test]
+fn distinct_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "distinct",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            // The joined ORDER BY column is selected; the model's own is not repeated.
+            let ordered = Post::objects()
+                .filter(Condition::new("tags__name", "rust"))
+                .distinct()
+                .order_by(["-author__name", "title"]);
+            let count = Compiler::new(r, d)
+                .count(model(r, "Post"), ordered.limit(5).query())
+                .unwrap();
+            // in_bulk: the keys as one list parameter.
+            let bulk = Post::objects().filter(Condition::new(
+                "id__in",
+                aksara::value_list([id(1), id(2), id(3)]),
+            ));
+            vec![
+                select(r, d, "Post", ordered.query()),
+                count,
+                select(r, d, "Post", bulk.query()),
+            ]
+        },
+        [
+            r##"
+SELECT DISTINCT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t3."name" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = $1) ORDER BY t3."name" DESC, t0."title" ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t0."content" AS "c2", t0."published" AS "c3", t0."author_id" AS "c4", t0."category_id" AS "c5", t0."created_at" AS "c6", t3."name" AS "c7" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = $1) ORDER BY t3."name" DESC, t0."title" ASC LIMIT $2) AS "counted"
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."id" = ANY($1)
+binds: [Array([Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003)])]
+intent: read
+"##,
+            r##"
+SELECT DISTINCT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t3.`name` FROM `posts` AS t0 INNER JOIN `users` AS t3 ON t3.`id` = t0.`author_id` WHERE EXISTS (SELECT 1 FROM `post_tags` AS t2 INNER JOIN `tags` AS t1 ON t1.`id` = t2.`tag_id` WHERE t2.`post_id` = t0.`id` AND t1.`name` = ?) ORDER BY t3.`name` DESC, t0.`title` ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0.`id` AS `c0`, t0.`title` AS `c1`, t0.`content` AS `c2`, t0.`published` AS `c3`, t0.`author_id` AS `c4`, t0.`category_id` AS `c5`, t0.`created_at` AS `c6`, t3.`name` AS `c7` FROM `posts` AS t0 INNER JOIN `users` AS t3 ON t3.`id` = t0.`author_id` WHERE EXISTS (SELECT 1 FROM `post_tags` AS t2 INNER JOIN `tags` AS t1 ON t1.`id` = t2.`tag_id` WHERE t2.`post_id` = t0.`id` AND t1.`name` = ?) ORDER BY t3.`name` DESC, t0.`title` ASC LIMIT ?) AS `counted`
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 WHERE t0.`id` IN (?, ?, ?, ?)
+binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003), Uuid(00000000-0000-0000-0000-000000000003)]
+intent: read
+"##,
+            r##"
+SELECT DISTINCT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t3."name" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = ?) ORDER BY t3."name" DESC, t0."title" ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t0."content" AS "c2", t0."published" AS "c3", t0."author_id" AS "c4", t0."category_id" AS "c5", t0."created_at" AS "c6", t3."name" AS "c7" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = ?) ORDER BY t3."name" DESC, t0."title" ASC LIMIT ?) AS "counted"
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."id" IN (?, ?, ?, ?)
+binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003), Uuid(00000000-0000-0000-0000-000000000003)]
+intent: read
+"##,
+        ],
+    );
+}
+
+#[test]
+fn distinct_on_postgres_only() {
+    use aksara_tests::models::blog::Post;
+    let registry = aksara_tests::models::blog::registry();
+    let latest = Post::objects()
+        .distinct_on(["author__name"])
+        .order_by(["author__name", "-created_at"]);
+    let [(_, pg), (_, my), (_, sq)] = dialects();
+    let sql = Compiler::new(&registry, pg)
+        .select(model(&registry, "Post"), latest.query())
+        .unwrap();
+    assert_eq!(
+        sql.render(pg),
+        "SELECT DISTINCT ON (t1.\"name\") t0.\"id\", t0.\"title\", t0.\"content\", \
+         t0.\"published\", t0.\"author_id\", t0.\"category_id\", t0.\"created_at\", t1.\"name\" \
+         FROM \"posts\" AS t0 INNER JOIN \"users\" AS t1 ON t1.\"id\" = t0.\"author_id\" \
+         ORDER BY t1.\"name\" ASC, t0.\"created_at\" DESC"
+    );
+    let count = Compiler::new(&registry, pg)
+        .count(model(&registry, "Post"), latest.query())
+        .unwrap();
+    assert_eq!(
+        count.render(pg),
+        "SELECT COUNT(*) FROM (SELECT DISTINCT ON (t1.\"name\") t0.\"id\" AS \"c0\", \
+         t0.\"title\" AS \"c1\", t0.\"content\" AS \"c2\", t0.\"published\" AS \"c3\", \
+         t0.\"author_id\" AS \"c4\", t0.\"category_id\" AS \"c5\", t0.\"created_at\" AS \"c6\", \
+         t1.\"name\" AS \"c7\" FROM \"posts\" AS t0 INNER JOIN \"users\" AS t1 ON t1.\"id\" = \
+         t0.\"author_id\" ORDER BY t1.\"name\" ASC, t0.\"created_at\" DESC) AS \"counted\""
+    );
+    for (name, dialect) in [("mysql", my), ("sqlite", sq)] {
+        let e = Compiler::new(&registry, dialect)
+            .select(model(&registry, "Post"), latest.query())
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("{name} has no SELECT DISTINCT ON")),
+            "{e}"
+        );
+    }
+}
+
 #[test]
 fn golden_expectations_can_fail() {
     // A wrong expectation is reported, not passed.

@@ -17,6 +17,7 @@
 
 mod checks;
 mod conditions;
+mod distinct;
 mod foreign_keys;
 mod grouping;
 mod insert;
