@@ -128,6 +128,15 @@ pub enum Error {
         /// The relation accessed.
         relation: String,
     },
+    /// A field of a partial row (read with `only` / `defer`) was read, but the query did not
+    /// load it. Never answered with a default value.
+    #[error("{model}.{field} was not loaded: the query deferred it (only / defer); load it with `load(&db)` or read it in the query")]
+    DeferredField {
+        /// The model of the row.
+        model: String,
+        /// The field read.
+        field: String,
+    },
     /// A value read from the database could not be decoded into the field's type.
     #[error("cannot decode {model}.{field}: {message}")]
     Decode {

@@ -13,6 +13,7 @@
 
 pub mod bound;
 pub mod bulk;
+pub mod columns;
 pub mod compile;
 pub mod db;
 pub mod ddl;
@@ -53,6 +54,7 @@ pub mod validate;
 pub mod value;
 pub mod write_prep;
 
+pub use columns::Partial;
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking};

@@ -2091,6 +2091,94 @@ fn distinct_on_postgres_only() {
     }
 }
 
+// ------------------------------------------------------------------ only and defer
+
+#[test]
+fn only_and_defer_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "only_defer",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            // The key is read though not named; the condition's column is not read.
+            let only = Post::objects()
+                .filter(Condition::new("content__contains", "x"))
+                .only(["title", "author"]);
+            let defer = Post::objects()
+                .defer(["content", "created_at"])
+                .order_by(["-title"]);
+            // A DISTINCT of some columns, ordered by a joined one, counted.
+            let distinct = Post::objects()
+                .only(["title"])
+                .distinct()
+                .order_by(["author__name"]);
+            let count = Compiler::new(r, d)
+                .count(model(r, "Post"), distinct.query())
+                .unwrap();
+            vec![
+                select(r, d, "Post", only.query()),
+                select(r, d, "Post", defer.query()),
+                select(r, d, "Post", distinct.query()),
+                count,
+            ]
+        },
+        [
+            r##"
+SELECT t0."id", t0."title", t0."author_id" FROM "posts" AS t0 WHERE t0."content" LIKE $1 ESCAPE '\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."published", t0."author_id", t0."category_id" FROM "posts" AS t0 ORDER BY t0."title" DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0."id", t0."title", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t1."name" AS "c2" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC) AS "counted"
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0.`id`, t0.`title`, t0.`author_id` FROM `posts` AS t0 WHERE t0.`content` LIKE ? ESCAPE '\\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`published`, t0.`author_id`, t0.`category_id` FROM `posts` AS t0 ORDER BY t0.`title` DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0.`id`, t0.`title`, t1.`name` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` ORDER BY t1.`name` ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0.`id` AS `c0`, t0.`title` AS `c1`, t1.`name` AS `c2` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` ORDER BY t1.`name` ASC) AS `counted`
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0."id", t0."title", t0."author_id" FROM "posts" AS t0 WHERE t0."content" LIKE ? ESCAPE '\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."published", t0."author_id", t0."category_id" FROM "posts" AS t0 ORDER BY t0."title" DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0."id", t0."title", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t1."name" AS "c2" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC) AS "counted"
+binds: []
+intent: read
+"##,
+        ],
+    );
+}
+
 #[test]
 fn golden_expectations_can_fail() {
     // A wrong expectation is reported, not passed.

@@ -26,9 +26,10 @@ impl Compiler<'_> {
         query: &Query,
     ) -> Result<SelectStatement> {
         let related = plan_related(self.registry, model, &query.select_related)?;
+        let fields = super::selected_fields(model, &query.fields)?;
         let mut scope = self.scope(model.index);
         let mut columns = Sql::new();
-        self.columns(&mut columns, &scope.alias, &model.meta);
+        let selected = self.some_columns(&mut columns, &scope.alias, model, fields.as_deref());
         let base = JoinEnd {
             alias: scope.alias.clone(),
             inner: true,
@@ -36,11 +37,6 @@ impl Compiler<'_> {
         self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let (order, order_columns) = self.order_terms(&mut scope, &query.order_by)?;
-        let selected: Vec<&str> = model
-            .meta
-            .concrete_fields()
-            .map(|f| f.column.as_str())
-            .collect();
         let distinct =
             self.distinct_clause(&mut scope, query, &order_columns, &selected, &mut columns)?;
         let mut sql = Sql::new();
@@ -52,7 +48,11 @@ impl Compiler<'_> {
             let clause = self.lock_clause(&scope, lock, &query.distinct)?;
             sql.append(clause);
         }
-        Ok(SelectStatement { sql, related })
+        Ok(SelectStatement {
+            sql,
+            related,
+            fields,
+        })
     }
 
     /// `SELECT COUNT(*)` of the rows the query selects.
