@@ -50,6 +50,23 @@ pub enum ListBinding {
     Padded(&'static [usize]),
 }
 
+/// What a backend's `SELECT ... FOR UPDATE` can say (see [`Dialect::row_locking`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLocking {
+    /// No row locks: a transaction holds the whole database's write lock from its `BEGIN`
+    /// (SQLite's `BEGIN IMMEDIATE`), so a read inside one already excludes every other
+    /// writer and no clause is written.
+    DatabaseLock,
+    /// `FOR UPDATE`, with `NOWAIT` and `SKIP LOCKED`.
+    Rows {
+        /// True when `FOR UPDATE OF alias, ...` names the tables whose rows are locked.
+        of: bool,
+        /// True when the rows on the nullable side of a LEFT JOIN can be locked (not on
+        /// PostgreSQL).
+        outer_join_nullable_side: bool,
+    },
+}
+
 /// The statement that stops the query running on another session of the same server (see
 /// [`Dialect::cancel_session`]), run from a connection of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +252,20 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// already holds the database's write lock from its start (SQLite).
     fn lock_row_clause(&self) -> Option<&'static str> {
         Some(" FOR UPDATE")
+    }
+
+    /// What `select_for_update` writes on this backend: row locks (`FOR UPDATE`, `NOWAIT`,
+    /// `SKIP LOCKED`, perhaps `OF`), or nothing where a transaction locks the database.
+    fn row_locking(&self) -> RowLocking {
+        RowLocking::Rows {
+            of: true,
+            outer_join_nullable_side: true,
+        }
+    }
+
+    /// True when `SELECT DISTINCT ON (expressions)` exists (PostgreSQL).
+    fn supports_distinct_on(&self) -> bool {
+        false
     }
 
     /// The text after `INSERT INTO table` for one row that gives no column, every column

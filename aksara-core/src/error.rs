@@ -104,6 +104,22 @@ pub enum Error {
         #[source]
         source: Box<DbError>,
     },
+    /// A row lock could not be had: a `select_for_update().nowait()` found a row locked by
+    /// another transaction (PostgreSQL 55P03, MySQL 3572, MariaDB 1205), or a lock wait
+    /// reached the server's timeout (PostgreSQL's `lock_timeout`, 55P03; MySQL's
+    /// `innodb_lock_wait_timeout`, 1205). On PostgreSQL the transaction is then aborted
+    /// (run the locking read in a nested `transaction`, a savepoint, to carry on after it);
+    /// MySQL rolls back the statement only.
+    #[error("lock not available ({code}): {message}")]
+    LockNotAvailable {
+        /// The SQLSTATE or vendor code (`55P03`, `3572`, `1205`).
+        code: String,
+        /// The server's message.
+        message: String,
+        /// The backend's error.
+        #[source]
+        source: Box<DbError>,
+    },
     /// A relation was accessed lazily while strict loading was on.
     #[error("lazy load of {model}.{relation} refused: strict loading is on (load it with select_related or prefetch_related)")]
     LazyLoad {
@@ -111,6 +127,15 @@ pub enum Error {
         model: String,
         /// The relation accessed.
         relation: String,
+    },
+    /// A field of a partial row (read with `only` / `defer`) was read, but the query did not
+    /// load it. Never answered with a default value.
+    #[error("{model}.{field} was not loaded: the query deferred it (only / defer); load it with `load(&db)` or read it in the query")]
+    DeferredField {
+        /// The model of the row.
+        model: String,
+        /// The field read.
+        field: String,
     },
     /// A value read from the database could not be decoded into the field's type.
     #[error("cannot decode {model}.{field}: {message}")]
@@ -170,6 +195,12 @@ impl Error {
         Error::Database(Box::new(DbError::new(DbErrorKind::Other, message)))
     }
 
+    /// True for [`Error::LockNotAvailable`]: a row lock was held by another transaction
+    /// (`nowait`) or its wait timed out.
+    pub fn is_lock_not_available(&self) -> bool {
+        matches!(self, Error::LockNotAvailable { .. })
+    }
+
     /// True for [`Error::Conflict`]: a deadlock or serialization failure, worth running the
     /// transaction again.
     pub fn is_conflict(&self) -> bool {
@@ -185,7 +216,7 @@ impl Error {
     /// ```
     pub fn sql_state(&self) -> Option<&str> {
         match self {
-            Error::Conflict { code, .. } => Some(code),
+            Error::Conflict { code, .. } | Error::LockNotAvailable { code, .. } => Some(code),
             Error::Database(e) => e.sql_state(),
             _ => None,
         }
@@ -207,6 +238,9 @@ pub enum DbErrorKind {
     CheckViolation,
     /// Serialization failure or deadlock; the transaction may be retried.
     SerializationFailure,
+    /// A lock was held by another transaction and the statement would not wait for it
+    /// (`NOWAIT`), or waited until the server's lock timeout.
+    LockNotAvailable,
     /// The connection is unusable.
     ConnectionLost,
     /// The pool gave no connection in time (or is closed).
@@ -306,6 +340,11 @@ impl DbError {
                 let retried = self.retried;
                 self.into_conflict(retried)
             }
+            DbErrorKind::LockNotAvailable => Error::LockNotAvailable {
+                code: self.code.clone().unwrap_or_else(|| "55P03".into()),
+                message: self.to_string(),
+                source: Box::new(self),
+            },
             _ => Error::Database(Box::new(self)),
         }
     }

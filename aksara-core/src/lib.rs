@@ -13,12 +13,14 @@
 
 pub mod bound;
 pub mod bulk;
+pub mod columns;
 pub mod compile;
 pub mod db;
 pub mod ddl;
 pub mod deletion;
 pub mod describe;
 pub mod dialect;
+pub mod distinct;
 pub mod dynamic;
 pub mod error;
 pub mod error_context;
@@ -27,6 +29,7 @@ pub mod forward_one_to_one;
 pub mod get_or_create;
 pub mod instance;
 pub mod introspect;
+pub mod locking;
 pub mod m2m;
 pub mod manager;
 pub mod meta;
@@ -52,9 +55,10 @@ pub mod validate;
 pub mod value;
 pub mod write_prep;
 
+pub use columns::Partial;
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
-pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, UpsertSyntax};
+pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};
 pub use error::{DbError, DbErrorKind, Error, Result};
 pub use fields::{Field, FieldPath};
@@ -66,8 +70,9 @@ pub use meta::{
 };
 pub use model::{Model, NewRecord, PrimaryKey, ReferencedValue, RowReader};
 pub use query::{
-    ArithOp, Assignment, Comparand, Condition, Expr, Lookup, OrderBy, Prefetch, PrefetchNode,
-    Quantifier, Query, RelatedNode, F, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
+    ArithOp, Assignment, Comparand, Condition, Distinct, Expr, FieldSelection, LockWait, Lookup,
+    OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode, RowLock, F,
+    MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
 };
 pub use queryset::Rows;
 pub use record::Record;

@@ -48,4 +48,14 @@ impl<M> QuerySet<M> {
             _model: PhantomData,
         }
     }
+
+    /// The same query, reading its rows as `N`.
+    pub(crate) fn retype<N>(&self) -> QuerySet<N> {
+        QuerySet {
+            query: self.query.clone(),
+            defaults: self.defaults.clone(),
+            model: self.model.clone(),
+            _model: PhantomData,
+        }
+    }
 }

@@ -34,12 +34,21 @@ impl<M: Model> Default for QuerySet<M> {
 pub trait Rows: Sized + Send + 'static {
     /// The name of the model `queryset` reads.
     fn model_name(queryset: &QuerySet<Self>) -> &str;
-    /// Reads one row (with its select_related relations, in the order `related` plans them).
+    /// Refuses, before any SQL runs, what this kind of row cannot hold (a partial row's
+    /// relations, say).
+    fn check_query(query: &Query, model: &str) -> Result<()> {
+        let _ = (query, model);
+        Ok(())
+    }
+    /// Reads one row (with its select_related relations, in the order `related` plans them);
+    /// `fields` are the positions of the model's fields the row carries when `only` /
+    /// `defer` chose them.
     fn decode(
         registry: &Arc<Registry>,
         info: &ModelInfo,
         row: Row,
         related: &[RelatedPlan],
+        fields: Option<&[usize]>,
     ) -> Result<Self>;
     /// Loads prefetched relations into `rows`.
     fn prefetch<'a>(
@@ -60,7 +69,11 @@ impl<M: Model> Rows for M {
         _: &ModelInfo,
         row: Row,
         related: &[RelatedPlan],
+        fields: Option<&[usize]>,
     ) -> Result<Self> {
+        if fields.is_some() {
+            return Err(partial_refused(&M::meta().name));
+        }
         decode::<M>(registry, row, related)
     }
 
@@ -82,7 +95,7 @@ impl<M> QuerySet<M> {
         &self.query
     }
 
-    fn with(&self, change: impl FnOnce(&mut Query)) -> Self {
+    pub(crate) fn with(&self, change: impl FnOnce(&mut Query)) -> Self {
         let mut qs = self.clone();
         change(&mut qs.query);
         qs
@@ -169,12 +182,17 @@ impl<M: Rows> QuerySet<M> {
     pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
         let registry = db.registry();
         let info = self.info(registry)?;
-        let SelectStatement { sql, related } =
-            compiler(db).select_with_related(info, &self.query)?;
+        crate::locking::check_in_transaction(&self.query, db, &info.meta.name)?;
+        M::check_query(&self.query, &info.meta.name)?;
+        let SelectStatement {
+            sql,
+            related,
+            fields,
+        } = compiler(db).select_with_related(info, &self.query)?;
         let rows = db.fetch(sql).await?;
         let mut models = rows
             .into_iter()
-            .map(|row| M::decode(registry, info, row, &related))
+            .map(|row| M::decode(registry, info, row, &related, fields.as_deref()))
             .collect::<Result<Vec<M>>>()?;
         if !self.query.prefetch_related.is_empty() && !models.is_empty() {
             M::prefetch(db, info, &mut models, &self.query.prefetch_related).await?;
@@ -408,7 +426,11 @@ impl Rows for Record {
         info: &ModelInfo,
         row: Row,
         related: &[RelatedPlan],
+        fields: Option<&[usize]>,
     ) -> Result<Self> {
+        if fields.is_some() {
+            return Err(partial_refused(&info.meta.name));
+        }
         if !related.is_empty() {
             return Err(Error::config(
                 "select_related is not available for records; follow relations with Record queries",
@@ -429,6 +451,13 @@ impl Rows for Record {
             ))
         })
     }
+}
+
+/// A partial row (`only` / `defer`) read into a type that needs every field.
+fn partial_refused(model: &str) -> Error {
+    Error::config(format!(
+        "rows of {model} read with only / defer are Partial<{model}>: a {model} needs every field"
+    ))
 }
 
 /// The conditions of a query in Django's words (`author__email="x" AND title__icontains="y"`).

@@ -1,7 +1,8 @@
 //! The MySQL / MariaDB dialect.
 
 use aksara_core::{
-    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, UpsertSyntax, Value,
+    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, RowLocking,
+    UpsertSyntax, Value,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -120,6 +121,15 @@ impl Dialect for MysqlDialect {
 
     fn last_insert_id_query(&self) -> Option<&'static str> {
         Some("SELECT LAST_INSERT_ID()")
+    }
+
+    fn row_locking(&self) -> RowLocking {
+        // `FOR UPDATE`, `NOWAIT` and `SKIP LOCKED` exist on MySQL 8 and MariaDB 10.6+;
+        // `FOR UPDATE OF` only on MySQL, so it is never written.
+        RowLocking::Rows {
+            of: false,
+            outer_join_nullable_side: true,
+        }
     }
 
     fn insert_ignore(&self) -> InsertIgnore {

@@ -24,6 +24,10 @@ fn vendor_code(e: &DbError) -> Option<&'static str> {
     let by_text: &[(&str, &str)] = &[
         ("deadlock found", "1213"),
         ("lock wait timeout exceeded", "1205"),
+        (
+            "could not be acquired immediately and nowait is set",
+            "3572",
+        ),
         ("server has gone away", "2006"),
         ("lost connection", "2013"),
         ("connection was killed", "1927"),
@@ -70,7 +74,13 @@ fn classify(e: &Error) -> DbError {
 /// keeps no error code for them).
 fn kind_from_text(text: &str) -> DbErrorKind {
     let lower = text.to_ascii_lowercase();
-    if lower.starts_with("deadlock found") || lower.contains("try restarting transaction") {
+    // MariaDB reports a NOWAIT that found a row locked as a lock wait timeout (1205), MySQL
+    // with its own 3572; neither is a deadlock, and running it again would wait again.
+    if lower.starts_with("lock wait timeout exceeded")
+        || lower.contains("could not be acquired immediately and nowait is set")
+    {
+        DbErrorKind::LockNotAvailable
+    } else if lower.starts_with("deadlock found") || lower.contains("try restarting transaction") {
         DbErrorKind::SerializationFailure
     } else if (lower.contains("check constraint") && lower.contains("failed"))
         || (lower.starts_with("constraint `") && lower.contains("` failed for"))
@@ -148,6 +158,17 @@ mod tests {
         assert_eq!(
             kind_from_text("Deadlock found when trying to get lock; try restarting transaction"),
             DbErrorKind::SerializationFailure
+        );
+        assert_eq!(
+            kind_from_text("Lock wait timeout exceeded; try restarting transaction"),
+            DbErrorKind::LockNotAvailable
+        );
+        assert_eq!(
+            kind_from_text(
+                "Statement aborted because lock(s) could not be acquired immediately and NOWAIT \
+                 is set."
+            ),
+            DbErrorKind::LockNotAvailable
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The PostgreSQL dialect.
 
 use aksara_core::{
-    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, Value,
+    validate, CancelStatement, Dialect, FieldKind, InsertIgnore, ListBinding, RowLocking, Value,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -110,6 +110,18 @@ impl Dialect for PgDialect {
         // Serialises the lockers without blocking the KEY SHARE locks that foreign key checks
         // of other tables' inserts take on the row.
         Some(" FOR NO KEY UPDATE")
+    }
+
+    fn row_locking(&self) -> RowLocking {
+        // `FOR UPDATE OF t0, t1`; the nullable side of a LEFT JOIN cannot be locked.
+        RowLocking::Rows {
+            of: true,
+            outer_join_nullable_side: false,
+        }
+    }
+
+    fn supports_distinct_on(&self) -> bool {
+        true
     }
 
     fn drop_table_suffix(&self) -> &'static str {

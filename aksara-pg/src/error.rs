@@ -21,6 +21,16 @@ const BY_MESSAGE: &[(&str, &str, DbErrorKind)] = &[
         DbErrorKind::SerializationFailure,
     ),
     (
+        "could not obtain lock on ",
+        "55P03",
+        DbErrorKind::LockNotAvailable,
+    ),
+    (
+        "canceling statement due to lock timeout",
+        "55P03",
+        DbErrorKind::LockNotAvailable,
+    ),
+    (
         "terminating connection due to administrator command",
         "57P01",
         DbErrorKind::ConnectionLost,
@@ -151,6 +161,10 @@ mod tests {
         assert_eq!(
             by_message("column \"nope\" does not exist"),
             Some(("42703", DbErrorKind::Other))
+        );
+        assert_eq!(
+            by_message("could not obtain lock on row in relation \"jobs\""),
+            Some(("55P03", DbErrorKind::LockNotAvailable))
         );
         assert_eq!(by_message("something else"), None);
     }

@@ -1,6 +1,8 @@
 //! The SQLite dialect.
 
-use aksara_core::{validate, Dialect, FieldKind, InsertIgnore, ListBinding, UpsertSyntax, Value};
+use aksara_core::{
+    validate, Dialect, FieldKind, InsertIgnore, ListBinding, RowLocking, UpsertSyntax, Value,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed sizes an `in` list is padded to: one cached statement per size and query shape,
@@ -87,6 +89,12 @@ impl Dialect for SqliteDialect {
     fn lock_row_clause(&self) -> Option<&'static str> {
         // No row locks: a transaction starts with `BEGIN IMMEDIATE`, holding the write lock.
         None
+    }
+
+    fn row_locking(&self) -> RowLocking {
+        // No row locks: a transaction starts with `BEGIN IMMEDIATE` and holds the database's
+        // write lock until it ends, so a read inside one excludes every other writer.
+        RowLocking::DatabaseLock
     }
 
     fn auto_key_in_values(&self) -> &'static str {

@@ -1849,6 +1849,336 @@ intent: ddl
     );
 }
 
+// ------------------------------------------------------------------ row locks
+
+#[test]
+fn select_for_update_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "select_for_update",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            let queue = Post::objects()
+                .filter(Condition::new("published", false))
+                .order_by(["created_at"])
+                .limit(1)
+                .select_for_update()
+                .skip_locked();
+            let nowait = Post::objects()
+                .filter(Condition::new("author__name", "a"))
+                .select_for_update()
+                .nowait();
+            let every_table = Post::objects()
+                .select_related(["author"])
+                .select_for_update()
+                .of(["author", "self"]);
+            vec![
+                select(r, d, "Post", queue.query()),
+                select(r, d, "Post", nowait.query()),
+                select(r, d, "Post", every_table.query()),
+            ]
+        },
+        [
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."published" = $1 ORDER BY t0."created_at" ASC LIMIT $2 FOR UPDATE SKIP LOCKED
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" WHERE t1."name" = $1 FOR UPDATE NOWAIT
+binds: [String("a")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."id", t1."email", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" FOR UPDATE
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 WHERE t0.`published` = ? ORDER BY t0.`created_at` ASC LIMIT ? FOR UPDATE SKIP LOCKED
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` WHERE t1.`name` = ? FOR UPDATE NOWAIT
+binds: [String("a")]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t1.`id`, t1.`email`, t1.`name` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` FOR UPDATE
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."published" = ? ORDER BY t0."created_at" ASC LIMIT ?
+binds: [Bool(false), I64(1)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" WHERE t1."name" = ?
+binds: [String("a")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."id", t1."email", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id"
+binds: []
+intent: read
+"##,
+        ],
+    );
+}
+
+#[test]
+fn select_for_update_of_some_tables() {
+    use aksara_tests::models::blog::Post;
+    let registry = aksara_tests::models::blog::registry();
+    let query = Post::objects()
+        .select_related(["author"])
+        .filter(Condition::new("author__name", "a"))
+        .select_for_update()
+        .of(["self"])
+        .skip_locked()
+        .query()
+        .clone();
+    let compile = |dialect: &dyn Dialect| {
+        Compiler::new(&registry, dialect).select(model(&registry, "Post"), &query)
+    };
+    let [(_, pg), (_, my), (_, sq)] = dialects();
+    let pg_sql = compile(pg).unwrap();
+    assert_eq!(
+        pg_sql.render(pg),
+        "SELECT t0.\"id\", t0.\"title\", t0.\"content\", t0.\"published\", t0.\"author_id\", \
+         t0.\"category_id\", t0.\"created_at\", t1.\"id\", t1.\"email\", t1.\"name\" FROM \"posts\" AS t0 \
+         INNER JOIN \"users\" AS t1 ON t1.\"id\" = t0.\"author_id\" WHERE t1.\"name\" = $1 \
+         FOR UPDATE OF t0 SKIP LOCKED"
+    );
+    // MariaDB has no FOR UPDATE OF: refused rather than locking the authors too.
+    let refused = compile(my).unwrap_err();
+    assert!(
+        matches!(&refused, aksara::Error::Config(m) if m[0].contains("not available on mysql")),
+        "{refused}"
+    );
+    // SQLite's transaction holds the database: no clause.
+    let sqlite = compile(sq).unwrap().render(sq);
+    assert!(sqlite.ends_with("WHERE t1.\"name\" = ?"), "{sqlite}");
+    // A nullable relation is a LEFT JOIN, whose rows PostgreSQL cannot lock.
+    let left = Post::objects()
+        .select_related(["category"])
+        .select_for_update()
+        .query()
+        .clone();
+    let e = Compiler::new(&registry, pg)
+        .select(model(&registry, "Post"), &left)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("`category` is joined by a LEFT JOIN"),
+        "{e}"
+    );
+    assert!(Compiler::new(&registry, my)
+        .select(model(&registry, "Post"), &left)
+        .unwrap()
+        .render(my)
+        .ends_with(" FOR UPDATE"));
+}
+
+// ------------------------------------------------------------------ distinct and in_bulk
+
+#[test]
+fn distinct_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "distinct",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            // The joined ORDER BY column is selected; the model's own is not repeated.
+            let ordered = Post::objects()
+                .filter(Condition::new("tags__name", "rust"))
+                .distinct()
+                .order_by(["-author__name", "title"]);
+            let count = Compiler::new(r, d)
+                .count(model(r, "Post"), ordered.limit(5).query())
+                .unwrap();
+            // in_bulk: the keys as one list parameter.
+            let bulk = Post::objects().filter(Condition::new(
+                "id__in",
+                aksara::value_list([id(1), id(2), id(3)]),
+            ));
+            vec![
+                select(r, d, "Post", ordered.query()),
+                count,
+                select(r, d, "Post", bulk.query()),
+            ]
+        },
+        [
+            r##"
+SELECT DISTINCT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t3."name" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = $1) ORDER BY t3."name" DESC, t0."title" ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t0."content" AS "c2", t0."published" AS "c3", t0."author_id" AS "c4", t0."category_id" AS "c5", t0."created_at" AS "c6", t3."name" AS "c7" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = $1) ORDER BY t3."name" DESC, t0."title" ASC LIMIT $2) AS "counted"
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."id" = ANY($1)
+binds: [Array([Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003)])]
+intent: read
+"##,
+            r##"
+SELECT DISTINCT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t3.`name` FROM `posts` AS t0 INNER JOIN `users` AS t3 ON t3.`id` = t0.`author_id` WHERE EXISTS (SELECT 1 FROM `post_tags` AS t2 INNER JOIN `tags` AS t1 ON t1.`id` = t2.`tag_id` WHERE t2.`post_id` = t0.`id` AND t1.`name` = ?) ORDER BY t3.`name` DESC, t0.`title` ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0.`id` AS `c0`, t0.`title` AS `c1`, t0.`content` AS `c2`, t0.`published` AS `c3`, t0.`author_id` AS `c4`, t0.`category_id` AS `c5`, t0.`created_at` AS `c6`, t3.`name` AS `c7` FROM `posts` AS t0 INNER JOIN `users` AS t3 ON t3.`id` = t0.`author_id` WHERE EXISTS (SELECT 1 FROM `post_tags` AS t2 INNER JOIN `tags` AS t1 ON t1.`id` = t2.`tag_id` WHERE t2.`post_id` = t0.`id` AND t1.`name` = ?) ORDER BY t3.`name` DESC, t0.`title` ASC LIMIT ?) AS `counted`
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at` FROM `posts` AS t0 WHERE t0.`id` IN (?, ?, ?, ?)
+binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003), Uuid(00000000-0000-0000-0000-000000000003)]
+intent: read
+"##,
+            r##"
+SELECT DISTINCT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t3."name" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = ?) ORDER BY t3."name" DESC, t0."title" ASC
+binds: [String("rust")]
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t0."content" AS "c2", t0."published" AS "c3", t0."author_id" AS "c4", t0."category_id" AS "c5", t0."created_at" AS "c6", t3."name" AS "c7" FROM "posts" AS t0 INNER JOIN "users" AS t3 ON t3."id" = t0."author_id" WHERE EXISTS (SELECT 1 FROM "post_tags" AS t2 INNER JOIN "tags" AS t1 ON t1."id" = t2."tag_id" WHERE t2."post_id" = t0."id" AND t1."name" = ?) ORDER BY t3."name" DESC, t0."title" ASC LIMIT ?) AS "counted"
+binds: [String("rust"), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at" FROM "posts" AS t0 WHERE t0."id" IN (?, ?, ?, ?)
+binds: [Uuid(00000000-0000-0000-0000-000000000001), Uuid(00000000-0000-0000-0000-000000000002), Uuid(00000000-0000-0000-0000-000000000003), Uuid(00000000-0000-0000-0000-000000000003)]
+intent: read
+"##,
+        ],
+    );
+}
+
+#[test]
+fn distinct_on_postgres_only() {
+    use aksara_tests::models::blog::Post;
+    let registry = aksara_tests::models::blog::registry();
+    let latest = Post::objects()
+        .distinct_on(["author__name"])
+        .order_by(["author__name", "-created_at"]);
+    let [(_, pg), (_, my), (_, sq)] = dialects();
+    let sql = Compiler::new(&registry, pg)
+        .select(model(&registry, "Post"), latest.query())
+        .unwrap();
+    assert_eq!(
+        sql.render(pg),
+        "SELECT DISTINCT ON (t1.\"name\") t0.\"id\", t0.\"title\", t0.\"content\", \
+         t0.\"published\", t0.\"author_id\", t0.\"category_id\", t0.\"created_at\", t1.\"name\" \
+         FROM \"posts\" AS t0 INNER JOIN \"users\" AS t1 ON t1.\"id\" = t0.\"author_id\" \
+         ORDER BY t1.\"name\" ASC, t0.\"created_at\" DESC"
+    );
+    let count = Compiler::new(&registry, pg)
+        .count(model(&registry, "Post"), latest.query())
+        .unwrap();
+    assert_eq!(
+        count.render(pg),
+        "SELECT COUNT(*) FROM (SELECT DISTINCT ON (t1.\"name\") t0.\"id\" AS \"c0\", \
+         t0.\"title\" AS \"c1\", t0.\"content\" AS \"c2\", t0.\"published\" AS \"c3\", \
+         t0.\"author_id\" AS \"c4\", t0.\"category_id\" AS \"c5\", t0.\"created_at\" AS \"c6\", \
+         t1.\"name\" AS \"c7\" FROM \"posts\" AS t0 INNER JOIN \"users\" AS t1 ON t1.\"id\" = \
+         t0.\"author_id\" ORDER BY t1.\"name\" ASC, t0.\"created_at\" DESC) AS \"counted\""
+    );
+    for (name, dialect) in [("mysql", my), ("sqlite", sq)] {
+        let e = Compiler::new(&registry, dialect)
+            .select(model(&registry, "Post"), latest.query())
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("{name} has no SELECT DISTINCT ON")),
+            "{e}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ only and defer
+
+#[test]
+fn only_and_defer_forms() {
+    let registry = aksara_tests::models::blog::registry();
+    golden(
+        "only_defer",
+        &registry,
+        |r, d| {
+            use aksara_tests::models::blog::Post;
+            // The key is read though not named; the condition's column is not read.
+            let only = Post::objects()
+                .filter(Condition::new("content__contains", "x"))
+                .only(["title", "author"]);
+            let defer = Post::objects()
+                .defer(["content", "created_at"])
+                .order_by(["-title"]);
+            // A DISTINCT of some columns, ordered by a joined one, counted.
+            let distinct = Post::objects()
+                .only(["title"])
+                .distinct()
+                .order_by(["author__name"]);
+            let count = Compiler::new(r, d)
+                .count(model(r, "Post"), distinct.query())
+                .unwrap();
+            vec![
+                select(r, d, "Post", only.query()),
+                select(r, d, "Post", defer.query()),
+                select(r, d, "Post", distinct.query()),
+                count,
+            ]
+        },
+        [
+            r##"
+SELECT t0."id", t0."title", t0."author_id" FROM "posts" AS t0 WHERE t0."content" LIKE $1 ESCAPE '\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."published", t0."author_id", t0."category_id" FROM "posts" AS t0 ORDER BY t0."title" DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0."id", t0."title", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t1."name" AS "c2" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC) AS "counted"
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0.`id`, t0.`title`, t0.`author_id` FROM `posts` AS t0 WHERE t0.`content` LIKE ? ESCAPE '\\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`published`, t0.`author_id`, t0.`category_id` FROM `posts` AS t0 ORDER BY t0.`title` DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0.`id`, t0.`title`, t1.`name` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` ORDER BY t1.`name` ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0.`id` AS `c0`, t0.`title` AS `c1`, t1.`name` AS `c2` FROM `posts` AS t0 INNER JOIN `users` AS t1 ON t1.`id` = t0.`author_id` ORDER BY t1.`name` ASC) AS `counted`
+binds: []
+intent: read
+"##,
+            r##"
+SELECT t0."id", t0."title", t0."author_id" FROM "posts" AS t0 WHERE t0."content" LIKE ? ESCAPE '\'
+binds: [String("%x%")]
+intent: read
+---
+SELECT t0."id", t0."title", t0."published", t0."author_id", t0."category_id" FROM "posts" AS t0 ORDER BY t0."title" DESC
+binds: []
+intent: read
+---
+SELECT DISTINCT t0."id", t0."title", t1."name" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC
+binds: []
+intent: read
+---
+SELECT COUNT(*) FROM (SELECT DISTINCT t0."id" AS "c0", t0."title" AS "c1", t1."name" AS "c2" FROM "posts" AS t0 INNER JOIN "users" AS t1 ON t1."id" = t0."author_id" ORDER BY t1."name" ASC) AS "counted"
+binds: []
+intent: read
+"##,
+        ],
+    );
+}
+
 #[test]
 fn golden_expectations_can_fail() {
     // A wrong expectation is reported, not passed.

@@ -16,11 +16,14 @@
 //! missing LEFT JOIN counts as "does not match" rather than as unknown.
 
 mod checks;
+mod columns;
 mod conditions;
+mod distinct;
 mod exprs;
 mod foreign_keys;
 mod grouping;
 mod insert;
+mod locking;
 mod lookups;
 mod paths;
 mod prefetch;
@@ -30,6 +33,7 @@ mod tree;
 mod writes;
 
 pub use checks::{check_range, check_value, coerce_for, escape_like, is_to_one};
+pub use columns::selected_fields;
 pub use insert::{Conflict, InsertOptions, OnDuplicate};
 pub use lookups::{in_list_limit, BINDS_FOR_THE_REST};
 pub use prefetch::PrefetchLink;

@@ -136,6 +136,7 @@ impl Compiler<'_> {
             return Ok(SelectStatement {
                 sql: inner,
                 related,
+                fields: None,
             });
         }
         let rank = |n: u64| Value::I64(i64::try_from(n).unwrap_or(i64::MAX));
@@ -160,6 +161,10 @@ impl Compiler<'_> {
                 .bind(rank(offset), None);
         }
         sql.push(" ORDER BY ").ident("aksara_rank");
-        Ok(SelectStatement { sql, related })
+        Ok(SelectStatement {
+            sql,
+            related,
+            fields: None,
+        })
     }
 }

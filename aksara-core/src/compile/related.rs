@@ -16,6 +16,9 @@ pub struct SelectStatement {
     pub sql: Sql,
     /// The `select_related` relations, in the order their columns follow the model's.
     pub related: Vec<RelatedPlan>,
+    /// The positions among the model's concrete fields of the columns read, in order, when
+    /// `only` / `defer` chose them (`None`: every field).
+    pub fields: Option<Vec<usize>>,
 }
 
 /// One `select_related` relation, resolved: the edge it follows and how many columns of the

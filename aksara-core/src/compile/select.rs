@@ -1,12 +1,13 @@
 //! SELECT, COUNT, EXISTS and key queries: columns, joins for `select_related`, ORDER BY and
 //! LIMIT / OFFSET.
 
+use super::distinct::OrderColumn;
 use super::paths::Resolved;
 use super::related::{plan_related, SelectStatement};
 use super::{Compiler, JoinEnd, Scope};
 use crate::error::{Error, Result};
 use crate::meta::ModelMeta;
-use crate::query::{Lookup, OrderBy, Query};
+use crate::query::{Distinct, Lookup, OrderBy, Query};
 use crate::registry::ModelInfo;
 use crate::sql::Sql;
 use crate::value::Value;
@@ -25,26 +26,56 @@ impl Compiler<'_> {
         query: &Query,
     ) -> Result<SelectStatement> {
         let related = plan_related(self.registry, model, &query.select_related)?;
+        let fields = super::selected_fields(model, &query.fields)?;
         let mut scope = self.scope(model.index);
         let mut columns = Sql::new();
-        self.columns(&mut columns, &scope.alias, &model.meta);
+        let selected = self.some_columns(&mut columns, &scope.alias, model, fields.as_deref());
         let base = JoinEnd {
             alias: scope.alias.clone(),
             inner: true,
         };
         self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
-        let order = self.order_by(&mut scope, &query.order_by)?;
+        let (order, order_columns) = self.order_terms(&mut scope, &query.order_by)?;
+        let distinct =
+            self.distinct_clause(&mut scope, query, &order_columns, &selected, &mut columns)?;
         let mut sql = Sql::new();
-        sql.push("SELECT ").append(columns);
+        sql.push("SELECT ").append(distinct).append(columns);
         self.from(&mut sql, &scope);
         sql.append(where_sql).append(order);
         self.slice(&mut sql, query.limit, query.offset);
-        Ok(SelectStatement { sql, related })
+        if let Some(lock) = &query.lock {
+            let clause = self.lock_clause(&scope, lock, &query.distinct)?;
+            sql.append(clause);
+        }
+        Ok(SelectStatement {
+            sql,
+            related,
+            fields,
+        })
     }
 
     /// `SELECT COUNT(*)` of the rows the query selects.
     pub fn count(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        if query.distinct != Distinct::All {
+            // The distinct rows themselves, counted: `DISTINCT ON` keeps one row per group.
+            let rows = Query {
+                select_related: Vec::new(),
+                prefetch_related: Vec::new(),
+                lock: None,
+                ..query.clone()
+            };
+            // Labelled columns: a derived table may not repeat a column name on MySQL.
+            self.next_label.set(Some(0));
+            let inner = self.select_with_related(model, &rows);
+            self.next_label.set(None);
+            let mut sql = Sql::new();
+            sql.push("SELECT COUNT(*) FROM (")
+                .append(inner?.sql)
+                .push(") AS ")
+                .ident("counted");
+            return Ok(sql);
+        }
         if query.limit.is_some() || query.offset.is_some() {
             // `SELECT 1`, not the key: models read from a catalog may have none.
             let mut scope = self.scope(model.index);
@@ -73,6 +104,9 @@ impl Compiler<'_> {
 
     /// `SELECT 1 ... LIMIT 1`: whether the query selects any row.
     pub fn exists(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        // Distinct or not, some row exists when one matches; the backend must still have the
+        // form asked for.
+        self.check_distinct(query)?;
         let mut scope = self.scope(model.index);
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let mut sql = Sql::new();
@@ -85,6 +119,13 @@ impl Compiler<'_> {
 
     /// `SELECT pk FROM ...`: the keys of the rows the query selects.
     pub fn keys(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        if let Distinct::On(fields) = &query.distinct {
+            return Err(Error::config(format!(
+                "update() and delete() cannot follow distinct_on({fields:?}) on {}: which rows \
+                 it keeps depends on the order, filter the rows to change instead",
+                model.meta.name
+            )));
+        }
         let mut scope = self.scope(model.index);
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let order = self.order_by(&mut scope, &query.order_by)?;
@@ -221,6 +262,16 @@ impl Compiler<'_> {
     }
 
     pub(super) fn order_by(&mut self, scope: &mut Scope, terms: &[OrderBy]) -> Result<Sql> {
+        Ok(self.order_terms(scope, terms)?.0)
+    }
+
+    /// The ORDER BY clause of `terms` and the column each term resolved to.
+    pub(super) fn order_terms(
+        &mut self,
+        scope: &mut Scope,
+        terms: &[OrderBy],
+    ) -> Result<(Sql, Vec<OrderColumn>)> {
+        let mut columns = Vec::with_capacity(terms.len());
         let mut sql = Sql::new();
         for (i, term) in terms.iter().enumerate() {
             let parts: Vec<String> = term.path.split("__").map(str::to_string).collect();
@@ -237,6 +288,10 @@ impl Compiler<'_> {
                     } else {
                         " ASC"
                     });
+                    columns.push(OrderColumn {
+                        alias,
+                        column: field.column,
+                    });
                 }
                 Resolved::Column { .. } => {
                     return Err(Error::config(format!(
@@ -252,6 +307,6 @@ impl Compiler<'_> {
                 }
             }
         }
-        Ok(sql)
+        Ok((sql, columns))
     }
 }

@@ -8,17 +8,20 @@
 
 //!
 //! Parts: [`Lookup`] and [`Quantifier`] in `lookup`, [`Condition`] in `condition`, the
-//! relations to load in `related`; [`Query`] itself, its order and assignments here.
+//! relations to load in `related`, the row lock, `DISTINCT` and the columns read in `shape`;
+//! [`Query`] itself, its order and assignments here.
 
 mod condition;
 mod expr;
 mod lookup;
 mod related;
+mod shape;
 
 pub use condition::{check_depth, Comparand, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
 pub use expr::{ArithOp, Expr, F};
 pub use lookup::{Lookup, Quantifier};
 pub use related::{Prefetch, PrefetchNode, RelatedNode};
+pub use shape::{Distinct, FieldSelection, LockWait, RowLock};
 
 /// One ORDER BY term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,4 +94,11 @@ pub struct Query {
     pub select_related: Vec<RelatedNode>,
     /// Relations loaded by one extra query per level.
     pub prefetch_related: Vec<PrefetchNode>,
+    /// The row lock of `select_for_update` (applies to the rows read by `all`, `get`,
+    /// `first` and `in_bulk`; `count` and `exists` do not lock).
+    pub lock: Option<RowLock>,
+    /// `DISTINCT` or `DISTINCT ON`.
+    pub distinct: Distinct,
+    /// The model's own fields read (`only` / `defer`); the primary key always is.
+    pub fields: FieldSelection,
 }
