@@ -20,6 +20,7 @@ mod conditions;
 mod foreign_keys;
 mod grouping;
 mod insert;
+mod keyset;
 mod lookups;
 mod paths;
 mod prefetch;
@@ -30,6 +31,7 @@ mod writes;
 
 pub use checks::{check_range, check_value, coerce_for, escape_like, is_to_one};
 pub use insert::{InsertOptions, OnDuplicate};
+pub use keyset::BatchStatement;
 pub use lookups::{in_list_limit, BINDS_FOR_THE_REST};
 pub use prefetch::PrefetchLink;
 pub use related::{plan_related, RelatedPlan, SelectStatement};
