@@ -172,7 +172,9 @@ impl<M: Rows> QueryStream<M> {
     /// The future reading the next batch, from what the stream knows now.
     fn next_batch(&self) -> Result<BatchFuture<M>> {
         if self.batch_size == 0 {
-            return Err(Error::config("stream().batch_size(0): a batch needs at least one row"));
+            return Err(Error::config(
+                "stream().batch_size(0): a batch needs at least one row",
+            ));
         }
         let want = match self.remaining {
             Some(left) => left.min(self.batch_size as u64),
@@ -285,6 +287,7 @@ async fn read_batch<M: Rows>(
     let BatchStatement {
         select: SelectStatement { sql, related },
         keys,
+        width,
     } = Compiler::new(registry, db.dialect()).select_batch(
         info,
         &queryset.query,
@@ -297,14 +300,18 @@ async fn read_batch<M: Rows>(
     let more = rows.len() > want;
     rows.truncate(want);
     let last = match rows.last() {
-        Some(row) if row.len() >= keys => Some(row[row.len() - keys..].to_vec()),
-        Some(_) => return Err(Error::database("a keyset batch row lacks its order values")),
+        Some(row) => Some(
+            keys.iter()
+                .map(|&k| row.get(k).cloned())
+                .collect::<Option<Vec<Value>>>()
+                .ok_or_else(|| Error::database("a keyset batch row lacks its order values"))?,
+        ),
         None => None,
     };
     let mut models = rows
         .into_iter()
         .map(|mut row| {
-            row.truncate(row.len() - keys);
+            row.truncate(width);
             M::decode(registry, info, row, &related)
         })
         .collect::<Result<Vec<M>>>()?;

@@ -52,6 +52,10 @@ mod models {
         #[aksara(max_length = 20)]
         pub note: Option<String>,
         pub payload: Option<serde_json::Value>,
+        pub at: chrono::DateTime<chrono::Utc>,
+        pub weight: f64,
+        pub flag: bool,
+        pub code: uuid::Uuid,
         #[aksara(on_delete = CASCADE, related_name = "items")]
         pub writer: ForeignKey<Writer>,
         #[aksara(on_delete = SET_NULL, related_name = "items")]
@@ -86,7 +90,10 @@ struct Data {
 async fn seed(t: &TestDb) -> Data {
     let db = t.db(registry()).await;
     let writers = Writer::objects()
-        .bulk_create(&db, ["b", "a", "b", "c", "a"].map(|n| Writer::build().name(n)))
+        .bulk_create(
+            &db,
+            ["b", "a", "b", "c", "a"].map(|n| Writer::build().name(n)),
+        )
         .await
         .unwrap();
     let shelves = Shelf::objects()
@@ -94,13 +101,25 @@ async fn seed(t: &TestDb) -> Data {
         .await
         .unwrap();
     let labels = Label::objects()
-        .bulk_create(&db, ["l1", "l2", "l3", "l4"].map(|n| Label::build().name(n)))
+        .bulk_create(
+            &db,
+            ["l1", "l2", "l3", "l4"].map(|n| Label::build().name(n)),
+        )
         .await
         .unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:58.123456Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut codes: Vec<uuid::Uuid> = (0..8).map(|_| uuid::Uuid::now_v7()).collect();
+    codes.reverse(); // not in the order of the keys
     let records = (0..ITEMS).map(|i| {
         let mut b = Item::build()
             .name(format!("n{}", i % 5))
             .rank((i % 7) as i32)
+            .at(start + chrono::Duration::microseconds(((i * 7919) % 9) as i64 * 1_000_001))
+            .weight((i % 6) as f64 * 0.1)
+            .flag(i % 2 == 0)
+            .code(codes[i % codes.len()])
             .writer(&writers[i % writers.len()]);
         if i % 3 != 0 {
             b = b.score(((i * 13) % 17) as i32);
@@ -187,8 +206,14 @@ async fn order_across_batches_with_ties(t: TestDb) {
     }
     // 100 rows in batches of 10 and of 100: exactly 10 statements, then 1.
     let hundred = Item::objects().order_by(["rank"]).limit(100);
-    assert_eq!(streamed(db, &hundred, 10).await, (expected[..100].to_vec(), 10));
-    assert_eq!(streamed(db, &hundred, 100).await, (expected[..100].to_vec(), 1));
+    assert_eq!(
+        streamed(db, &hundred, 10).await,
+        (expected[..100].to_vec(), 10)
+    );
+    assert_eq!(
+        streamed(db, &hundred, 100).await,
+        (expected[..100].to_vec(), 1)
+    );
 
     // Two terms with ties in both.
     let qs = Item::objects().order_by(["name", "rank"]);
@@ -222,6 +247,27 @@ async fn descending_order(t: TestDb) {
     }
 }
 
+/// Timestamps (with microseconds), floats that are not exact in decimal, booleans and UUIDs
+/// read back and bound again compare as stored.
+async fn other_column_types(t: TestDb) {
+    let d = seed(&t).await;
+    let db = &d.db;
+    for order in [
+        vec!["at"],
+        vec!["-at", "rank"],
+        vec!["weight"],
+        vec!["-weight", "-at"],
+        vec!["flag", "code"],
+        vec!["-code"],
+    ] {
+        let mut with_key = order.clone();
+        with_key.push("id");
+        let expected = ids(&Item::objects().order_by(with_key).all(db).await.unwrap());
+        let qs = Item::objects().order_by(order.clone());
+        assert_eq!(streamed(db, &qs, 5).await.0, expected, "{order:?}");
+    }
+}
+
 /// Nullable columns, and a column reached through a LEFT JOIN, are ordered as the database
 /// orders NULLs (last ascending on PostgreSQL, first on MySQL and SQLite), with the NULL
 /// groups spanning several batches.
@@ -231,12 +277,24 @@ async fn nulls_in_the_order(t: TestDb) {
     let cases = [
         (vec!["score"], "ORDER BY i.score, i.id"),
         (vec!["-score"], "ORDER BY i.score DESC, i.id"),
-        (vec!["note", "-score"], "ORDER BY i.note, i.score DESC, i.id"),
-        (vec!["-note", "score"], "ORDER BY i.note DESC, i.score, i.id"),
+        (
+            vec!["note", "-score"],
+            "ORDER BY i.note, i.score DESC, i.id",
+        ),
+        (
+            vec!["-note", "score"],
+            "ORDER BY i.note DESC, i.score, i.id",
+        ),
         (vec!["shelf__name"], "ORDER BY s.name, i.id"),
-        (vec!["-shelf__name", "-note"], "ORDER BY s.name DESC, i.note DESC, i.id"),
+        (
+            vec!["-shelf__name", "-note"],
+            "ORDER BY s.name DESC, i.note DESC, i.id",
+        ),
         (vec!["shelf", "rank"], "ORDER BY i.shelf_id, i.rank, i.id"),
-        (vec!["writer__name", "-score"], "ORDER BY w.name, i.score DESC, i.id"),
+        (
+            vec!["writer__name", "-score"],
+            "ORDER BY w.name, i.score DESC, i.id",
+        ),
     ];
     for (order, sql) in cases {
         let expected = raw_ids(
@@ -254,7 +312,11 @@ async fn nulls_in_the_order(t: TestDb) {
         assert_eq!(ids(&all), expected, "all() {order:?}");
         let qs = Item::objects().order_by(order.clone());
         for batch in [3, 10] {
-            assert_eq!(streamed(db, &qs, batch).await.0, expected, "{order:?} by {batch}");
+            assert_eq!(
+                streamed(db, &qs, batch).await.0,
+                expected,
+                "{order:?} by {batch}"
+            );
         }
     }
 }
@@ -280,12 +342,12 @@ async fn filters_limit_and_offset(t: TestDb) {
     let (rows, statements) = streamed(db, &base.offset(5).limit(17), 4).await;
     assert_eq!(rows, all[5..22]);
     assert_eq!(statements, 5);
-    assert_eq!(
-        ids(&every.offset(5).limit(17).all(db).await.unwrap()),
-        rows
-    );
+    assert_eq!(ids(&every.offset(5).limit(17).all(db).await.unwrap()), rows);
     // A limit below the batch size: one statement.
-    assert_eq!(streamed(db, &base.limit(3), 100).await, (all[..3].to_vec(), 1));
+    assert_eq!(
+        streamed(db, &base.limit(3), 100).await,
+        (all[..3].to_vec(), 1)
+    );
     // An offset alone, and one past the end.
     assert_eq!(streamed(db, &base.offset(11), 6).await.0, all[11..]);
     assert_eq!(streamed(db, &base.offset(10_000), 6).await, (vec![], 1));
@@ -398,7 +460,11 @@ async fn select_related_in_batches(t: TestDb) {
         let writer = got.writer.get(&strict).await.expect("joined");
         assert_eq!(writer.name, want.writer.loaded().unwrap().name);
         assert_eq!(
-            got.shelf.get(&strict).await.expect("joined").map(|s| &s.name),
+            got.shelf
+                .get(&strict)
+                .await
+                .expect("joined")
+                .map(|s| &s.name),
             want.shelf.loaded().map(|s| &s.name)
         );
     }
@@ -433,7 +499,10 @@ async fn dropped_stream(t: TestDb) {
     }
     assert_eq!(db.query_count() - before, 1, "the first batch only");
     let status = db.pool_status();
-    assert_eq!(status.available, status.size, "no connection held between batches");
+    assert_eq!(
+        status.available, status.size,
+        "no connection held between batches"
+    );
     drop(stream);
     assert_eq!(db.query_count() - before, 1);
 
@@ -465,12 +534,19 @@ async fn inserts_while_streaming(t: TestDb) {
     // so after it by key), and after everything (name "z").
     let last = seen.last().unwrap().clone();
     let writer = &d.writers[0];
-    let early = Item::build().name("a").rank(1).writer(writer);
-    let tie = Item::build()
-        .name(last.name.clone())
-        .rank(last.rank)
-        .writer(writer);
-    let late = Item::build().name("z").rank(1).writer(writer);
+    let item = |name: &str, rank: i32| {
+        Item::build()
+            .name(name)
+            .rank(rank)
+            .writer(writer)
+            .at(last.at)
+            .weight(0.5)
+            .flag(true)
+            .code(last.code)
+    };
+    let early = item("a", 1);
+    let tie = item(&last.name, last.rank);
+    let late = item("z", 1);
     let new = Item::objects()
         .bulk_create(db, [early, tie, late])
         .await
@@ -490,7 +566,10 @@ async fn inserts_while_streaming(t: TestDb) {
         .collect();
     assert_eq!(old, before_insert, "every existing row once, in order");
     assert!(!seen.contains(&new[0].id), "inserted before the cursor");
-    assert!(seen.contains(&new[1].id), "inserted at the cursor, after it by key");
+    assert!(
+        seen.contains(&new[1].id),
+        "inserted at the cursor, after it by key"
+    );
     assert_eq!(seen.last(), Some(&new[2].id), "inserted after everything");
 }
 
@@ -507,7 +586,10 @@ async fn refusals(t: TestDb) {
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
-    assert!(stream.try_next().await.unwrap().is_none(), "ended after the error");
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "ended after the error"
+    );
     let mut stream = Item::objects().stream(db).batch_size(0);
     assert!(matches!(stream.try_next().await, Err(Error::Config(_))));
     let mut stream = Item::objects().order_by(["labels__name"]).stream(db);
@@ -520,7 +602,10 @@ async fn refusals(t: TestDb) {
 async fn stream_trait_and_records(t: TestDb) {
     let d = seed(&t).await;
     let db = &d.db;
-    let mut stream = Item::objects().order_by(["-score"]).stream(db).batch_size(9);
+    let mut stream = Item::objects()
+        .order_by(["-score"])
+        .stream(db)
+        .batch_size(9);
     assert_eq!(stream.size_hint(), (0, None));
     let mut via_trait = Vec::new();
     while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
@@ -558,6 +643,7 @@ async fn stream_trait_and_records(t: TestDb) {
 backend_tests!(
     order_across_batches_with_ties,
     descending_order,
+    other_column_types,
     nulls_in_the_order,
     filters_limit_and_offset,
     prefetch_per_batch,

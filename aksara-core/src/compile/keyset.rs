@@ -3,8 +3,8 @@
 //! the one before.
 //!
 //! A batch is the query's SELECT (its columns, its `select_related` joins, its conditions) with
-//! the values of the order's columns appended to every row, ordered by the query's terms and
-//! then the key, and, after the first batch, one more condition: "comes after the row whose
+//! the order's columns that are not the model's own appended to every row, ordered by the
+//! query's terms and then the key, and, after the first batch, one more condition: "comes after the row whose
 //! order values are these". With the order `(a, key)` and a last row `(x, k)` that is
 //! `a > x OR (a = x AND key > k)`, plus `a >= x` beside it so that an index on `a` is read as
 //! a range; a descending term compares with `<`. NULLs are placed where the database puts
@@ -22,15 +22,19 @@ use crate::registry::ModelInfo;
 use crate::sql::Sql;
 use crate::value::Value;
 
-/// One batch of a keyset read: the SELECT, and how many columns at the end of each of its rows
-/// are the order's values (not the model's).
+/// One batch of a keyset read: the SELECT, and where in each of its rows the order's values
+/// are.
 #[derive(Debug, Clone)]
 pub struct BatchStatement {
     /// The statement, and the plan of its `select_related` columns.
     pub select: SelectStatement,
-    /// The number of trailing columns holding the values the next batch starts after: one per
-    /// order term, the primary key last (unless the order already reached it).
-    pub keys: usize,
+    /// The columns of a row holding the values the next batch starts after, one per order
+    /// term, the primary key last (unless the order already reached it): a column of the
+    /// model's own where the term is one, else one appended after the model's and the related
+    /// rows' columns.
+    pub keys: Vec<usize>,
+    /// How many columns the model and its related rows take, before the appended ones.
+    pub width: usize,
 }
 
 /// One term of a keyset order, resolved.
@@ -75,6 +79,24 @@ impl Compiler<'_> {
             inner: true,
         };
         self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
+        let width = model.meta.concrete_fields().count()
+            + related.iter().map(|r| r.total_width).sum::<usize>();
+        let mut keys = Vec::with_capacity(query.order_by.len() + 1);
+        // A column of the model's own is read where it already is; any other is appended.
+        let mut key_column = |columns: &mut Sql, alias: &str, column: &str, own: bool| {
+            let position = own
+                .then(|| {
+                    model
+                        .meta
+                        .concrete_fields()
+                        .position(|f| f.column == column)
+                })
+                .flatten();
+            keys.push(position.unwrap_or_else(|| {
+                columns.push(", ").column(alias, column);
+                width + keys.iter().filter(|&&k| k >= width).count()
+            }));
+        };
         // The query's own ORDER BY, for its errors (a to-many path, a lookup).
         self.order_by(&mut scope, &query.order_by)?;
         let mut terms = Vec::with_capacity(query.order_by.len() + 1);
@@ -102,7 +124,7 @@ impl Compiler<'_> {
                 )));
             }
             let nullable = field.nullable || !joined_inner(&scope, &alias);
-            columns.push(", ").column(&alias, &field.column);
+            key_column(&mut columns, &alias, &field.column, alias == scope.alias);
             terms.push(KeysetTerm {
                 path: term.path.clone(),
                 descending: term.descending,
@@ -115,7 +137,7 @@ impl Compiler<'_> {
             }
         }
         if !total {
-            columns.push(", ").column(&scope.alias, &pk.column);
+            key_column(&mut columns, &scope.alias, &pk.column, true);
             terms.push(KeysetTerm {
                 path: pk.name.clone(),
                 descending: false,
@@ -148,7 +170,8 @@ impl Compiler<'_> {
         self.slice(&mut sql, Some(limit), offset);
         Ok(BatchStatement {
             select: SelectStatement { sql, related },
-            keys: terms.len(),
+            keys,
+            width,
         })
     }
 }
@@ -248,10 +271,7 @@ mod tests {
     #[test]
     fn key_alone_is_one_comparison() {
         let c = after_conditions(&[term("id", false, false)], &[Value::I64(7)], false).unwrap();
-        assert_eq!(
-            c,
-            vec![Condition::Or(vec![Condition::new("id__gt", 7i64)])]
-        );
+        assert_eq!(c, vec![Condition::Or(vec![Condition::new("id__gt", 7i64)])]);
     }
 
     #[test]
@@ -280,8 +300,8 @@ mod tests {
         let terms = [term("note", false, true), term("id", false, false)];
         // NULLs last (PostgreSQL, ascending): after a value come greater values and NULLs;
         // after a NULL only greater keys among the NULLs.
-        let c = after_conditions(&terms, &[Value::String("m".into()), Value::I64(1)], true)
-            .unwrap();
+        let c =
+            after_conditions(&terms, &[Value::String("m".into()), Value::I64(1)], true).unwrap();
         assert_eq!(c.len(), 1, "no range on a nullable term");
         let Condition::Or(any) = &c[0] else { panic!() };
         assert_eq!(
