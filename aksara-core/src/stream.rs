@@ -87,7 +87,8 @@ impl<M: Rows> QuerySet<M> {
             batch_size: DEFAULT_BATCH_SIZE,
             after: None,
             started: false,
-            done: false,
+            // `limit(0)`: nothing to read.
+            done: self.query.limit == Some(0),
             rows: Vec::new().into_iter(),
             pending: None,
         }
@@ -208,10 +209,11 @@ impl<M: Rows> QueryStream<M> {
             *left = left.saturating_sub(read);
         }
         if let Some(last) = batch.last {
-            // The next statement depends only on these values: were they those of the batch
-            // before, it would read the same rows again, for ever. That happens only when
-            // the values read back do not compare as stored (text written in another format).
-            if self.after.as_ref() == Some(&last) && batch.more {
+            // Every row of a batch comes after the values the batch started from, so the last
+            // one cannot have them; were they the same, the next statement (which depends only
+            // on them) would read the same rows again, for ever. That happens only when the
+            // values read back do not compare as stored (text written in another format).
+            if self.after.as_ref() == Some(&last) {
                 return Err(Error::database(
                     "stream() made no progress: the order values read back select the same rows again",
                 ));
