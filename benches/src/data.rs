@@ -162,7 +162,7 @@ pub async fn fresh_named(
                 )
                 .await
                 .map_err(fail)?;
-            let url = with_database(&base, &name);
+            let url = with_database(&base, name);
             Ok(Location {
                 url: url.clone(),
                 diesel_url: url,
