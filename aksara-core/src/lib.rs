@@ -49,6 +49,7 @@ pub mod row_or_key;
 pub mod row_reader;
 pub mod sql;
 pub mod stmt_cache;
+pub mod stream;
 pub mod suggest;
 pub mod upsert;
 pub mod validate;
@@ -80,6 +81,7 @@ pub use registry::{Edge, ModelInfo, Registry, RegistryBuilder, Via};
 pub use related_manager::{NullableLink, RelatedManager, RequiredLink};
 pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};
 pub use sql::{Intent, Part, Sql};
+pub use stream::QueryStream;
 pub use upsert::{BulkCreate, Create, CreateOnConflict, CreateUpsert, OnConflict, Upsert};
 pub use value::{value_list, FieldKind, FromValue, NullableInput, Value, ValueType};
 

@@ -2,7 +2,8 @@
 //!
 //! Building a query runs nothing: `filter`, `exclude`, `order_by`, `limit`, `select_related`
 //! return a new `QuerySet`. The calls that take a [`Db`] (`all`, `get`, `first`, `count`,
-//! `exists`, `update`, `delete`, `create`) compile it and run it. `Post::objects()` is the
+//! `exists`, `update`, `delete`, `create`) compile it and run it; `stream`, which reads the rows
+//! in keyset batches, is in [`crate::stream`]. `Post::objects()` is the
 //! [`Manager`](crate::Manager): the `QuerySet` of every row. A reverse relation manager
 //! (`author.posts()`, in [`crate::related_manager`]) is a `QuerySet` restricted to the related
 //! rows, whose `create` also sets the link.

@@ -118,7 +118,16 @@ pub async fn drop_datasets(backend: Backend, names: &[&str]) {
 
 /// Drops and creates the dataset called `name` (empty), and returns where it is.
 pub async fn fresh(backend: Backend, name: &str) -> Result<Location, String> {
-    let name = dataset_name(name);
+    fresh_named(backend, &dataset_name(name), &sqlite_dir()).await
+}
+
+/// Drops and creates the schema (PostgreSQL), database (MariaDB) or file in `dir` (SQLite)
+/// called `name`, empty, and returns where it is.
+pub async fn fresh_named(
+    backend: Backend,
+    name: &str,
+    dir: &std::path::Path,
+) -> Result<Location, String> {
     let fail = |e: aksara::Error| e.to_string();
     match backend {
         Backend::Postgres => {
@@ -153,15 +162,14 @@ pub async fn fresh(backend: Backend, name: &str) -> Result<Location, String> {
                 )
                 .await
                 .map_err(fail)?;
-            let url = with_database(&base, &name);
+            let url = with_database(&base, name);
             Ok(Location {
                 url: url.clone(),
                 diesel_url: url,
             })
         }
         Backend::Sqlite => {
-            let dir = sqlite_dir();
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let path = dir.join(format!("{name}.db"));
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = path.clone().into_os_string();
@@ -363,7 +371,7 @@ fn after_load(backend: Backend) -> Vec<String> {
     }
 }
 
-async fn finish_load(backend: Backend, db: &Db) {
+pub(crate) async fn finish_load(backend: Backend, db: &Db) {
     for s in after_load(backend) {
         // MariaDB's ANALYZE TABLE returns a result set: read it as rows.
         db.raw(&s, []).await.expect("after load");

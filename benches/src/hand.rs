@@ -49,6 +49,9 @@ pub trait HandWritten {
     async fn insert_posts(&self, author: i64, n: usize) -> usize;
     /// Inserts `n` posts by `author` in one statement.
     async fn insert_posts_multirow(&self, author: i64, n: usize) -> usize;
+    /// Every post, in keyset batches of `batch` by key, each batch on a connection checked out
+    /// for it alone (as `QuerySet::stream` reads); only one batch is held at a time.
+    async fn stream_posts(&self, batch: i64) -> usize;
 }
 
 /// Builds the typed schema, row structs and workloads for one backend; see the module docs.
@@ -247,6 +250,32 @@ macro_rules! hand_written {
                     .expect("get by pk");
                 black_box(&post);
                 1
+            }
+
+            /// Every post in keyset batches.
+            async fn stream_posts(&self, batch: i64) -> usize {
+                let mut last = 0i64;
+                let mut n = 0;
+                loop {
+                    let mut c = self.conn().await;
+                    let rows: Vec<DPost> = posts::table
+                        .filter(posts::id.gt(last))
+                        .order(posts::id.asc())
+                        .limit(batch + 1)
+                        .select(DPost::as_select())
+                        .load(&mut c)
+                        .await
+                        .expect("a batch of posts");
+                    drop(c);
+                    let more = rows.len() as i64 > batch;
+                    let rows = &rows[..rows.len().min(batch as usize)];
+                    n += rows.len();
+                    black_box(rows);
+                    match rows.last() {
+                        Some(row) if more => last = row.id,
+                        _ => return n,
+                    }
+                }
             }
 
             /// Every post.

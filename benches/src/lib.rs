@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench -p aksara-benches                      # every backend, full datasets
 //! cargo bench -p aksara-benches --bench postgres     # one backend
+//! cargo bench -p aksara-benches --bench stream       # stream_1m on every backend
 //! cargo test -p aksara-benches --benches             # each benchmark once, small data
 //! python3 benches/report.py                          # BENCHMARKS.md from target/criterion
 //! ```
@@ -14,6 +15,8 @@
 //! - [`orm`]: every workload through aksara.
 //! - [`data`]: the datasets (created once per run through `ddl::create_all`, bulk-loaded).
 //! - [`suite`]: the criterion driver; ids are `{backend}/{runtime}/{workload}/{side}`.
+//! - [`stream`]: the 1,000,000-row dataset of `stream_1m` and of the peak-memory
+//!   measurement (`scripts/stream_benchmark.sh`), and both sides of the workload.
 //! - [`config`]: sizes (full for `cargo bench`, small for `cargo test`) and timings.
 
 pub mod config;
@@ -21,4 +24,5 @@ pub mod data;
 pub mod hand;
 pub mod models;
 pub mod orm;
+pub mod stream;
 pub mod suite;

@@ -2279,3 +2279,79 @@ fn foreign_key_binds_hold_the_values_written_to_their_column() {
         );
     }
 }
+
+// ------------------------------------------------------------------ keyset batches (stream)
+
+/// The batches of `Post::objects().order_by(["-category__name"]).stream(&db)`: the first, then
+/// one after a row whose category is "Python", then one after a row with no category. The
+/// category's name is reached through a LEFT JOIN, so NULLs are placed as each database sorts
+/// them: first in descending order on PostgreSQL (after a value come smaller values only),
+/// last on MySQL and SQLite (after a value come smaller values and then the NULLs).
+#[test]
+fn keyset_batches() {
+    let registry = aksara_tests::models::blog::registry();
+    let query = Query {
+        order_by: vec![OrderBy::parse("-category__name")],
+        ..Query::default()
+    };
+    golden(
+        "keyset_batches",
+        &registry,
+        |r, d| {
+            let info = model(r, "Post");
+            let batch = |after: Option<&[Value]>, offset| {
+                Compiler::new(r, d)
+                    .select_batch(info, &query, after, 11, offset)
+                    .unwrap()
+                    .select
+                    .sql
+            };
+            vec![
+                batch(None, Some(5)),
+                batch(Some(&[Value::String("Python".into()), id(7)]), None),
+                batch(Some(&[Value::Null, id(8)]), None),
+            ]
+        },
+        [
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" ORDER BY t1."name" DESC, t0."id" ASC LIMIT $1 OFFSET $2
+binds: [I64(11), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" WHERE (t1."name" < $1 OR (t1."name" = $2 AND t0."id" > $3)) ORDER BY t1."name" DESC, t0."id" ASC LIMIT $4
+binds: [String("Python"), String("Python"), Uuid(00000000-0000-0000-0000-000000000007), I64(11)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" WHERE (t1."name" IS NOT NULL OR (t1."name" IS NULL AND t0."id" > $1)) ORDER BY t1."name" DESC, t0."id" ASC LIMIT $2
+binds: [Uuid(00000000-0000-0000-0000-000000000008), I64(11)]
+intent: read
+"##,
+            r##"
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t1.`name` FROM `posts` AS t0 LEFT JOIN `categories` AS t1 ON t1.`id` = t0.`category_id` ORDER BY t1.`name` DESC, t0.`id` ASC LIMIT ? OFFSET ?
+binds: [I64(11), I64(5)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t1.`name` FROM `posts` AS t0 LEFT JOIN `categories` AS t1 ON t1.`id` = t0.`category_id` WHERE (t1.`name` < ? OR t1.`name` IS NULL OR (t1.`name` = ? AND t0.`id` > ?)) ORDER BY t1.`name` DESC, t0.`id` ASC LIMIT ?
+binds: [String("Python"), String("Python"), Uuid(00000000-0000-0000-0000-000000000007), I64(11)]
+intent: read
+---
+SELECT t0.`id`, t0.`title`, t0.`content`, t0.`published`, t0.`author_id`, t0.`category_id`, t0.`created_at`, t1.`name` FROM `posts` AS t0 LEFT JOIN `categories` AS t1 ON t1.`id` = t0.`category_id` WHERE ((t1.`name` IS NULL AND t0.`id` > ?)) ORDER BY t1.`name` DESC, t0.`id` ASC LIMIT ?
+binds: [Uuid(00000000-0000-0000-0000-000000000008), I64(11)]
+intent: read
+"##,
+            r##"
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" ORDER BY t1."name" DESC, t0."id" ASC LIMIT ? OFFSET ?
+binds: [I64(11), I64(5)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" WHERE (t1."name" < ? OR t1."name" IS NULL OR (t1."name" = ? AND t0."id" > ?)) ORDER BY t1."name" DESC, t0."id" ASC LIMIT ?
+binds: [String("Python"), String("Python"), Uuid(00000000-0000-0000-0000-000000000007), I64(11)]
+intent: read
+---
+SELECT t0."id", t0."title", t0."content", t0."published", t0."author_id", t0."category_id", t0."created_at", t1."name" FROM "posts" AS t0 LEFT JOIN "categories" AS t1 ON t1."id" = t0."category_id" WHERE ((t1."name" IS NULL AND t0."id" > ?)) ORDER BY t1."name" DESC, t0."id" ASC LIMIT ?
+binds: [Uuid(00000000-0000-0000-0000-000000000008), I64(11)]
+intent: read
+"##,
+        ],
+    );
+}
