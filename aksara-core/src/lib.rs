@@ -47,6 +47,7 @@ pub mod related_store;
 pub mod relation;
 pub mod row_or_key;
 pub mod row_reader;
+pub mod selected;
 pub mod sql;
 pub mod stmt_cache;
 pub mod stream;

@@ -62,6 +62,23 @@ impl KeyOf {
     }
 }
 
+impl crate::query::Prefetch {
+    /// The related rows are those of `queryset`: its conditions, order, `select_related`
+    /// (joined into the one query of this level), `prefetch_related` (one more query per
+    /// nested level) and its `limit`/`offset`, applied per parent row. It replaces what
+    /// [`filter`](Self::filter), [`order_by`](Self::order_by) and [`limit`](Self::limit)
+    /// set before. The queryset must be of the relation's target model; running the prefetch
+    /// with another model is an [`Error::Config`](crate::Error::Config).
+    pub fn queryset<M: crate::model::Model>(
+        mut self,
+        queryset: crate::manager::QuerySet<M>,
+    ) -> Self {
+        self.query = queryset.query;
+        self.model = Some(M::meta().name.clone());
+        self
+    }
+}
+
 /// Prefetches `nodes` for `rows` of `model`.
 pub fn prefetch<'a>(
     db: &'a Db,
@@ -253,7 +270,7 @@ async fn prefetch_one(
                 if !selected.is_empty() {
                     // The junction's column sits between the row and its joined relations.
                     reader.skip(usize::from(junction_link.is_some()));
-                    crate::queryset::attach_selected(
+                    crate::selected::attach_selected(
                         &registry,
                         crate::dynamic::unique(&mut child),
                         &selected,

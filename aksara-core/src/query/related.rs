@@ -210,21 +210,6 @@ impl Prefetch {
         self
     }
 
-    /// The related rows are those of `queryset`: its conditions, order, `select_related`
-    /// (joined into the one query of this level), `prefetch_related` (one more query per
-    /// nested level) and its `limit`/`offset`, applied per parent row. It replaces what
-    /// [`filter`](Self::filter), [`order_by`](Self::order_by) and [`limit`](Self::limit)
-    /// set before. The queryset must be of the relation's target model; running the prefetch
-    /// with another model is an [`Error::Config`](crate::Error::Config).
-    pub fn queryset<M: crate::model::Model>(
-        mut self,
-        queryset: crate::manager::QuerySet<M>,
-    ) -> Self {
-        self.query = queryset.query;
-        self.model = Some(M::meta().name.clone());
-        self
-    }
-
     /// Keeps the rows on each parent under `name` instead of under the relation, leaving the
     /// relation itself unloaded (Django's `to_attr`). The parent's
     /// [`Related`](crate::Related) store holds them: read them with
