@@ -184,6 +184,12 @@ fn build(mut metas: Vec<ModelMeta>) -> Result<Registry> {
                 if let Some(kind) = pk_kinds.get(&target) {
                     f.kind = kind.clone();
                 }
+                if rel.on_delete == OnDelete::SetDefault && f.default.is_none() {
+                    problems.push(format!(
+                        "{model_name}.{}: on_delete SET_DEFAULT needs a default on the field (#[aksara(default = ...)])",
+                        f.name
+                    ));
+                }
                 if rel.on_delete == OnDelete::SetNull && !f.nullable {
                     problems.push(format!(
                         "{model_name}.{}: on_delete SET_NULL needs a nullable relation (declare it as Option<{}<{target}>>)",
