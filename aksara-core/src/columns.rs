@@ -303,6 +303,7 @@ impl<M: Model> Rows for Partial<M> {
         row: Row,
         _: &[RelatedPlan],
         fields: Option<&[usize]>,
+        _: &[crate::compile::ComputedColumn],
     ) -> Result<Self> {
         let meta = &info.meta;
         let all: Vec<&FieldMeta> = meta.concrete_fields().collect();

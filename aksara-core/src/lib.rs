@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod annotate;
 pub mod bound;
 pub mod bulk;
 pub mod columns;
@@ -57,6 +58,7 @@ pub mod validate;
 pub mod value;
 pub mod write_prep;
 
+pub use annotate::Annotated;
 pub use columns::Partial;
 pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
@@ -72,9 +74,10 @@ pub use meta::{
 };
 pub use model::{Model, NewRecord, PrimaryKey, ReferencedValue, RowReader};
 pub use query::{
-    ArithOp, Assignment, Comparand, Condition, Distinct, Expr, FieldSelection, LockWait, Lookup,
-    OrderBy, Prefetch, PrefetchNode, Quantifier, Query, RelatedNode, RowLock, F,
-    MAX_CONDITION_DEPTH, MAX_PATH_LENGTH,
+    Aggregate, AggregateFunction, Annotation, ArithOp, Assignment, Avg, Comparand, Condition,
+    Count, Distinct, Expr, FieldSelection, LockWait, Lookup, Max, Min, OrderBy, Prefetch,
+    PrefetchNode, Quantifier, Query, RelatedNode, RowLock, Sum, F, MAX_CONDITION_DEPTH,
+    MAX_PATH_LENGTH,
 };
 pub use queryset::Rows;
 pub use record::Record;

@@ -8,7 +8,7 @@
 //! (`author.posts()`, in [`crate::related_manager`]) is a `QuerySet` restricted to the related
 //! rows, whose `create` also sets the link.
 
-use crate::compile::{Compiler, RelatedPlan, SelectStatement};
+use crate::compile::{Compiler, ComputedColumn, RelatedPlan, SelectStatement};
 use crate::db::{Db, Row};
 use crate::dynamic::AnyModel;
 use crate::error::{Error, Result};
@@ -43,13 +43,14 @@ pub trait Rows: Sized + Send + 'static {
     }
     /// Reads one row (with its select_related relations, in the order `related` plans them);
     /// `fields` are the positions of the model's fields the row carries when `only` /
-    /// `defer` chose them.
+    /// `defer` chose them; `annotations` are the computed columns that end the row.
     fn decode(
         registry: &Arc<Registry>,
         info: &ModelInfo,
         row: Row,
         related: &[RelatedPlan],
         fields: Option<&[usize]>,
+        annotations: &[ComputedColumn],
     ) -> Result<Self>;
     /// Loads prefetched relations into `rows`.
     fn prefetch<'a>(
@@ -71,6 +72,7 @@ impl<M: Model> Rows for M {
         row: Row,
         related: &[RelatedPlan],
         fields: Option<&[usize]>,
+        _: &[ComputedColumn],
     ) -> Result<Self> {
         if fields.is_some() {
             return Err(partial_refused(&M::meta().name));
@@ -189,11 +191,21 @@ impl<M: Rows> QuerySet<M> {
             sql,
             related,
             fields,
+            annotations,
         } = compiler(db).select_with_related(info, &self.query)?;
         let rows = db.fetch(sql).await?;
         let mut models = rows
             .into_iter()
-            .map(|row| M::decode(registry, info, row, &related, fields.as_deref()))
+            .map(|row| {
+                M::decode(
+                    registry,
+                    info,
+                    row,
+                    &related,
+                    fields.as_deref(),
+                    &annotations,
+                )
+            })
             .collect::<Result<Vec<M>>>()?;
         if !self.query.prefetch_related.is_empty() && !models.is_empty() {
             M::prefetch(db, info, &mut models, &self.query.prefetch_related).await?;
@@ -428,6 +440,7 @@ impl Rows for Record {
         row: Row,
         related: &[RelatedPlan],
         fields: Option<&[usize]>,
+        _: &[ComputedColumn],
     ) -> Result<Self> {
         if fields.is_some() {
             return Err(partial_refused(&info.meta.name));

@@ -286,6 +286,12 @@ async fn read_batch<M: Rows>(
 ) -> Result<Batch<M>> {
     let registry = db.registry();
     let info = registry.model(M::model_name(&queryset))?;
+    if !queryset.query.annotations.is_empty() || queryset.query.values.is_some() {
+        return Err(Error::config(format!(
+            "stream() on {}: annotated and values() queries are read with all(), not streamed",
+            info.meta.name
+        )));
+    }
     let BatchStatement {
         select: SelectStatement { sql, related, .. },
         keys,
@@ -314,7 +320,7 @@ async fn read_batch<M: Rows>(
         .into_iter()
         .map(|mut row| {
             row.truncate(width);
-            M::decode(registry, info, row, &related, None)
+            M::decode(registry, info, row, &related, None, &[])
         })
         .collect::<Result<Vec<M>>>()?;
     if !queryset.query.prefetch_related.is_empty() && !models.is_empty() {

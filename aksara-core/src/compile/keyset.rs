@@ -171,6 +171,7 @@ impl Compiler<'_> {
         Ok(BatchStatement {
             select: SelectStatement {
                 sql,
+                annotations: Vec::new(),
                 related,
                 fields: None,
             },

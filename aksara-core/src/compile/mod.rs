@@ -15,6 +15,7 @@
 //! row". Negations are written `NOT COALESCE(cond, FALSE)` so that a NULL reached through a
 //! missing LEFT JOIN counts as "does not match" rather than as unknown.
 
+mod aggregates;
 mod checks;
 mod columns;
 mod conditions;
@@ -33,6 +34,7 @@ mod select;
 mod tree;
 mod writes;
 
+pub use aggregates::ComputedColumn;
 pub use checks::{check_range, check_value, coerce_for, escape_like, is_to_one};
 pub use columns::selected_fields;
 pub use insert::{Conflict, InsertOptions, OnDuplicate};
@@ -53,6 +55,8 @@ pub struct Compiler<'a> {
     /// When set, each selected column gets the label `c0`, `c1`, ... (a derived table may
     /// not repeat a column name on MySQL), counting from this number.
     next_label: std::cell::Cell<Option<usize>>,
+    /// The annotated table of the query being compiled, if it has annotations.
+    annotated: Option<aggregates::AnnotatedTable>,
 }
 
 /// A to-one join of a scope, shared by every path that walks `path`.
@@ -60,6 +64,8 @@ struct Join {
     path: String,
     alias: String,
     inner: bool,
+    /// A to-many relation joined (inside an aggregate), walked by paths through it.
+    many: bool,
     clause: Sql,
 }
 
@@ -85,6 +91,7 @@ impl<'a> Compiler<'a> {
             dialect,
             next_alias: 0,
             next_label: std::cell::Cell::new(None),
+            annotated: None,
         }
     }
 

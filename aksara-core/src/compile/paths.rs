@@ -35,7 +35,7 @@ impl Compiler<'_> {
         from: &JoinEnd,
         edge: &Edge,
     ) -> JoinEnd {
-        if let Some(j) = scope.joins.iter().find(|j| j.path == path) {
+        if let Some(j) = scope.joins.iter().find(|j| !j.many && j.path == path) {
             return JoinEnd {
                 alias: j.alias.clone(),
                 inner: j.inner,
@@ -77,6 +77,7 @@ impl Compiler<'_> {
             path: path.to_string(),
             alias: alias.clone(),
             inner,
+            many: false,
             clause,
         });
         JoinEnd { alias, inner }
@@ -85,6 +86,9 @@ impl Compiler<'_> {
     /// Walks `parts` from the scope's model (`pk` names the key, as in Django, unless the
     /// model has a field of that name).
     pub(super) fn resolve(&mut self, scope: &mut Scope, parts: &[String]) -> Result<Resolved> {
+        if let Some(annotation) = self.resolve_annotation(scope, parts)? {
+            return Ok(annotation);
+        }
         let mut model = scope.model;
         let mut alias = scope.alias.clone();
         let mut inner = true;
@@ -111,6 +115,19 @@ impl Compiler<'_> {
                 return Err(info.unknown(part));
             };
             if edge.is_many() {
+                let through = if path.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{path}__{part}")
+                };
+                if let Some(j) = scope.joins.iter().find(|j| j.many && j.path == through) {
+                    // Joined by an aggregate: its paths walk the joined rows.
+                    alias = j.alias.clone();
+                    path = through;
+                    model = edge.target;
+                    i += 1;
+                    continue;
+                }
                 return Ok(Resolved::ToMany {
                     alias,
                     edge,

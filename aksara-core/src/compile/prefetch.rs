@@ -135,6 +135,7 @@ impl Compiler<'_> {
             inner.append(order);
             return Ok(SelectStatement {
                 sql: inner,
+                annotations: Vec::new(),
                 related,
                 fields: None,
             });
@@ -163,6 +164,7 @@ impl Compiler<'_> {
         sql.push(" ORDER BY ").ident("aksara_rank");
         Ok(SelectStatement {
             sql,
+            annotations: Vec::new(),
             related,
             fields: None,
         })

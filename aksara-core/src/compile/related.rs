@@ -19,6 +19,8 @@ pub struct SelectStatement {
     /// The positions among the model's concrete fields of the columns read, in order, when
     /// `only` / `defer` chose them (`None`: every field).
     pub fields: Option<Vec<usize>>,
+    /// The annotations read after the model's (and its relations') columns.
+    pub annotations: Vec<super::ComputedColumn>,
 }
 
 /// One `select_related` relation, resolved: the edge it follows and how many columns of the

@@ -27,7 +27,7 @@ impl Compiler<'_> {
     ) -> Result<SelectStatement> {
         let related = plan_related(self.registry, model, &query.select_related)?;
         let fields = super::selected_fields(model, &query.fields)?;
-        let mut scope = self.scope(model.index);
+        let mut scope = self.top_scope(model.index, query)?;
         let mut columns = Sql::new();
         let selected = self.some_columns(&mut columns, &scope.alias, model, fields.as_deref());
         let base = JoinEnd {
@@ -35,6 +35,7 @@ impl Compiler<'_> {
             inner: true,
         };
         self.related_columns(&mut scope, &mut columns, &related, "", model.index, &base)?;
+        self.annotation_select(&mut columns, &scope.alias);
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let (order, order_columns) = self.order_terms(&mut scope, &query.order_by)?;
         let distinct =
@@ -52,6 +53,7 @@ impl Compiler<'_> {
             sql,
             related,
             fields,
+            annotations: self.annotation_columns(&scope.alias).to_vec(),
         })
     }
 
@@ -78,7 +80,7 @@ impl Compiler<'_> {
         }
         if query.limit.is_some() || query.offset.is_some() {
             // `SELECT 1`, not the key: models read from a catalog may have none.
-            let mut scope = self.scope(model.index);
+            let mut scope = self.top_scope(model.index, query)?;
             let where_sql = self.where_clause(&mut scope, &query.conditions)?;
             let order = self.order_by(&mut scope, &query.order_by)?;
             let mut inner = Sql::new();
@@ -93,7 +95,7 @@ impl Compiler<'_> {
                 .ident("counted");
             return Ok(sql);
         }
-        let mut scope = self.scope(model.index);
+        let mut scope = self.top_scope(model.index, query)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let mut sql = Sql::new();
         sql.push("SELECT COUNT(*)");
@@ -107,7 +109,7 @@ impl Compiler<'_> {
         // Distinct or not, some row exists when one matches; the backend must still have the
         // form asked for.
         self.check_distinct(query)?;
-        let mut scope = self.scope(model.index);
+        let mut scope = self.top_scope(model.index, query)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let mut sql = Sql::new();
         sql.push("SELECT 1 AS ").ident("one");
@@ -126,7 +128,7 @@ impl Compiler<'_> {
                 model.meta.name
             )));
         }
-        let mut scope = self.scope(model.index);
+        let mut scope = self.top_scope(model.index, query)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let order = self.order_by(&mut scope, &query.order_by)?;
         let mut sql = Sql::new();
@@ -232,12 +234,36 @@ impl Compiler<'_> {
 
     pub(super) fn from(&self, sql: &mut Sql, scope: &Scope) {
         let meta = &self.registry.at(scope.model).meta;
-        sql.push(" FROM ")
-            .ident(&meta.table)
-            .push(" AS ")
-            .alias(&scope.alias);
+        sql.push(" FROM ");
+        match &self.annotated {
+            Some(table) if table.alias == scope.alias => {
+                sql.push("(").append(table.body.clone()).push(")");
+            }
+            _ => {
+                sql.ident(&meta.table);
+            }
+        }
+        sql.push(" AS ").alias(&scope.alias);
         for j in &scope.joins {
             sql.append(j.clause.clone());
+        }
+    }
+
+    /// The main scope of a query on `model`, its annotations registered.
+    pub(super) fn top_scope(&mut self, model: usize, query: &Query) -> Result<Scope> {
+        let scope = self.scope(model);
+        self.annotate_scope(&scope, &query.annotations)?;
+        Ok(scope)
+    }
+
+    /// `, alias.annotation` for each annotation of `alias`'s table.
+    fn annotation_select(&self, columns: &mut Sql, alias: &str) {
+        for c in self.annotation_columns(alias) {
+            columns.push(", ").column(alias, &c.name);
+            if let Some(label) = self.next_label.get() {
+                columns.push(" AS ").ident(&format!("c{label}"));
+                self.next_label.set(Some(label + 1));
+            }
         }
     }
 

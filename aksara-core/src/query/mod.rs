@@ -11,12 +11,14 @@
 //! relations to load in `related`, the row lock, `DISTINCT` and the columns read in `shape`;
 //! [`Query`] itself, its order and assignments here.
 
+mod aggregate;
 mod condition;
 mod expr;
 mod lookup;
 mod related;
 mod shape;
 
+pub use aggregate::{Aggregate, AggregateFunction, Annotation, Avg, Count, Max, Min, Sum};
 pub use condition::{check_depth, Comparand, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
 pub use expr::{ArithOp, Expr, F};
 pub use lookup::{Lookup, Quantifier};
@@ -101,4 +103,9 @@ pub struct Query {
     pub distinct: Distinct,
     /// The model's own fields read (`only` / `defer`); the primary key always is.
     pub fields: FieldSelection,
+    /// Values computed for each row (`annotate`), read after the model's columns.
+    pub annotations: Vec<Annotation>,
+    /// The field paths of `values(..)`: rows become these values (and the annotations),
+    /// grouped by them when there are annotations.
+    pub values: Option<Vec<String>>,
 }
