@@ -28,6 +28,13 @@ pub struct Annotated<M> {
     values: Vec<(String, Value)>,
 }
 
+impl Annotated<()> {
+    /// Values read by name, with no row.
+    pub(crate) fn from_values(values: Vec<(String, Value)>) -> Self {
+        Annotated { row: (), values }
+    }
+}
+
 impl<M> Annotated<M> {
     /// The annotation `name`, as `T` (`i64` for a count, `Option<i64>` for a sum that may be
     /// over no row, `Option<f64>` for a mean).

@@ -455,7 +455,189 @@ async fn refusals(t: TestDb) {
     assert!(message(first.unwrap().unwrap_err()).contains("stream()"));
 }
 
+/// The rows of a values query as (text of `key`, integer `n`) pairs.
+fn pairs(rows: &[aksara::Values], key: &str, n: &str) -> BTreeMap<String, Option<i64>> {
+    rows.iter()
+        .map(|r| {
+            let key = r
+                .get::<Option<String>>(key)
+                .unwrap()
+                .unwrap_or_else(|| "NULL".into());
+            (key, r.get::<Option<i64>>(n).unwrap())
+        })
+        .collect()
+}
+
+async fn values_grouped_by_paths(t: TestDb) {
+    let db = seed(&t).await;
+    // Posts per author name, with their views: GROUP BY across a forward relation.
+    let per_author = Post::objects()
+        .values(["author__name"])
+        .annotate("n", Count::of("id"))
+        .annotate("views", Sum::of("views"))
+        .order_by(["author__name"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs(&per_author, "author__name", "n"),
+        by_name(&db, "SELECT a.name, COUNT(*) FROM ag_posts p JOIN ag_authors a ON a.id = p.author_id GROUP BY a.name").await
+    );
+    assert_eq!(
+        pairs(&per_author, "author__name", "views"),
+        by_name(&db, "SELECT a.name, SUM(p.views) FROM ag_posts p JOIN ag_authors a ON a.id = p.author_id GROUP BY a.name").await
+    );
+    let names: Vec<String> = per_author
+        .iter()
+        .map(|r| r.get::<String>("author__name").unwrap())
+        .collect();
+    assert_eq!(names, ["Ann", "Bob"], "ordered by a value");
+    // The tag-count endpoint: posts per tag, text as text on every backend.
+    let tag_counts = Tag::objects()
+        .values(["name"])
+        .annotate("n", Count::of("posts"))
+        .order_by(["-n", "name"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs(&tag_counts, "name", "n"),
+        by_name(&db, "SELECT t.name, COUNT(l.post_id) FROM ag_tags t LEFT JOIN post_tags l ON l.tag_id = t.id GROUP BY t.name").await
+    );
+    assert_eq!(tag_counts[0].get::<String>("name").unwrap(), "rust");
+    // Conditions: on rows before grouping, and on an annotation (the groups).
+    let busy = Post::objects()
+        .filter(q!(published = true))
+        .values(["author__name"])
+        .annotate("n", Count::of("id"))
+        .filter(q!(n__gte = 2));
+    let rows = busy.all(&db).await.unwrap();
+    assert_eq!(
+        pairs(&rows, "author__name", "n"),
+        BTreeMap::from([("Ann".to_string(), Some(2))])
+    );
+    assert_eq!(
+        busy.count(&db).await.unwrap(),
+        1,
+        "count() counts the groups"
+    );
+    assert!(busy.exists(&db).await.unwrap());
+    // Grouping by a to-many path: one group per tag name, the untagged post in the NULL one.
+    let per_tag = Post::objects()
+        .values(["tags__name"])
+        .annotate("n", Count::of("id"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs(&per_tag, "tags__name", "n"),
+        by_name(&db, "SELECT COALESCE(t.name, 'NULL'), COUNT(p.id) FROM ag_posts p LEFT JOIN post_tags l ON l.post_id = p.id LEFT JOIN ag_tags t ON t.id = l.tag_id GROUP BY t.name").await
+    );
+    // A conditional aggregate per group.
+    let published = Author::objects()
+        .values(["name"])
+        .annotate("n", Count::of("posts").filter(q!(posts__published = true)))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs(&published, "name", "n"),
+        BTreeMap::from([
+            ("Ann".into(), Some(2)),
+            ("Bob".into(), Some(1)),
+            ("Cid".into(), Some(0))
+        ])
+    );
+    // Without annotations: one row per row.
+    let plain = Post::objects()
+        .filter(q!(views__gt = 5))
+        .values(["title", "author__name", "views"])
+        .order_by(["-views"])
+        .all(&db)
+        .await
+        .unwrap();
+    let got: Vec<(String, String, i64)> = plain
+        .iter()
+        .map(|r| {
+            (
+                r.get("title").unwrap(),
+                r.get("author__name").unwrap(),
+                r.get("views").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a3".into(), "Ann".into(), 30),
+            ("a2".into(), "Ann".into(), 20),
+            ("a1".into(), "Ann".into(), 10)
+        ]
+    );
+}
+
+async fn values_refusals(t: TestDb) {
+    let db = seed(&t).await;
+    let cases = [
+        (
+            Author::objects()
+                .values(["name"])
+                .annotate("p", Count::of("posts"))
+                .annotate("w", Count::of("awards")),
+            "follow different to-many relations",
+        ),
+        (
+            Author::objects()
+                .values(["name"])
+                .annotate("p", Sum::of("posts__views"))
+                .annotate("w", Max::of("awards__name")),
+            "follow different to-many relations",
+        ),
+        (
+            Author::objects()
+                .values(["name"])
+                .annotate("p", Count::of("posts"))
+                .order_by(["id"]),
+            "order by one of its values",
+        ),
+        (
+            // A deeper join, even for a distinct count, repeats each post once per tag.
+            Author::objects()
+                .values(["name"])
+                .annotate("p", Count::of("posts"))
+                .annotate("t", Count::distinct("posts__tags")),
+            "follow different to-many relations",
+        ),
+        (Author::objects().values(["nope"]), "nope"),
+        (Author::objects().values(["name", "name"]), "named twice"),
+    ];
+    for (qs, expected) in cases {
+        let before = db.query_count();
+        let err = qs.all(&db).await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{err} should say {expected}");
+        assert_eq!(db.query_count(), before, "refused before any SQL: {err}");
+    }
+    // Same path, or a path on the way to it: allowed.
+    let ok = Author::objects()
+        .values(["name"])
+        .annotate("p", Count::of("posts"))
+        .annotate("v", Sum::of("posts__views"))
+        .annotate("m", Max::of("posts__title"))
+        .order_by(["name"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(ok[0].get::<i64>("p").unwrap(), 3);
+    assert_eq!(ok[0].get::<Option<i64>>("v").unwrap(), Some(60));
+    assert_eq!(
+        ok[0].get::<Option<String>>("m").unwrap().as_deref(),
+        Some("a3")
+    );
+}
+
 backend_tests!(
+    values_grouped_by_paths,
+    values_refusals,
     counts_across_relations,
     sums_means_and_extremes,
     conditions_and_order_name_annotations,

@@ -23,8 +23,10 @@ use crate::value::FieldKind;
 /// A column a query computes besides the model's: its name and the kind it is read as.
 #[derive(Debug, Clone)]
 pub struct ComputedColumn {
-    /// The annotation's name.
+    /// The annotation's (or value's) name.
     pub name: String,
+    /// The column it is selected as.
+    pub column: String,
     /// The kind its value is read as (`BigInteger` for a count, `Float` for a mean, the
     /// field's own kind for a least or greatest value).
     pub kind: FieldKind,
@@ -101,6 +103,7 @@ impl Compiler<'_> {
             body.push(", ").append(sql).push(" AS ").ident(&a.name);
             columns.push(ComputedColumn {
                 name: a.name.clone(),
+                column: a.name.clone(),
                 ..column
             });
         }
@@ -141,6 +144,7 @@ impl Compiler<'_> {
             return Ok(None);
         };
         let mut field = FieldMeta::new(column.name.clone(), column.kind.clone());
+        field.column = column.column.clone();
         field.nullable = column.nullable;
         let info = self.registry.at(scope.model);
         let lookup = super::paths::lookup_of(info, &parts[1..], &field)?;
@@ -248,18 +252,19 @@ impl Compiler<'_> {
         scope: &mut Scope,
         aggregate: &Aggregate,
     ) -> Result<AggregatedValue> {
-        self.walk_aggregated(scope, aggregate, true)
+        self.walk_aggregated(scope, &aggregate.path, &aggregate.describe(), true)
     }
 
-    /// [`aggregated_value`](Self::aggregated_value), joining to-many steps INNER or LEFT.
+    /// The column at `path` (`what` names it in messages), to-many steps joined INNER or
+    /// LEFT; a path ending at a relation reads the related rows' key.
     pub(super) fn walk_aggregated(
         &mut self,
         scope: &mut Scope,
-        aggregate: &Aggregate,
+        path: &str,
+        what: &str,
         inner: bool,
     ) -> Result<AggregatedValue> {
-        let parts: Vec<String> = aggregate.path.split("__").map(str::to_string).collect();
-        let mut many_path = String::new();
+        let parts: Vec<String> = path.split("__").map(str::to_string).collect();
         loop {
             match self.resolve(scope, &parts)? {
                 Resolved::Column {
@@ -268,30 +273,38 @@ impl Compiler<'_> {
                     lookup: Lookup::Exact,
                     ..
                 } => {
+                    // The deepest to-many join the path walks (joined now or earlier).
+                    let many_path = scope
+                        .joins
+                        .iter()
+                        .filter(|j| {
+                            j.many && (path == j.path || path.starts_with(&format!("{}__", j.path)))
+                        })
+                        .map(|j| j.path.clone())
+                        .max_by_key(String::len)
+                        .unwrap_or_default();
                     return Ok(AggregatedValue {
                         alias,
                         field,
                         many_path,
                         is_relation: false,
-                    })
+                    });
                 }
                 Resolved::Column { lookup, .. } => {
                     return Err(Error::config(format!(
-                        "{}: an aggregate reads a field, not a lookup (`{}`)",
-                        aggregate.describe(),
+                        "{what}: reads a field, not a lookup (`{}`)",
                         lookup.name()
                     )))
                 }
                 Resolved::ToMany { alias, edge, rest } => {
                     let prefix = parts[..parts.len() - rest.len()].join("__");
                     let joined = self.join_many(scope, &prefix, &alias, &edge, inner)?;
-                    many_path = prefix;
                     if rest.is_empty() {
                         let field = self.registry.at(edge.target).meta.pk()?.clone();
                         return Ok(AggregatedValue {
                             alias: joined,
                             field,
-                            many_path,
+                            many_path: prefix,
                             is_relation: true,
                         });
                     }
@@ -439,6 +452,7 @@ impl Compiler<'_> {
         };
         Ok(ComputedColumn {
             name: aggregate.path.clone(),
+            column: aggregate.path.clone(),
             kind,
             nullable,
         })
@@ -476,6 +490,7 @@ impl Compiler<'_> {
             sql.append(total).push(" AS ").ident(&a.name);
             columns.push(ComputedColumn {
                 name: a.name.clone(),
+                column: a.name.clone(),
                 ..column
             });
         }

@@ -32,6 +32,7 @@ mod prefetch;
 mod related;
 mod select;
 mod tree;
+mod values;
 mod writes;
 
 pub use aggregates::ComputedColumn;

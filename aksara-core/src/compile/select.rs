@@ -25,6 +25,9 @@ impl Compiler<'_> {
         model: &ModelInfo,
         query: &Query,
     ) -> Result<SelectStatement> {
+        if let Some(keys) = &query.values {
+            return self.values_select(model, query, keys);
+        }
         let related = plan_related(self.registry, model, &query.select_related)?;
         let fields = super::selected_fields(model, &query.fields)?;
         let mut scope = self.top_scope(model.index, query)?;
@@ -59,6 +62,17 @@ impl Compiler<'_> {
 
     /// `SELECT COUNT(*)` of the rows the query selects.
     pub fn count(&mut self, model: &ModelInfo, query: &Query) -> Result<Sql> {
+        if query.values.is_some() {
+            // The rows (or groups) of values, counted.
+            let inner =
+                self.values_select(model, query, query.values.as_deref().unwrap_or_default())?;
+            let mut sql = Sql::new();
+            sql.push("SELECT COUNT(*) FROM (")
+                .append(inner.sql)
+                .push(") AS ")
+                .ident("counted");
+            return Ok(sql);
+        }
         if query.distinct != Distinct::All {
             // The distinct rows themselves, counted: `DISTINCT ON` keeps one row per group.
             let rows = Query {
@@ -109,6 +123,15 @@ impl Compiler<'_> {
         // Distinct or not, some row exists when one matches; the backend must still have the
         // form asked for.
         self.check_distinct(query)?;
+        if query.values.is_some() {
+            let rows = Query {
+                limit: Some(1),
+                ..query.clone()
+            };
+            return Ok(self
+                .values_select(model, &rows, query.values.as_deref().unwrap_or_default())?
+                .sql);
+        }
         let mut scope = self.top_scope(model.index, query)?;
         let where_sql = self.where_clause(&mut scope, &query.conditions)?;
         let mut sql = Sql::new();
@@ -259,7 +282,7 @@ impl Compiler<'_> {
     /// `, alias.annotation` for each annotation of `alias`'s table.
     fn annotation_select(&self, columns: &mut Sql, alias: &str) {
         for c in self.annotation_columns(alias) {
-            columns.push(", ").column(alias, &c.name);
+            columns.push(", ").column(alias, &c.column);
             if let Some(label) = self.next_label.get() {
                 columns.push(" AS ").ident(&format!("c{label}"));
                 self.next_label.set(Some(label + 1));
