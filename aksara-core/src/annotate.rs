@@ -13,7 +13,7 @@ use crate::dynamic::AnyModel;
 use crate::error::{Error, Result};
 use crate::manager::QuerySet;
 use crate::model::Model;
-use crate::query::{Aggregate, Annotation, PrefetchNode, Query};
+use crate::query::{Aggregate, Annotation, Computed, PrefetchNode, Query};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
 use crate::value::{FromValue, Value};
@@ -169,12 +169,12 @@ impl<M: Model> QuerySet<M> {
     pub fn annotate(
         &self,
         name: impl Into<String>,
-        aggregate: Aggregate,
+        value: impl Into<Computed>,
     ) -> QuerySet<Annotated<M>> {
         let mut qs: QuerySet<Annotated<M>> = self.retype();
         qs.query.annotations.push(Annotation {
             name: name.into(),
-            aggregate,
+            value: value.into(),
         });
         qs
     }
@@ -204,9 +204,10 @@ impl<M: Model> QuerySet<M> {
 
 impl<M: Model> QuerySet<Annotated<M>> {
     /// One more annotation (see [`QuerySet::annotate`]).
-    pub fn annotate(&self, name: impl Into<String>, aggregate: Aggregate) -> Self {
+    pub fn annotate(&self, name: impl Into<String>, value: impl Into<Computed>) -> Self {
         let name = name.into();
-        self.with(|q| q.annotations.push(Annotation { name, aggregate }))
+        let value = value.into();
+        self.with(|q| q.annotations.push(Annotation { name, value }))
     }
 
     /// The totals of `aggregates` over the rows this query selects (see
@@ -230,7 +231,7 @@ async fn aggregate_query<N: Into<String>>(
         .into_iter()
         .map(|(name, aggregate)| Annotation {
             name: name.into(),
-            aggregate,
+            value: Computed::Aggregate(aggregate),
         })
         .collect();
     let info = db.registry().model(model)?;

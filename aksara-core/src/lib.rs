@@ -52,6 +52,7 @@ pub mod selected;
 pub mod sql;
 pub mod stmt_cache;
 pub mod stream;
+pub mod subqueries;
 pub mod suggest;
 pub mod upsert;
 pub mod validate;
@@ -76,8 +77,8 @@ pub use meta::{
 pub use model::{Model, NewRecord, PrimaryKey, ReferencedValue, RowReader};
 pub use query::{
     Aggregate, AggregateFunction, Annotation, ArithOp, Assignment, Avg, Comparand, Condition,
-    Count, Distinct, Expr, FieldSelection, LockWait, Lookup, Max, Min, OrderBy, Prefetch,
-    PrefetchNode, Quantifier, Query, RelatedNode, RowLock, Sum, F, MAX_CONDITION_DEPTH,
+    Count, Distinct, Expr, FieldSelection, LockWait, Lookup, Max, Min, OrderBy, OuterRef, Prefetch,
+    PrefetchNode, Quantifier, Query, RelatedNode, RowLock, Subquery, Sum, F, MAX_CONDITION_DEPTH,
     MAX_PATH_LENGTH,
 };
 pub use queryset::Rows;

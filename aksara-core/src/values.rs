@@ -8,7 +8,7 @@ use crate::db::{Db, Row};
 use crate::error::{Error, Result};
 use crate::manager::QuerySet;
 use crate::model::Model;
-use crate::query::{Aggregate, Annotation, PrefetchNode};
+use crate::query::{Annotation, Computed, PrefetchNode};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
 use std::sync::Arc;
@@ -83,8 +83,9 @@ impl<M: Model> QuerySet<M> {
 
 impl QuerySet<Values> {
     /// One more aggregate per group of values (see [`QuerySet::values`]).
-    pub fn annotate(&self, name: impl Into<String>, aggregate: Aggregate) -> Self {
+    pub fn annotate(&self, name: impl Into<String>, value: impl Into<Computed>) -> Self {
         let name = name.into();
-        self.with(|q| q.annotations.push(Annotation { name, aggregate }))
+        let value = value.into();
+        self.with(|q| q.annotations.push(Annotation { name, value }))
     }
 }

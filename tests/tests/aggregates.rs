@@ -4,7 +4,9 @@
 //! annotation, totals, and the refusals. Every answer is compared with a hand-written SQL
 //! query on the same data, on every backend.
 
-use aksara::{q, Avg, Count, Db, Error, Max, Min, Model, Registry, Sum, Value};
+use aksara::{
+    q, Avg, Condition, Count, Db, Error, Max, Min, Model, OuterRef, Registry, Subquery, Sum, Value,
+};
 use aksara_tests::{backend_tests, TestDb};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -635,7 +637,177 @@ async fn values_refusals(t: TestDb) {
     );
 }
 
+async fn in_subqueries(t: TestDb) {
+    let db = seed(&t).await;
+    let a_authors = Author::objects()
+        .filter(q!(name__startswith = "A"))
+        .values(["id"]);
+    let before = db.query_count();
+    let posts = Post::objects()
+        .filter(q!(author__in = a_authors.clone()))
+        .order_by(["title"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.query_count() - before,
+        1,
+        "one statement, the subquery inside it"
+    );
+    let expected: Vec<String> = db
+        .raw(
+            "SELECT title FROM ag_posts WHERE author_id IN (SELECT id FROM ag_authors WHERE name LIKE 'A%') ORDER BY title",
+            [],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| text(&r[0]))
+        .collect();
+    let titles: Vec<String> = posts.iter().map(|p| p.title.clone()).collect();
+    assert_eq!(titles, expected);
+    assert_eq!(titles, ["a1", "a2", "a3"]);
+    let others = Post::objects()
+        .exclude(q!(author__in = a_authors))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        others.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(),
+        ["b1"]
+    );
+    // Through a many-to-many: the tags of unpublished posts.
+    let tags = Tag::objects()
+        .filter(q!(id__in = Post::objects()
+            .filter(q!(published = false))
+            .values(["tags"])))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["rust"]
+    );
+    // The reverse direction: authors of a post with more than 15 views.
+    let rows = Author::objects()
+        .filter(q!(id__in = Post::objects()
+            .filter(q!(views__gt = 15))
+            .values(["author"])))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Ann"]
+    );
+}
+
+async fn exists_with_outer_ref(t: TestDb) {
+    let db = seed(&t).await;
+    let popular = Post::objects().filter(q!(
+        author = OuterRef::col("id"),
+        published = true,
+        views__gt = 15
+    ));
+    let with = Author::objects()
+        .filter(Condition::exists(&popular))
+        .order_by(["name"])
+        .all(&db)
+        .await
+        .unwrap();
+    let expected: Vec<String> = db
+        .raw(
+            "SELECT a.name FROM ag_authors a WHERE EXISTS (SELECT 1 FROM ag_posts p WHERE p.author_id = a.id AND p.published = TRUE AND p.views > 15) ORDER BY a.name",
+            [],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| text(&r[0]))
+        .collect();
+    let got: Vec<String> = with.iter().map(|a| a.name.clone()).collect();
+    assert_eq!(got, expected);
+    assert_eq!(got, ["Ann"]);
+    let without = Author::objects()
+        .filter(!Condition::exists(&popular))
+        .order_by(["name"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        without.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Bob", "Cid"]
+    );
+    assert_eq!(
+        Author::objects()
+            .filter(Condition::exists(&popular))
+            .count(&db)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+async fn subquery_annotations(t: TestDb) {
+    let db = seed(&t).await;
+    let most_viewed = Post::objects()
+        .filter(q!(author = OuterRef::col("id")))
+        .order_by(["-views"])
+        .values(["title"])
+        .limit(1);
+    let annotated = Author::objects()
+        .annotate("top", Subquery::of(&most_viewed))
+        .annotate("n", Count::of("posts"))
+        .order_by(["name"]);
+    let before = db.query_count();
+    let rows = annotated.all(&db).await.unwrap();
+    assert_eq!(db.query_count() - before, 1);
+    let got: Vec<(String, Option<String>, i64)> = rows
+        .iter()
+        .map(|a| (a.name.clone(), a.get("top").unwrap(), a.get("n").unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Ann".into(), Some("a3".into()), 3),
+            ("Bob".into(), Some("b1".into()), 1),
+            ("Cid".into(), None, 0)
+        ]
+    );
+    let filtered = annotated.filter(q!(top = "b1")).all(&db).await.unwrap();
+    assert_eq!(
+        filtered.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Bob"]
+    );
+    // Refusals, before any SQL.
+    let before = db.query_count();
+    let two = Post::objects()
+        .filter(q!(author__in = Author::objects().values(["id", "name"])))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(two.to_string().contains("must read one value"), "{two}");
+    let outside = Post::objects()
+        .filter(q!(author = OuterRef::col("id")))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        outside.to_string().contains("inside a subquery"),
+        "{outside}"
+    );
+    let total = Author::objects()
+        .aggregate(&db, [("n", Count::of("posts"))])
+        .await
+        .unwrap();
+    assert_eq!(total.get::<i64>("n").unwrap(), 4);
+    assert_eq!(db.query_count() - before, 1, "only the total ran");
+}
+
 backend_tests!(
+    in_subqueries,
+    exists_with_outer_ref,
+    subquery_annotations,
     values_grouped_by_paths,
     values_refusals,
     counts_across_relations,

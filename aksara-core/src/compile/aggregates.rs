@@ -15,7 +15,7 @@ use super::paths::Resolved;
 use super::{Compiler, Join, Scope};
 use crate::error::{Error, Result};
 use crate::meta::FieldMeta;
-use crate::query::{Aggregate, AggregateFunction, Annotation, Lookup, Query};
+use crate::query::{Aggregate, AggregateFunction, Annotation, Computed, Lookup, Query};
 use crate::registry::{Edge, Via};
 use crate::sql::Sql;
 use crate::value::FieldKind;
@@ -89,7 +89,7 @@ impl Compiler<'_> {
                 return Err(Error::config(format!(
                     "annotate(\"{}\", {}) on {}: the name {}",
                     a.name,
-                    a.aggregate.describe(),
+                    a.value.describe(),
                     meta.name,
                     if taken {
                         "is already a field, relation or annotation of the model"
@@ -98,8 +98,15 @@ impl Compiler<'_> {
                     }
                 )));
             }
-            let (sql, column) =
-                self.aggregate_subquery(scope.model, &a.aggregate, Over::Row(&inner))?;
+            let (sql, column) = match &a.value {
+                Computed::Aggregate(aggregate) => {
+                    self.aggregate_subquery(scope.model, aggregate, Over::Row(&inner))?
+                }
+                Computed::Subquery(sub) => {
+                    let what = format!("annotate(\"{}\") on {}", a.name, meta.name);
+                    self.value_subquery(sub, (scope.model, &inner), &what)?
+                }
+            };
             body.push(", ").append(sql).push(" AS ").ident(&a.name);
             columns.push(ComputedColumn {
                 name: a.name.clone(),
@@ -482,8 +489,13 @@ impl Compiler<'_> {
                     a.name
                 )));
             }
-            let (total, column) =
-                self.aggregate_subquery(model, &a.aggregate, Over::Rows(query))?;
+            let Computed::Aggregate(aggregate) = &a.value else {
+                return Err(Error::config(format!(
+                    "aggregate(\"{}\"): a subquery is an annotation of each row, not a total",
+                    a.name
+                )));
+            };
+            let (total, column) = self.aggregate_subquery(model, aggregate, Over::Rows(query))?;
             if i > 0 {
                 sql.push(", ");
             }

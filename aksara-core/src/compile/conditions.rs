@@ -72,6 +72,10 @@ impl Compiler<'_> {
                 Ok(sql)
             }
             Condition::Compare { path, rhs } => self.compare(scope, path, rhs),
+            Condition::Exists(sub) => {
+                let outer = (scope.model, scope.alias.clone());
+                self.exists_of(sub, (outer.0, &outer.1))
+            }
             Condition::Tree {
                 path,
                 relation,

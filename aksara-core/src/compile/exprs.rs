@@ -31,6 +31,7 @@ impl Compiler<'_> {
             }
         };
         let op = match lookup {
+            Lookup::In if matches!(rhs, Expr::Subquery(_)) => " IN ",
             Lookup::Exact => " = ",
             Lookup::Gt => " > ",
             Lookup::Gte => " >= ",
@@ -82,6 +83,16 @@ impl Compiler<'_> {
                 let r = self.scoped_expr(scope, right)?;
                 sql.push("(").append(l).push(op.sql()).append(r).push(")");
             }
+            Expr::Outer(name) => {
+                sql.append(self.outer_column(name)?);
+            }
+            Expr::Subquery(sub) => {
+                let model = &self.registry.at(scope.model).meta.name;
+                let what = format!("a subquery compared in a condition on {model}");
+                let outer = (scope.model, scope.alias.clone());
+                let (inner, _) = self.value_subquery(sub, (outer.0, &outer.1), &what)?;
+                sql.append(inner);
+            }
         }
         Ok(sql)
     }
@@ -112,6 +123,13 @@ impl Compiler<'_> {
                 let l = self.row_expr(meta, left)?;
                 let r = self.row_expr(meta, right)?;
                 sql.push("(").append(l).push(op.sql()).append(r).push(")");
+            }
+            Expr::Outer(_) | Expr::Subquery(_) => {
+                return Err(Error::config(format!(
+                    "{}: update() assigns values and F() expressions of the row itself, not \
+                     subqueries",
+                    meta.name
+                )))
             }
         }
         Ok(sql)

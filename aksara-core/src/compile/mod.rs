@@ -31,6 +31,7 @@ mod paths;
 mod prefetch;
 mod related;
 mod select;
+mod subquery;
 mod tree;
 mod values;
 mod writes;
@@ -58,6 +59,9 @@ pub struct Compiler<'a> {
     next_label: std::cell::Cell<Option<usize>>,
     /// The annotated table of the query being compiled, if it has annotations.
     annotated: Option<aggregates::AnnotatedTable>,
+    /// The rows of the queries around the subquery being compiled, innermost last: their
+    /// model and alias, for `OuterRef`.
+    outer: Vec<(usize, String)>,
 }
 
 /// A to-one join of a scope, shared by every path that walks `path`.
@@ -93,6 +97,7 @@ impl<'a> Compiler<'a> {
             next_alias: 0,
             next_label: std::cell::Cell::new(None),
             annotated: None,
+            outer: Vec::new(),
         }
     }
 

@@ -15,7 +15,7 @@ use super::aggregates::{AggregatedValue, AnnotatedTable, ComputedColumn};
 use super::related::SelectStatement;
 use super::Compiler;
 use crate::error::{Error, Result};
-use crate::query::{Aggregate, Condition, Query};
+use crate::query::{Aggregate, Computed, Condition, Query};
 use crate::registry::ModelInfo;
 use crate::sql::Sql;
 
@@ -94,13 +94,16 @@ impl Compiler<'_> {
         }
         let mut walked: Vec<(&Aggregate, AggregatedValue)> = Vec::new();
         for a in &query.annotations {
-            let value = self.walk_aggregated(
-                &mut scope,
-                &a.aggregate.path,
-                &a.aggregate.describe(),
-                false,
-            )?;
-            walked.push((&a.aggregate, value));
+            let Computed::Aggregate(aggregate) = &a.value else {
+                return Err(Error::config(format!(
+                    "values() on {}: annotate(\"{}\") with a subquery is per row; annotate the \
+                     model's rows instead",
+                    model.meta.name, a.name
+                )));
+            };
+            let value =
+                self.walk_aggregated(&mut scope, &aggregate.path, &aggregate.describe(), false)?;
+            walked.push((aggregate, value));
         }
         check_no_multiplied_rows(&model.meta.name, &walked)?;
         for (a, (aggregate, value)) in query.annotations.iter().zip(&walked) {

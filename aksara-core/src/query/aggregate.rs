@@ -2,7 +2,7 @@
 //! cross any relation (`posts`, `posts__views`, `posts__tags`), optionally counting distinct
 //! values or only the related rows matching a condition. Plain data, no SQL.
 
-use super::Condition;
+use super::{Condition, Subquery};
 
 /// The aggregate function of an [`Aggregate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,11 +140,42 @@ aggregate_builder! {
     Max => Max,
 }
 
-/// A named aggregate of `annotate` / `aggregate`.
+/// What an annotation computes: an aggregate, or a subquery reading one value for each row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Computed {
+    /// An aggregate over a path.
+    Aggregate(Aggregate),
+    /// A subquery reading one value (its conditions name the row with `OuterRef`).
+    Subquery(Subquery),
+}
+
+impl Computed {
+    /// How it reads in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Computed::Aggregate(a) => a.describe(),
+            Computed::Subquery(s) => format!("Subquery({})", s.model),
+        }
+    }
+}
+
+impl From<Aggregate> for Computed {
+    fn from(a: Aggregate) -> Self {
+        Computed::Aggregate(a)
+    }
+}
+
+impl From<Subquery> for Computed {
+    fn from(s: Subquery) -> Self {
+        Computed::Subquery(s)
+    }
+}
+
+/// A named value of `annotate` / `aggregate`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
     /// The name it is read and filtered by.
     pub name: String,
     /// What it computes.
-    pub aggregate: Aggregate,
+    pub value: Computed,
 }

@@ -59,6 +59,9 @@ pub enum Condition {
         /// What it is compared with.
         rhs: Expr,
     },
+    /// Some row of the subquery exists (`EXISTS (..)`); its conditions may name the row
+    /// of the query around it with [`OuterRef`](super::OuterRef).
+    Exists(Box<super::Subquery>),
     /// Always true.
     True,
 }
@@ -146,7 +149,7 @@ impl Condition {
                 Condition::Compare { path, rhs } => {
                     deepest = deepest.max(above + path_of(path)).max(above + rhs.depth())
                 }
-                Condition::True => deepest = deepest.max(above),
+                Condition::True | Condition::Exists(_) => deepest = deepest.max(above),
                 Condition::And(items) => stack.extend(items.iter().map(|i| (i, above))),
                 Condition::Or(items) => {
                     deepest = deepest.max(above + 1);
@@ -233,6 +236,7 @@ impl Clone for Condition {
                         rhs: rhs.clone(),
                     }),
                     Condition::True => built.push(Condition::True),
+                    Condition::Exists(q) => built.push(Condition::Exists(q.clone())),
                 },
                 Step::Build(c) => {
                     let copy = match c {

@@ -1,6 +1,7 @@
 //! [`Expr`]: a value computed by the database from columns of the row ([`F`]), for atomic
 //! updates (`views = views + 1`) and for conditions comparing two columns.
 
+use super::Subquery;
 use crate::value::Value;
 use std::ops::{Add, Div, Mul, Sub};
 
@@ -53,6 +54,23 @@ pub enum Expr {
     Column(String),
     /// `left op right`.
     Binary(Box<Expr>, ArithOp, Box<Expr>),
+    /// A column of the outer query's row, inside a subquery ([`OuterRef::col`]).
+    Outer(String),
+    /// A subquery reading one value (`author__in = Author::objects().values(["id"])`, or
+    /// compared as a scalar).
+    Subquery(Box<Subquery>),
+}
+
+/// A reference from a subquery to the row of the query around it, as Django's `OuterRef`:
+/// `Post::objects().filter(q!(author = OuterRef::col("id")))` inside an author query.
+#[derive(Debug, Clone, Copy)]
+pub struct OuterRef;
+
+impl OuterRef {
+    /// The field `name` of the outer query's row (a field of its model itself).
+    pub fn col(name: impl Into<String>) -> Expr {
+        Expr::Outer(name.into())
+    }
 }
 
 /// Column references for expressions, as in Django: `F::col("views") + 1`.
@@ -127,6 +145,8 @@ impl Clone for Expr {
             match step {
                 Step::Visit(Expr::Value(v)) => built.push(Expr::Value(v.clone())),
                 Step::Visit(Expr::Column(c)) => built.push(Expr::Column(c.clone())),
+                Step::Visit(Expr::Outer(c)) => built.push(Expr::Outer(c.clone())),
+                Step::Visit(Expr::Subquery(q)) => built.push(Expr::Subquery(q.clone())),
                 Step::Visit(Expr::Binary(l, op, r)) => {
                     steps.push(Step::Build(*op));
                     steps.push(Step::Visit(r));
@@ -150,6 +170,8 @@ impl PartialEq for Expr {
             match (a, b) {
                 (Expr::Value(x), Expr::Value(y)) if x == y => {}
                 (Expr::Column(x), Expr::Column(y)) if x == y => {}
+                (Expr::Outer(x), Expr::Outer(y)) if x == y => {}
+                (Expr::Subquery(x), Expr::Subquery(y)) if x == y => {}
                 (Expr::Binary(l1, o1, r1), Expr::Binary(l2, o2, r2)) if o1 == o2 => {
                     stack.push((l1, l2));
                     stack.push((r1, r2));

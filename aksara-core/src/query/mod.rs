@@ -17,13 +17,17 @@ mod expr;
 mod lookup;
 mod related;
 mod shape;
+mod subquery;
 
-pub use aggregate::{Aggregate, AggregateFunction, Annotation, Avg, Count, Max, Min, Sum};
+pub use aggregate::{
+    Aggregate, AggregateFunction, Annotation, Avg, Computed, Count, Max, Min, Sum,
+};
 pub use condition::{check_depth, Comparand, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
-pub use expr::{ArithOp, Expr, F};
+pub use expr::{ArithOp, Expr, OuterRef, F};
 pub use lookup::{Lookup, Quantifier};
 pub use related::{Prefetch, PrefetchNode, RelatedNode};
 pub use shape::{Distinct, FieldSelection, LockWait, RowLock};
+pub use subquery::Subquery;
 
 /// One ORDER BY term.
 #[derive(Debug, Clone, PartialEq, Eq)]
