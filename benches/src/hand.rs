@@ -35,6 +35,8 @@ pub trait HandWritten {
     async fn filter_by_tag(&self, name: &str) -> usize;
     /// How many posts `user` wrote.
     async fn count_posts_of(&self, user: i64) -> usize;
+    /// Every user with their number of posts (one LEFT JOIN ... GROUP BY); the sum of counts.
+    async fn annotate_count_posts(&self) -> usize;
     /// Posts with `id <= max`, then each post's author with its own query.
     async fn n_plus_one(&self, max: i64) -> usize;
     /// Posts with `id <= max` joined to their author.
@@ -411,6 +413,21 @@ macro_rules! hand_written {
                     .await
                     .expect("count");
                 n as usize
+            }
+
+            /// Every user with their number of posts (one LEFT JOIN ... GROUP BY).
+            async fn annotate_count_posts(&self) -> usize {
+                let mut c = self.conn().await;
+                let rows: Vec<(DUser, i64)> = users::table
+                    .left_join(posts::table)
+                    .group_by((users::id, users::name, users::email))
+                    .select((DUser::as_select(), diesel::dsl::count(posts::id.nullable())))
+                    .load(&mut c)
+                    .await
+                    .expect("annotate");
+                let total: i64 = rows.iter().map(|(_, n)| n).sum();
+                black_box(&rows);
+                total as usize
             }
 
             /// Posts with `id <= max`, then each post's author with its own query.

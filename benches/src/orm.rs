@@ -86,6 +86,22 @@ pub async fn filter_by_tag(db: &Db, name: &str) -> usize {
     rows.len()
 }
 
+/// Every user with the number of their posts (`annotate` with `Count`, one query); returns
+/// the sum of the counts.
+pub async fn annotate_count_posts(db: &Db) -> usize {
+    let rows = User::objects()
+        .annotate("n_posts", aksara::Count::of("posts"))
+        .all(db)
+        .await
+        .expect("annotate");
+    let total: i64 = rows
+        .iter()
+        .map(|u| u.get::<i64>("n_posts").expect("a count"))
+        .sum();
+    black_box(&rows);
+    total as usize
+}
+
 /// How many posts `user` wrote (the reverse manager's `count`, one `COUNT`).
 pub async fn count_posts_of(db: &Db, user: &User) -> usize {
     user.posts().count(db).await.expect("count") as usize

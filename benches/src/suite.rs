@@ -107,6 +107,14 @@ pub fn workloads(s: &Sizes) -> Vec<Workload> {
             "`user.posts().count()`".into(),
         ),
         w(
+            "annotate_count_posts".into(),
+            format!(
+                "all {} users, each with the count of its posts (annotate `Count::of(\"posts\")` over {} posts)",
+                s.users,
+                s.posts()
+            ),
+        ),
+        w(
             "n_plus_one".into(),
             format!(
                 "{} posts, then `post.author.get()` for each (lazy loading)",
@@ -667,6 +675,13 @@ impl<H: HandWritten> Suite<'_, H> {
             false,
             || orm::count_posts_of(rdb, &h.user),
             || hr.count_posts_of(h.user.id),
+        );
+        self.read(
+            c,
+            "annotate_count_posts",
+            false,
+            || orm::annotate_count_posts(rdb),
+            || hr.annotate_count_posts(),
         );
         let lazy = s.lazy_posts as i64;
         self.read(
