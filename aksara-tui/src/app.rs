@@ -79,6 +79,8 @@ pub struct App {
     size: (u16, u16),
     settings: Settings,
     connect_error: Option<String>,
+    /// The control of the running export, which Ctrl-C stops.
+    export: Option<crate::export::Control>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             size: (80, 24),
             settings,
             connect_error: None,
+            export: None,
         };
         app.send(Slot::Main, Job::Connect);
         app
@@ -356,6 +359,9 @@ impl App {
     }
 
     fn send(&mut self, slot: Slot, job: Job) {
+        if let Job::Export { control, .. } = &job {
+            self.export = Some(control.clone());
+        }
         let generation = self.next_generation;
         self.next_generation += 1;
         self.worker.send(generation, job);
@@ -412,6 +418,9 @@ impl App {
         }
     }
 
+    /// Ctrl-C: cancels every running request. A running export is stopped, unless its file
+    /// already has its name (its answer not yet seen): then it is reported as exported, so
+    /// that the message always tells what is on disk.
     fn cancel(&mut self) {
         if self.pending.is_empty() {
             self.message = Some(Message {
@@ -429,10 +438,24 @@ impl App {
             }
         }
         if slots.contains(&Slot::Export) {
-            self.message = Some(Message {
-                text: "cancelled; the export was stopped and its file removed".into(),
-                error: false,
-            });
+            let end = match self.export.take() {
+                Some(control) => control.stop(),
+                None => crate::export::End::Stopped,
+            };
+            let text = match end {
+                crate::export::End::Stopped => {
+                    "cancelled; the export was stopped and its file removed".to_string()
+                }
+                crate::export::End::Exported { rows, path } => {
+                    let others = if slots.len() > 1 { "cancelled; " } else { "" };
+                    format!(
+                        "{others}exported {} rows to {} (the export had ended before Ctrl-C)",
+                        crate::format::thousands(rows),
+                        path.display()
+                    )
+                }
+            };
+            self.message = Some(Message { text, error: false });
             return;
         }
         self.message = Some(Message {
@@ -453,6 +476,7 @@ impl App {
             },
             Ok(Outcome::Exported { rows, path }) => {
                 self.pending.remove(&Slot::Export);
+                self.export = None;
                 Message {
                     text: format!(
                         "exported {} rows to {}",
@@ -465,6 +489,7 @@ impl App {
             Ok(_) => return,
             Err(text) => {
                 self.pending.remove(&Slot::Export);
+                self.export = None;
                 Message {
                     text: format!("export failed: {text}"),
                     error: true,

@@ -7,8 +7,16 @@
 //! are written in full (never the grid's cut-down cells): text as stored, timestamps in RFC
 //! 3339 with their UTC offset, bytes as `\x` and hex, JSON as the document.
 //!
-//! The file is written beside its final name (`.name.part`) and renamed when complete, so a
-//! cancelled or failed export leaves nothing behind, and an existing file is never replaced.
+//! The file is written beside its final name (`.name.part`) and renamed when complete, after
+//! the request's transaction has ended ([`write()`], then [`Written::finish`]), so a failed
+//! export leaves nothing behind, and an existing file is never replaced.
+//!
+//! Stopping and completing exclude each other: each export has a [`Control`], shared by the
+//! app and the worker, and whichever comes first decides. [`Control::stop`] removes the part
+//! file and from then on the export can neither create nor rename it; once the file has its
+//! name, `stop` does nothing and says so ([`End::Exported`]). So what the app says after a
+//! Ctrl-C is what is on disk: "stopped" leaves neither the file nor its part file, and
+//! "exported" leaves the file complete, whenever the Ctrl-C lands.
 //!
 //! - **CSV**: a header of the field names, then one record per row (RFC 4180: CRLF line
 //!   ends, fields quoted where needed). SQL NULL is a bare empty field; the empty string is
@@ -23,6 +31,7 @@ use serde_json::Value as Json;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Rows read per query while exporting.
 pub const EXPORT_PAGE: u64 = 2_000;
@@ -79,30 +88,152 @@ pub fn refuse(path: &Path) -> Option<String> {
     }
 }
 
-/// The temporary file an export writes before it is complete: removed unless kept.
+/// How an export ended, as [`Control::stop`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    /// Stopped before its file had its name: neither the file nor its part file is left.
+    Stopped,
+    /// Complete: the file has its name and every row.
+    Exported {
+        /// Rows written.
+        rows: u64,
+        /// The file written.
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The part file the export made and that is still there.
+    part: Option<PathBuf>,
+    /// How it ended, once decided.
+    end: Option<End>,
+}
+
+/// The decision of how one export ends, shared by whoever runs it and whoever may stop it
+/// (a clone is the same export). See the [module docs](self).
+#[derive(Debug, Clone, Default)]
+pub struct Control(Arc<Mutex<State>>);
+
+/// The error of an export that was stopped.
+const STOPPED: &str = "the export was stopped";
+
+impl Control {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stops the export, unless its file already has its name. When stopped, its part file
+    /// is removed now (where the system cannot remove a file still open, the export removes
+    /// it when it lets go), and the file will never get its name.
+    pub fn stop(&self) -> End {
+        let mut state = self.state();
+        if let Some(end) = &state.end {
+            return end.clone();
+        }
+        if let Some(part) = state.part.take() {
+            match std::fs::remove_file(&part) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => state.part = Some(part),
+                _ => {}
+            }
+        }
+        state.end = Some(End::Stopped);
+        End::Stopped
+    }
+
+    /// True once [`Control::stop`] has stopped the export.
+    pub fn stopped(&self) -> bool {
+        self.state().end == Some(End::Stopped)
+    }
+}
+
+/// The temporary file an export writes before it is complete: removed when dropped unless it
+/// got its final name (or [`Control::stop`] removed it).
 struct PartFile {
     path: PathBuf,
-    kept: bool,
+    control: Control,
 }
 
 impl PartFile {
-    fn beside(target: &Path) -> PartFile {
+    /// Creates the part file beside `target`, unless the export was stopped.
+    fn create(target: &Path, control: &Control) -> Result<(PartFile, File), String> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "export".into());
-        PartFile {
-            path: target.with_file_name(format!(".{name}.part")),
-            kept: false,
+        let path = target.with_file_name(format!(".{name}.part"));
+        let mut state = control.state();
+        if state.end.is_some() {
+            return Err(STOPPED.into());
         }
+        let file = File::create_new(&path).map_err(|e| io_error(&path, e))?;
+        state.part = Some(path.clone());
+        drop(state);
+        let part = PartFile {
+            path,
+            control: control.clone(),
+        };
+        Ok((part, file))
+    }
+
+    /// Renames the part file to `target` and records the export as complete, in one step
+    /// that [`Control::stop`] cannot come between; refused once the export was stopped.
+    fn publish(&self, target: &Path, rows: u64) -> Result<u64, String> {
+        let mut state = self.control.state();
+        if state.end.is_some() {
+            return Err(STOPPED.into());
+        }
+        if target.exists() {
+            return Err(format!(
+                "{} appeared while exporting: the export was not written over it",
+                target.display()
+            ));
+        }
+        std::fs::rename(&self.path, target).map_err(|e| io_error(target, e))?;
+        state.part = None;
+        state.end = Some(End::Exported {
+            rows,
+            path: target.to_path_buf(),
+        });
+        Ok(rows)
     }
 }
 
 impl Drop for PartFile {
     fn drop(&mut self) {
-        if !self.kept {
+        let mut state = self.control.state();
+        if state.part.as_ref() == Some(&self.path) {
             let _ = std::fs::remove_file(&self.path);
+            state.part = None;
         }
+    }
+}
+
+/// An export whose part file is complete and does not have its name yet ([`write()`]).
+pub struct Written {
+    part: PartFile,
+    target: PathBuf,
+    rows: u64,
+}
+
+impl Written {
+    /// Rows written.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Gives the file its name (the part file is removed instead when this fails or the
+    /// export was stopped) and returns the number of rows written. Call it once the request's
+    /// transaction has ended, so that nothing can fail after the rename; outside tests
+    /// nothing waits between the rename and the return (see [`hold`]).
+    ///
+    /// # Errors
+    /// The export was stopped, the file appeared meanwhile, or the rename failed.
+    pub async fn finish(self) -> Result<u64, String> {
+        hold::here(&self.target, hold::Point::Complete).await;
+        let rows = self.part.publish(&self.target, self.rows)?;
+        hold::here(&self.target, hold::Point::Named).await;
+        Ok(rows)
     }
 }
 
@@ -265,24 +396,26 @@ fn order_values(spec: &PageSpec, record: &Record) -> Vec<Value> {
 }
 
 /// Writes every row of `spec` (its start and limit are ignored: all rows, from the first) to
-/// `path` in `format`, calling `progress` with the number of rows written after each page.
-/// Returns the number of rows written.
+/// the part file of `path` in `format`, calling `progress` with the number of rows written
+/// after each page; [`Written::finish`] then gives the file its name. Stops, removing the
+/// part file, when `control` is stopped.
 ///
 /// # Errors
-/// The message of a query or file error; the file is then not created.
-pub async fn export(
+/// The message of a query or file error, or the export was stopped; the part file is then
+/// removed.
+pub async fn write(
     db: &Db,
     spec: PageSpec,
     path: &Path,
     format: Format,
+    control: &Control,
     progress: &(dyn Fn(u64) + Send + Sync),
-) -> Result<u64, String> {
+) -> Result<Written, String> {
     if let Some(problem) = refuse(path) {
         return Err(problem);
     }
     let fields = field_names(db, &spec.model)?;
-    let mut part = PartFile::beside(path);
-    let file = File::create_new(&part.path).map_err(|e| io_error(&part.path, e))?;
+    let (part, file) = PartFile::create(path, control)?;
     let mut sink = Sink::open(file, format, &fields).map_err(|e| io_error(&part.path, e))?;
     let mut written = 0u64;
     let mut start = Start::First;
@@ -293,6 +426,9 @@ pub async fn export(
         let outcome = page(db, request, Placement::Replace)
             .await
             .map_err(|e| e.to_string())?;
+        if control.stopped() {
+            return Err(STOPPED.into());
+        }
         let Outcome::Page {
             rows, exhausted, ..
         } = outcome
@@ -318,15 +454,11 @@ pub async fn export(
     let file = sink.finish().map_err(|e| io_error(&part.path, e))?;
     file.sync_all().map_err(|e| io_error(&part.path, e))?;
     drop(file);
-    if path.exists() {
-        return Err(format!(
-            "{} appeared while exporting: the export was not written over it",
-            path.display()
-        ));
-    }
-    std::fs::rename(&part.path, path).map_err(|e| io_error(path, e))?;
-    part.kept = true;
-    Ok(written)
+    Ok(Written {
+        part,
+        target: path.to_path_buf(),
+        rows: written,
+    })
 }
 
 /// Exports every row of `table` in the database at `url` to `path` (the command line's
@@ -373,8 +505,10 @@ pub async fn export_table(
     let session: crate::jobs::BackendId = Default::default();
     let failure = std::sync::Mutex::new(None::<String>);
     let failure = &failure;
-    crate::jobs::cancellable(&db, &session, |tx| async move {
-        export(&tx, spec, path, format, progress)
+    let control = Control::default();
+    let control = &control;
+    let written = crate::jobs::cancellable(&db, &session, |tx| async move {
+        write(&tx, spec, path, format, control, progress)
             .await
             .map_err(|message| {
                 *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
@@ -388,7 +522,86 @@ pub async fn export_table(
             .unwrap_or_else(|p| p.into_inner())
             .take()
             .unwrap_or_else(|| e.to_string())
-    })
+    })?;
+    // The transaction has ended: only now does the file get its name.
+    written.finish().await
+}
+
+#[doc(hidden)]
+pub mod hold {
+    //! A seam for tests: holds the export of one file at one point of its end, so that a test
+    //! can press Ctrl-C exactly there. Exports of other files (every export outside tests)
+    //! pass the points without waiting.
+
+    use std::path::{Path, PathBuf};
+    use std::sync::{mpsc, Mutex};
+    use std::time::Duration;
+    use tokio::sync::oneshot;
+
+    /// Where an export is held.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Point {
+        /// The part file is complete, the request's transaction has ended, and the file does
+        /// not have its name yet.
+        Complete,
+        /// The file has its final name; the export has not answered yet.
+        Named,
+    }
+
+    type Entry = (PathBuf, Point, mpsc::Sender<()>, oneshot::Receiver<()>);
+
+    static HOLDS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+    /// The export of `path` held at `point`, once (until released or dropped).
+    pub struct Held {
+        reached: mpsc::Receiver<()>,
+        release: Option<oneshot::Sender<()>>,
+    }
+
+    /// Holds the next export of `path` when it reaches `point`.
+    pub fn at(path: &Path, point: Point) -> Held {
+        let (reached_tx, reached) = mpsc::channel();
+        let (release, release_rx) = oneshot::channel();
+        HOLDS.lock().unwrap_or_else(|p| p.into_inner()).push((
+            path.to_path_buf(),
+            point,
+            reached_tx,
+            release_rx,
+        ));
+        Held {
+            reached,
+            release: Some(release),
+        }
+    }
+
+    impl Held {
+        /// Waits at most `timeout` for the export to reach the point; true when it has.
+        pub fn reached(&self, timeout: Duration) -> bool {
+            self.reached.recv_timeout(timeout).is_ok()
+        }
+
+        /// Lets the export go on.
+        pub fn release(mut self) {
+            if let Some(release) = self.release.take() {
+                let _ = release.send(());
+            }
+        }
+    }
+
+    /// Waits here while a test holds the export of `path` at `point`.
+    pub(crate) async fn here(path: &Path, point: Point) {
+        let entry = {
+            let mut holds = HOLDS.lock().unwrap_or_else(|p| p.into_inner());
+            holds
+                .iter()
+                .position(|(p, at, _, _)| p == path && *at == point)
+                .map(|i| holds.swap_remove(i))
+        };
+        if let Some((_, _, reached, release)) = entry {
+            let _ = reached.send(());
+            let _ = release.await;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -431,6 +644,50 @@ mod tests {
             .unwrap()
             .with_timezone(&chrono::Utc);
         assert_eq!(text(&Value::DateTime(at)), "2024-02-29T23:59:59.123456Z");
+    }
+
+    #[test]
+    fn stopping_and_completing_exclude_each_other() {
+        let dir = std::env::temp_dir().join(format!("aksara-export-end-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("rows.csv");
+        let part_path = dir.join(".rows.csv.part");
+
+        // Stopped first: the part file goes at once, and the rename is refused.
+        let control = Control::default();
+        let (part, _file) = PartFile::create(&target, &control).unwrap();
+        assert!(part_path.exists());
+        assert_eq!(control.stop(), End::Stopped);
+        assert!(!part_path.exists(), "stop removes the part file");
+        assert_eq!(part.publish(&target, 3), Err(STOPPED.to_string()));
+        assert!(!target.exists());
+        // A new export of the same name meanwhile keeps its part file when the stopped one
+        // lets go of its own.
+        let (again, _file) = PartFile::create(&target, &Control::default()).unwrap();
+        drop(part);
+        assert!(part_path.exists(), "the newer export's part file stays");
+        drop(again);
+        assert!(!part_path.exists());
+        // Nothing is created once stopped.
+        assert_eq!(
+            PartFile::create(&target, &control).err().as_deref(),
+            Some(STOPPED)
+        );
+
+        // Named first: stopping does nothing and says the export is complete.
+        let control = Control::default();
+        let (part, _file) = PartFile::create(&target, &control).unwrap();
+        assert_eq!(part.publish(&target, 3), Ok(3));
+        drop(part);
+        let exported = End::Exported {
+            rows: 3,
+            path: target.clone(),
+        };
+        assert_eq!(control.stop(), exported);
+        assert_eq!(control.stop(), exported);
+        assert!(!control.stopped());
+        assert!(target.exists() && !part_path.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub enum Job {
         path: std::path::PathBuf,
         /// Its format.
         format: crate::export::Format,
+        /// Decides, with whoever may stop the export, whether it is stopped or complete.
+        control: crate::export::Control,
     },
 }
 
@@ -142,7 +144,7 @@ pub enum Outcome {
         /// Rows written.
         rows: u64,
     },
-    /// An export is complete.
+    /// An export is complete: the file has its name and every row.
     Exported {
         /// Rows written.
         rows: u64,
@@ -175,7 +177,9 @@ fn first_int(rows: &[Vec<Value>]) -> Option<i64> {
 /// Runs `f` so that it can be cancelled on the server: where the backend has a session id
 /// (PostgreSQL, MySQL) inside a transaction whose session id is stored in `id` first (made
 /// read-only where the backend says how, PostgreSQL); elsewhere directly (SQLite, where the
-/// query can only be abandoned).
+/// query can only be abandoned). The id is forgotten once the transaction has ended, so a
+/// Ctrl-C after it (while an export renames its file) never cancels what the connection
+/// runs next for another request.
 pub async fn cancellable<T, F, Fut>(db: &Db, id: &BackendId, f: F) -> aksara::Result<T>
 where
     F: FnOnce(Db) -> Fut + Send,
@@ -187,16 +191,19 @@ where
         return f(db.clone()).await;
     };
     let setup = dialect.read_only_transaction();
-    let id = id.clone();
-    db.transaction(|tx| async move {
-        if let Some(setup) = setup {
-            tx.raw_execute(setup, []).await?;
-        }
-        let rows = tx.raw(id_query, []).await?;
-        *id.lock().expect("backend id") = first_int(&rows);
-        f(tx).await
-    })
-    .await
+    let session = id.clone();
+    let result = db
+        .transaction(|tx| async move {
+            if let Some(setup) = setup {
+                tx.raw_execute(setup, []).await?;
+            }
+            let rows = tx.raw(id_query, []).await?;
+            *session.lock().expect("backend id") = first_int(&rows);
+            f(tx).await
+        })
+        .await;
+    *id.lock().expect("backend id") = None;
+    result
 }
 
 /// Stops the query running on the server connection `id` (from another connection).

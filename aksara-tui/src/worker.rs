@@ -9,8 +9,9 @@
 //! Ctrl-C sends [`Worker::cancel`]: each running request's query is cancelled on the server
 //! (`pg_cancel_backend` / `KILL QUERY`, from another connection, with the id the request
 //! read on its own connection first, see [`crate::jobs::cancellable`]), and its task is
-//! aborted. A request that fails because the connection was lost drops the pool; the next
-//! request connects again.
+//! aborted. An export is stopped through its own [`crate::export::Control`] first, by the
+//! app, so that it is either stopped or complete, never both. A request that fails because
+//! the connection was lost drops the pool; the next request connects again.
 
 use crate::catalog::Catalog;
 pub use crate::jobs::Loaded;
@@ -338,10 +339,16 @@ async fn execute(
     backend: BackendId,
     progress: Progress,
 ) -> Result<Outcome, String> {
-    if let Job::Export { spec, path, format } = job {
+    if let Job::Export {
+        spec,
+        path,
+        format,
+        control,
+    } = job
+    {
         // Export errors are already messages (query or file), and they say which.
         let db = database(&shared).await.map_err(|e| e.to_string())?;
-        return export(&db, &backend, spec, path, format, progress).await;
+        return export(&db, &backend, spec, path, format, control, progress).await;
     }
     let outcome = match job {
         Job::Connect => connect(&shared).await,
@@ -410,13 +417,17 @@ async fn run_job(
 }
 
 /// Writes a grid to a file, in the one (read-only where the backend says how) transaction of
-/// a cancellable request, reporting the rows written after each page.
+/// a cancellable request, reporting the rows written after each page; the file gets its name
+/// after the transaction has ended, unless `control` was stopped first (then it is removed).
+/// Nothing waits between the rename and the answer, and if the request is aborted there all
+/// the same, `control` still tells the app the export is complete.
 async fn export(
     db: &Db,
     backend: &BackendId,
     spec: crate::paging::PageSpec,
     path: std::path::PathBuf,
     format: crate::export::Format,
+    control: crate::export::Control,
     progress: Progress,
 ) -> Result<Outcome, String> {
     let failure = Arc::new(Mutex::new(None::<String>));
@@ -424,8 +435,8 @@ async fn export(
     let target = path.clone();
     let written = jobs::cancellable(db, backend, |tx| async move {
         let report = move |rows| progress.report(Outcome::ExportProgress { rows });
-        match crate::export::export(&tx, spec, &target, format, &report).await {
-            Ok(rows) => Ok(rows),
+        match crate::export::write(&tx, spec, &target, format, &control, &report).await {
+            Ok(written) => Ok(written),
             Err(message) => {
                 *seen.lock().expect("export failure") = Some(message.clone());
                 Err(Error::Config(vec![message]))
@@ -433,14 +444,15 @@ async fn export(
         }
     })
     .await;
-    match written {
-        Ok(rows) => Ok(Outcome::Exported { rows, path }),
-        Err(e) => Err(failure
+    let written = written.map_err(|e| {
+        failure
             .lock()
             .expect("export failure")
             .take()
-            .unwrap_or_else(|| e.to_string())),
-    }
+            .unwrap_or_else(|| e.to_string())
+    })?;
+    let rows = written.finish().await?;
+    Ok(Outcome::Exported { rows, path })
 }
 
 async fn connect(shared: &Shared) -> aksara::Result<Outcome> {

@@ -2,9 +2,16 @@
 //! in the grid's order across several pages, values in full (commas, quotes, line breaks,
 //! unicode, a 10,000-character text), NULL told from `''`; an existing file is never
 //! replaced; Ctrl-C stops an export and leaves no file.
+//!
+//! Ctrl-C at the very end of an export is tested at fixed points, not by timing: with the
+//! export held (`aksara_tui::export::hold`) just before its file is renamed and just after,
+//! and after it has ended unseen by the app. Whatever the message line says then is what is
+//! on disk: "export was stopped" leaves neither the file nor its part file, "exported N rows
+//! to F" leaves F complete.
 
 mod common;
 
+use aksara_tui::export::hold::{self, Point};
 use aksara_tui::Target;
 use common::{scratch_file, Backend, Driver, TestDb};
 use std::path::{Path, PathBuf};
@@ -248,11 +255,8 @@ fn cancelled_export(backend: Backend) {
         "{:?}",
         d.app.message()
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while part_file(&path).exists() {
-        assert!(Instant::now() < deadline, "the part file stayed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    // Both gone at once, not when the worker lets go of the request.
+    assert!(!part_file(&path).exists(), "the part file stayed");
     assert!(!path.exists(), "no file for a stopped export");
     // The explorer goes on.
     d.keys("r");
@@ -306,6 +310,159 @@ fn ctrl_c_stops_an_export_on_postgres() {
 #[test]
 fn ctrl_c_stops_an_export_on_mysql() {
     cancelled_export(Backend::Mysql);
+}
+
+/// Checks that `message` (the message line after a Ctrl-C) tells what is on disk: a stopped
+/// export has neither its file nor its part file, an exported one its file with every row.
+fn message_matches_disk(backend: Backend, message: &str, path: &Path) {
+    if message.contains("export was stopped") {
+        assert!(
+            !path.exists(),
+            "{backend:?}: {message:?}, and the file exists"
+        );
+        assert!(
+            !part_file(path).exists(),
+            "{backend:?}: {message:?}, and the part file exists"
+        );
+    } else if message.contains(&format!(
+        "exported {} rows to {}",
+        aksara_tui::format::thousands(ROWS as u64),
+        path.display()
+    )) {
+        let text = std::fs::read_to_string(path).expect("the exported file");
+        let ids: Vec<usize> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.expect("a valid CSV record")[0].parse().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            (1..=ROWS).collect::<Vec<_>>(),
+            "{backend:?}: every row"
+        );
+        assert!(
+            !part_file(path).exists(),
+            "{backend:?}: the part file is gone"
+        );
+    } else {
+        panic!("{backend:?}: neither stopped nor exported: {message:?}");
+    }
+}
+
+/// Opens the people grid and starts exporting it to a fresh `name.csv`, without waiting.
+fn start_export(d: &mut Driver, path: &Path) {
+    d.keys("/people<Enter><Enter>");
+    d.keys("E");
+    d.keys(&"<BS>".repeat(20));
+    d.keys_now(&format!("{}<Enter>", path.display()));
+    assert!(d.app.busy(), "the export is running");
+}
+
+/// Ctrl-C while the export is held at `point` of its end: before the rename it is stopped
+/// (and nothing is left, at once); after it, it has completed and the message says so. Then
+/// the export is let go and the worker stopped: nothing it does afterwards changes the disk
+/// or the message.
+fn ctrl_c_at(backend: Backend, point: Point) {
+    let test = format!("export_held_{point:?}_{}", backend.name()).to_lowercase();
+    let Some((mut d, _t)) = driver(backend, &test) else {
+        return;
+    };
+    let path = fresh(scratch_file(&test).with_extension("csv"));
+    let held = hold::at(&path, point);
+    start_export(&mut d, &path);
+    assert!(
+        held.reached(Duration::from_secs(60)),
+        "{backend:?}: the export reached {point:?}"
+    );
+    d.keys_now("<C-c>");
+    assert!(!d.app.busy());
+    let message = d.app.message().expect("a message").text.clone();
+    message_matches_disk(backend, &message, &path);
+    match point {
+        Point::Complete => assert!(message.contains("export was stopped"), "{message:?}"),
+        Point::Named => assert!(
+            message.contains(&format!("exported 4,500 rows to {}", path.display())),
+            "{backend:?}: the file was complete when Ctrl-C came: {message:?}"
+        ),
+    }
+    held.release();
+    std::thread::sleep(Duration::from_millis(200));
+    d.app.drain();
+    assert_eq!(d.app.message().expect("a message").text, message);
+    drop(d);
+    message_matches_disk(backend, &message, &path);
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Ctrl-C after the export has ended, before the app has seen its answer: it reports the
+/// export, whose file is complete.
+fn ctrl_c_after_an_unseen_end(backend: Backend) {
+    let test = format!("export_unseen_{}", backend.name());
+    let Some((mut d, _t)) = driver(backend, &test) else {
+        return;
+    };
+    let path = fresh(scratch_file(&test).with_extension("csv"));
+    start_export(&mut d, &path);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{backend:?}: the export never ended"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    d.keys_now("<C-c>");
+    assert!(!d.app.busy());
+    let message = d.app.message().expect("a message").text.clone();
+    message_matches_disk(backend, &message, &path);
+    assert!(message.contains("exported"), "{backend:?}: {message:?}");
+    drop(d);
+    message_matches_disk(backend, &message, &path);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn ctrl_c_before_the_rename_stops_the_export_on_sqlite() {
+    ctrl_c_at(Backend::Sqlite, Point::Complete);
+}
+
+#[test]
+fn ctrl_c_before_the_rename_stops_the_export_on_postgres() {
+    ctrl_c_at(Backend::Postgres, Point::Complete);
+}
+
+#[test]
+fn ctrl_c_before_the_rename_stops_the_export_on_mysql() {
+    ctrl_c_at(Backend::Mysql, Point::Complete);
+}
+
+#[test]
+fn ctrl_c_after_the_rename_reports_the_export_on_sqlite() {
+    ctrl_c_at(Backend::Sqlite, Point::Named);
+}
+
+#[test]
+fn ctrl_c_after_the_rename_reports_the_export_on_postgres() {
+    ctrl_c_at(Backend::Postgres, Point::Named);
+}
+
+#[test]
+fn ctrl_c_after_the_rename_reports_the_export_on_mysql() {
+    ctrl_c_at(Backend::Mysql, Point::Named);
+}
+
+#[test]
+fn ctrl_c_after_an_unseen_end_reports_the_export_on_sqlite() {
+    ctrl_c_after_an_unseen_end(Backend::Sqlite);
+}
+
+#[test]
+fn ctrl_c_after_an_unseen_end_reports_the_export_on_postgres() {
+    ctrl_c_after_an_unseen_end(Backend::Postgres);
+}
+
+#[test]
+fn ctrl_c_after_an_unseen_end_reports_the_export_on_mysql() {
+    ctrl_c_after_an_unseen_end(Backend::Mysql);
 }
 
 /// `aksara-tui URL --export people --output FILE` writes the table in key order and exits,

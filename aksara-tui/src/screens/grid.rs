@@ -522,6 +522,7 @@ impl GridView {
                     spec: self.export_spec(ctx.catalog),
                     path: path.clone(),
                     format,
+                    control: Default::default(),
                 },
             },
             Effect::Info(format!("exporting to {} (Ctrl-C stops)", path.display())),
