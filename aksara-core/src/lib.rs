@@ -76,7 +76,7 @@ pub use meta::{
 };
 pub use model::{Model, NewRecord, PrimaryKey, ReferencedValue, RowReader};
 pub use query::{
-    Aggregate, AggregateFunction, Annotation, ArithOp, Assignment, Avg, Comparand, Condition,
+    Aggregate, AggregateFunction, AggregatePath, Annotation, ArithOp, Assignment, Avg, Comparand, Condition,
     Count, Distinct, Expr, FieldSelection, LockWait, Lookup, Max, Min, OrderBy, OuterRef, Prefetch,
     PrefetchNode, Quantifier, Query, RelatedNode, RowLock, Subquery, Sum, F, MAX_CONDITION_DEPTH,
     MAX_PATH_LENGTH,

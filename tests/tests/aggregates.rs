@@ -804,7 +804,33 @@ async fn subquery_annotations(t: TestDb) {
     assert_eq!(db.query_count() - before, 1, "only the total ran");
 }
 
+/// Typed paths build the same annotations as string paths.
+async fn typed_paths(t: TestDb) {
+    let db = seed(&t).await;
+    let typed = Author::objects()
+        .annotate("n", Count::of(Author::fields().posts()))
+        .annotate("v", Sum::of(Author::fields().posts().views()))
+        .annotate("t", Count::distinct(Author::fields().posts().tags()))
+        .order_by(["name"]);
+    let strings = Author::objects()
+        .annotate("n", Count::of("posts"))
+        .annotate("v", Sum::of("posts__views"))
+        .annotate("t", Count::distinct("posts__tags"))
+        .order_by(["name"]);
+    assert_eq!(typed.query(), strings.query());
+    let rows = typed.all(&db).await.unwrap();
+    assert_eq!(rows[0].get::<i64>("n").unwrap(), 3);
+    assert_eq!(rows[0].get::<Option<i64>>("v").unwrap(), Some(60));
+    assert_eq!(rows[0].get::<i64>("t").unwrap(), 2);
+    let per_post = Post::objects()
+        .aggregate(&db, [("max", Max::of(Post::fields().views()))])
+        .await
+        .unwrap();
+    assert_eq!(per_post.get::<Option<i64>>("max").unwrap(), Some(30));
+}
+
 backend_tests!(
+    typed_paths,
     in_subqueries,
     exists_with_outer_ref,
     subquery_annotations,
