@@ -52,6 +52,7 @@ pub mod sql;
 pub mod stmt_cache;
 pub mod stream;
 pub mod suggest;
+pub mod typed_row;
 pub mod upsert;
 pub mod validate;
 pub mod value;
@@ -83,6 +84,7 @@ pub use related_manager::{NullableLink, RelatedManager, RequiredLink};
 pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};
 pub use sql::{Intent, Part, Sql};
 pub use stream::QueryStream;
+pub use typed_row::{ColumnValue, FromRow};
 pub use upsert::{BulkCreate, Create, CreateOnConflict, CreateUpsert, OnConflict, Upsert};
 pub use value::{value_list, FieldKind, FromValue, NullableInput, Value, ValueType};
 
