@@ -196,8 +196,12 @@ fn shown(value: &Value) -> String {
         out: String::new(),
         cut: false,
     };
-    // An error here is the cut, nothing else.
-    let _ = write!(bounded, "{value:?}");
+    // An error here is the cut, nothing else. Bytes show as a byte string (`b"rust"`), so that
+    // text MySQL sent as bytes reads as text.
+    let _ = match value {
+        Value::Bytes(b) => write!(bounded, "Bytes(b\"{}\")", b.escape_ascii()),
+        other => write!(bounded, "{other:?}"),
+    };
     if bounded.cut {
         let size = match value {
             Value::String(s) => format!(" ({} bytes)", s.len()),
@@ -516,5 +520,9 @@ mod tests {
         assert!(e.len() < 300 && e.contains("(2000000 bytes)"), "{e}");
         let e = read::<i64>(Value::Bytes(vec![7; 100_000])).unwrap_err();
         assert!(e.len() < 300 && e.contains("(100000 bytes)"), "{e}");
+        assert_eq!(
+            read::<i64>(Value::Bytes(b"r\xffst".to_vec())).unwrap_err(),
+            "expected i64, got Bytes(b\"r\\xffst\")"
+        );
     }
 }
