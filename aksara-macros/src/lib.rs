@@ -91,9 +91,10 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// Derives `aksara::FromRow` for a struct with named fields: a row's columns are read into
 /// its fields by position (field order is column order), each converted by its type's
 /// `aksara::ColumnValue` implementation, so that text is a `String`, and `0` / `1` a `bool`,
-/// on every backend. For `db.raw_as::<T>(sql, binds)`.
+/// on every backend. For `db.raw_as::<T>(sql, binds)`. (The expansion needs the `aksara`
+/// facade, so the compiled examples are on `aksara::Db::raw_as` and in `aksara::typed_row`.)
 ///
-/// ```no_run
+/// ```ignore
 /// #[derive(aksara::Row, Debug)]
 /// struct TagCount {
 ///     slug: String,

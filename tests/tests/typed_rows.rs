@@ -445,7 +445,44 @@ async fn text_into_an_i64_is_an_error(t: TestDb) {
     );
 }
 
+async fn only_zero_and_one_read_as_a_bool(t: TestDb) {
+    let db = counts_table(&t).await;
+    #[derive(aksara::Row, Debug, PartialEq)]
+    struct Flag {
+        slug: String,
+        on: bool,
+    }
+    let flags: Vec<Flag> = db
+        .raw_as(
+            "SELECT slug, n FROM tag_counts WHERE slug = 'rust' UNION ALL SELECT 'zero', 0",
+            [],
+        )
+        .await
+        .expect("0 and 1");
+    assert_eq!(
+        flags,
+        [
+            Flag {
+                slug: "rust".into(),
+                on: true
+            },
+            Flag {
+                slug: "zero".into(),
+                on: false
+            },
+        ]
+    );
+    decode_error(
+        db.raw_as::<Flag>("SELECT slug, wide FROM tag_counts WHERE slug = 'rust'", [])
+            .await,
+        "Flag",
+        "on",
+        &["expected bool", "3000000000"],
+    );
+}
+
 backend_tests!(
+    only_zero_and_one_read_as_a_bool,
     tag_counts_read_the_same_on_every_backend,
     every_type_round_trips,
     a_wrong_column_count_names_the_struct_and_both_counts,
