@@ -21,6 +21,7 @@ mod check;
 mod expand;
 mod ir;
 mod parse;
+mod row;
 mod types;
 
 use proc_macro::TokenStream;
@@ -83,6 +84,38 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive(input)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
+}
+
+/// Derives `aksara::FromRow` for a struct with named fields: a row's columns are read into
+/// its fields by position (field order is column order), each converted by its type's
+/// `aksara::ColumnValue` implementation, so that text is a `String`, and `0` / `1` a `bool`,
+/// on every backend. For `db.raw_as::<T>(sql, binds)`. (The expansion needs the `aksara`
+/// facade, so the compiled examples are on `aksara::Db::raw_as` and in `aksara::typed_row`.)
+///
+/// ```ignore
+/// #[derive(aksara::Row, Debug)]
+/// struct TagCount {
+///     slug: String,
+///     n: i64,
+/// }
+///
+/// # async fn example(db: &aksara::Db) -> aksara::Result<()> {
+/// let counts: Vec<TagCount> = db
+///     .raw_as("SELECT slug, COUNT(*) AS n FROM tags GROUP BY slug ORDER BY slug", [])
+///     .await?;
+/// # Ok(()) }
+/// ```
+///
+/// A row with another number of columns is an `aksara::Error::ColumnCount`; a column that
+/// does not convert (NULL into a field that is no `Option`, an integer out of range) an
+/// `aksara::Error::Decode` naming the struct, the field and the value. Enums, unions, tuple
+/// structs and unit structs are refused at compile time.
+#[proc_macro_derive(Row)]
+pub fn derive_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    row::derive(&input)
         .unwrap_or_else(|e| e.to_compile_error())
         .into()
 }
