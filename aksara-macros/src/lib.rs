@@ -94,25 +94,16 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// on every backend. For `db.raw_as::<T>(sql, binds)`. (The expansion needs the `aksara`
 /// facade, so the compiled examples are on `aksara::Db::raw_as` and in `aksara::typed_row`.)
 ///
-/// ```ignore
-/// #[derive(aksara::Row, Debug)]
-/// struct TagCount {
-///     slug: String,
-///     n: i64,
-/// }
-///
-/// # async fn example(db: &aksara::Db) -> aksara::Result<()> {
-/// let counts: Vec<TagCount> = db
-///     .raw_as("SELECT slug, COUNT(*) AS n FROM tags GROUP BY slug ORDER BY slug", [])
-///     .await?;
-/// # Ok(()) }
-/// ```
+/// For example `#[derive(aksara::Row)] struct TagCount { slug: String, n: i64 }` read with
+/// `db.raw_as::<TagCount>("SELECT slug, COUNT(*) ...", [])`, as the compiled example on
+/// `aksara::Db::raw_as` does.
 ///
 /// A row with another number of columns is an `aksara::Error::ColumnCount`; a column that
 /// does not convert (NULL into a field that is no `Option`, an integer out of range) an
 /// `aksara::Error::Decode` naming the struct, the field and the value. Enums, unions, tuple
-/// structs and unit structs are refused at compile time.
-#[proc_macro_derive(Row)]
+/// structs and unit structs are refused at compile time. `#[aksara(name = "author__name")]`
+/// on a field gives the name it is read by in `values_as` (a path, which holds `__`).
+#[proc_macro_derive(Row, attributes(aksara))]
 pub fn derive_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     row::derive(&input)

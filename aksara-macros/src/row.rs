@@ -46,7 +46,11 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         .iter()
         .map(|f| f.ident.as_ref().expect("named fields have names"))
         .collect();
-    let names: Vec<String> = idents.iter().map(|i| i.unraw().to_string()).collect();
+    let names = fields
+        .iter()
+        .zip(&idents)
+        .map(|(f, i)| Ok(renamed(f)?.unwrap_or_else(|| i.unraw().to_string())))
+        .collect::<syn::Result<Vec<String>>>()?;
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         impl #impl_generics ::aksara::FromRow for #ident #type_generics #where_clause {
@@ -64,6 +68,25 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
+/// The name of `#[aksara(name = "author__name")]` on a field, if given: the value or
+/// annotation it reads in `values_as` (where a path holds `__`, which a Rust field name
+/// should not).
+fn renamed(field: &syn::Field) -> syn::Result<Option<String>> {
+    let mut name = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("aksara")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                name = Some(value.value());
+                Ok(())
+            } else {
+                Err(meta.error("`#[derive(Row)]` fields take one attribute: `name = \"...\"`"))
+            }
+        })?;
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::derive;
@@ -71,6 +94,17 @@ mod tests {
     fn error(input: &str) -> String {
         let input = syn::parse_str(input).expect("valid Rust");
         derive(&input).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn a_field_may_be_renamed() {
+        let input = syn::parse_str(
+            "struct A { #[aksara(name = \"author__name\")] author: String, n: i64 }",
+        )
+        .expect("valid Rust");
+        let code = derive(&input).expect("derived").to_string();
+        assert!(code.contains("\"author__name\" , \"n\""), "{code}");
+        assert!(error("struct A { #[aksara(column = \"x\")] a: i64 }").contains("name ="));
     }
 
     #[test]
