@@ -88,6 +88,7 @@ async fn seed(db: &Db) -> aksara::Result<()> {
 async fn queries(t: TestDb) {
     let db = t.db(registry()).await;
     seed(&db).await.unwrap();
+    let mut streamed = Vec::new();
     let run = async {
         // README:start
         // Annotations across relations: each its own subquery, read on the row.
@@ -201,7 +202,16 @@ async fn queries(t: TestDb) {
                     .await
             })
             .await?;
+        // Streaming: bounded memory, keyset batches of `batch_size` rows.
+        let mut stream = Post::objects()
+            .order_by(["-views"])
+            .stream(&db)
+            .batch_size(2);
+        while let Some(post) = stream.try_next().await? {
+            streamed.push(post.title);
+        }
         // README:end
+        assert_eq!(streamed, ["Ownership", "Lifetimes", "Joins", "Drafts"]);
         assert_eq!(counts, raw);
         assert_eq!(claimed.map(|p| p.title), Some("Drafts".to_string()));
         Ok::<_, aksara::Error>((
