@@ -60,6 +60,14 @@ impl<M> Annotated<M> {
         self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
+    /// Takes the value `name` out (leaving NULL), if the row has it.
+    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
+        self.values
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| std::mem::replace(v, Value::Null))
+    }
+
     /// Every annotation, by name, in the order they were added.
     pub fn annotations(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(n, v)| (n.as_str(), v))

@@ -147,6 +147,19 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A row read into a typed struct ([`crate::typed_row::FromRow`], `#[derive(Row)]`) has a
+    /// number of columns other than the struct's number of fields.
+    #[error(
+        "cannot decode {model}: the row has {found} column(s), {model} has {expected} field(s)"
+    )]
+    ColumnCount {
+        /// The struct being read.
+        model: String,
+        /// How many fields the struct has (the columns it reads).
+        expected: usize,
+        /// How many columns the row has.
+        found: usize,
+    },
     /// Any other error reported by the database (a CHECK constraint, an unknown column, a
     /// syntax error...), with its SQLSTATE or vendor code when known
     /// ([`Error::sql_state`]) and the driver's error as its source.

@@ -34,6 +34,13 @@ impl<T> Clone for Field<T> {
     }
 }
 
+impl<T> Field<T> {
+    /// The path in string form, whatever the field's type.
+    pub(crate) fn path_str(&self) -> &str {
+        &self.path
+    }
+}
+
 impl<T> std::fmt::Debug for Field<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Field({})", self.path)
@@ -44,6 +51,8 @@ impl<T> std::fmt::Debug for Field<T> {
 pub trait FieldPath {
     /// The fields of the model reached by `prefix` (`""` or `"author__"`).
     fn at(prefix: String) -> Self;
+    /// The prefix these fields are reached by (`"author__"`; `""` for the model itself).
+    fn prefix(&self) -> &str;
 }
 
 impl<T: Into<Value>> Field<T> {

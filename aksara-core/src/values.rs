@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::query::{Annotation, Computed, PrefetchNode};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
+use crate::typed_row::FromRow;
 use std::sync::Arc;
 
 /// A row of a `values(..)` query: each value and annotation by name
@@ -88,4 +89,95 @@ impl QuerySet<Values> {
         let value = value.into();
         self.with(|q| q.annotations.push(Annotation { name, value }))
     }
+}
+
+/// A `values(..)` query read into a struct with `#[derive(aksara::Row)]`
+/// ([`QuerySet::values_as`]): each field takes the value or annotation of its name.
+pub struct ValuesAs<T> {
+    queryset: QuerySet<Values>,
+    _row: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for ValuesAs<T> {
+    fn clone(&self) -> Self {
+        ValuesAs {
+            queryset: self.queryset.clone(),
+            _row: std::marker::PhantomData,
+        }
+    }
+}
+
+impl QuerySet<Values> {
+    /// The rows read into `T`, a struct with `#[derive(aksara::Row)]` whose fields are named
+    /// as the values and annotations (`author__name`, `n`), in any order; each value is
+    /// converted by its field's Rust type, so text is a `String` on every backend.
+    ///
+    /// ```no_run
+    /// # async fn demo(db: aksara::Db) -> aksara::Result<()> {
+    /// use aksara::demo::Tag;
+    /// use aksara::{Count, Model};
+    ///
+    /// #[derive(aksara::Row, Debug)]
+    /// struct TagCount {
+    ///     slug: String,
+    ///     n: i64,
+    /// }
+    ///
+    /// let counts: Vec<TagCount> = Tag::objects()
+    ///     .values(["slug"])
+    ///     .annotate("n", Count::of("posts"))
+    ///     .order_by(["-n"])
+    ///     .values_as::<TagCount>()
+    ///     .all(&db)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn values_as<T: FromRow>(&self) -> ValuesAs<T> {
+        ValuesAs {
+            queryset: self.clone(),
+            _row: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: FromRow> ValuesAs<T> {
+    /// Runs the query and reads every row into a `T`.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the struct and field when a field names no value or
+    /// annotation of the query, or when a value does not convert to the field's type.
+    pub async fn all(&self, db: &Db) -> Result<Vec<T>> {
+        self.queryset
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| by_name::<T>(row))
+            .collect()
+    }
+
+    /// The first row, if any (the query's order applies).
+    pub async fn first(&self, db: &Db) -> Result<Option<T>> {
+        let rows = self.queryset.limit(1).all(db).await?;
+        rows.into_iter().next().map(by_name::<T>).transpose()
+    }
+}
+
+/// `row`'s values in the order of `T`'s fields, read into a `T`.
+fn by_name<T: FromRow>(mut row: Values) -> Result<T> {
+    let mut ordered = Vec::with_capacity(T::FIELDS.len());
+    for field in T::FIELDS {
+        let value = row.take(field).ok_or_else(|| Error::Decode {
+            model: T::NAME.to_string(),
+            field: (*field).to_string(),
+            message: format!(
+                "the query has no value or annotation `{field}` (it has: {})",
+                row.annotations()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?;
+        ordered.push(value);
+    }
+    T::from_row(ordered)
 }

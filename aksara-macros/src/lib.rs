@@ -21,6 +21,7 @@ mod check;
 mod expand;
 mod ir;
 mod parse;
+mod row;
 mod types;
 
 use proc_macro::TokenStream;
@@ -83,6 +84,29 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive(input)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
+}
+
+/// Derives `aksara::FromRow` for a struct with named fields: a row's columns are read into
+/// its fields by position (field order is column order), each converted by its type's
+/// `aksara::ColumnValue` implementation, so that text is a `String`, and `0` / `1` a `bool`,
+/// on every backend. For `db.raw_as::<T>(sql, binds)`. (The expansion needs the `aksara`
+/// facade, so the compiled examples are on `aksara::Db::raw_as` and in `aksara::typed_row`.)
+///
+/// For example `#[derive(aksara::Row)] struct TagCount { slug: String, n: i64 }` read with
+/// `db.raw_as::<TagCount>("SELECT slug, COUNT(*) ...", [])`, as the compiled example on
+/// `aksara::Db::raw_as` does.
+///
+/// A row with another number of columns is an `aksara::Error::ColumnCount`; a column that
+/// does not convert (NULL into a field that is no `Option`, an integer out of range) an
+/// `aksara::Error::Decode` naming the struct, the field and the value. Enums, unions, tuple
+/// structs and unit structs are refused at compile time. `#[aksara(name = "author__name")]`
+/// on a field gives the name it is read by in `values_as` (a path, which holds `__`).
+#[proc_macro_derive(Row, attributes(aksara))]
+pub fn derive_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    row::derive(&input)
         .unwrap_or_else(|e| e.to_compile_error())
         .into()
 }

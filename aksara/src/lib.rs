@@ -43,6 +43,10 @@ pub use aksara_core::*;
 
 pub mod demo;
 pub use aksara_macros::Model;
+/// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
+/// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
+/// name in the macro namespace.)
+pub use aksara_macros::Row;
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).
@@ -79,9 +83,9 @@ pub use connect::*;
 /// Everything an application usually imports.
 pub mod prelude {
     pub use aksara_core::{
-        q, Condition, Db, Error, FieldPath, ForeignKey, ManyToMany, Model, OneToOne,
+        q, Condition, Db, Error, FieldPath, ForeignKey, FromRow, ManyToMany, Model, OneToOne,
         OptionalRelation, QuerySet, Result, Value, CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET,
         SET_DEFAULT, SET_NULL,
     };
-    pub use aksara_macros::Model;
+    pub use aksara_macros::{Model, Row};
 }

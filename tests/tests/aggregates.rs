@@ -804,7 +804,100 @@ async fn subquery_annotations(t: TestDb) {
     assert_eq!(db.query_count() - before, 1, "only the total ran");
 }
 
+/// Typed paths build the same annotations as string paths.
+async fn typed_paths(t: TestDb) {
+    let db = seed(&t).await;
+    let typed = Author::objects()
+        .annotate("n", Count::of(Author::fields().posts()))
+        .annotate("v", Sum::of(Author::fields().posts().views()))
+        .annotate("t", Count::distinct(Author::fields().posts().tags()))
+        .order_by(["name"]);
+    let strings = Author::objects()
+        .annotate("n", Count::of("posts"))
+        .annotate("v", Sum::of("posts__views"))
+        .annotate("t", Count::distinct("posts__tags"))
+        .order_by(["name"]);
+    assert_eq!(typed.query(), strings.query());
+    let rows = typed.all(&db).await.unwrap();
+    assert_eq!(rows[0].get::<i64>("n").unwrap(), 3);
+    assert_eq!(rows[0].get::<Option<i64>>("v").unwrap(), Some(60));
+    assert_eq!(rows[0].get::<i64>("t").unwrap(), 2);
+    let per_post = Post::objects()
+        .aggregate(&db, [("max", Max::of(Post::fields().views()))])
+        .await
+        .unwrap();
+    assert_eq!(per_post.get::<Option<i64>>("max").unwrap(), Some(30));
+}
+
+#[derive(aksara::Row, Debug, PartialEq)]
+struct TagCount {
+    n: i64,
+    name: String,
+}
+
+#[derive(aksara::Row, Debug, PartialEq)]
+struct AuthorViews {
+    #[aksara(name = "author__name")]
+    author: String,
+    views: Option<i64>,
+    mean: Option<f64>,
+}
+
+/// Typed rows from values(): by field name, text as text on every backend, the same as a
+/// hand-written query read with raw_as.
+async fn values_into_typed_rows(t: TestDb) {
+    let db = seed(&t).await;
+    let counts: Vec<TagCount> = Tag::objects()
+        .values(["name"])
+        .annotate("n", Count::of("posts"))
+        .order_by(["name"])
+        .values_as::<TagCount>()
+        .all(&db)
+        .await
+        .unwrap();
+    let by_hand: Vec<TagCount> = db
+        .raw_as(
+            "SELECT COUNT(l.post_id) AS n, t.name FROM ag_tags t LEFT JOIN post_tags l ON l.tag_id = t.id GROUP BY t.name ORDER BY t.name",
+            [],
+        )
+        .await
+        .unwrap();
+    assert_eq!(counts, by_hand);
+    assert_eq!(
+        counts[2],
+        TagCount {
+            n: 2,
+            name: "rust".into()
+        }
+    );
+    let views = Post::objects()
+        .values(["author__name"])
+        .annotate("views", Sum::of("views"))
+        .annotate("mean", Avg::of("views"))
+        .order_by(["-views"])
+        .values_as::<AuthorViews>();
+    let first = views.first(&db).await.unwrap().unwrap();
+    assert_eq!(
+        first,
+        AuthorViews {
+            author: "Ann".into(),
+            views: Some(60),
+            mean: Some(20.0)
+        }
+    );
+    // A field naming no value is an error naming the struct and the field.
+    let err = Tag::objects()
+        .values(["name"])
+        .values_as::<TagCount>()
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("TagCount.n"), "{err}");
+}
+
 backend_tests!(
+    values_into_typed_rows,
+    typed_paths,
     in_subqueries,
     exists_with_outer_ref,
     subquery_annotations,

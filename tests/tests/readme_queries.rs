@@ -45,6 +45,13 @@ mod models {
 
 use models::{Author, Post, Tag};
 
+/// A typed row of the README's block.
+#[derive(aksara::Row, Debug, PartialEq)]
+struct TagCount {
+    slug: String,
+    n: i64,
+}
+
 fn registry() -> Arc<Registry> {
     Registry::builder()
         .model::<Author>()
@@ -81,6 +88,7 @@ async fn seed(db: &Db) -> aksara::Result<()> {
 async fn queries(t: TestDb) {
     let db = t.db(registry()).await;
     seed(&db).await.unwrap();
+    let mut streamed = Vec::new();
     let run = async {
         // README:start
         // Annotations across relations: each its own subquery, read on the row.
@@ -174,17 +182,65 @@ async fn queries(t: TestDb) {
             .all(&db)
             .await?;
         let title: String = titles[0].get(Post::fields().title())?;
+        // Typed rows, from values() and from raw SQL: text is a String on every backend.
+        let counts = Tag::objects()
+            .values(["slug"])
+            .annotate("n", Count::of("posts"))
+            .order_by(["slug"])
+            .values_as::<TagCount>()
+            .all(&db)
+            .await?;
+        let raw: Vec<TagCount> = db.raw_as("SELECT t.slug, COUNT(l.post_id) AS n FROM rq_tags t LEFT JOIN post_tags l ON l.tag_id = t.id GROUP BY t.slug ORDER BY t.slug", []).await?;
+        // Row locks, inside a transaction: each worker claims another draft.
+        let claimed = db
+            .transaction(|tx| async move {
+                Post::objects()
+                    .filter(q!(published = false))
+                    .select_for_update()
+                    .skip_locked()
+                    .first(&tx)
+                    .await
+            })
+            .await?;
+        // Streaming: bounded memory, keyset batches of `batch_size` rows.
+        let mut stream = Post::objects()
+            .order_by(["-views"])
+            .stream(&db)
+            .batch_size(2);
+        while let Some(post) = stream.try_next().await? {
+            streamed.push(post.title);
+        }
         // README:end
+        assert_eq!(streamed, ["Ownership", "Lifetimes", "Joins", "Drafts"]);
+        assert_eq!(counts, raw);
+        assert_eq!(claimed.map(|p| p.title), Some("Drafts".to_string()));
         Ok::<_, aksara::Error>((
             (
                 n, views, published, totals, per_tag, slug, tagged, live, top,
             ),
-            (popular, tags, writers, by_key, titles, title),
+            (popular, tags, writers, by_key, titles, title, counts),
         ))
     };
     let ((n, views, published, totals, per_tag, slug, tagged, live, top), rest) =
         run.await.unwrap();
-    let (popular, tags, writers, by_key, titles, title) = rest;
+    let (popular, tags, writers, by_key, titles, title, counts) = rest;
+    assert_eq!(
+        counts,
+        [
+            TagCount {
+                slug: "go".into(),
+                n: 0
+            },
+            TagCount {
+                slug: "rust".into(),
+                n: 3
+            },
+            TagCount {
+                slug: "sql".into(),
+                n: 2
+            },
+        ]
+    );
     assert_eq!((n, views), (3, Some(240)));
     let live_per_author: Vec<(String, i64)> = published
         .iter()

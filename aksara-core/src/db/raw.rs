@@ -4,6 +4,7 @@ use super::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::Sql;
+use crate::typed_row::FromRow;
 use crate::value::Value;
 
 impl Db {
@@ -26,6 +27,57 @@ impl Db {
     ) -> Result<Vec<Row>> {
         self.fetch(raw_sql(self.dialect(), text, binds)?.with_intent(crate::sql::Intent::Raw))
             .await
+    }
+
+    /// Like [`Db::raw`], with each row read into a `T` (a struct with `#[derive(aksara::Row)]`):
+    /// column `i` into field `i`, each converted to its field's Rust type the same way on every
+    /// backend (text is a `String` on MySQL too, `0` / `1` a `bool`; see
+    /// [`ColumnValue`](crate::ColumnValue)).
+    ///
+    /// # Errors
+    /// Those of [`Db::raw`]; [`Error::ColumnCount`] when the query returns a number of columns
+    /// other than `T` has fields, and [`Error::Decode`] naming the struct, the field and the
+    /// value found when a column does not convert (NULL into a field that is no `Option`, an
+    /// integer out of range, text into a number).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> aksara::Result<()> {
+    /// #[derive(aksara::Row, Debug, PartialEq)]
+    /// struct TagCount {
+    ///     slug: String,
+    ///     n: i64,
+    /// }
+    ///
+    /// let db = aksara::connect("sqlite::memory:", aksara::Registry::empty()).await?;
+    /// db.raw_execute("CREATE TABLE post_tags (slug TEXT)", []).await?;
+    /// db.raw_execute("INSERT INTO post_tags VALUES ('rust'), ('async'), ('rust')", [])
+    ///     .await?;
+    /// let counts: Vec<TagCount> = db
+    ///     .raw_as(
+    ///         "SELECT slug, COUNT(*) AS n FROM post_tags WHERE slug <> {} GROUP BY slug ORDER BY slug",
+    ///         ["python".into()],
+    ///     )
+    ///     .await?;
+    /// assert_eq!(
+    ///     counts,
+    ///     [
+    ///         TagCount { slug: "async".into(), n: 1 },
+    ///         TagCount { slug: "rust".into(), n: 2 },
+    ///     ]
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub async fn raw_as<T: FromRow>(
+        &self,
+        text: &str,
+        binds: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<T>> {
+        self.raw(text, binds)
+            .await?
+            .into_iter()
+            .map(T::from_row)
+            .collect()
     }
 
     /// Like [`Db::raw`] for statements that return no rows; returns the rows affected.

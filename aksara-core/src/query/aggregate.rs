@@ -77,11 +77,55 @@ pub struct Aggregate {
     pub filter: Option<Condition>,
 }
 
+/// What an aggregate may be over: a string path (`"posts__views"`), a typed field
+/// (`Post::fields().views()`, `Author::fields().posts().views()`) or a typed relation
+/// (`Author::fields().posts()`: its related rows).
+pub trait AggregatePath {
+    /// The path in string form.
+    fn into_path(self) -> String;
+}
+
+impl AggregatePath for &str {
+    fn into_path(self) -> String {
+        self.to_string()
+    }
+}
+
+impl AggregatePath for String {
+    fn into_path(self) -> String {
+        self
+    }
+}
+
+impl AggregatePath for &String {
+    fn into_path(self) -> String {
+        self.clone()
+    }
+}
+
+impl<T> AggregatePath for crate::fields::Field<T> {
+    fn into_path(self) -> String {
+        self.path_str().to_string()
+    }
+}
+
+impl<T> AggregatePath for &crate::fields::Field<T> {
+    fn into_path(self) -> String {
+        self.path_str().to_string()
+    }
+}
+
+impl<P: crate::fields::FieldPath> AggregatePath for P {
+    fn into_path(self) -> String {
+        self.prefix().trim_end_matches("__").to_string()
+    }
+}
+
 impl Aggregate {
-    fn new(function: AggregateFunction, path: impl Into<String>) -> Aggregate {
+    fn new(function: AggregateFunction, path: impl AggregatePath) -> Aggregate {
         Aggregate {
             function,
-            path: path.into(),
+            path: path.into_path(),
             distinct: false,
             filter: None,
         }
@@ -114,13 +158,14 @@ macro_rules! aggregate_builder {
         pub struct $name;
 
         impl $name {
-            /// Over the values at `path` (a field, through any relation, or a relation itself).
-            pub fn of(path: impl Into<String>) -> Aggregate {
+            /// Over the values at `path` (a field, through any relation, or a relation itself;
+            /// a string or a typed path).
+            pub fn of(path: impl AggregatePath) -> Aggregate {
                 Aggregate::new(AggregateFunction::$function, path)
             }
 
             /// Over the distinct values at `path`.
-            pub fn distinct(path: impl Into<String>) -> Aggregate {
+            pub fn distinct(path: impl AggregatePath) -> Aggregate {
                 Aggregate::new(AggregateFunction::$function, path).distinct()
             }
         }

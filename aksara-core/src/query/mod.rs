@@ -20,7 +20,7 @@ mod shape;
 mod subquery;
 
 pub use aggregate::{
-    Aggregate, AggregateFunction, Annotation, Avg, Computed, Count, Max, Min, Sum,
+    Aggregate, AggregateFunction, AggregatePath, Annotation, Avg, Computed, Count, Max, Min, Sum,
 };
 pub use condition::{check_depth, Comparand, Condition, MAX_CONDITION_DEPTH, MAX_PATH_LENGTH};
 pub use expr::{ArithOp, Expr, OuterRef, F};

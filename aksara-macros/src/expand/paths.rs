@@ -20,6 +20,10 @@ pub fn fields_struct(model: &Model, fields_ident: &Ident) -> TokenStream {
             fn at(prefix: ::std::string::String) -> Self {
                 #fields_ident { prefix }
             }
+
+            fn prefix(&self) -> &str {
+                &self.prefix
+            }
         }
 
         impl #fields_ident {
