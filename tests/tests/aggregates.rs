@@ -245,6 +245,32 @@ async fn sums_means_and_extremes(t: TestDb) {
             ("b1".into(), 0)
         ]
     );
+    // With select_related: the joined author and the annotation on one row, one query.
+    let before = db.query_count();
+    let posts = Post::objects()
+        .annotate("n_tags", Count::of("tags"))
+        .select_related(["author"])
+        .order_by(["title"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(db.query_count() - before, 1);
+    let got: Vec<(String, String, i64)> = posts
+        .iter()
+        .map(|p| {
+            let author = p.author.loaded().expect("joined").name.clone();
+            (p.title.clone(), author, p.get::<i64>("n_tags").unwrap())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a1".into(), "Ann".into(), 2),
+            ("a2".into(), "Ann".into(), 1),
+            ("a3".into(), "Ann".into(), 0),
+            ("b1".into(), "Bob".into(), 1)
+        ]
+    );
     // From the many-to-many's other side: posts per tag, and their views.
     let tags = Tag::objects()
         .annotate("n", Count::of("posts"))
@@ -328,6 +354,17 @@ async fn conditions_and_order_name_annotations(t: TestDb) {
         })
         .collect();
     assert_eq!(got, [("Bob".into(), 0), ("Ann".into(), 2)]);
+    // update() and delete() take the rows an annotation selects.
+    let idle = annotated.filter(q!(n_posts = 0));
+    assert_eq!(idle.update(&db, [("name", "Idle")]).await.unwrap(), 1);
+    assert!(Author::objects()
+        .filter(q!(name = "Idle"))
+        .exists(&db)
+        .await
+        .unwrap());
+    let deleted = idle.delete(&db).await.unwrap();
+    assert_eq!(deleted.total, 1);
+    assert_eq!(Author::objects().count(&db).await.unwrap(), 2);
 }
 
 async fn aggregate_totals(t: TestDb) {
