@@ -13,11 +13,13 @@ mod backend;
 mod raw;
 mod retry;
 mod transaction;
+mod tx_options;
 
 use backend::SharedBackend;
 pub use backend::{Backend, Connection, PoolOptions, PoolStatus, Row};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
+pub use tx_options::{Isolation, TxOptions};
 
 use crate::dialect::Dialect;
 use crate::error::{DbError, Error, Result};
