@@ -200,6 +200,22 @@ impl Db {
         crate::error_context::relate(self.registry(), e, None)
     }
 
+    /// Opens `n` connections of the pool now (they stay open and idle), so that the first
+    /// calls do not wait for one: `PoolOptions::min_idle` at connect time.
+    pub async fn open_connections(&self, n: usize) -> Result<()> {
+        let mut opened = Vec::with_capacity(n);
+        for _ in 0..n {
+            opened.push(
+                self.shared
+                    .backend
+                    .acquire()
+                    .await
+                    .map_err(|e| self.map_error(e))?,
+            );
+        }
+        Ok(())
+    }
+
     fn log_text(&self, text: &str) {
         let mut sql = Sql::new();
         sql.push(text);
