@@ -63,7 +63,9 @@ pub mod write_prep;
 
 pub use annotate::Annotated;
 pub use columns::Partial;
-pub use db::{Backend, Connection, Db, Isolation, PoolOptions, PoolStatus, Row, TxOptions};
+pub use db::{
+    Backend, Connection, Db, DbStats, Isolation, PoolOptions, PoolStatus, Row, TxOptions,
+};
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};

@@ -8,6 +8,7 @@ use crate::error::{DbError, Error, Result};
 use crate::sql::Sql;
 use std::future::Future;
 use std::sync::Arc;
+use tracing::Instrument;
 
 impl Db {
     /// Runs `statements` in order and returns the number of rows they affected in all.
@@ -162,6 +163,33 @@ impl Db {
     }
 
     async fn run_transaction<T, F, Fut>(
+        &self,
+        options: TxOptions,
+        ending: Ending,
+        f: F,
+    ) -> Result<T>
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let span = tracing::debug_span!(
+            target: "aksara::sql",
+            "aksara.transaction",
+            db.system = self.dialect().name(),
+            savepoint = self.transaction,
+            outcome = tracing::field::Empty,
+        );
+        let outcome = self
+            .transaction_body(options, ending, f)
+            .instrument(span.clone())
+            .await;
+        let committed = outcome.is_ok() && matches!(ending, Ending::ByOutcome);
+        span.record("outcome", if committed { "commit" } else { "rollback" });
+        self.shared.log.counters.transaction_ended(committed);
+        outcome
+    }
+
+    async fn transaction_body<T, F, Fut>(
         &self,
         options: TxOptions,
         ending: Ending,
