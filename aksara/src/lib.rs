@@ -73,6 +73,10 @@ pub use aksara_mysql as mysql;
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use aksara_sqlite as sqlite;
 
+/// Schema migrations: the autodetector, migration files, `migrate::run` / `migrate::run_to`
+/// and the drift check `migrate::check`.
+pub use aksara_migrate as migrate;
+
 mod connect;
 pub use connect::*;
 
