@@ -1,21 +1,25 @@
 //! Applying migrations: [`run`] and [`run_to`].
 //!
-//! Each migration is applied under a lock that lets one runner at a time work on a
-//! database, and the history is read again under that lock, so a second runner started at
-//! the same time waits, then finds the migrations applied:
+//! A run holds a lock that lets one runner at a time work on a database for the whole run,
+//! and reads the history under it, so a second runner started at the same time waits, then
+//! finds the migrations applied:
 //!
-//! - PostgreSQL: each migration runs in its own transaction, which first takes
-//!   `pg_advisory_xact_lock` (a key per schema); a failure rolls the migration and its
-//!   history row back together.
-//! - SQLite: each migration runs in its own `BEGIN IMMEDIATE` transaction (which holds the
-//!   database's write lock). A migration that rebuilds a table runs with `PRAGMA
-//!   foreign_keys = OFF` around its transaction, and `PRAGMA foreign_key_check` must find
-//!   nothing before it commits.
+//! - PostgreSQL: `pg_advisory_lock` (a key per schema) on the run's connection; each
+//!   migration runs in its own transaction, so a failure rolls the migration and its history
+//!   row back together.
+//! - SQLite: the run is one `BEGIN IMMEDIATE` transaction (which holds the database's write
+//!   lock) and each migration a savepoint in it: a failing migration is rolled back, those
+//!   before it are committed. A run that rebuilds a table runs with `PRAGMA foreign_keys =
+//!   OFF` (set before its transaction), and `PRAGMA foreign_key_check` must find nothing
+//!   before each migration is released.
 //! - MySQL / MariaDB: **not transactional.** DDL commits implicitly there, so a migration
 //!   runs statement by statement under `GET_LOCK` (a lock per database); a failure leaves
 //!   the statements before it applied, and the migration is not recorded
 //!   ([`MigrateError::Failed`] says so with `partially_applied`). Keep migrations small
 //!   there, one change each.
+//!
+//! If the future of a run is dropped midway, PostgreSQL's and MariaDB's locks stay with the
+//! connection until it is closed or runs again.
 //!
 //! In every case a migration is recorded in the history table only when all of its
 //! statements succeeded.
@@ -211,72 +215,150 @@ where
     }
 }
 
-const PG_LOCK: &str =
-    "SELECT pg_advisory_xact_lock(hashtextextended('aksara_migrate:' || current_schema(), 0))";
+const PG_LOCK_KEY: &str = "hashtextextended('aksara_migrate:' || current_schema(), 0)";
 const MYSQL_LOCK_NAME: &str = "CONCAT('aksara_migrate_', MD5(DATABASE()))";
 
-/// One step under the backend's lock.
-async fn locked_step(db: &Db, migrations: &Migrations, direction: Direction, fk_off: bool) -> Result<Step> {
-    let d = db.dialect();
-    if is_mysql(d) {
-        let outcome = db
-            .on_one_connection(|c| async move {
-                let rows = c
-                    .raw(&format!("SELECT GET_LOCK({MYSQL_LOCK_NAME}, 600)"), [])
-                    .await?;
-                let got = rows.first().and_then(|r| r.first()).cloned();
-                if !matches!(got, Some(Value::I64(1) | Value::I32(1))) {
-                    return Err(aksara_core::Error::config(format!(
-                        "could not take the migration lock within 600 s (GET_LOCK returned {got:?})"
-                    )));
-                }
-                let result = step(&c, migrations, direction, fk_off).await;
-                let released = c
-                    .raw(&format!("SELECT RELEASE_LOCK({MYSQL_LOCK_NAME})"), [])
-                    .await;
-                Ok(result.and_then(|s| released.map(|_| s).map_err(MigrateError::Db)))
-            })
-            .await;
-        return outcome.map_err(MigrateError::Db)?;
-    }
-    if is_sqlite(d) && fk_off {
-        let outcome = db
-            .on_one_connection(|c| async move {
-                c.batch_execute("PRAGMA foreign_keys = OFF").await?;
-                let result =
-                    in_transaction(&c, |tx| async move { step(&tx, migrations, direction, true).await })
-                        .await;
-                let restored = c.batch_execute("PRAGMA foreign_keys = ON").await;
-                Ok(result.and_then(|s| restored.map(|_| s).map_err(MigrateError::Db)))
-            })
-            .await;
-        return outcome.map_err(MigrateError::Db)?;
-    }
-    in_transaction(db, |tx| async move {
-        if d.name() == "postgresql" {
-            tx.raw_execute(PG_LOCK, []).await?;
+/// What one locked run did.
+#[derive(Default)]
+struct Run {
+    report: Report,
+    error: Option<MigrateError>,
+    needs_fk_off: bool,
+}
+
+/// Steps until done or failed; each step in a transaction of its own (a savepoint inside
+/// SQLite's run transaction) when `transactional`.
+async fn steps(
+    c: &Db,
+    migrations: &Migrations,
+    direction: Direction,
+    fk_off: bool,
+    transactional: bool,
+) -> Run {
+    let mut run = Run::default();
+    loop {
+        let outcome = if transactional {
+            in_transaction(c, |tx| async move { step(&tx, migrations, direction, fk_off).await })
+                .await
+        } else {
+            step(c, migrations, direction, fk_off).await
+        };
+        match outcome {
+            Ok(Step::Done) => break,
+            Ok(Step::Applied(name)) => run.report.applied.push(name),
+            Ok(Step::Reverted(name)) => run.report.reverted.push(name),
+            Ok(Step::NeedsForeignKeysOff) => {
+                run.needs_fk_off = true;
+                break;
+            }
+            Err(e) => {
+                run.error = Some(e);
+                break;
+            }
         }
-        step(&tx, migrations, direction, false).await
+    }
+    run
+}
+
+/// Every step of a run under the backend's lock, held for the whole run.
+async fn locked_run(
+    db: &Db,
+    migrations: &Migrations,
+    direction: Direction,
+    fk_off: bool,
+) -> Result<Run> {
+    let d = db.dialect();
+    let outcome = if is_mysql(d) {
+        db.on_one_connection(|c| async move {
+            let rows = c
+                .raw(&format!("SELECT GET_LOCK({MYSQL_LOCK_NAME}, 600)"), [])
+                .await?;
+            let got = rows.first().and_then(|r| r.first()).cloned();
+            if !matches!(got, Some(Value::I64(1) | Value::I32(1))) {
+                return Err(aksara_core::Error::config(format!(
+                    "could not take the migration lock within 600 s (GET_LOCK returned {got:?})"
+                )));
+            }
+            let run = steps(&c, migrations, direction, fk_off, false).await;
+            c.raw(&format!("SELECT RELEASE_LOCK({MYSQL_LOCK_NAME})"), [])
+                .await?;
+            Ok(run)
+        })
+        .await
+    } else if is_sqlite(d) {
+        db.on_one_connection(|c| async move {
+            if fk_off {
+                c.batch_execute("PRAGMA foreign_keys = OFF").await?;
+            }
+            // The run's `BEGIN IMMEDIATE` transaction holds the write lock; each migration is
+            // a savepoint in it, and what was applied before a failure is committed.
+            let run = c
+                .transaction(|tx| async move {
+                    Ok(steps(&tx, migrations, direction, fk_off, true).await)
+                })
+                .await;
+            if fk_off {
+                c.batch_execute("PRAGMA foreign_keys = ON").await?;
+            }
+            run
+        })
+        .await
+    } else {
+        db.on_one_connection(|c| async move {
+            c.raw_execute(&format!("SELECT pg_advisory_lock({PG_LOCK_KEY})"), [])
+                .await?;
+            let run = steps(&c, migrations, direction, fk_off, true).await;
+            c.raw_execute(&format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})"), [])
+                .await?;
+            Ok(run)
+        })
+        .await
+    };
+    Ok(outcome?)
+}
+
+/// True when one of the migrations a run would apply or undo now rebuilds a SQLite table.
+async fn rebuilds_ahead(db: &Db, migrations: &Migrations, direction: Direction) -> Result<bool> {
+    if !is_sqlite(db.dialect()) {
+        return Ok(false);
+    }
+    let applied = history::history(db).await?;
+    let is_applied = |i: usize| applied.iter().any(|h| h.name == migrations.list()[i].name);
+    let d = db.dialect();
+    let rebuilds = |plan: Plan| plan.iter().any(|(_, c)| c.rebuilds);
+    Ok(match direction {
+        Direction::Up(n) => {
+            let mut any = false;
+            for i in (0..n).filter(|&i| !is_applied(i)) {
+                any |= rebuilds(plan_forward(d, migrations, i)?);
+            }
+            any
+        }
+        Direction::Down(n) => {
+            let mut any = false;
+            for i in (n..migrations.list().len()).filter(|&i| is_applied(i)) {
+                any |= rebuilds(plan_backward(d, migrations, i)?);
+            }
+            any
+        }
     })
-    .await
 }
 
 async fn drive(db: &Db, migrations: &Migrations, direction: Direction) -> Result<Report> {
     let mut report = Report::default();
-    let mut fk_off = false;
+    let mut fk_off = rebuilds_ahead(db, migrations, direction).await?;
     loop {
-        match locked_step(db, migrations, direction, fk_off).await? {
-            Step::Done => return Ok(report),
-            Step::Applied(name) => {
-                report.applied.push(name);
-                fk_off = false;
-            }
-            Step::Reverted(name) => {
-                report.reverted.push(name);
-                fk_off = false;
-            }
-            Step::NeedsForeignKeysOff => fk_off = true,
+        let run = locked_run(db, migrations, direction, fk_off).await?;
+        report.applied.extend(run.report.applied);
+        report.reverted.extend(run.report.reverted);
+        if let Some(e) = run.error {
+            return Err(e);
         }
+        if run.needs_fk_off && !fk_off {
+            fk_off = true;
+            continue;
+        }
+        return Ok(report);
     }
 }
 

@@ -1,0 +1,592 @@
+//! Migrations on every backend: a sequence of model versions made into migration files,
+//! applied to a database holding rows (every row kept), checked for drift, migrated back;
+//! two runners at once; a changed applied migration; a failing migration.
+
+use aksara::migrate::{
+    self, Drift, Hints, MigrateError, Migration, Migrations, Operation, SqlPerBackend,
+};
+use aksara::{Db, Model, Registry, Value};
+use aksara_tests::{backend_tests, TestDb};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Version 1: people with a name.
+mod v1 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+    }
+}
+
+/// Version 2: a NOT NULL nickname with a default (existing rows get it).
+mod v2 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50, default = "none")]
+        pub nickname: String,
+    }
+}
+
+/// Version 3: the nickname becomes nullable (and loses its default).
+mod v3 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+    }
+}
+
+/// Version 4: a team, referenced with SET_NULL.
+mod v4 {
+    use aksara::{ForeignKey, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+    }
+}
+
+/// Version 5: tags, many-to-many (an automatic junction table).
+mod v5 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
+
+/// Version 6: `name` renamed to `full_name`.
+mod v6 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub full_name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
+
+/// Version 7: the nickname dropped.
+mod v7 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub full_name: String,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
+
+fn registry<M: Model>() -> Arc<Registry> {
+    Registry::builder().model::<M>().build().expect("registry")
+}
+
+fn temp_dir(t: &TestDb, test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "aksara-migrations-{test}-{}-{}",
+        t.backend().name(),
+        uuid::Uuid::now_v7()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Makes the next migration for `registry` into `dir`, reads the folder back, and returns it.
+fn make(dir: &PathBuf, registry: &Registry, label: &str, hints: &Hints) -> Migrations {
+    let before = Migrations::from_dir(dir).expect("read migrations");
+    let next = before
+        .make(registry, label, hints)
+        .expect("autodetect")
+        .unwrap_or_else(|| panic!("{label}: no changes detected"));
+    next.write_to_dir(dir).expect("write migration");
+    let after = Migrations::from_dir(dir).expect("read migrations back");
+    assert_eq!(after.list().len(), before.list().len() + 1);
+    assert_eq!(after.list().last(), Some(&next), "the file reads back as written");
+    assert!(
+        after.make(registry, "again", &Hints::new()).expect("autodetect").is_none(),
+        "{label}: nothing left to migrate once the migration is written"
+    );
+    after
+}
+
+fn int(v: &Value) -> i64 {
+    match v {
+        Value::I64(n) => *n,
+        Value::I32(n) => i64::from(*n),
+        Value::String(s) => s.parse().expect("a number"),
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+async fn count(db: &Db, table: &str) -> i64 {
+    let rows = db
+        .raw(&format!("SELECT COUNT(*) FROM {table}"), [])
+        .await
+        .unwrap_or_else(|e| panic!("count {table}: {e}"));
+    int(&rows[0][0])
+}
+
+/// (name, nickname) of every person, by id.
+async fn people(db: &Db, name_column: &str, with_nickname: bool) -> Vec<(String, Option<String>)> {
+    let nickname = if with_nickname { "nickname" } else { "NULL" };
+    let rows = db
+        .raw(
+            &format!("SELECT {name_column}, {nickname} FROM mg_people ORDER BY id"),
+            [],
+        )
+        .await
+        .expect("read people");
+    rows.iter()
+        .map(|r| (text(&r[0]).expect("a name"), text(&r[1])))
+        .collect()
+}
+
+async fn assert_no_drift(db: &Db, step: &str) {
+    let drift = migrate::check(db).await.expect("drift check");
+    assert!(drift.is_empty(), "{step}: {drift}");
+}
+
+async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
+    let dir = temp_dir(&t, "versions");
+    let none = Hints::new();
+
+    // v1, with three people.
+    let r1 = registry::<v1::Person>();
+    let migrations = make(&dir, &r1, "initial", &none);
+    let db = t.connect(r1.clone()).await;
+    assert_eq!(migrate::run(&db, &migrations).await.unwrap().applied, ["0001_initial"]);
+    for name in ["Ann", "Bob", "Cy"] {
+        v1::Person::build().name(name).create(&db).await.unwrap();
+    }
+    assert_no_drift(&db, "v1").await;
+
+    // v2: a NOT NULL column with a default; existing rows get the default.
+    let r2 = registry::<v2::Person>();
+    let migrations = make(&dir, &r2, "add_nickname", &none);
+    let db = t.connect(r2.clone()).await;
+    assert_eq!(migrate::run(&db, &migrations).await.unwrap().applied, ["0002_add_nickname"]);
+    assert_eq!(v2::Person::objects().count(&db).await.unwrap(), 3);
+    let all = v2::Person::objects().order_by(["id"]).all(&db).await.unwrap();
+    assert!(all.iter().all(|p| p.nickname == "none"), "{all:?}");
+    assert_no_drift(&db, "v2").await;
+
+    // v3: the nickname becomes nullable.
+    let r3 = registry::<v3::Person>();
+    let migrations = make(&dir, &r3, "nickname_nullable", &none);
+    let db = t.connect(r3.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    db.raw_execute("UPDATE mg_people SET nickname = NULL WHERE name = 'Cy'", [])
+        .await
+        .expect("a NULL nickname is allowed now");
+    assert_eq!(
+        people(&db, "name", true).await,
+        [
+            ("Ann".to_string(), Some("none".to_string())),
+            ("Bob".to_string(), Some("none".to_string())),
+            ("Cy".to_string(), None),
+        ]
+    );
+    assert_eq!(v3::Person::objects().count(&db).await.unwrap(), 3);
+    assert_no_drift(&db, "v3").await;
+
+    // v4: a team table and a SET_NULL foreign key to it.
+    let r4 = registry::<v4::Person>();
+    let migrations = make(&dir, &r4, "add_team", &none);
+    assert!(migrations.list()[3]
+        .operations
+        .iter()
+        .any(|op| matches!(op, Operation::AddForeignKey { references, .. } if references.on_delete == "SET NULL")));
+    let db = t.connect(r4.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    let red = v4::Team::build().name("Red").create(&db).await.unwrap();
+    let blue = v4::Team::build().name("Blue").create(&db).await.unwrap();
+    db.raw_execute(
+        "UPDATE mg_people SET team_id = {} WHERE name = 'Ann'",
+        [red.id.into()],
+    )
+    .await
+    .unwrap();
+    db.raw_execute(
+        "UPDATE mg_people SET team_id = {} WHERE name = 'Bob'",
+        [blue.id.into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&db, "mg_people").await, 3);
+    assert_eq!(v4::Person::objects().count(&db).await.unwrap(), 3);
+    assert_no_drift(&db, "v4").await;
+
+    // v5: tags through an automatic junction table.
+    let r5 = registry::<v5::Person>();
+    let migrations = make(&dir, &r5, "add_tags", &none);
+    let db = t.connect(r5.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    let tag = v5::Tag::build().label("admin").create(&db).await.unwrap();
+    let ann = v5::Person::objects().order_by(["id"]).first(&db).await.unwrap().unwrap();
+    ann.tags().add(&db, [&tag]).await.unwrap();
+    assert_eq!(count(&db, "mg_people_tags").await, 1);
+    assert_eq!(
+        v5::Person::objects().filter(aksara::q!(tags__label = "admin")).count(&db).await.unwrap(),
+        1
+    );
+    assert_no_drift(&db, "v5").await;
+
+    // v6: a declared rename keeps the values.
+    let r6 = registry::<v6::Person>();
+    let rename = Hints::new().rename_column("mg_people", "name", "full_name");
+    let migrations = make(&dir, &r6, "rename_name", &rename);
+    assert!(matches!(
+        migrations.list()[5].operations.as_slice(),
+        [Operation::RenameColumn { from, to, .. }] if from == "name" && to == "full_name"
+    ));
+    let db = t.connect(r6.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    assert_eq!(
+        people(&db, "full_name", true).await,
+        [
+            ("Ann".to_string(), Some("none".to_string())),
+            ("Bob".to_string(), Some("none".to_string())),
+            ("Cy".to_string(), None),
+        ]
+    );
+    assert_no_drift(&db, "v6").await;
+
+    // v7: the nickname dropped; the rows, the team links and the tag links stay.
+    let r7 = registry::<v7::Person>();
+    let migrations = make(&dir, &r7, "drop_nickname", &none);
+    let db = t.connect(r7.clone()).await;
+    assert_eq!(
+        migrate::run(&db, &migrations).await.unwrap().applied,
+        ["0007_drop_nickname"]
+    );
+    assert_eq!(count(&db, "mg_people").await, 3);
+    assert_eq!(count(&db, "mg_people_tags").await, 1);
+    let names: Vec<String> = v7::Person::objects()
+        .order_by(["id"])
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.full_name)
+        .collect();
+    assert_eq!(names, ["Ann", "Bob", "Cy"]);
+    assert_no_drift(&db, "v7").await;
+    let history = migrate::history(&db).await.unwrap();
+    assert_eq!(history.len(), 7);
+
+    // The foreign key still sets NULL (it survived every change of the table).
+    db.raw_execute("DELETE FROM mg_teams WHERE name = 'Blue'", []).await.unwrap();
+    let teams = db
+        .raw("SELECT full_name, team_id FROM mg_people ORDER BY id", [])
+        .await
+        .unwrap();
+    assert_eq!(int(&teams[0][1]), red.id);
+    assert!(teams[1][1].is_null(), "{teams:?}");
+
+    // Back to v5: the drop and the rename are undone; names are kept, nicknames come back
+    // empty (their values went with the column).
+    let report = migrate::run_to(&db, &migrations, "0005_add_tags").await.unwrap();
+    assert_eq!(report.reverted, ["0007_drop_nickname", "0006_rename_name"]);
+    let db5 = t.connect(r5.clone()).await;
+    assert_eq!(
+        people(&db5, "name", true).await,
+        [
+            ("Ann".to_string(), None),
+            ("Bob".to_string(), None),
+            ("Cy".to_string(), None),
+        ]
+    );
+    assert_eq!(count(&db5, "mg_people_tags").await, 1);
+    assert_no_drift(&db5, "back at v5").await;
+    assert_eq!(migrate::history(&db5).await.unwrap().len(), 5);
+
+    // And forward again.
+    let report = migrate::run(&db, &migrations).await.unwrap();
+    assert_eq!(report.applied, ["0006_rename_name", "0007_drop_nickname"]);
+    assert_no_drift(&db, "v7 again").await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The migrations of v1 to v4 (several, so that two runners have time to meet).
+fn v1_to_v4() -> Migrations {
+    let mut migrations = Migrations::new();
+    for (registry, label) in [
+        (registry::<v1::Person>(), "initial"),
+        (registry::<v2::Person>(), "add_nickname"),
+        (registry::<v3::Person>(), "nickname_nullable"),
+        (registry::<v4::Person>(), "add_team"),
+    ] {
+        let next = migrations.make(&registry, label, &Hints::new()).unwrap().unwrap();
+        migrations.push(next).unwrap();
+    }
+    migrations
+}
+
+async fn two_runners_at_once_apply_once(t: TestDb) {
+    let migrations = v1_to_v4();
+    let registry = registry::<v4::Person>();
+    // Two pools on the same database.
+    let a = t.connect(registry.clone()).await;
+    let b = t.connect(registry.clone()).await;
+    let (ra, rb) = tokio::join!(migrate::run(&a, &migrations), migrate::run(&b, &migrations));
+    let (ra, rb) = (ra.expect("runner a"), rb.expect("runner b"));
+    let all: Vec<String> = migrations.list().iter().map(|m| m.name.clone()).collect();
+    assert!(
+        (ra.applied == all && rb.applied.is_empty()) || (rb.applied == all && ra.applied.is_empty()),
+        "one runner applies everything, the other nothing: {ra:?} {rb:?}"
+    );
+    assert_eq!(migrate::history(&a).await.unwrap().len(), 4);
+    assert_no_drift(&a, "after two runners").await;
+}
+
+async fn a_changed_applied_migration_is_an_error(t: TestDb) {
+    let migrations = v1_to_v4();
+    let db = t.connect(registry::<v4::Person>()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    // 0002 edited after it was applied: a different default.
+    let mut list = migrations.list().to_vec();
+    let mut changed = list[1].clone();
+    if let Operation::AddColumn { column, .. } = &mut changed.operations[0] {
+        column.default = Some("other".into());
+    } else {
+        panic!("0002 adds the nickname: {:?}", changed.operations);
+    }
+    list[1] = Migration::new(changed.name.clone(), changed.dependencies.clone(), changed.operations);
+    let edited = Migrations::from_list(list).unwrap();
+    match migrate::run(&db, &edited).await {
+        Err(MigrateError::ChecksumMismatch { name, .. }) => assert_eq!(name, "0002_add_nickname"),
+        other => panic!("expected a checksum mismatch, got {other:?}"),
+    }
+    // A file edited by hand is refused when read.
+    let dir = temp_dir(&t, "checksum");
+    let path = migrations.list()[0].write_to_dir(&dir).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap().replace("100", "120");
+    std::fs::write(&path, text).unwrap();
+    match Migrations::from_dir(&dir) {
+        Err(MigrateError::FileChecksum { name, .. }) => assert_eq!(name, "0001_initial"),
+        other => panic!("expected a file checksum error, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+async fn a_failing_migration_is_not_recorded(t: TestDb) {
+    let mut migrations = v1_to_v4();
+    let last = migrations.list().last().unwrap().name.clone();
+    migrations
+        .push(Migration::new(
+            "0005_broken",
+            [last],
+            vec![
+                Operation::RunSql {
+                    sql: SqlPerBackend::all(["UPDATE mg_people SET nickname = 'x'"]),
+                    reverse: Some(SqlPerBackend::default()),
+                },
+                Operation::RunSql {
+                    sql: SqlPerBackend::all(["UPDATE no_such_table SET x = 1"]),
+                    reverse: None,
+                },
+            ],
+        ))
+        .unwrap();
+    let db = t.connect(registry::<v4::Person>()).await;
+    match migrate::run(&db, &migrations).await {
+        Err(MigrateError::Failed { name, index, .. }) => {
+            assert_eq!(name, "0005_broken");
+            assert_eq!(index, 1);
+        }
+        other => panic!("expected the broken migration to fail, got {other:?}"),
+    }
+    let history: Vec<String> = migrate::history(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    assert_eq!(
+        history,
+        ["0001_initial", "0002_add_nickname", "0003_nickname_nullable", "0004_add_team"],
+        "the migrations before the broken one stay applied, the broken one is not recorded"
+    );
+    assert_no_drift(&db, "after the failure").await;
+}
+
+async fn irreversible_back_migration_is_refused(t: TestDb) {
+    let mut migrations = v1_to_v4();
+    migrations
+        .push(Migration::new(
+            "0005_backfill",
+            ["0004_add_team"],
+            vec![Operation::RunSql {
+                sql: SqlPerBackend::all(["UPDATE mg_people SET nickname = name"]),
+                reverse: None,
+            }],
+        ))
+        .unwrap();
+    let db = t.connect(registry::<v4::Person>()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    match migrate::run_to(&db, &migrations, "0003_nickname_nullable").await {
+        Err(MigrateError::Irreversible { name, index, .. }) => {
+            assert_eq!((name.as_str(), index), ("0005_backfill", 0));
+        }
+        other => panic!("expected an irreversible refusal, got {other:?}"),
+    }
+    assert_eq!(migrate::history(&db).await.unwrap().len(), 5, "nothing was undone");
+    // Without the irreversible one, going back works and leaves v3's schema.
+    let reversible = Migrations::from_list(migrations.list()[..4].to_vec()).unwrap();
+    let db = t.connect(registry::<v4::Person>()).await;
+    let t3 = t.connect(registry::<v3::Person>()).await;
+    db.raw_execute("DELETE FROM aksara_migrations WHERE name = '0005_backfill'", [])
+        .await
+        .unwrap();
+    let report = migrate::run_to(&db, &reversible, "0003_nickname_nullable").await.unwrap();
+    assert_eq!(report.reverted, ["0004_add_team"]);
+    assert_no_drift(&t3, "back at v3").await;
+    assert!(matches!(
+        migrate::run_to(&db, &reversible, "0009_unknown").await,
+        Err(MigrateError::Invalid(_))
+    ));
+}
+
+/// The case: a field added to a model whose table exists, and `create_all` leaves
+/// the table alone; the drift check lists it (and everything else that differs).
+async fn the_drift_check_lists_every_difference(t: TestDb) {
+    let db = t.db(registry::<v1::Person>()).await; // create_all at v1
+    db.raw_execute("CREATE TABLE mg_stray (id INTEGER PRIMARY KEY)", []).await.unwrap();
+    let v5db = t.connect(registry::<v5::Person>()).await;
+    aksara::ddl::create_all(&v5db).await.unwrap(); // creates the new tables only
+    let drift = migrate::check(&v5db).await.unwrap();
+    let text = drift.to_string();
+    for expected in [
+        Drift::MissingColumn { table: "mg_people".into(), column: "nickname".into() },
+        Drift::MissingColumn { table: "mg_people".into(), column: "team_id".into() },
+        Drift::ExtraTable { table: "mg_stray".into() },
+    ] {
+        assert!(drift.items.contains(&expected), "{expected:?} not in {text}");
+    }
+    assert!(text.contains("mg_people.nickname"), "{text}");
+    assert_eq!(drift.items.len(), 3, "{text}");
+    // A column of another type and nullability.
+    let d1 = t.connect(registry::<v3::Person>()).await;
+    let db2 = t.db(registry::<v1::Person>()).await;
+    db2.raw_execute("ALTER TABLE mg_people ADD COLUMN nickname INTEGER NOT NULL DEFAULT 0", [])
+        .await
+        .unwrap();
+    let drift = migrate::check(&d1).await.unwrap();
+    assert!(
+        drift.items.iter().any(|d| matches!(d, Drift::TypeDiffers { column, .. } if column == "nickname")),
+        "{drift}"
+    );
+    assert!(
+        drift.items.iter().any(|d| matches!(d, Drift::NullabilityDiffers { column, expected_nullable: true, .. } if column == "nickname")),
+        "{drift}"
+    );
+    let _ = db;
+}
+
+backend_tests!(
+    model_versions_keep_rows_and_end_without_drift,
+    two_runners_at_once_apply_once,
+    a_changed_applied_migration_is_an_error,
+    a_failing_migration_is_not_recorded,
+    irreversible_back_migration_is_refused,
+    the_drift_check_lists_every_difference,
+);
