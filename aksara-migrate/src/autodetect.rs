@@ -149,7 +149,10 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
     };
 
     for (old, new) in &hints.tables {
-        if !state.tables.contains_key(old) || !to.tables.contains_key(new) || to.tables.contains_key(old) {
+        if !state.tables.contains_key(old)
+            || !to.tables.contains_key(new)
+            || to.tables.contains_key(old)
+        {
             return Err(invalid(format!(
                 "rename hint {old} -> {new}: the migrations must have a table {old} and the models a table {new} (and no {old})"
             )));
@@ -163,7 +166,10 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
         )?;
     }
     for (table, old, new) in &hints.columns {
-        let fits = state.tables.get(table).is_some_and(|t| t.column(old).is_some())
+        let fits = state
+            .tables
+            .get(table)
+            .is_some_and(|t| t.column(old).is_some())
             && to
                 .tables
                 .get(table)
@@ -208,7 +214,9 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
     }
     let (drop_order, drop_deferred) = dependency_order(&state.tables, &dropped);
     for (table, column) in &drop_deferred {
-        let references = state.tables[table].column(column).and_then(|c| c.references.clone());
+        let references = state.tables[table]
+            .column(column)
+            .and_then(|c| c.references.clone());
         if let Some(references) = references {
             push(
                 Operation::DropForeignKey {
@@ -222,7 +230,11 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
     }
     for name in &common {
         let (cur, want) = (state.tables[name].clone(), &to.tables[name]);
-        for group in cur.unique_together.iter().filter(|g| !want.unique_together.contains(g)) {
+        for group in cur
+            .unique_together
+            .iter()
+            .filter(|g| !want.unique_together.contains(g))
+        {
             push(
                 Operation::DropUnique {
                     table: name.clone(),
@@ -240,7 +252,11 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
                 &mut state,
             )?;
         }
-        for c in cur.columns.iter().filter(|c| want.column(&c.name).is_none()) {
+        for c in cur
+            .columns
+            .iter()
+            .filter(|c| want.column(&c.name).is_none())
+        {
             if c.primary_key {
                 return Err(invalid(format!(
                     "{name}.{}: dropping or renaming a primary key is not supported",
@@ -250,7 +266,10 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
             push(
                 Operation::DropColumn {
                     table: name.clone(),
-                    column: state.tables[name].column(&c.name).cloned().unwrap_or_else(|| c.clone()),
+                    column: state.tables[name]
+                        .column(&c.name)
+                        .cloned()
+                        .unwrap_or_else(|| c.clone()),
                 },
                 &mut state,
             )?;
@@ -329,7 +348,11 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
     }
     for name in &common {
         let (cur, want) = (state.tables[name].clone(), &to.tables[name]);
-        for group in want.unique_together.iter().filter(|g| !cur.unique_together.contains(g)) {
+        for group in want
+            .unique_together
+            .iter()
+            .filter(|g| !cur.unique_together.contains(g))
+        {
             push(
                 Operation::AddUnique {
                     table: name.clone(),
@@ -351,7 +374,9 @@ pub fn autodetect(from: &SchemaState, to: &SchemaState, hints: &Hints) -> Result
     for (name, want) in &to.tables {
         for w in &want.columns {
             let Some(r) = &w.references else { continue };
-            let has = state.tables[name].column(&w.name).and_then(|c| c.references.as_ref());
+            let has = state.tables[name]
+                .column(&w.name)
+                .and_then(|c| c.references.as_ref());
             if has != Some(r) {
                 push(
                     Operation::AddForeignKey {

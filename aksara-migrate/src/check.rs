@@ -138,7 +138,11 @@ impl std::fmt::Display for DriftReport {
         if self.items.is_empty() {
             return write!(f, "no drift: the database matches the models");
         }
-        writeln!(f, "{} difference(s) between the database and the models:", self.items.len())?;
+        writeln!(
+            f,
+            "{} difference(s) between the database and the models:",
+            self.items.len()
+        )?;
         for item in &self.items {
             writeln!(f, "- {item}")?;
         }
@@ -190,15 +194,24 @@ pub async fn check(db: &Db) -> aksara_core::Result<DriftReport> {
         let mut columns = BTreeMap::new();
         for f in meta.concrete_fields() {
             let reference = f.relation.as_ref().and_then(|r| {
-                let Target::Name(target) = &r.target else { return None };
+                let Target::Name(target) = &r.target else {
+                    return None;
+                };
                 let target = schema.registry.model(target).ok()?;
                 let column = r
                     .to_column
                     .clone()
                     .or_else(|| target.meta.try_pk().map(|pk| pk.column.clone()))?;
-                Some((target.meta.table.clone(), column, r.on_delete.sql_action().to_string()))
+                Some((
+                    target.meta.table.clone(),
+                    column,
+                    r.on_delete.sql_action().to_string(),
+                ))
             });
-            columns.insert(f.column.clone(), (f.kind.clone(), f.nullable, f.unique, reference));
+            columns.insert(
+                f.column.clone(),
+                (f.kind.clone(), f.nullable, f.unique, reference),
+            );
         }
         live.insert(meta.table.clone(), columns);
     }
@@ -206,28 +219,44 @@ pub async fn check(db: &Db) -> aksara_core::Result<DriftReport> {
     let mut items = Vec::new();
     for (name, table) in &wanted.tables {
         let Some(columns) = live.get(name) else {
-            items.push(Drift::MissingTable { table: name.clone() });
+            items.push(Drift::MissingTable {
+                table: name.clone(),
+            });
             continue;
         };
         for c in &table.columns {
             match columns.get(&c.name) {
-                None => items.push(Drift::MissingColumn { table: name.clone(), column: c.name.clone() }),
+                None => items.push(Drift::MissingColumn {
+                    table: name.clone(),
+                    column: c.name.clone(),
+                }),
                 Some(found) => compare_column(d, name, c, found, &mut items),
             }
         }
         for column in columns.keys().filter(|k| table.column(k).is_none()) {
-            items.push(Drift::ExtraColumn { table: name.clone(), column: column.clone() });
+            items.push(Drift::ExtraColumn {
+                table: name.clone(),
+                column: column.clone(),
+            });
         }
     }
     for name in live.keys() {
         if !wanted.tables.contains_key(name) && name != HISTORY_TABLE {
-            items.push(Drift::ExtraTable { table: name.clone() });
+            items.push(Drift::ExtraTable {
+                table: name.clone(),
+            });
         }
     }
     Ok(DriftReport { items })
 }
 
-fn compare_column(d: &dyn Dialect, table: &str, c: &ColumnDef, found: &LiveColumn, items: &mut Vec<Drift>) {
+fn compare_column(
+    d: &dyn Dialect,
+    table: &str,
+    c: &ColumnDef,
+    found: &LiveColumn,
+    items: &mut Vec<Drift>,
+) {
     let (kind, nullable, unique, reference) = found;
     let column = || c.name.clone();
     let expected = c.kind.kind();
@@ -241,13 +270,22 @@ fn compare_column(d: &dyn Dialect, table: &str, c: &ColumnDef, found: &LiveColum
         });
     }
     if !c.primary_key && c.nullable != *nullable {
-        items.push(Drift::NullabilityDiffers { table: table.into(), column: column(), expected_nullable: c.nullable });
+        items.push(Drift::NullabilityDiffers {
+            table: table.into(),
+            column: column(),
+            expected_nullable: c.nullable,
+        });
     }
     if !c.primary_key && c.unique != *unique {
-        items.push(Drift::UniqueDiffers { table: table.into(), column: column(), expected_unique: c.unique });
+        items.push(Drift::UniqueDiffers {
+            table: table.into(),
+            column: column(),
+            expected_unique: c.unique,
+        });
     }
     match (&c.references, reference) {
-        (Some(r), Some((t, col, action))) if r.table == *t && r.column == *col && same_action(&r.on_delete, action) => {}
+        (Some(r), Some((t, col, action)))
+            if r.table == *t && r.column == *col && same_action(&r.on_delete, action) => {}
         (Some(r), _) => items.push(Drift::MissingForeignKey {
             table: table.into(),
             column: column(),

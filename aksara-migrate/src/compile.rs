@@ -6,8 +6,8 @@
 //! column, so that names keep following the DDL's rules.
 
 use crate::ddl::{
-    alter, column_definition, create_index, create_table, drop_index,
-    foreign_key, is_mysql, is_sqlite, literal, unique, unique_name,
+    alter, column_definition, create_index, create_table, drop_index, foreign_key, is_mysql,
+    is_sqlite, literal, unique, unique_name,
 };
 use crate::error::{MigrateError, Result};
 use crate::operation::Operation;
@@ -74,19 +74,26 @@ pub fn compile(d: &dyn Dialect, op: &Operation, before: &SchemaState) -> Result<
             if is_mysql(d) {
                 sql.push("RENAME TABLE ").ident(from).push(" TO ").ident(to);
             } else {
-                sql.push("ALTER TABLE ").ident(from).push(" RENAME TO ").ident(to);
+                sql.push("ALTER TABLE ")
+                    .ident(from)
+                    .push(" RENAME TO ")
+                    .ident(to);
             }
             let mut out = vec![sql];
-            out.extend(rename_names(d, table(before, from)?, table(&after, to)?, None));
+            out.extend(rename_names(
+                d,
+                table(before, from)?,
+                table(&after, to)?,
+                None,
+            ));
             plain(out)
         }
-        Operation::RenameColumn {
-            table: t,
-            from,
-            to,
-        } => {
+        Operation::RenameColumn { table: t, from, to } => {
             let mut sql = alter(t);
-            sql.push("RENAME COLUMN ").ident(from).push(" TO ").ident(to);
+            sql.push("RENAME COLUMN ")
+                .ident(from)
+                .push(" TO ")
+                .ident(to);
             let mut out = vec![sql];
             out.extend(rename_names(
                 d,
@@ -264,7 +271,12 @@ fn alter_column(
             let mut sql = alter(table);
             column(&mut sql);
             let ty = d.column_type(&to.kind.kind());
-            sql.push("TYPE ").push(&ty).push(" USING ").ident(&to.name).push("::").push(&ty);
+            sql.push("TYPE ")
+                .push(&ty)
+                .push(" USING ")
+                .ident(&to.name)
+                .push("::")
+                .push(&ty);
             out.push(sql);
         }
         if from.default != to.default {
@@ -327,7 +339,10 @@ fn rename_names(
             out.push(sql);
         } else {
             let mut sql = alter(t);
-            sql.push("RENAME CONSTRAINT ").ident(&old).push(" TO ").ident(&new);
+            sql.push("RENAME CONSTRAINT ")
+                .ident(&old)
+                .push(" TO ")
+                .ident(&new);
             out.push(sql);
         }
     }
@@ -361,11 +376,17 @@ fn rename_names(
             out.push(create_index(t, &new.name, &new.columns));
         } else if is_mysql(d) {
             let mut sql = alter(t);
-            sql.push("RENAME INDEX ").ident(&old.name).push(" TO ").ident(&new.name);
+            sql.push("RENAME INDEX ")
+                .ident(&old.name)
+                .push(" TO ")
+                .ident(&new.name);
             out.push(sql);
         } else {
             let mut sql = Sql::ddl();
-            sql.push("ALTER INDEX ").ident(&old.name).push(" RENAME TO ").ident(&new.name);
+            sql.push("ALTER INDEX ")
+                .ident(&old.name)
+                .push(" RENAME TO ")
+                .ident(&new.name);
             out.push(sql);
         }
     }

@@ -58,7 +58,7 @@ pub enum MigrateError {
         partially_applied: bool,
         /// The database's error.
         #[source]
-        source: aksara_core::Error,
+        source: Box<aksara_core::Error>,
     },
     /// The migration set or a migration is inconsistent (an unknown dependency, a cycle, an
     /// operation that does not fit the schema, an unknown target, a bad file).
@@ -75,7 +75,13 @@ pub enum MigrateError {
     },
     /// The database failed outside a migration (history table, lock).
     #[error(transparent)]
-    Db(#[from] aksara_core::Error),
+    Db(Box<aksara_core::Error>),
+}
+
+impl From<aksara_core::Error> for MigrateError {
+    fn from(e: aksara_core::Error) -> Self {
+        MigrateError::Db(Box::new(e))
+    }
 }
 
 /// A result with a [`MigrateError`].

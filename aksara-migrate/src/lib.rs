@@ -73,4 +73,6 @@ pub use history::{history, AppliedMigration, HISTORY_TABLE};
 pub use migration::{Migration, Migrations};
 pub use operation::{Operation, SqlPerBackend};
 pub use runner::{run, run_to, Report, ZERO};
-pub use state::{implied_indexes, ColumnDef, ColumnType, IndexDef, Reference, SchemaState, TableDef};
+pub use state::{
+    implied_indexes, ColumnDef, ColumnType, IndexDef, Reference, SchemaState, TableDef,
+};

@@ -259,9 +259,8 @@ impl Migrations {
         let mut state = SchemaState::new();
         for m in &self.list[..n.min(self.list.len())] {
             for op in &m.operations {
-                op.apply(&mut state).map_err(|e| {
-                    MigrateError::Invalid(format!("migration {}: {e}", m.name))
-                })?;
+                op.apply(&mut state)
+                    .map_err(|e| MigrateError::Invalid(format!("migration {}: {e}", m.name)))?;
             }
         }
         Ok(state)
@@ -292,14 +291,24 @@ impl Migrations {
     /// assert!(first.dependencies.is_empty());
     /// # Ok::<(), aksara_migrate::MigrateError>(())
     /// ```
-    pub fn make(&self, registry: &Registry, label: &str, hints: &Hints) -> Result<Option<Migration>> {
+    pub fn make(
+        &self,
+        registry: &Registry,
+        label: &str,
+        hints: &Hints,
+    ) -> Result<Option<Migration>> {
         let target = SchemaState::from_registry(registry);
         let operations = autodetect(&self.state()?, &target, hints)?;
         if operations.is_empty() {
             return Ok(None);
         }
         let number = self.list.len() + 1;
-        let dependencies: Vec<String> = self.list.last().map(|m| m.name.clone()).into_iter().collect();
+        let dependencies: Vec<String> = self
+            .list
+            .last()
+            .map(|m| m.name.clone())
+            .into_iter()
+            .collect();
         Ok(Some(Migration::new(
             format!("{number:04}_{label}"),
             dependencies,

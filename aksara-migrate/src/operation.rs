@@ -227,7 +227,11 @@ fn table_mut<'s>(
         .ok_or_else(|| invalid(op, format!("no table {name}")))
 }
 
-fn column_mut<'t>(table: &'t mut TableDef, name: &str, op: &Operation) -> Result<&'t mut ColumnDef> {
+fn column_mut<'t>(
+    table: &'t mut TableDef,
+    name: &str,
+    op: &Operation,
+) -> Result<&'t mut ColumnDef> {
     let table_name = table.name.clone();
     table
         .column_mut(name)

@@ -122,7 +122,7 @@ async fn execute(db: &Db, name: &str, plan: &Plan) -> Result<()> {
                     index,
                     operation: op.to_string(),
                     partially_applied: is_mysql(db.dialect()) && ran > 0,
-                    source,
+                    source: Box::new(source),
                 });
             }
             ran += 1;
@@ -132,7 +132,12 @@ async fn execute(db: &Db, name: &str, plan: &Plan) -> Result<()> {
 }
 
 /// One step under the lock: read the history, apply or undo one migration, record it.
-async fn step(db: &Db, migrations: &Migrations, direction: Direction, fk_off: bool) -> Result<Step> {
+async fn step(
+    db: &Db,
+    migrations: &Migrations,
+    direction: Direction,
+    fk_off: bool,
+) -> Result<Step> {
     history::ensure(db).await?;
     let history = history::read(db).await?;
     check_checksums(&history, migrations)?;
@@ -211,7 +216,11 @@ where
         .await;
     match outcome {
         Ok(step) => Ok(step),
-        Err(e) => Err(failure.lock().expect("error slot").take().unwrap_or(MigrateError::Db(e))),
+        Err(e) => Err(failure
+            .lock()
+            .expect("error slot")
+            .take()
+            .unwrap_or_else(|| e.into())),
     }
 }
 
@@ -238,8 +247,10 @@ async fn steps(
     let mut run = Run::default();
     loop {
         let outcome = if transactional {
-            in_transaction(c, |tx| async move { step(&tx, migrations, direction, fk_off).await })
-                .await
+            in_transaction(c, |tx| async move {
+                step(&tx, migrations, direction, fk_off).await
+            })
+            .await
         } else {
             step(c, migrations, direction, fk_off).await
         };

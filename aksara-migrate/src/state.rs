@@ -6,7 +6,7 @@
 //! migrations so far have made). The autodetector compares the two.
 
 use aksara_core::naming::index_name;
-use aksara_core::{FieldKind, FieldMeta, ModelMeta, RelationKind, Registry, Target, Value};
+use aksara_core::{FieldKind, FieldMeta, ModelMeta, Registry, RelationKind, Target, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -313,7 +313,10 @@ impl SchemaState {
                 .map(|group| {
                     group
                         .iter()
-                        .map(|name| meta.field(name).map_or_else(|| name.clone(), |f| f.column.clone()))
+                        .map(|name| {
+                            meta.field(name)
+                                .map_or_else(|| name.clone(), |f| f.column.clone())
+                        })
                         .collect()
                 })
                 .collect();

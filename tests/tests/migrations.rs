@@ -191,9 +191,16 @@ fn make(dir: &PathBuf, registry: &Registry, label: &str, hints: &Hints) -> Migra
     next.write_to_dir(dir).expect("write migration");
     let after = Migrations::from_dir(dir).expect("read migrations back");
     assert_eq!(after.list().len(), before.list().len() + 1);
-    assert_eq!(after.list().last(), Some(&next), "the file reads back as written");
+    assert_eq!(
+        after.list().last(),
+        Some(&next),
+        "the file reads back as written"
+    );
     assert!(
-        after.make(registry, "again", &Hints::new()).expect("autodetect").is_none(),
+        after
+            .make(registry, "again", &Hints::new())
+            .expect("autodetect")
+            .is_none(),
         "{label}: nothing left to migrate once the migration is written"
     );
     after
@@ -253,7 +260,10 @@ async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
     let r1 = registry::<v1::Person>();
     let migrations = make(&dir, &r1, "initial", &none);
     let db = t.connect(r1.clone()).await;
-    assert_eq!(migrate::run(&db, &migrations).await.unwrap().applied, ["0001_initial"]);
+    assert_eq!(
+        migrate::run(&db, &migrations).await.unwrap().applied,
+        ["0001_initial"]
+    );
     for name in ["Ann", "Bob", "Cy"] {
         v1::Person::build().name(name).create(&db).await.unwrap();
     }
@@ -263,9 +273,16 @@ async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
     let r2 = registry::<v2::Person>();
     let migrations = make(&dir, &r2, "add_nickname", &none);
     let db = t.connect(r2.clone()).await;
-    assert_eq!(migrate::run(&db, &migrations).await.unwrap().applied, ["0002_add_nickname"]);
+    assert_eq!(
+        migrate::run(&db, &migrations).await.unwrap().applied,
+        ["0002_add_nickname"]
+    );
     assert_eq!(v2::Person::objects().count(&db).await.unwrap(), 3);
-    let all = v2::Person::objects().order_by(["id"]).all(&db).await.unwrap();
+    let all = v2::Person::objects()
+        .order_by(["id"])
+        .all(&db)
+        .await
+        .unwrap();
     assert!(all.iter().all(|p| p.nickname == "none"), "{all:?}");
     assert_no_drift(&db, "v2").await;
 
@@ -321,11 +338,20 @@ async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
     let db = t.connect(r5.clone()).await;
     migrate::run(&db, &migrations).await.unwrap();
     let tag = v5::Tag::build().label("admin").create(&db).await.unwrap();
-    let ann = v5::Person::objects().order_by(["id"]).first(&db).await.unwrap().unwrap();
+    let ann = v5::Person::objects()
+        .order_by(["id"])
+        .first(&db)
+        .await
+        .unwrap()
+        .unwrap();
     ann.tags().add(&db, [&tag]).await.unwrap();
     assert_eq!(count(&db, "mg_people_tags").await, 1);
     assert_eq!(
-        v5::Person::objects().filter(aksara::q!(tags__label = "admin")).count(&db).await.unwrap(),
+        v5::Person::objects()
+            .filter(aksara::q!(tags__label = "admin"))
+            .count(&db)
+            .await
+            .unwrap(),
         1
     );
     assert_no_drift(&db, "v5").await;
@@ -374,7 +400,9 @@ async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
     assert_eq!(history.len(), 7);
 
     // The foreign key still sets NULL (it survived every change of the table).
-    db.raw_execute("DELETE FROM mg_teams WHERE name = 'Blue'", []).await.unwrap();
+    db.raw_execute("DELETE FROM mg_teams WHERE name = 'Blue'", [])
+        .await
+        .unwrap();
     let teams = db
         .raw("SELECT full_name, team_id FROM mg_people ORDER BY id", [])
         .await
@@ -384,7 +412,9 @@ async fn model_versions_keep_rows_and_end_without_drift(t: TestDb) {
 
     // Back to v5: the drop and the rename are undone; names are kept, nicknames come back
     // empty (their values went with the column).
-    let report = migrate::run_to(&db, &migrations, "0005_add_tags").await.unwrap();
+    let report = migrate::run_to(&db, &migrations, "0005_add_tags")
+        .await
+        .unwrap();
     assert_eq!(report.reverted, ["0007_drop_nickname", "0006_rename_name"]);
     let db5 = t.connect(r5.clone()).await;
     assert_eq!(
@@ -415,7 +445,10 @@ fn v1_to_v4() -> Migrations {
         (registry::<v3::Person>(), "nickname_nullable"),
         (registry::<v4::Person>(), "add_team"),
     ] {
-        let next = migrations.make(&registry, label, &Hints::new()).unwrap().unwrap();
+        let next = migrations
+            .make(&registry, label, &Hints::new())
+            .unwrap()
+            .unwrap();
         migrations.push(next).unwrap();
     }
     migrations
@@ -431,7 +464,8 @@ async fn two_runners_at_once_apply_once(t: TestDb) {
     let (ra, rb) = (ra.expect("runner a"), rb.expect("runner b"));
     let all: Vec<String> = migrations.list().iter().map(|m| m.name.clone()).collect();
     assert!(
-        (ra.applied == all && rb.applied.is_empty()) || (rb.applied == all && ra.applied.is_empty()),
+        (ra.applied == all && rb.applied.is_empty())
+            || (rb.applied == all && ra.applied.is_empty()),
         "one runner applies everything, the other nothing: {ra:?} {rb:?}"
     );
     assert_eq!(migrate::history(&a).await.unwrap().len(), 4);
@@ -450,7 +484,11 @@ async fn a_changed_applied_migration_is_an_error(t: TestDb) {
     } else {
         panic!("0002 adds the nickname: {:?}", changed.operations);
     }
-    list[1] = Migration::new(changed.name.clone(), changed.dependencies.clone(), changed.operations);
+    list[1] = Migration::new(
+        changed.name.clone(),
+        changed.dependencies.clone(),
+        changed.operations,
+    );
     let edited = Migrations::from_list(list).unwrap();
     match migrate::run(&db, &edited).await {
         Err(MigrateError::ChecksumMismatch { name, .. }) => assert_eq!(name, "0002_add_nickname"),
@@ -459,7 +497,9 @@ async fn a_changed_applied_migration_is_an_error(t: TestDb) {
     // A file edited by hand is refused when read.
     let dir = temp_dir(&t, "checksum");
     let path = migrations.list()[0].write_to_dir(&dir).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap().replace("100", "120");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("100", "120");
     std::fs::write(&path, text).unwrap();
     match Migrations::from_dir(&dir) {
         Err(MigrateError::FileChecksum { name, .. }) => assert_eq!(name, "0001_initial"),
@@ -503,7 +543,12 @@ async fn a_failing_migration_is_not_recorded(t: TestDb) {
         .collect();
     assert_eq!(
         history,
-        ["0001_initial", "0002_add_nickname", "0003_nickname_nullable", "0004_add_team"],
+        [
+            "0001_initial",
+            "0002_add_nickname",
+            "0003_nickname_nullable",
+            "0004_add_team"
+        ],
         "the migrations before the broken one stay applied, the broken one is not recorded"
     );
     assert_no_drift(&db, "after the failure").await;
@@ -529,15 +574,24 @@ async fn irreversible_back_migration_is_refused(t: TestDb) {
         }
         other => panic!("expected an irreversible refusal, got {other:?}"),
     }
-    assert_eq!(migrate::history(&db).await.unwrap().len(), 5, "nothing was undone");
+    assert_eq!(
+        migrate::history(&db).await.unwrap().len(),
+        5,
+        "nothing was undone"
+    );
     // Without the irreversible one, going back works and leaves v3's schema.
     let reversible = Migrations::from_list(migrations.list()[..4].to_vec()).unwrap();
     let db = t.connect(registry::<v4::Person>()).await;
     let t3 = t.connect(registry::<v3::Person>()).await;
-    db.raw_execute("DELETE FROM aksara_migrations WHERE name = '0005_backfill'", [])
+    db.raw_execute(
+        "DELETE FROM aksara_migrations WHERE name = '0005_backfill'",
+        [],
+    )
+    .await
+    .unwrap();
+    let report = migrate::run_to(&db, &reversible, "0003_nickname_nullable")
         .await
         .unwrap();
-    let report = migrate::run_to(&db, &reversible, "0003_nickname_nullable").await.unwrap();
     assert_eq!(report.reverted, ["0004_add_team"]);
     assert_no_drift(&t3, "back at v3").await;
     assert!(matches!(
@@ -550,29 +604,48 @@ async fn irreversible_back_migration_is_refused(t: TestDb) {
 /// the table alone; the drift check lists it (and everything else that differs).
 async fn the_drift_check_lists_every_difference(t: TestDb) {
     let db = t.db(registry::<v1::Person>()).await; // create_all at v1
-    db.raw_execute("CREATE TABLE mg_stray (id INTEGER PRIMARY KEY)", []).await.unwrap();
+    db.raw_execute("CREATE TABLE mg_stray (id INTEGER PRIMARY KEY)", [])
+        .await
+        .unwrap();
     let v5db = t.connect(registry::<v5::Person>()).await;
     aksara::ddl::create_all(&v5db).await.unwrap(); // creates the new tables only
     let drift = migrate::check(&v5db).await.unwrap();
     let text = drift.to_string();
     for expected in [
-        Drift::MissingColumn { table: "mg_people".into(), column: "nickname".into() },
-        Drift::MissingColumn { table: "mg_people".into(), column: "team_id".into() },
-        Drift::ExtraTable { table: "mg_stray".into() },
+        Drift::MissingColumn {
+            table: "mg_people".into(),
+            column: "nickname".into(),
+        },
+        Drift::MissingColumn {
+            table: "mg_people".into(),
+            column: "team_id".into(),
+        },
+        Drift::ExtraTable {
+            table: "mg_stray".into(),
+        },
     ] {
-        assert!(drift.items.contains(&expected), "{expected:?} not in {text}");
+        assert!(
+            drift.items.contains(&expected),
+            "{expected:?} not in {text}"
+        );
     }
     assert!(text.contains("mg_people.nickname"), "{text}");
     assert_eq!(drift.items.len(), 3, "{text}");
     // A column of another type and nullability.
     let d1 = t.connect(registry::<v3::Person>()).await;
     let db2 = t.db(registry::<v1::Person>()).await;
-    db2.raw_execute("ALTER TABLE mg_people ADD COLUMN nickname INTEGER NOT NULL DEFAULT 0", [])
-        .await
-        .unwrap();
+    db2.raw_execute(
+        "ALTER TABLE mg_people ADD COLUMN nickname INTEGER NOT NULL DEFAULT 0",
+        [],
+    )
+    .await
+    .unwrap();
     let drift = migrate::check(&d1).await.unwrap();
     assert!(
-        drift.items.iter().any(|d| matches!(d, Drift::TypeDiffers { column, .. } if column == "nickname")),
+        drift
+            .items
+            .iter()
+            .any(|d| matches!(d, Drift::TypeDiffers { column, .. } if column == "nickname")),
         "{drift}"
     );
     assert!(
