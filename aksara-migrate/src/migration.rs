@@ -322,8 +322,13 @@ impl Migrations {
 /// `Cargo.toml`) and the others with `include_str!`, and evaluates to
 /// `Result<Migrations, MigrateError>`.
 ///
-/// ```ignore
-/// let migrations = aksara::migrate::embed_migrations!("migrations", ["0001_initial"])?;
+/// Adding a file means adding its name to the list (a macro cannot list a folder).
+///
+/// ```
+/// // This crate's test fixture: the first migration of `aksara::demo`'s models.
+/// let migrations = aksara::migrate::embed_migrations!("tests/fixtures", ["0001_initial"])?;
+/// assert_eq!(migrations.list()[0].name, "0001_initial");
+/// # Ok::<(), aksara::migrate::MigrateError>(())
 /// ```
 #[macro_export]
 macro_rules! embed_migrations {

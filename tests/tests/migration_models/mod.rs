@@ -1,0 +1,158 @@
+//! The model versions of `migrations.rs`: one module per version, the same tables.
+
+/// Version 1: people with a name.
+pub mod v1 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+    }
+}
+
+/// Version 2: a NOT NULL nickname with a default (existing rows get it).
+pub mod v2 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50, default = "none")]
+        pub nickname: String,
+    }
+}
+
+/// Version 3: the nickname becomes nullable (and loses its default).
+pub mod v3 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+    }
+}
+
+/// Version 4: a team, referenced with SET_NULL.
+pub mod v4 {
+    use aksara::{ForeignKey, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+    }
+}
+
+/// Version 5: tags, many-to-many (an automatic junction table).
+pub mod v5 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
+
+/// Version 6: `name` renamed to `full_name`.
+pub mod v6 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub full_name: String,
+        #[aksara(max_length = 50)]
+        pub nickname: Option<String>,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
+
+/// Version 7: the nickname dropped.
+pub mod v7 {
+    use aksara::{ForeignKey, ManyToMany, Model, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_teams")]
+    pub struct Team {
+        pub id: i64,
+        #[aksara(max_length = 40)]
+        pub name: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_tags")]
+    pub struct Tag {
+        pub id: i64,
+        #[aksara(max_length = 40, unique)]
+        pub label: String,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_people")]
+    pub struct Person {
+        pub id: i64,
+        #[aksara(max_length = 100)]
+        pub full_name: String,
+        #[aksara(on_delete = SET_NULL, related_name = "members")]
+        pub team: Option<ForeignKey<Team>>,
+        #[aksara(db_table = "mg_people_tags", related_name = "people")]
+        pub tags: ManyToMany<Tag>,
+    }
+}
