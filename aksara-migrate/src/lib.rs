@@ -26,7 +26,7 @@
 //!     {
 //!       "op": "add_column",
 //!       "table": "people",
-//!       "column": { "name": "nickname", "type": { "type": "string", "max_length": 50 }, "nullable": true }
+//!       "column": { "name": "nickname", "type": "string(50)", "nullable": true }
 //!     }
 //!   ]
 //! }

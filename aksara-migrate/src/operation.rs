@@ -51,7 +51,7 @@ impl SqlPerBackend {
 /// One step of a migration.
 ///
 /// In files each is a JSON object whose `op` names the step:
-/// `{"op": "add_column", "table": "people", "column": {"name": "nickname", "type": {"type": "text"}, "nullable": true}}`.
+/// `{"op": "add_column", "table": "people", "column": {"name": "nickname", "type": "text", "nullable": true}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {

@@ -14,10 +14,10 @@ pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A column's kind of data, as written in migration files (the serialisable form of
-/// [`FieldKind`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// A column's kind of data (the serialisable form of [`FieldKind`]), written in migration
+/// files as one string: `"big_integer"`, `"string(100)"`, `"email(254)"`, `"text"`,
+/// `"other:numeric(10,2)"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnType {
     /// `VARCHAR(max_length)`.
     String {
@@ -63,6 +63,80 @@ pub enum ColumnType {
         /// The SQL type.
         sql: String,
     },
+}
+
+impl std::fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plain = match self {
+            ColumnType::String { max_length } => return write!(f, "string({max_length})"),
+            ColumnType::Email { max_length } => return write!(f, "email({max_length})"),
+            ColumnType::Url { max_length } => return write!(f, "url({max_length})"),
+            ColumnType::Other { sql } => return write!(f, "other:{sql}"),
+            ColumnType::Text => "text",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Integer => "integer",
+            ColumnType::BigInteger => "big_integer",
+            ColumnType::Float => "float",
+            ColumnType::DateTime => "date_time",
+            ColumnType::Date => "date",
+            ColumnType::Uuid => "uuid",
+            ColumnType::Json => "json",
+            ColumnType::Bytes => "bytes",
+            ColumnType::AutoBigInteger => "auto_big_integer",
+            ColumnType::AutoInteger => "auto_integer",
+        };
+        f.write_str(plain)
+    }
+}
+
+impl std::str::FromStr for ColumnType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(sql) = s.strip_prefix("other:") {
+            return Ok(ColumnType::Other { sql: sql.into() });
+        }
+        if let Some((base, rest)) = s.split_once('(') {
+            let max_length: u32 = rest
+                .strip_suffix(')')
+                .and_then(|n| n.trim().parse().ok())
+                .ok_or_else(|| format!("bad length in column type `{s}`"))?;
+            return match base {
+                "string" => Ok(ColumnType::String { max_length }),
+                "email" => Ok(ColumnType::Email { max_length }),
+                "url" => Ok(ColumnType::Url { max_length }),
+                _ => Err(format!("unknown column type `{s}`")),
+            };
+        }
+        Ok(match s {
+            "text" => ColumnType::Text,
+            "boolean" => ColumnType::Boolean,
+            "integer" => ColumnType::Integer,
+            "big_integer" => ColumnType::BigInteger,
+            "float" => ColumnType::Float,
+            "date_time" => ColumnType::DateTime,
+            "date" => ColumnType::Date,
+            "uuid" => ColumnType::Uuid,
+            "json" => ColumnType::Json,
+            "bytes" => ColumnType::Bytes,
+            "auto_big_integer" => ColumnType::AutoBigInteger,
+            "auto_integer" => ColumnType::AutoInteger,
+            _ => return Err(format!("unknown column type `{s}`")),
+        })
+    }
+}
+
+impl Serialize for ColumnType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl From<&FieldKind> for ColumnType {
@@ -357,4 +431,39 @@ pub fn implied_indexes(table: &TableDef) -> Vec<IndexDef> {
             columns: vec![c.name.clone()],
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_types_read_back_as_written() {
+        for t in [
+            ColumnType::String { max_length: 100 },
+            ColumnType::Email { max_length: 254 },
+            ColumnType::Url { max_length: 2048 },
+            ColumnType::Other {
+                sql: "numeric(10,2)".into(),
+            },
+            ColumnType::Text,
+            ColumnType::BigInteger,
+            ColumnType::AutoBigInteger,
+            ColumnType::DateTime,
+            ColumnType::Uuid,
+        ] {
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ColumnType>(&json).unwrap(),
+                t,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&ColumnType::String { max_length: 5 }).unwrap(),
+            "\"string(5)\""
+        );
+        assert!("string(x)".parse::<ColumnType>().is_err());
+        assert!("varchar".parse::<ColumnType>().is_err());
+    }
 }
