@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod migration_models;
-use migration_models::{v1, v2, v3, v4, v5, v6, v7};
+use migration_models::{a1, a2, v1, v2, v3, v4, v5, v6, v7};
 
 fn registry<M: Model>() -> Arc<Registry> {
     Registry::builder().model::<M>().build().expect("registry")
@@ -356,6 +356,14 @@ async fn a_changed_applied_migration_is_an_error(t: TestDb) {
 
 async fn a_failing_migration_is_not_recorded(t: TestDb) {
     let mut migrations = v1_to_v4();
+    let db = t.connect(registry::<v4::Person>()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    db.raw_execute(
+        "INSERT INTO mg_people (name, nickname) VALUES ('Ann', 'a')",
+        [],
+    )
+    .await
+    .unwrap();
     let last = migrations.list().last().unwrap().name.clone();
     migrations
         .push(Migration::new(
@@ -373,11 +381,17 @@ async fn a_failing_migration_is_not_recorded(t: TestDb) {
             ],
         ))
         .unwrap();
-    let db = t.connect(registry::<v4::Person>()).await;
+    let mysql = t.backend() == aksara_tests::Backend::Mysql;
     match migrate::run(&db, &migrations).await {
-        Err(MigrateError::Failed { name, index, .. }) => {
+        Err(MigrateError::Failed {
+            name,
+            index,
+            partially_applied,
+            ..
+        }) => {
             assert_eq!(name, "0005_broken");
             assert_eq!(index, 1);
+            assert_eq!(partially_applied, mysql, "only MySQL/MariaDB keep a part");
         }
         other => panic!("expected the broken migration to fail, got {other:?}"),
     }
@@ -397,6 +411,10 @@ async fn a_failing_migration_is_not_recorded(t: TestDb) {
         ],
         "the migrations before the broken one stay applied, the broken one is not recorded"
     );
+    // Its first statement was rolled back with it, where DDL is transactional.
+    let nickname = db.raw("SELECT nickname FROM mg_people", []).await.unwrap();
+    let expected = if mysql { "x" } else { "a" };
+    assert_eq!(text(&nickname[0][0]).as_deref(), Some(expected));
     assert_no_drift(&db, "after the failure").await;
 }
 
@@ -501,6 +519,89 @@ async fn the_drift_check_lists_every_difference(t: TestDb) {
     let _ = db;
 }
 
+/// Type, length, default, nullability (with a fill value for the NULLs) and uniqueness
+/// change on a table holding rows, and change back.
+async fn altered_columns_keep_rows(t: TestDb) {
+    let dir = temp_dir(&t, "alter");
+    let r1 = registry::<a1::Item>();
+    let migrations = make(&dir, &r1, "initial", &Hints::new());
+    let db = t.connect(r1.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    a1::Item::build()
+        .code("A-1")
+        .qty(3)
+        .note("first")
+        .create(&db)
+        .await
+        .unwrap();
+    a1::Item::build()
+        .code("B-2")
+        .qty(4)
+        .create(&db)
+        .await
+        .unwrap();
+
+    let r2 = registry::<a2::Item>();
+    // Making the note NOT NULL needs a value for the row whose note is NULL.
+    let fill = Hints::new().fill("mg_items", "note", "-");
+    let migrations = make(&dir, &r2, "alter_items", &fill);
+    let ops = &migrations.list()[1].operations;
+    assert!(ops.iter().any(|op| matches!(op, Operation::AddUnique { columns, .. } if columns == &["note".to_string(), "qty".to_string()])), "{ops:?}");
+    let db = t.connect(r2.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    let items = a2::Item::objects().order_by(["id"]).all(&db).await.unwrap();
+    let seen: Vec<(String, i64, String)> = items
+        .iter()
+        .map(|i| (i.code.clone(), i.qty, i.note.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("A-1".to_string(), 3, "first".to_string()),
+            ("B-2".to_string(), 4, "-".to_string())
+        ]
+    );
+    // The new length, the 64-bit range and the unique constraint hold.
+    a2::Item::build()
+        .code("C-3-a-code-longer-than-ten")
+        .qty(5_000_000_000_i64)
+        .note("x")
+        .create(&db)
+        .await
+        .expect("a 26-character code and a 64-bit quantity fit");
+    assert!(
+        a2::Item::build()
+            .code("A-1")
+            .qty(9)
+            .note("y")
+            .create(&db)
+            .await
+            .is_err(),
+        "the code is unique now"
+    );
+    db.raw_execute("INSERT INTO mg_items (code, note) VALUES ('D-4', 'z')", [])
+        .await
+        .expect("qty has a default now");
+    assert_eq!(count(&db, "mg_items").await, 4);
+    assert_no_drift(&db, "after the changes").await;
+
+    // Back: the unique constraints go, the note is nullable again.
+    db.raw_execute("DELETE FROM mg_items WHERE qty > 2147483647", [])
+        .await
+        .unwrap();
+    let report = migrate::run_to(&db, &migrations, "0001_initial")
+        .await
+        .unwrap();
+    assert_eq!(report.reverted, ["0002_alter_items"]);
+    let back = t.connect(r1.clone()).await;
+    assert_eq!(count(&back, "mg_items").await, 3);
+    back.raw_execute("INSERT INTO mg_items (code, qty) VALUES ('A-1', 1)", [])
+        .await
+        .expect("no unique code, a nullable note");
+    assert_no_drift(&back, "back before the changes").await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 backend_tests!(
     model_versions_keep_rows_and_end_without_drift,
     two_runners_at_once_apply_once,
@@ -508,4 +609,5 @@ backend_tests!(
     a_failing_migration_is_not_recorded,
     irreversible_back_migration_is_refused,
     the_drift_check_lists_every_difference,
+    altered_columns_keep_rows,
 );

@@ -156,3 +156,35 @@ pub mod v7 {
         pub tags: ManyToMany<Tag>,
     }
 }
+
+/// Items before the column changes.
+pub mod a1 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_items")]
+    pub struct Item {
+        pub id: i64,
+        #[aksara(max_length = 10)]
+        pub code: String,
+        pub qty: i32,
+        #[aksara(max_length = 20)]
+        pub note: Option<String>,
+    }
+}
+
+/// Items after: a longer, unique code; a 64-bit quantity with a default; a required note;
+/// (note, qty) unique together.
+pub mod a2 {
+    use aksara::Model;
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_items", unique_together = "note, qty")]
+    pub struct Item {
+        pub id: i64,
+        #[aksara(max_length = 30, unique)]
+        pub code: String,
+        #[aksara(default = 5i64)]
+        pub qty: i64,
+        #[aksara(max_length = 20)]
+        pub note: String,
+    }
+}
