@@ -240,6 +240,8 @@ fn embedded_files_read_as_the_folder_does() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     assert_eq!(embedded, Migrations::from_dir(&dir).unwrap());
     assert_eq!(embedded.list()[0].name, "0001_initial");
+    // The facade's macro lists the folder itself.
+    assert_eq!(aksara::migrations!("tests/fixtures").unwrap(), embedded);
     // The fixture is what the autodetector writes for the demo models.
     let made = Migrations::new()
         .make(&aksara::demo::registry(), "initial", &Hints::new())

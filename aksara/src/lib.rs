@@ -42,7 +42,7 @@ extern crate self as aksara;
 pub use aksara_core::*;
 
 pub mod demo;
-pub use aksara_macros::Model;
+pub use aksara_macros::{migrations, Model};
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).
