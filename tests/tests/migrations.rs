@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod migration_models;
-use migration_models::{a1, a2, v1, v2, v3, v4, v5, v6, v7};
+use migration_models::{a1, a2, cycle, v1, v2, v3, v4, v5, v6, v7};
 
 fn registry<M: Model>() -> Arc<Registry> {
     Registry::builder().model::<M>().build().expect("registry")
@@ -602,6 +602,67 @@ async fn altered_columns_keep_rows(t: TestDb) {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A foreign key cycle: created with the closing key added once both tables exist, and
+/// dropped back to nothing with that key removed first.
+async fn a_foreign_key_cycle_migrates_and_back(t: TestDb) {
+    let registry = Registry::builder()
+        .model::<cycle::Department>()
+        .model::<cycle::Badge>()
+        .build()
+        .unwrap();
+    let mut migrations = Migrations::new();
+    migrations
+        .push(
+            migrations
+                .make(&registry, "initial", &Hints::new())
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+    let db = t.connect(registry.clone()).await;
+    migrate::run(&db, &migrations).await.unwrap();
+    assert_no_drift(&db, "cycle").await;
+    db.raw_execute("INSERT INTO mg_departments (id) VALUES (1)", [])
+        .await
+        .unwrap();
+    db.raw_execute(
+        "INSERT INTO mg_employees (id, department_id) VALUES (7, 1)",
+        [],
+    )
+    .await
+    .unwrap();
+    db.raw_execute("UPDATE mg_departments SET head_id = 7", [])
+        .await
+        .unwrap();
+    db.raw_execute("INSERT INTO mg_badges (id, owner_id) VALUES (1, 7)", [])
+        .await
+        .unwrap();
+    assert!(
+        db.raw_execute("INSERT INTO mg_badges (id, owner_id) VALUES (2, 7)", [])
+            .await
+            .is_err(),
+        "one badge per employee"
+    );
+    db.raw_execute("DELETE FROM mg_employees", [])
+        .await
+        .unwrap();
+    let head = db
+        .raw("SELECT head_id FROM mg_departments", [])
+        .await
+        .unwrap();
+    assert!(
+        head[0][0].is_null(),
+        "SET NULL through the closing key: {head:?}"
+    );
+    assert_eq!(count(&db, "mg_badges").await, 0, "CASCADE to the badge");
+    let report = migrate::run_to(&db, &migrations, migrate::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(report.reverted, ["0001_initial"]);
+    let tables = aksara::ddl::existing_tables(&db).await.unwrap();
+    assert!(tables.iter().all(|t| !t.starts_with("mg_")), "{tables:?}");
+}
+
 backend_tests!(
     model_versions_keep_rows_and_end_without_drift,
     two_runners_at_once_apply_once,
@@ -610,4 +671,5 @@ backend_tests!(
     irreversible_back_migration_is_refused,
     the_drift_check_lists_every_difference,
     altered_columns_keep_rows,
+    a_foreign_key_cycle_migrates_and_back,
 );

@@ -188,3 +188,29 @@ pub mod a2 {
         pub note: String,
     }
 }
+
+/// Two tables that reference each other, and a one-to-one.
+pub mod cycle {
+    use aksara::{ForeignKey, Model, OneToOne, CASCADE, SET_NULL};
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_departments")]
+    pub struct Department {
+        pub id: i64,
+        #[aksara(on_delete = SET_NULL, related_name = "heads")]
+        pub head: Option<ForeignKey<Employee>>,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_employees")]
+    pub struct Employee {
+        pub id: i64,
+        #[aksara(on_delete = CASCADE, related_name = "staff")]
+        pub department: ForeignKey<Department>,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[aksara(table = "mg_badges")]
+    pub struct Badge {
+        pub id: i64,
+        #[aksara(on_delete = CASCADE)]
+        pub owner: OneToOne<Employee>,
+    }
+}
