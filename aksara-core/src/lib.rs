@@ -49,6 +49,8 @@ pub mod relation;
 pub mod row_or_key;
 pub mod row_reader;
 pub mod selected;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 pub mod sql;
 pub mod stmt_cache;
 pub mod stream;

@@ -42,11 +42,11 @@ extern crate self as aksara;
 pub use aksara_core::*;
 
 pub mod demo;
-pub use aksara_macros::{migrations, Model};
 /// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
 /// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
 /// name in the macro namespace.)
 pub use aksara_macros::Row;
+pub use aksara_macros::{migrations, Model};
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).
