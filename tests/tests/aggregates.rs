@@ -932,7 +932,72 @@ async fn values_into_typed_rows(t: TestDb) {
     assert!(err.to_string().contains("TagCount.n"), "{err}");
 }
 
+/// Machine-sized and hostile input: errors, never a crash or a wrong answer.
+async fn hostile_input(t: TestDb) {
+    let db = seed(&t).await;
+    // A 10,000-deep condition in a conditional aggregate: refused before any SQL.
+    let mut deep = q!(posts__published = true);
+    for _ in 0..10_000 {
+        deep = !deep;
+    }
+    let before = db.query_count();
+    let err = Author::objects()
+        .annotate("n", Count::of("posts").filter(deep))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("MAX_CONDITION_DEPTH"), "{err}");
+    assert_eq!(db.query_count(), before);
+    // 100 annotations on one query.
+    let mut many = Author::objects().annotate("a0", Count::of("posts"));
+    for i in 1..100 {
+        many = many.annotate(format!("a{i}"), Count::of("posts"));
+    }
+    let rows = many.order_by(["name"]).all(&db).await.unwrap();
+    assert_eq!(rows[0].get::<i64>("a99").unwrap(), 3);
+    // Names with quotes are identifiers like any other; an over-long one is refused.
+    let quoted = Author::objects()
+        .annotate("it's \"n\" `x`", Count::of("posts"))
+        .filter(Condition::new("it's \"n\" `x`__gt", 0))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(quoted.len(), 2);
+    let long = "n".repeat(64);
+    let err = Author::objects()
+        .annotate(long, Count::of("posts"))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("at most 63 bytes"), "{err}");
+    assert!(Author::objects()
+        .annotate("n".repeat(63), Count::of("posts"))
+        .all(&db)
+        .await
+        .is_ok());
+    // Subqueries nested 20 deep: refused.
+    let mut nested = Author::objects().values(["id"]);
+    for _ in 0..20 {
+        nested = Author::objects().filter(q!(id__in = nested)).values(["id"]);
+    }
+    let err = Author::objects()
+        .filter(q!(id__in = nested))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("MAX_SUBQUERY_DEPTH"), "{err}");
+    // A 17-segment path.
+    let path = vec!["posts"; 17].join("__");
+    let err = Author::objects()
+        .annotate("n", Count::of(path.as_str()))
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("MAX_PATH_LENGTH"), "{err}");
+}
+
 backend_tests!(
+    hostile_input,
     values_into_typed_rows,
     typed_paths,
     in_subqueries,

@@ -20,6 +20,9 @@ use crate::registry::{Edge, Via};
 use crate::sql::Sql;
 use crate::value::FieldKind;
 
+/// The longest annotation name, in bytes.
+pub const MAX_NAME_LENGTH: usize = 63;
+
 /// A column a query computes besides the model's: its name and the kind it is read as.
 #[derive(Debug, Clone)]
 pub struct ComputedColumn {
@@ -85,6 +88,15 @@ impl Compiler<'_> {
                 .any(|f| f.name == a.name || f.column == a.name)
                 || info.edge(&a.name).is_some()
                 || annotations[..i].iter().any(|b| b.name == a.name);
+            if a.name.len() > MAX_NAME_LENGTH {
+                return Err(Error::config(format!(
+                    "annotate(\"{}…\") on {}: a name is at most {MAX_NAME_LENGTH} bytes (the \
+                     longest identifier PostgreSQL keeps; a longer one would be cut and could \
+                     read as another)",
+                    a.name.chars().take(20).collect::<String>(),
+                    meta.name
+                )));
+            }
             if taken || a.name.is_empty() || a.name.contains("__") {
                 return Err(Error::config(format!(
                     "annotate(\"{}\", {}) on {}: the name {}",
@@ -191,7 +203,7 @@ impl Compiler<'_> {
         }
         let value = self.aggregated_value(&mut scope, aggregate)?;
         let filter = match &aggregate.filter {
-            Some(condition) => Some(self.group(&mut scope, condition)?),
+            Some(condition) => Some(self.aggregate_filter(&mut scope, aggregate, condition)?),
             None => None,
         };
         let column = self.aggregate_column(&meta.name, aggregate, &value)?;
@@ -207,6 +219,23 @@ impl Compiler<'_> {
         }
         sql.push(")");
         Ok((sql, column))
+    }
+
+    /// The condition of a conditional aggregate, in `scope` (its depth checked first, as
+    /// every condition's is).
+    pub(super) fn aggregate_filter(
+        &mut self,
+        scope: &mut Scope,
+        aggregate: &Aggregate,
+        condition: &crate::query::Condition,
+    ) -> Result<Sql> {
+        let model = &self.registry.at(scope.model).meta.name;
+        crate::query::check_depth(
+            &format!("{model} {}", aggregate.describe()),
+            std::slice::from_ref(condition),
+        )?;
+        let flat = super::conditions::flatten_same_kind(condition);
+        self.group(scope, &flat)
     }
 
     /// `CAST(AGG([DISTINCT] value) AS type)`, the value kept only where `only_when` holds
@@ -272,6 +301,13 @@ impl Compiler<'_> {
         inner: bool,
     ) -> Result<AggregatedValue> {
         let parts: Vec<String> = path.split("__").map(str::to_string).collect();
+        if parts.len() > crate::query::MAX_PATH_LENGTH {
+            return Err(Error::config(format!(
+                "{what}: a path of {} segments exceeds MAX_PATH_LENGTH = {}",
+                parts.len(),
+                crate::query::MAX_PATH_LENGTH
+            )));
+        }
         loop {
             match self.resolve(scope, &parts)? {
                 Resolved::Column {

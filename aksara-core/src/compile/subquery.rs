@@ -7,6 +7,9 @@ use crate::error::{Error, Result};
 use crate::query::Subquery;
 use crate::sql::Sql;
 
+/// How deeply subqueries may nest inside one another (each level is compiled by recursion).
+pub const MAX_SUBQUERY_DEPTH: usize = 16;
+
 impl Compiler<'_> {
     /// The SQL of `sub` (without parentheses), with the outer row `(model, alias)` for its
     /// `OuterRef`s, and the columns it reads.
@@ -16,6 +19,14 @@ impl Compiler<'_> {
         outer: (usize, &str),
     ) -> Result<(Sql, Vec<ComputedColumn>)> {
         let info = self.registry.model(&sub.model)?;
+        if self.outer.len() >= MAX_SUBQUERY_DEPTH {
+            return Err(Error::config(format!(
+                "a subquery of {} nested {} deep exceeds MAX_SUBQUERY_DEPTH = \
+                 {MAX_SUBQUERY_DEPTH}",
+                sub.model,
+                self.outer.len() + 1
+            )));
+        }
         self.outer.push((outer.0, outer.1.to_string()));
         let compiled = match &sub.query.values {
             Some(keys) => self.values_select(info, &sub.query, keys),

@@ -108,7 +108,7 @@ impl Compiler<'_> {
         check_no_multiplied_rows(&model.meta.name, &walked)?;
         for (a, (aggregate, value)) in query.annotations.iter().zip(&walked) {
             let only_when = match &aggregate.filter {
-                Some(condition) => Some(self.group(&mut scope, condition)?),
+                Some(condition) => Some(self.aggregate_filter(&mut scope, aggregate, condition)?),
                 None => None,
             };
             let mut column = self.aggregate_column(&model.meta.name, aggregate, value)?;
