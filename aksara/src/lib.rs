@@ -42,6 +42,8 @@ extern crate self as aksara;
 pub use aksara_core::*;
 
 pub mod demo;
+#[cfg(feature = "testing")]
+pub mod testing;
 /// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
 /// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
 /// name in the macro namespace.)
