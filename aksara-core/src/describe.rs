@@ -49,12 +49,12 @@ pub fn relation_sentence(owner: &ModelMeta, field: &FieldMeta, rel: &RelationMet
             };
             let consequence = match rel.on_delete {
                 OnDelete::Cascade if target == *model => {
-                    format!("deleting a {target} deletes the {} whose `{}` it is", its(model, rel.kind), field.name)
+                    format!("deleting {} deletes the {} whose `{}` it is", crate::naming::with_article(&target), its(model, rel.kind), field.name)
                 }
                 OnDelete::Cascade => format!("deleting the {target} deletes its {}", its(model, rel.kind)),
                 OnDelete::SetNull => format!("deleting the {target} keeps its {} and clears their `{}`", its(model, rel.kind), field.name),
                 OnDelete::Restrict | OnDelete::Protect => {
-                    format!("a {target} cannot be deleted while it has {}", its(model, rel.kind))
+                    format!("{} cannot be deleted while it has {}", crate::naming::with_article(&target), its(model, rel.kind))
                 }
                 OnDelete::SetDefault => format!("deleting the {target} keeps its {} and resets their `{}` to its default", its(model, rel.kind), field.name),
                 OnDelete::Set(_) => format!("deleting the {target} keeps its {} and sets their `{}` to a fixed value", its(model, rel.kind), field.name),

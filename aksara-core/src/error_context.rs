@@ -103,10 +103,15 @@ fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Erro
             if crate::naming::unique_constraint_name(&meta.table, &[&f.column]) == constraint {
                 let message = match written_value(context, f) {
                     Some(value) => format!(
-                        "a {} with {} = {value} already exists; nothing was written",
-                        meta.name, f.name
+                        "{} with {} = {value} already exists; nothing was written",
+                        crate::naming::with_article(&meta.name),
+                        f.name
                     ),
-                    None => format!("a {} with the same {} already exists", meta.name, f.name),
+                    None => format!(
+                        "{} with the same {} already exists",
+                        crate::naming::with_article(&meta.name),
+                        f.name
+                    ),
                 };
                 return Error::Integrity {
                     model: meta.name.clone(),
@@ -130,8 +135,8 @@ fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Erro
                     model: meta.name.clone(),
                     field: group.join(", "),
                     message: format!(
-                        "a {} with {} already exists; nothing was written",
-                        meta.name,
+                        "{} with {} already exists; nothing was written",
+                        crate::naming::with_article(&meta.name),
                         shown.join(", ")
                     ),
                 };

@@ -470,7 +470,8 @@ impl Rows for Record {
 /// A partial row (`only` / `defer`) read into a type that needs every field.
 fn partial_refused(model: &str) -> Error {
     Error::config(format!(
-        "rows of {model} read with only / defer are Partial<{model}>: a {model} needs every field"
+        "rows of {model} read with only / defer are Partial<{model}>: {} needs every field",
+        crate::naming::with_article(model)
     ))
 }
 

@@ -290,7 +290,12 @@ impl FieldKind {
                 .map(Value::Array);
         }
         let expected = self.describe();
-        let mismatch = |v: &Value| format!("expected a {expected} value, got {v}");
+        let mismatch = |v: &Value| {
+            format!(
+                "expected {} value, got {v}",
+                crate::naming::with_article(expected)
+            )
+        };
         Ok(match self.value_type() {
             ValueType::String => match value {
                 Value::String(s) => Value::String(s),

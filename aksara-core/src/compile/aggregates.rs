@@ -460,9 +460,9 @@ impl Compiler<'_> {
             AggregateFunction::Count => (FieldKind::BigInteger, false),
             AggregateFunction::Sum if !numeric => {
                 return Err(refuse(&format!(
-                    "a sum needs a number field; `{}` is a {} field",
+                    "a sum needs a number field; `{}` is {} field",
                     value.field.name,
-                    value.field.kind.describe()
+                    crate::naming::with_article(value.field.kind.describe())
                 )))
             }
             AggregateFunction::Sum if value.field.kind == FieldKind::Float => {
@@ -471,9 +471,9 @@ impl Compiler<'_> {
             AggregateFunction::Sum => (FieldKind::BigInteger, true),
             AggregateFunction::Avg if !numeric => {
                 return Err(refuse(&format!(
-                    "a mean needs a number field; `{}` is a {} field",
+                    "a mean needs a number field; `{}` is {} field",
                     value.field.name,
-                    value.field.kind.describe()
+                    crate::naming::with_article(value.field.kind.describe())
                 )))
             }
             AggregateFunction::Avg => (FieldKind::Float, true),
@@ -483,9 +483,9 @@ impl Compiler<'_> {
                     FieldKind::AutoInteger => FieldKind::Integer,
                     FieldKind::Json | FieldKind::Bytes => {
                         return Err(refuse(&format!(
-                            "`{}` is a {} field, which has no order",
+                            "`{}` is {} field, which has no order",
                             value.field.name,
-                            value.field.kind.describe()
+                            crate::naming::with_article(value.field.kind.describe())
                         )))
                     }
                     other => other.clone(),

@@ -37,10 +37,10 @@ impl Compiler<'_> {
                 &meta.name,
                 &field.name,
                 format!(
-                    "the lookup `{}` applies to text fields only; `{}` is a {} field",
+                    "the lookup `{}` applies to text fields only; `{}` is {} field",
                     lookup.name(),
                     field.name,
-                    field.kind.describe()
+                    crate::naming::with_article(field.kind.describe())
                 ),
             ));
         }
