@@ -42,9 +42,11 @@ pub fn struct_options(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> Stru
                 .collect();
             out.unique_together.push((names, value.span()));
         } else {
-            return Err(meta.error(
-                "unknown model attribute; expected one of: table, name, description, unique_together",
-            ));
+            return Err(meta.error(unknown(
+                "model attribute",
+                &meta.path,
+                &["table", "name", "description", "unique_together"],
+            )));
         }
         Ok(())
     });
@@ -118,11 +120,31 @@ fn field_value(out: &mut FieldOptions, meta: ParseNestedMeta) -> syn::Result<()>
     } else if p.is_ident("through_fields") {
         out.through_fields = Some(through_fields(meta)?);
     } else {
-        return Err(meta.error(
-            "unknown field attribute; expected one of: primary_key, max_length, text, email, url, unique, default, \
-             auto_now_add, auto_now, column, description, on_delete, related_name, to, to_field, through, \
-             through_fields, symmetrical, db_table",
-        ));
+        return Err(meta.error(unknown(
+            "field attribute",
+            p,
+            &[
+                "primary_key",
+                "max_length",
+                "text",
+                "email",
+                "url",
+                "unique",
+                "default",
+                "auto_now_add",
+                "auto_now",
+                "column",
+                "description",
+                "on_delete",
+                "related_name",
+                "to",
+                "to_field",
+                "through",
+                "through_fields",
+                "symmetrical",
+                "db_table",
+            ],
+        )));
     }
     Ok(())
 }
@@ -171,4 +193,21 @@ fn on_delete(meta: ParseNestedMeta) -> syn::Result<OnDeleteAttr> {
         from_string,
         set_value,
     })
+}
+
+/// "unknown field attribute `relatd_name`; did you mean `related_name`? expected one of: ...".
+fn unknown(what: &str, path: &syn::Path, known: &[&str]) -> String {
+    let written = path
+        .get_ident()
+        .map_or_else(|| quote::quote!(#path).to_string(), |i| i.to_string());
+    let closest = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&written, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min();
+    let hint = closest.map_or_else(String::new, |(_, k)| format!("; did you mean `{k}`?"));
+    format!(
+        "unknown {what} `{written}`{hint} expected one of: {}",
+        known.join(", ")
+    )
 }

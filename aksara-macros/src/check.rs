@@ -42,6 +42,7 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
         .filter_map(|f| check_field(f, &mut errors))
         .collect();
     let pk = primary_key(&input, &fields, &mut errors);
+    clashing_reverse_names(&input.ident.to_string(), &fields, &mut errors);
     if let Some(mut first) = errors.pop() {
         for e in errors {
             first.combine(e);
@@ -62,6 +63,51 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
         fields,
         pk: pk.expect("no errors, so exactly one primary key"),
     })
+}
+
+/// Two relations of this model to one target whose reverse accessors would have the same name
+/// on it (`posts` twice, or `post_set` for two foreign keys without `related_name`): rustc
+/// would report duplicate definitions on the target; this says which fields and what to do.
+fn clashing_reverse_names(model: &str, fields: &[Field], errors: &mut Vec<syn::Error>) {
+    let snake = aksara_core::meta::snake_case(model);
+    let mut seen: Vec<(String, String, &Field)> = Vec::new();
+    for f in fields {
+        let Some(r) = f.relation() else { continue };
+        if r.related_name.as_deref() == Some("+") || r.symmetrical {
+            continue;
+        }
+        let Type::Path(p) = &r.target else { continue };
+        let Some(target) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let target = if target == "Self" {
+            model.to_string()
+        } else {
+            target
+        };
+        let accessor = match (&r.related_name, r.kind) {
+            (Some(n), _) => n.clone(),
+            (None, RelKind::OneToOne) => snake.clone(),
+            (None, _) => format!("{snake}_set"),
+        };
+        if let Some((_, _, other)) = seen.iter().find(|(t, a, _)| *t == target && *a == accessor) {
+            let advice = if r.related_name.is_some() {
+                "give one of them another related_name"
+            } else {
+                "give one of them a related_name (or related_name = \"+\" for no reverse side)"
+            };
+            errors.push(syn::Error::new_spanned(
+                &f.ident,
+                format!(
+                    "`{model}.{}` and `{model}.{}` both relate to {target}, whose reverse \
+                     accessor would be called `{accessor}` for each: {advice}",
+                    other.name, f.name
+                ),
+            ));
+            continue;
+        }
+        seen.push((target, accessor, f));
+    }
 }
 
 /// The index of the one primary key; pushes an error when there is none (unless other errors

@@ -318,3 +318,79 @@ fn a_second_type_argument_is_refused_where_it_means_nothing() {
         "{message}"
     );
 }
+
+#[test]
+fn clashing_reverse_names_are_reported_at_the_field() {
+    let same_name = error_of(syn::parse_quote! {
+        struct Post {
+            id: i64,
+            #[aksara(related_name = "posts")]
+            author: ForeignKey<Author>,
+            #[aksara(related_name = "posts")]
+            editor: ForeignKey<Author>,
+        }
+    });
+    assert!(
+        same_name.contains("`Post.author` and `Post.editor` both relate to Author"),
+        "{same_name}"
+    );
+    assert!(same_name.contains("`posts`"), "{same_name}");
+    let defaults = error_of(syn::parse_quote! {
+        struct Post {
+            id: i64,
+            author: ForeignKey<Author>,
+            editor: Option<ForeignKey<Author>>,
+        }
+    });
+    assert!(defaults.contains("`post_set`"), "{defaults}");
+    assert!(
+        defaults.contains("give one of them a related_name"),
+        "{defaults}"
+    );
+    // Different names, or one hidden with "+": fine.
+    let ok = |input: syn::DeriveInput| crate::derive(input).is_ok();
+    assert!(ok(syn::parse_quote! {
+        struct Post {
+            id: i64,
+            #[aksara(related_name = "posts")]
+            author: ForeignKey<Author>,
+            #[aksara(related_name = "edited")]
+            editor: ForeignKey<Author>,
+        }
+    }));
+    assert!(ok(syn::parse_quote! {
+        struct Post {
+            id: i64,
+            author: ForeignKey<Author>,
+            #[aksara(related_name = "+")]
+            editor: ForeignKey<Author>,
+        }
+    }));
+}
+
+#[test]
+fn an_unknown_attribute_gets_the_closest_name() {
+    let field = error_of(parse_quote! {
+        struct Post {
+            id: i64,
+            #[aksara(relatd_name = "posts")]
+            author: ForeignKey<Author>,
+        }
+    });
+    assert!(
+        field.contains("unknown field attribute `relatd_name`; did you mean `related_name`?"),
+        "{field}"
+    );
+    let model = error_of(parse_quote! {
+        #[aksara(tabel = "posts")]
+        struct Post { id: i64 }
+    });
+    assert!(model.contains("did you mean `table`?"), "{model}");
+    let far = error_of(parse_quote! {
+        struct Post {
+            #[aksara(zzzzzz)]
+            id: i64,
+        }
+    });
+    assert!(!far.contains("did you mean"), "{far}");
+}
