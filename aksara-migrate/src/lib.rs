@@ -59,6 +59,7 @@ pub mod compile;
 mod ddl;
 mod error;
 mod history;
+pub mod inspectdb;
 mod migration;
 mod operation;
 mod rebuild;

@@ -6,6 +6,13 @@
 //! fails the test.
 
 pub mod chinook;
+/// Models of the Chinook database as `aksara inspectdb` writes them, one file per backend
+/// (the scripts name tables differently), checked by `tests/inspectdb.rs`.
+pub mod chinook_models {
+    pub mod mysql;
+    pub mod postgres;
+    pub mod sqlite;
+}
 mod derive_types;
 pub mod harness;
 pub mod models;
