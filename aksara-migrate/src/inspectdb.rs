@@ -91,21 +91,7 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
-/// The English plural of a snake_case name, good enough for reverse names.
-fn plural(name: &str) -> String {
-    if name.ends_with('s') || name.ends_with('x') || name.ends_with("ch") || name.ends_with("sh")
-    {
-        format!("{name}es")
-    } else if name.ends_with('y')
-        && !name.ends_with("ay")
-        && !name.ends_with("ey")
-        && !name.ends_with("oy")
-    {
-        format!("{}ies", &name[..name.len() - 1])
-    } else {
-        format!("{name}s")
-    }
-}
+use aksara_core::naming::plural;
 
 fn quote(s: &str) -> String {
     format!("{s:?}")
@@ -372,7 +358,7 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
         }
         let _ = writeln!(out);
         let _ = writeln!(out, "#[derive(aksara::Model, Debug, Clone)]");
-        if *struct_name != meta.table {
+        if aksara_core::naming::default_table_name(struct_name) != meta.table {
             let _ = writeln!(out, "#[aksara(table = {})]", quote(&meta.table));
         }
         let _ = writeln!(out, "pub struct {struct_name} {{");

@@ -35,3 +35,102 @@ async fn generated_models_are_checked_in(t: TestDb) {
 }
 
 backend_tests!(generated_models_are_checked_in);
+
+/// Reads every row of each model and compares the count with `SELECT COUNT(*)`.
+macro_rules! every_row {
+    ($db:ident, $raw:ident, $m:ident; $($model:ident),*) => {$(
+        {
+                    let rows = $m::$model::objects().all(&$db).await.unwrap_or_else(|e| {
+                        panic!("read {}: {e}", stringify!($model))
+                    });
+                    let table = $db.registry().model(stringify!($model)).unwrap().meta.table.clone();
+                    let count = $raw
+                        .raw(&format!("SELECT COUNT(*) FROM {}", $db.dialect().quote_identifier(&table)), [])
+                        .await
+                        .unwrap();
+                    let count = match &count[0][0] {
+                        aksara::Value::I64(n) => *n as usize,
+                        aksara::Value::I32(n) => *n as usize,
+                        other => panic!("COUNT(*) gave {other:?}"),
+                    };
+                    assert_eq!(rows.len(), count, "{}", stringify!($model));
+                    assert!(count > 0, "{} has rows", stringify!($model));
+                    assert_eq!($m::$model::objects().count(&$db).await.unwrap() as usize, count);
+        }
+    )*};
+}
+
+/// Reads every table of Chinook through the checked-in models of `$models` (all rows, the
+/// count equal to `SELECT COUNT(*)`), then follows Track -> Album -> Artist, Album -> its
+/// tracks, and an invoice's lines.
+macro_rules! reads_chinook {
+    ($name:ident, $models:ident) => {
+        async fn $name(t: TestDb) {
+            use aksara::{Model, OptionalRelation};
+            use aksara_tests::chinook_models::$models as m;
+            let (raw, _) = load(&t).await;
+            let db = raw.with_registry(m::registry());
+            every_row!(db, raw, m; Album, Artist, Customer, Employee, Genre, Invoice, InvoiceLine, MediaType, Playlist, Track);
+
+            let track = m::Track::objects()
+                .order_by(["track_id"])
+                .first(&db)
+                .await
+                .unwrap()
+                .expect("a track");
+            assert_eq!(track.name, "For Those About To Rock (We Salute You)");
+            let album = track.album.get(&db).await.unwrap().expect("its album");
+            assert_eq!(album.title, "For Those About To Rock We Salute You");
+            let artist = album.artist.get(&db).await.unwrap();
+            assert_eq!(artist.name.as_deref(), Some("AC/DC"));
+            assert_eq!(album.tracks().all(&db).await.unwrap().len(), 10);
+            assert_eq!(artist.albums().all(&db).await.unwrap().len(), 2);
+
+            let invoice = m::Invoice::objects()
+                .order_by(["invoice_id"])
+                .first(&db)
+                .await
+                .unwrap()
+                .expect("an invoice");
+            let lines = invoice.invoice_lines().all(&db).await.unwrap();
+            assert_eq!(lines.len(), 2);
+            let number = |v: String| v.parse::<f64>().unwrap();
+            let sum: f64 = lines
+                .iter()
+                .map(|l| number(l.unit_price.to_string()) * l.quantity as f64)
+                .sum();
+            assert!((sum - number(invoice.total.to_string())).abs() < 1e-9, "{sum}");
+            let first_line_track = lines[0].track.get(&db).await.unwrap();
+            assert!(!first_line_track.name.is_empty());
+            let customer = invoice.customer.get(&db).await.unwrap();
+            let rep = customer.support_rep.get(&db).await.unwrap().expect("a support rep");
+            assert!(rep.customers().all(&db).await.unwrap().iter().any(|c| c.customer_id == customer.customer_id));
+        }
+    };
+}
+
+reads_chinook!(reads_chinook_postgres, postgres);
+reads_chinook!(reads_chinook_mysql, mysql);
+reads_chinook!(reads_chinook_sqlite, sqlite);
+
+mod reads_every_table {
+    use super::*;
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(t) = TestDb::new(Backend::Postgres, "inspectdb::reads_every_table::postgres").await {
+            reads_chinook_postgres(t).await;
+        }
+    }
+    #[tokio::test]
+    async fn mysql() {
+        if let Some(t) = TestDb::new(Backend::Mysql, "inspectdb::reads_every_table::mysql").await {
+            reads_chinook_mysql(t).await;
+        }
+    }
+    #[tokio::test]
+    async fn sqlite() {
+        if let Some(t) = TestDb::new(Backend::Sqlite, "inspectdb::reads_every_table::sqlite").await {
+            reads_chinook_sqlite(t).await;
+        }
+    }
+}

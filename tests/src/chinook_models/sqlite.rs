@@ -4,6 +4,7 @@
 #![allow(missing_docs)]
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Album")]
 pub struct Album {
     #[aksara(primary_key, column = "AlbumId")]
     pub album_id: i64,
@@ -14,6 +15,7 @@ pub struct Album {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Artist")]
 pub struct Artist {
     #[aksara(primary_key, column = "ArtistId")]
     pub artist_id: i64,
@@ -22,6 +24,7 @@ pub struct Artist {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Customer")]
 pub struct Customer {
     #[aksara(primary_key, column = "CustomerId")]
     pub customer_id: i64,
@@ -52,6 +55,7 @@ pub struct Customer {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Employee")]
 pub struct Employee {
     #[aksara(primary_key, column = "EmployeeId")]
     pub employee_id: i64,
@@ -86,6 +90,7 @@ pub struct Employee {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Genre")]
 pub struct Genre {
     #[aksara(primary_key, column = "GenreId")]
     pub genre_id: i64,
@@ -94,6 +99,7 @@ pub struct Genre {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Invoice")]
 pub struct Invoice {
     #[aksara(primary_key, column = "InvoiceId")]
     pub invoice_id: i64,
@@ -117,6 +123,7 @@ pub struct Invoice {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "InvoiceLine")]
 pub struct InvoiceLine {
     #[aksara(primary_key, column = "InvoiceLineId")]
     pub invoice_line_id: i64,
@@ -132,6 +139,7 @@ pub struct InvoiceLine {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "MediaType")]
 pub struct MediaType {
     #[aksara(primary_key, column = "MediaTypeId")]
     pub media_type_id: i64,
@@ -140,6 +148,7 @@ pub struct MediaType {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Playlist")]
 pub struct Playlist {
     #[aksara(primary_key, column = "PlaylistId")]
     pub playlist_id: i64,
@@ -148,6 +157,7 @@ pub struct Playlist {
 }
 
 #[derive(aksara::Model, Debug, Clone)]
+#[aksara(table = "Track")]
 pub struct Track {
     #[aksara(primary_key, column = "TrackId")]
     pub track_id: i64,
