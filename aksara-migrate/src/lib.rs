@@ -67,7 +67,7 @@ pub mod runner;
 mod state;
 
 pub use autodetect::{autodetect, Hints};
-pub use check::{check, Drift, DriftReport};
+pub use check::{check, check_against, create_all_checked, Drift, DriftReport};
 pub use compile::{compile, Compiled};
 pub use error::{MigrateError, Result};
 pub use history::{history, AppliedMigration, HISTORY_TABLE};
