@@ -93,6 +93,26 @@ pub fn camel_case(name: &str) -> String {
 
 use aksara_core::naming::plural;
 
+/// The struct name for `table`: the singular when the table has the default plural name of
+/// it (`comments` -> `Comment`, `categories` -> `Category`), else the table in CamelCase.
+fn struct_name(table: &str) -> String {
+    let mut candidates = Vec::new();
+    if let Some(stem) = table.strip_suffix("ies") {
+        candidates.push(format!("{stem}y"));
+    }
+    if let Some(stem) = table.strip_suffix("es") {
+        candidates.push(stem.to_string());
+    }
+    if let Some(stem) = table.strip_suffix('s') {
+        candidates.push(stem.to_string());
+    }
+    candidates
+        .into_iter()
+        .map(|c| camel_case(&c))
+        .find(|c| aksara_core::naming::default_table_name(c) == table)
+        .unwrap_or_else(|| camel_case(table))
+}
+
 fn quote(s: &str) -> String {
     format!("{s:?}")
 }
@@ -172,7 +192,7 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
             skipped.push(info.model.clone());
             continue;
         }
-        let mut name = camel_case(&model.meta.table);
+        let mut name = struct_name(&model.meta.table);
         while !used_names.insert(name.clone()) {
             name.push('_');
         }
