@@ -39,7 +39,11 @@ use std::time::Instant;
 
 /// The command line.
 #[derive(Debug, Parser)]
-#[command(name = "aksara", version, about = "Aksara migrations and database tools")]
+#[command(
+    name = "aksara",
+    version,
+    about = "Aksara migrations and database tools"
+)]
 pub struct Cli {
     /// The database URL.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
@@ -148,7 +152,16 @@ fn dialect_of(kind: BackendKind) -> &'static dyn Dialect {
 fn split_pair<'a>(s: &'a str, what: &str) -> CliResult<(&'a str, &'a str)> {
     s.split_once(':')
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .ok_or_else(|| CliError(format!("{what} must look like {}, not `{s}`", if what == "--rename-table" { "OLD:NEW" } else { "TABLE.OLD:NEW" })))
+        .ok_or_else(|| {
+            CliError(format!(
+                "{what} must look like {}, not `{s}`",
+                if what == "--rename-table" {
+                    "OLD:NEW"
+                } else {
+                    "TABLE.OLD:NEW"
+                }
+            ))
+        })
 }
 
 fn ms(started: Instant) -> String {
@@ -162,9 +175,9 @@ fn ms(started: Instant) -> String {
 
 impl Cli {
     fn url(&self) -> CliResult<&str> {
-        self.database_url.as_deref().ok_or_else(|| {
-            CliError("no database: set DATABASE_URL or pass --database-url".into())
-        })
+        self.database_url
+            .as_deref()
+            .ok_or_else(|| CliError("no database: set DATABASE_URL or pass --database-url".into()))
     }
 
     async fn connect(&self, registry: Option<&Arc<Registry>>) -> CliResult<Db> {
@@ -235,7 +248,9 @@ impl Cli {
                 for r in rename_column {
                     let (left, to) = split_pair(r, "--rename-column")?;
                     let (table, from) = left.split_once('.').ok_or_else(|| {
-                        CliError(format!("--rename-column must look like TABLE.OLD:NEW, not `{r}`"))
+                        CliError(format!(
+                            "--rename-column must look like TABLE.OLD:NEW, not `{r}`"
+                        ))
                     })?;
                     hints = hints.rename_column(table, from, to);
                 }
@@ -273,7 +288,13 @@ impl Cli {
                     match applied.iter().find(|h| h.name == m.name) {
                         Some(h) if h.checksum != m.content_checksum() => {
                             changed += 1;
-                            writeln!(out, "[X] {}  CHANGED since applied (recorded checksum {}, file {})", m.name, short(&h.checksum), short(&m.content_checksum()))?;
+                            writeln!(
+                                out,
+                                "[X] {}  CHANGED since applied (recorded checksum {}, file {})",
+                                m.name,
+                                short(&h.checksum),
+                                short(&m.content_checksum())
+                            )?;
                         }
                         Some(_) => writeln!(out, "[X] {}", m.name)?,
                         None => writeln!(out, "[ ] {}", m.name)?,
@@ -282,8 +303,21 @@ impl Cli {
                 for h in applied.iter().filter(|h| migrations.get(&h.name).is_none()) {
                     writeln!(out, "[X] {}  applied, but there is no such file", h.name)?;
                 }
-                let pending = migrations.list().iter().filter(|m| !applied.iter().any(|h| h.name == m.name)).count();
-                writeln!(out, "{} applied, {pending} pending{}.", applied.len(), if changed > 0 { format!(", {changed} changed since applied") } else { String::new() })?;
+                let pending = migrations
+                    .list()
+                    .iter()
+                    .filter(|m| !applied.iter().any(|h| h.name == m.name))
+                    .count();
+                writeln!(
+                    out,
+                    "{} applied, {pending} pending{}.",
+                    applied.len(),
+                    if changed > 0 {
+                        format!(", {changed} changed since applied")
+                    } else {
+                        String::new()
+                    }
+                )?;
                 Ok(Outcome::Success)
             }
             Command::Sqlmigrate {
@@ -297,7 +331,10 @@ impl Cli {
                     Some("mysql") => BackendKind::Mysql,
                     Some(_) => BackendKind::Sqlite,
                     None => BackendKind::of(self.url().map_err(|_| {
-                        CliError("sqlmigrate: pass --backend postgres|mysql|sqlite, or a database URL".into())
+                        CliError(
+                            "sqlmigrate: pass --backend postgres|mysql|sqlite, or a database URL"
+                                .into(),
+                        )
                     })?)?,
                 };
                 sql_of(&migrations, name, dialect_of(kind), *backwards, out)?;
@@ -312,12 +349,22 @@ impl Cli {
                         migrate::check_against(&db, &state).await?
                     }
                 };
-                let against = if models.is_some() { "models" } else { "migrations" };
+                let against = if models.is_some() {
+                    "models"
+                } else {
+                    "migrations"
+                };
                 if report.is_empty() {
                     writeln!(out, "No drift: the database matches the {against}.")?;
                     Ok(Outcome::Success)
                 } else {
-                    write!(out, "{}", report.to_string().replace("the models", &format!("the {against}")))?;
+                    write!(
+                        out,
+                        "{}",
+                        report
+                            .to_string()
+                            .replace("the models", &format!("the {against}"))
+                    )?;
                     Ok(Outcome::Found)
                 }
             }
@@ -329,7 +376,12 @@ impl Cli {
                     Some(path) => {
                         std::fs::write(path, &source)
                             .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-                        writeln!(out, "Wrote {} model(s) to {}.", source.matches("pub struct ").count(), path.display())?;
+                        writeln!(
+                            out,
+                            "Wrote {} model(s) to {}.",
+                            source.matches("pub struct ").count(),
+                            path.display()
+                        )?;
                     }
                     None => out.write_all(source.as_bytes())?,
                 }
@@ -354,7 +406,9 @@ fn find<'m>(migrations: &'m Migrations, name: &str) -> CliResult<(usize, &'m mig
     match matches.as_slice() {
         [i] => Ok((*i, &migrations.list()[*i])),
         [] => Err(CliError(format!("there is no migration named {name}"))),
-        _ => Err(CliError(format!("{name} names several migrations; give the whole name"))),
+        _ => Err(CliError(format!(
+            "{name} names several migrations; give the whole name"
+        ))),
     }
 }
 
@@ -373,7 +427,10 @@ fn sql_of(
             .rev()
             .map(|(index, op)| {
                 op.reverse().ok_or_else(|| {
-                    CliError(format!("{}: operation #{index} ({op}) is irreversible", m.name))
+                    CliError(format!(
+                        "{}: operation #{index} ({op}) is irreversible",
+                        m.name
+                    ))
                 })
             })
             .collect::<CliResult<_>>()?
@@ -381,7 +438,13 @@ fn sql_of(
         m.operations.clone()
     };
     let mut state = migrations.state_after(if backwards { i + 1 } else { i })?;
-    writeln!(out, "-- {} ({}{})", m.name, d.name(), if backwards { ", backwards" } else { "" })?;
+    writeln!(
+        out,
+        "-- {} ({}{})",
+        m.name,
+        d.name(),
+        if backwards { ", backwards" } else { "" }
+    )?;
     for op in &ops {
         let compiled = migrate::compile(d, op, &state)?;
         op.apply(&mut state)?;
@@ -405,13 +468,22 @@ async fn migrate_command(
         Some(t) if t == ZERO => 0,
         Some(t) => find(migrations, t)?.0 + 1,
     };
-    let applied: Vec<String> = migrate::history(db).await?.into_iter().map(|h| h.name).collect();
+    let applied: Vec<String> = migrate::history(db)
+        .await?
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
     let is_applied = |i: usize| applied.iter().any(|n| *n == list[i].name);
     let up: Vec<usize> = (0..keep).filter(|&i| !is_applied(i)).collect();
-    let down: Vec<usize> = (keep..list.len()).rev().filter(|&i| is_applied(i)).collect();
+    let down: Vec<usize> = (keep..list.len())
+        .rev()
+        .filter(|&i| is_applied(i))
+        .collect();
     // One migration at a time (each run takes the lock and checks the history again) when
     // the applied ones are a prefix; otherwise one run does it all.
-    let prefix = (0..list.len()).filter(|&i| is_applied(i)).all(|i| up.iter().all(|&u| u > i));
+    let prefix = (0..list.len())
+        .filter(|&i| is_applied(i))
+        .all(|i| up.iter().all(|&u| u > i));
     if up.is_empty() && down.is_empty() {
         writeln!(out, "No migrations to apply or undo.")?;
         return Ok(Outcome::Success);
@@ -427,8 +499,14 @@ async fn migrate_command(
     let started = Instant::now();
     let mut done = 0;
     if !prefix {
-        writeln!(out, "Applying {} and undoing {} migration(s) in one run ...", up.len(), down.len())?;
-        let report = migrate::run_to(db, migrations, target.unwrap_or(&list[list.len() - 1].name)).await?;
+        writeln!(
+            out,
+            "Applying {} and undoing {} migration(s) in one run ...",
+            up.len(),
+            down.len()
+        )?;
+        let report =
+            migrate::run_to(db, migrations, target.unwrap_or(&list[list.len() - 1].name)).await?;
         for n in &report.applied {
             writeln!(out, "  applied {n}")?;
         }
@@ -454,7 +532,11 @@ async fn migrate_command(
             write!(out, "Undoing {} ...", list[i].name)?;
             out.flush()?;
             let t = Instant::now();
-            let to = if i == 0 { ZERO } else { list[i - 1].name.as_str() };
+            let to = if i == 0 {
+                ZERO
+            } else {
+                list[i - 1].name.as_str()
+            };
             match migrate::run_to(db, migrations, to).await {
                 Ok(_) => writeln!(out, " OK ({})", ms(t))?,
                 Err(e) => {
@@ -468,7 +550,13 @@ async fn migrate_command(
     writeln!(
         out,
         "{} {done} migration(s) in {}.",
-        if down.is_empty() { "Applied" } else if up.is_empty() { "Undid" } else { "Applied and undid" },
+        if down.is_empty() {
+            "Applied"
+        } else if up.is_empty() {
+            "Undid"
+        } else {
+            "Applied and undid"
+        },
         ms(started)
     )?;
     Ok(Outcome::Success)
@@ -493,7 +581,10 @@ pub fn main_without_models() -> ExitCode {
 
 fn run_main(models: Option<Arc<Registry>>) -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -13,7 +13,10 @@ fn temp_dir(name: &str) -> PathBuf {
 fn aksara(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aksara"))
         .current_dir(dir)
-        .env("DATABASE_URL", format!("sqlite://{}", dir.join("app.db").display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("app.db").display()),
+        )
         .args(args)
         .output()
         .expect("run aksara")
@@ -28,7 +31,11 @@ fn text(b: &[u8]) -> String {
 fn write_initial(dir: &Path) {
     let migrations = aksara::migrate::Migrations::from_dir(dir.join("migrations")).unwrap();
     let first = migrations
-        .make(&aksara::demo::registry(), "initial", &aksara::migrate::Hints::new())
+        .make(
+            &aksara::demo::registry(),
+            "initial",
+            &aksara::migrate::Hints::new(),
+        )
         .unwrap()
         .unwrap();
     first.write_to_dir(dir.join("migrations")).unwrap();
@@ -40,18 +47,30 @@ fn migrate_check_and_drift_exit_statuses() {
     write_initial(&dir);
     let out = aksara(&dir, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Applying 0001_initial ... OK ("), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Applying 0001_initial ... OK ("),
+        "{}",
+        text(&out.stdout)
+    );
     let out = aksara(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("No drift: the database matches the migrations."));
     // A column added behind the migrations' back is drift: exit status 1.
     let db = dir.join("app.db");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let db = aksara::connect(&format!("sqlite://{}", db.display()), aksara::Registry::empty())
+        let db = aksara::connect(
+            &format!("sqlite://{}", db.display()),
+            aksara::Registry::empty(),
+        )
+        .await
+        .unwrap();
+        db.batch_execute("ALTER TABLE users ADD COLUMN shoe_size INTEGER")
             .await
             .unwrap();
-        db.batch_execute("ALTER TABLE users ADD COLUMN shoe_size INTEGER").await.unwrap();
     });
     let out = aksara(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -61,14 +80,33 @@ fn migrate_check_and_drift_exit_statuses() {
         text(&out.stdout)
     );
     let out = aksara(&dir, &["showmigrations"]);
-    assert!(text(&out.stdout).contains("[X] 0001_initial"), "{}", text(&out.stdout));
-    let out = aksara(&dir, &["sqlmigrate", "0001_initial", "--backend", "postgres"]);
+    assert!(
+        text(&out.stdout).contains("[X] 0001_initial"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = aksara(
+        &dir,
+        &["sqlmigrate", "0001_initial", "--backend", "postgres"],
+    );
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("CREATE TABLE \"users\""), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("CREATE TABLE \"users\""),
+        "{}",
+        text(&out.stdout)
+    );
     let out = aksara(&dir, &["inspectdb"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("pub struct User {"), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("pub shoe_size: Option<i64>,"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("pub struct User {"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains("pub shoe_size: Option<i64>,"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -77,7 +115,11 @@ fn failures_exit_with_a_message() {
     let dir = temp_dir("failures");
     let out = aksara(&dir, &["makemigrations"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("error: makemigrations needs your models"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("error: makemigrations needs your models"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(text(&out.stderr).contains("aksara_cli::main"));
     let out = Command::new(env!("CARGO_BIN_EXE_aksara"))
         .current_dir(&dir)
@@ -86,24 +128,50 @@ fn failures_exit_with_a_message() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("error: no database: set DATABASE_URL or pass --database-url"));
+    assert!(
+        text(&out.stderr).contains("error: no database: set DATABASE_URL or pass --database-url")
+    );
     write_initial(&dir);
     let out = aksara(&dir, &["migrate", "0002_missing"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("there is no migration named 0002_missing"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("there is no migration named 0002_missing"),
+        "{}",
+        text(&out.stderr)
+    );
     // A migration that fails: its table already exists.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let db = aksara::connect(&format!("sqlite://{}", dir.join("app.db").display()), aksara::Registry::empty())
+        let db = aksara::connect(
+            &format!("sqlite://{}", dir.join("app.db").display()),
+            aksara::Registry::empty(),
+        )
+        .await
+        .unwrap();
+        db.batch_execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
             .await
             .unwrap();
-        db.batch_execute("CREATE TABLE users (id INTEGER PRIMARY KEY)").await.unwrap();
     });
     let out = aksara(&dir, &["migrate"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("Applying 0001_initial ... FAILED"), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("error: migration 0001_initial failed"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Applying 0001_initial ... FAILED"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("error: migration 0001_initial failed"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = aksara(&dir, &["showmigrations"]);
-    assert!(text(&out.stdout).contains("[ ] 0001_initial"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("[ ] 0001_initial"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

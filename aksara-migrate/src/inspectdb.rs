@@ -25,12 +25,11 @@ use std::fmt::Write as _;
 
 /// Rust keywords a field may not be named (without `r#`).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
-    "enum", "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield", "abstract", "become", "do",
-    "final",
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
+    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield", "abstract", "become", "do", "final",
 ];
 
 /// `AlbumId` -> `album_id`, `BillingPostalCode` -> `billing_postal_code`, `first name` ->
@@ -121,13 +120,17 @@ fn quote(s: &str) -> String {
 fn scalar(kind: &FieldKind, backend: &str) -> (String, Vec<String>) {
     let t = |s: &str| s.to_string();
     match kind {
-        FieldKind::String { max_length } => (t("String"), vec![format!("max_length = {max_length}")]),
-        FieldKind::Email { max_length } => {
-            (t("String"), vec![t("email"), format!("max_length = {max_length}")])
+        FieldKind::String { max_length } => {
+            (t("String"), vec![format!("max_length = {max_length}")])
         }
-        FieldKind::Url { max_length } => {
-            (t("String"), vec![t("url"), format!("max_length = {max_length}")])
-        }
+        FieldKind::Email { max_length } => (
+            t("String"),
+            vec![t("email"), format!("max_length = {max_length}")],
+        ),
+        FieldKind::Url { max_length } => (
+            t("String"),
+            vec![t("url"), format!("max_length = {max_length}")],
+        ),
         FieldKind::Text => (t("String"), vec![t("text")]),
         FieldKind::Boolean => (t("bool"), vec![]),
         FieldKind::Integer | FieldKind::AutoInteger => (t("i32"), vec![]),
@@ -269,7 +272,11 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
                             comment,
                             attrs,
                             name: rust,
-                            ty: if f.nullable { format!("Option<{t}>") } else { t },
+                            ty: if f.nullable {
+                                format!("Option<{t}>")
+                            } else {
+                                t
+                            },
                         });
                         continue;
                     };
@@ -348,7 +355,10 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
             };
             let note = format!(
                 "{struct_name} <-> {} (many-to-many) through the table {}",
-                struct_names.get(target).cloned().unwrap_or_else(|| target.clone()),
+                struct_names
+                    .get(target)
+                    .cloned()
+                    .unwrap_or_else(|| target.clone()),
                 registry
                     .model(through)
                     .map(|m| m.meta.table.clone())
@@ -423,7 +433,10 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
         let _ = writeln!(registry_fn, "        .model::<{s}>()");
     }
     let _ = writeln!(registry_fn, "        .build()");
-    let _ = writeln!(registry_fn, "        .expect(\"the inspected models are valid\")");
+    let _ = writeln!(
+        registry_fn,
+        "        .expect(\"the inspected models are valid\")"
+    );
     let _ = writeln!(registry_fn, "}}");
     out.push_str(&registry_fn);
     out

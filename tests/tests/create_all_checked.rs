@@ -36,15 +36,27 @@ mod after {
 }
 
 async fn existing_tables_that_differ_are_reported(t: TestDb) {
-    let old = aksara::Registry::builder().model::<before::Person>().build().unwrap();
+    let old = aksara::Registry::builder()
+        .model::<before::Person>()
+        .build()
+        .unwrap();
     let db = t.connect(old).await;
-    create_all_checked(&db).await.expect("nothing exists yet: created");
+    create_all_checked(&db)
+        .await
+        .expect("nothing exists yet: created");
     create_all_checked(&db).await.expect("matches: Ok again");
     // The same tables, with one the models do not have: still Ok.
-    db.batch_execute("CREATE TABLE unrelated (id INTEGER PRIMARY KEY)").await.unwrap();
-    create_all_checked(&db).await.expect("extra tables are not a difference");
+    db.batch_execute("CREATE TABLE unrelated (id INTEGER PRIMARY KEY)")
+        .await
+        .unwrap();
+    create_all_checked(&db)
+        .await
+        .expect("extra tables are not a difference");
 
-    let new = aksara::Registry::builder().model::<after::Pet>().build().unwrap();
+    let new = aksara::Registry::builder()
+        .model::<after::Pet>()
+        .build()
+        .unwrap();
     let db = db.with_registry(new);
     let err = create_all_checked(&db).await.unwrap_err();
     let MigrateError::Drift(report) = &err else {
@@ -52,10 +64,17 @@ async fn existing_tables_that_differ_are_reported(t: TestDb) {
     };
     assert_eq!(
         report.items,
-        [Drift::MissingColumn { table: "persons".into(), column: "nickname".into() }],
+        [Drift::MissingColumn {
+            table: "persons".into(),
+            column: "nickname".into()
+        }],
         "{err}"
     );
-    assert!(err.to_string().contains("column persons.nickname is missing"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("column persons.nickname is missing"),
+        "{err}"
+    );
     // The missing table was created all the same.
     let pets = db.raw("SELECT COUNT(*) FROM pets", []).await.unwrap();
     assert_eq!(pets.len(), 1);

@@ -117,7 +117,9 @@ mod reads_every_table {
     use super::*;
     #[tokio::test]
     async fn postgres() {
-        if let Some(t) = TestDb::new(Backend::Postgres, "inspectdb::reads_every_table::postgres").await {
+        if let Some(t) =
+            TestDb::new(Backend::Postgres, "inspectdb::reads_every_table::postgres").await
+        {
             reads_chinook_postgres(t).await;
         }
     }
@@ -129,7 +131,8 @@ mod reads_every_table {
     }
     #[tokio::test]
     async fn sqlite() {
-        if let Some(t) = TestDb::new(Backend::Sqlite, "inspectdb::reads_every_table::sqlite").await {
+        if let Some(t) = TestDb::new(Backend::Sqlite, "inspectdb::reads_every_table::sqlite").await
+        {
             reads_chinook_sqlite(t).await;
         }
     }

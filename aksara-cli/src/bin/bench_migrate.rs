@@ -36,25 +36,41 @@ fn migrations(dir: &std::path::Path) -> [Migration; 3] {
     };
     let _ = dir;
     [
-        Migration::new("0001_initial", Vec::<String>::new(), vec![Operation::CreateTable { table }]),
+        Migration::new(
+            "0001_initial",
+            Vec::<String>::new(),
+            vec![Operation::CreateTable { table }],
+        ),
         Migration::new(
             "0002_add_nickname",
             ["0001_initial"],
-            vec![Operation::AddColumn { table: "bench_rows".into(), column: nickname, fill: None }],
+            vec![Operation::AddColumn {
+                table: "bench_rows".into(),
+                column: nickname,
+                fill: None,
+            }],
         ),
         Migration::new(
             "0003_index_n",
             ["0002_add_nickname"],
             vec![Operation::AddIndex {
                 table: "bench_rows".into(),
-                index: IndexDef { name: "bench_rows_n_idx".into(), columns: vec!["n".into()] },
+                index: IndexDef {
+                    name: "bench_rows_n_idx".into(),
+                    columns: vec!["n".into()],
+                },
             }],
         ),
     ]
 }
 
 async fn cli(url: &str, dir: &std::path::Path, args: &[&str]) -> String {
-    let mut argv = vec!["aksara".to_string(), "--database-url".into(), url.into(), "--migrations".into()];
+    let mut argv = vec![
+        "aksara".to_string(),
+        "--database-url".into(),
+        url.into(),
+        "--migrations".into(),
+    ];
     argv.push(dir.display().to_string());
     argv.extend(args.iter().map(|s| s.to_string()));
     let mut out = Vec::new();
@@ -70,14 +86,19 @@ async fn main() -> aksara::Result<()> {
     let urls: Vec<String> = std::env::args().skip(1).collect();
     for url in &urls {
         let kind = BackendKind::of(url)?;
-        let dir = std::env::temp_dir().join(format!("aksara-bench-{}-{}", kind.feature(), std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "aksara-bench-{}-{}",
+            kind.feature(),
+            std::process::id()
+        ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         for m in migrations(&dir) {
             m.write_to_dir(&dir).expect("write migration");
         }
         let db = aksara::connect(url, Registry::empty()).await?;
         db.batch_execute("DROP TABLE IF EXISTS bench_rows").await?;
-        db.batch_execute("DROP TABLE IF EXISTS aksara_migrations").await?;
+        db.batch_execute("DROP TABLE IF EXISTS aksara_migrations")
+            .await?;
         print!("{}", cli(url, &dir, &["migrate", "0001_initial"]).await);
         let started = Instant::now();
         match kind {
@@ -103,12 +124,21 @@ async fn main() -> aksara::Result<()> {
             }
         }
         let count = db.raw("SELECT COUNT(*) FROM bench_rows", []).await?;
-        println!("{}: loaded {} rows in {:.1} s", kind.name(), count[0][0], started.elapsed().as_secs_f64());
-        print!("{}", cli(url, &dir, &["migrate", "0002_add_nickname"]).await);
+        println!(
+            "{}: loaded {} rows in {:.1} s",
+            kind.name(),
+            count[0][0],
+            started.elapsed().as_secs_f64()
+        );
+        print!(
+            "{}",
+            cli(url, &dir, &["migrate", "0002_add_nickname"]).await
+        );
         print!("{}", cli(url, &dir, &["migrate", "0003_index_n"]).await);
         print!("{}", cli(url, &dir, &["showmigrations"]).await);
         db.batch_execute("DROP TABLE IF EXISTS bench_rows").await?;
-        db.batch_execute("DROP TABLE IF EXISTS aksara_migrations").await?;
+        db.batch_execute("DROP TABLE IF EXISTS aksara_migrations")
+            .await?;
         std::fs::remove_dir_all(&dir).ok();
     }
     Ok(())
