@@ -7,6 +7,8 @@
 //! ```
 //!
 //! It drops and recreates the table `bench_rows` and the history table in each database.
+//! With `--markdown FILE` first, it also writes the figures as a Markdown section (which
+//! `benches/report.py` copies into BENCHMARKS.md).
 
 use aksara::migrate::{ColumnDef, ColumnType, IndexDef, Migration, Operation, TableDef};
 use aksara::{BackendKind, Registry};
@@ -83,7 +85,14 @@ async fn cli(url: &str, dir: &std::path::Path, args: &[&str]) -> String {
 
 #[tokio::main]
 async fn main() -> aksara::Result<()> {
-    let urls: Vec<String> = std::env::args().skip(1).collect();
+    let mut urls: Vec<String> = std::env::args().skip(1).collect();
+    let markdown = if urls.first().map(String::as_str) == Some("--markdown") {
+        urls.remove(0);
+        Some(urls.remove(0))
+    } else {
+        None
+    };
+    let mut rows: Vec<(&str, String, f64, Vec<(String, f64)>)> = Vec::new();
     for url in &urls {
         let kind = BackendKind::of(url)?;
         let dir = std::env::temp_dir().join(format!(
@@ -130,16 +139,70 @@ async fn main() -> aksara::Result<()> {
             count[0][0],
             started.elapsed().as_secs_f64()
         );
-        print!(
-            "{}",
-            cli(url, &dir, &["migrate", "0002_add_nickname"]).await
-        );
-        print!("{}", cli(url, &dir, &["migrate", "0003_index_n"]).await);
+        let loaded = started.elapsed().as_secs_f64();
+        let mut figures = Vec::new();
+        for target in ["0002_add_nickname", "0003_index_n"] {
+            let t = Instant::now();
+            let out = cli(url, &dir, &["migrate", target]).await;
+            let wall = t.elapsed().as_secs_f64() * 1000.0;
+            print!("{out}");
+            let line = out.lines().next().unwrap_or_default().to_string();
+            figures.push((line, wall));
+        }
+        let version = match kind {
+            BackendKind::Postgres => "SELECT version()",
+            BackendKind::Mysql => "SELECT CONCAT('MariaDB/MySQL ', VERSION())",
+            BackendKind::Sqlite => "SELECT 'SQLite ' || sqlite_version()",
+        };
+        let version = match &db.raw(version, []).await?[0][0] {
+            aksara::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        rows.push((kind.name(), version, loaded, figures));
         print!("{}", cli(url, &dir, &["showmigrations"]).await);
         db.batch_execute("DROP TABLE IF EXISTS bench_rows").await?;
         db.batch_execute("DROP TABLE IF EXISTS aksara_migrations")
             .await?;
         std::fs::remove_dir_all(&dir).ok();
+    }
+    if let Some(path) = markdown {
+        let mut md =
+            String::from("## Migrations on a table of 1,000,000 rows (`aksara migrate`)\n\n");
+        md.push_str(
+            "Run with `cargo run -p aksara-cli --bin aksara-bench-migrate -- --markdown benches/migrate.md \
+             postgres://postgres@127.0.0.1:5432/test mysql://root@127.0.0.1:3306/test sqlite:///tmp/aksara-bench.db` \
+             (then `python3 benches/report.py` copies this section here). A table `bench_rows (id BIGINT \
+             PRIMARY KEY, name VARCHAR(100), n INTEGER)` is filled with 1,000,000 rows, then `aksara migrate` \
+             applies `0002_add_nickname` (a nullable `VARCHAR(50)` column) and `0003_index_n` (an index on `n`), \
+             one run each. \"Migration\" is the duration `aksara migrate` prints for the migration; \"Command\" \
+             is the whole command (connect, lock, history, migration).\n\n",
+        );
+        md.push_str("| Backend | Server | Fill (s) | Add nullable column: migration / command | Add index: migration / command |\n|---|---|---|---|---|\n");
+        for (name, version, loaded, figures) in &rows {
+            let cell = |i: usize| {
+                let (line, wall) = &figures[i];
+                let printed = line
+                    .rsplit_once('(')
+                    .map(|(_, r)| r.trim_end_matches(')').to_string())
+                    .unwrap_or_default();
+                format!("{printed} / {wall:.0} ms")
+            };
+            let version = version.split(" on ").next().unwrap_or(version);
+            let version = version.split(" (").next().unwrap_or(version);
+            md.push_str(&format!(
+                "| {name} | {version} | {loaded:.1} | {} | {} |\n",
+                cell(0),
+                cell(1)
+            ));
+        }
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        md.push_str(&format!(
+            "\nBuild: `{}` profile. Load average (`/proc/loadavg`) when it finished: {} (a shared 2-core \
+             machine; other builds were running).\n",
+            if cfg!(debug_assertions) { "dev" } else { "release" },
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        ));
+        std::fs::write(&path, md).expect("write the markdown");
     }
     Ok(())
 }
