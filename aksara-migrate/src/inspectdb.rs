@@ -10,8 +10,11 @@
 //! when the column is unique or the key) with its `on_delete` and a `related_name` that no
 //! other reverse relation or field of the target has. A junction table whose key is its two
 //! foreign keys is a `ManyToMany<T>` on the first side, through the junction's model when
-//! that can be a model; a junction keyed by its two columns alone cannot be (a model needs a
-//! single primary key), and its relation is written as a comment.
+//! that can be a model. A junction keyed by its two columns alone cannot be a model (a model
+//! needs a single primary key): when its columns are those of Aksara's automatic junction
+//! (`playlist_id`, `track_id`) the field reads through it with `db_table = "..."` (adding
+//! links would write an `id` column it lacks); otherwise the relation is written as a
+//! comment.
 //!
 //! Columns of a type Aksara has no kind for (`NUMERIC`, `DECIMAL`, arrays, enums) are read
 //! as the backend decodes them: `String` on PostgreSQL and MySQL/MariaDB (decimal text, no
@@ -364,24 +367,69 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
                     .map(|m| m.meta.table.clone())
                     .unwrap_or_else(|_| through.clone())
             );
+            // The junction's columns to this model and to the target.
+            let junction = registry.model(through).ok().map(|m| &m.meta);
+            let column_to = |side: &str| {
+                junction.and_then(|j| {
+                    j.concrete_fields()
+                        .find(|f| {
+                            matches!(&f.relation, Some(r) if matches!(&r.target, Target::Name(t) if t == side))
+                        })
+                        .map(|f| f.column.clone())
+                })
+            };
+            let mut push = |target_struct: &str, attrs: Vec<String>, comment: String| {
+                let names = taken.entry(model_name.clone()).or_default();
+                let mut name = plural(&snake_case(target_struct));
+                while names.contains(&name) {
+                    name.push('_');
+                }
+                names.insert(name.clone());
+                let back_names = taken.entry(target.clone()).or_default();
+                let mut back = plural(&snake_case(struct_name));
+                while back_names.contains(&back) {
+                    back.push_str("_set");
+                }
+                back_names.insert(back.clone());
+                let mut attrs = attrs;
+                attrs.push(format!("related_name = {}", quote(&back)));
+                fields.push(Field {
+                    comment: Some(comment),
+                    attrs,
+                    name,
+                    ty: format!("aksara::ManyToMany<{target_struct}>"),
+                });
+            };
             match (struct_names.get(target), struct_names.get(through)) {
                 (Some(target_struct), Some(through_struct)) => {
-                    let names = taken.entry(model_name.clone()).or_default();
-                    let mut name = plural(&snake_case(target_struct));
-                    while names.contains(&name) {
-                        name.push('_');
-                    }
-                    names.insert(name.clone());
-                    let back = plural(&snake_case(struct_name));
-                    fields.push(Field {
-                        comment: Some(note),
-                        attrs: vec![
-                            format!("through = {through_struct}"),
-                            format!("related_name = {}", quote(&back)),
-                        ],
-                        name,
-                        ty: format!("aksara::ManyToMany<{target_struct}>"),
-                    });
+                    push(
+                        target_struct,
+                        vec![format!("through = {through_struct}")],
+                        note,
+                    );
+                }
+                // A junction keyed by its two columns cannot be a model, but when its columns
+                // are the ones Aksara's automatic junction has (`playlist_id`, `track_id`)
+                // the relation reads through it by its table name.
+                (Some(target_struct), None)
+                    if target != model_name && {
+                        let (source_field, target_field) =
+                            aksara_core::naming::junction_field_names(struct_name, target_struct);
+                        column_to(model_name) == Some(format!("{source_field}_id"))
+                            && column_to(target) == Some(format!("{target_field}_id"))
+                    } =>
+                {
+                    let table = junction.map(|j| j.table.clone()).unwrap_or_default();
+                    push(
+                        target_struct,
+                        vec![format!("db_table = {}", quote(&table))],
+                        format!(
+                            "{note}. For reading: the table has no `id` column, which adding links through this field would write."
+                        ),
+                    );
+                    junction_notes.push(format!(
+                        "{note}: read by {struct_name}'s ManyToMany field above"
+                    ));
                 }
                 _ => junction_notes.push(note),
             }

@@ -137,3 +137,62 @@ mod reads_every_table {
         }
     }
 }
+
+/// On PostgreSQL the Chinook junction `playlist_track` has the columns Aksara's automatic
+/// junction would have (`playlist_id`, `track_id`), so inspectdb writes the many-to-many
+/// field `Playlist.tracks`: it reads the same links as SQL does, both ways.
+#[tokio::test]
+async fn postgres_playlist_tracks_read_through_the_junction() {
+    use aksara::Model;
+    use aksara_tests::chinook_models::postgres as m;
+    let Some(t) = TestDb::new(Backend::Postgres, "inspectdb::postgres_playlist_tracks").await
+    else {
+        return;
+    };
+    let (raw, _) = load(&t).await;
+    let db = raw.with_registry(m::registry());
+    let count = |sql: &'static str| {
+        let raw = raw.clone();
+        async move {
+            match &raw.raw(sql, []).await.unwrap()[0][0] {
+                aksara::Value::I64(n) => *n as usize,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    for playlist in m::Playlist::objects()
+        .order_by(["playlist_id"])
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .take(3)
+    {
+        let tracks = playlist.tracks().all(&db).await.unwrap();
+        let expected = raw
+            .raw(
+                "SELECT COUNT(*) FROM playlist_track WHERE playlist_id = {}",
+                [aksara::Value::I32(playlist.playlist_id)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            aksara::Value::I64(tracks.len() as i64),
+            expected[0][0],
+            "playlist {}",
+            playlist.playlist_id
+        );
+    }
+    let track = m::Track::objects()
+        .order_by(["track_id"])
+        .first(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let playlists = track.playlists().all(&db).await.unwrap();
+    assert_eq!(
+        playlists.len(),
+        count("SELECT COUNT(*) FROM playlist_track WHERE track_id = 1").await
+    );
+    assert!(!playlists.is_empty());
+}

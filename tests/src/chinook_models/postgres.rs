@@ -150,6 +150,9 @@ pub struct Playlist {
     pub playlist_id: i32,
     #[aksara(max_length = 120)]
     pub name: Option<String>,
+    /// Playlist <-> Track (many-to-many) through the table playlist_track. For reading: the table has no `id` column, which adding links through this field would write.
+    #[aksara(db_table = "playlist_track", related_name = "playlists")]
+    pub tracks: aksara::ManyToMany<Track>,
 }
 
 #[derive(aksara::Model, Debug, Clone)]
@@ -177,7 +180,7 @@ pub struct Track {
 // Not written as models (a model needs a single-column primary key); read them as
 // `aksara::Record`s: `QuerySet::<Record>::of("table")`.
 // - table playlist_track
-// - Playlist <-> Track (many-to-many) through the table playlist_track
+// - Playlist <-> Track (many-to-many) through the table playlist_track: read by Playlist's ManyToMany field above
 
 /// A registry of every model above.
 pub fn registry() -> std::sync::Arc<aksara::Registry> {
