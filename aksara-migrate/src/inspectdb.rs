@@ -105,15 +105,56 @@ fn struct_name(table: &str) -> String {
     if let Some(stem) = table.strip_suffix("es") {
         candidates.push(stem.to_string());
     }
-    if let Some(stem) = table.strip_suffix('s') {
+    // `status`, `bonus`, `analysis`, `address` are singular words, not plurals.
+    let singular_s = ["ss", "us", "is"].iter().any(|e| table.ends_with(e));
+    if let Some(stem) = table.strip_suffix('s').filter(|_| !singular_s) {
         candidates.push(stem.to_string());
     }
     candidates
         .into_iter()
         .map(|c| camel_case(&c))
         .find(|c| aksara_core::naming::default_table_name(c) == table)
-        .unwrap_or_else(|| camel_case(table))
+        .map(|c| {
+            if PRELUDE.contains(&c.as_str()) {
+                format!("{c}Row")
+            } else {
+                c
+            }
+        })
+        .unwrap_or_else(|| {
+            let c = camel_case(table);
+            if PRELUDE.contains(&c.as_str()) {
+                format!("{c}Row")
+            } else {
+                c
+            }
+        })
 }
+
+/// Names of the prelude and of Aksara's own types a struct may not take (the derive's code
+/// uses them).
+const PRELUDE: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "Model",
+    "Value",
+    "Db",
+    "Registry",
+    "Record",
+    "ForeignKey",
+    "OneToOne",
+    "ManyToMany",
+];
 
 fn quote(s: &str) -> String {
     format!("{s:?}")
@@ -488,4 +529,32 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
     let _ = writeln!(registry_fn, "}}");
     out.push_str(&registry_fn);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{camel_case, snake_case, struct_name};
+
+    #[test]
+    fn rust_names_of_database_names() {
+        assert_eq!(snake_case("AlbumId"), "album_id");
+        assert_eq!(snake_case("BillingPostalCode"), "billing_postal_code");
+        assert_eq!(snake_case("HTMLBody"), "html_body");
+        assert_eq!(snake_case("first name"), "first_name");
+        assert_eq!(snake_case("type"), "type_");
+        assert_eq!(snake_case("2fa"), "_2fa");
+        assert_eq!(snake_case("ümlaut"), "ümlaut");
+        assert_eq!(camel_case("playlist_track"), "PlaylistTrack");
+        assert_eq!(camel_case("Album"), "Album");
+        assert_eq!(camel_case("select"), "Select");
+        assert_eq!(camel_case("9lives"), "Table9lives");
+        assert_eq!(struct_name("comments"), "Comment");
+        assert_eq!(struct_name("categories"), "Category");
+        assert_eq!(struct_name("people_x"), "PeopleX");
+        assert_eq!(struct_name("status"), "Status");
+        assert_eq!(struct_name("addresses"), "Address");
+        assert_eq!(struct_name("boxes"), "BoxRow");
+        assert_eq!(struct_name("result"), "ResultRow");
+        assert_eq!(struct_name("records"), "RecordRow");
+    }
 }
