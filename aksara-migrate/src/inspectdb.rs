@@ -190,6 +190,25 @@ fn scalar(kind: &FieldKind, backend: &str) -> (String, Vec<String>) {
     }
 }
 
+/// The Rust type of a key column of `kind` (a model's key is a UUID, an i64 or an i32), with
+/// a note when it is read as a UUID from text.
+fn key_type(kind: &FieldKind, backend: &str) -> Option<(&'static str, Option<&'static str>)> {
+    match kind {
+        FieldKind::Uuid => Some(("uuid::Uuid", None)),
+        FieldKind::BigInteger | FieldKind::AutoBigInteger => Some(("i64", None)),
+        FieldKind::Integer | FieldKind::AutoInteger => Some(("i32", None)),
+        FieldKind::String { max_length: 36 } => Some((
+            "uuid::Uuid",
+            Some("A CHAR(36) key: read as a UUID, as Aksara stores UUIDs on this backend."),
+        )),
+        FieldKind::Text if backend == "sqlite" => Some((
+            "uuid::Uuid",
+            Some("A text key: read as a UUID, as Aksara stores UUIDs on SQLite (a key that is not a UUID cannot be a model's)."),
+        )),
+        _ => None,
+    }
+}
+
 fn on_delete_name(o: &OnDelete) -> &'static str {
     match o {
         OnDelete::Cascade => "aksara::CASCADE",
@@ -229,14 +248,24 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
     let registry = &schema.registry;
     // Which tables can be models, and their struct names.
     let mut struct_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut skipped = Vec::new();
+    let mut skipped: Vec<(String, String)> = Vec::new();
     let mut used_names = BTreeSet::new();
     for info in &schema.tables {
         let Ok(model) = registry.model(&info.model) else {
             continue;
         };
-        if info.kind == TableKind::View || model.meta.try_pk().is_none() {
-            skipped.push(info.model.clone());
+        let Some(pk) = model.meta.try_pk().filter(|_| info.kind != TableKind::View) else {
+            skipped.push((info.model.clone(), String::new()));
+            continue;
+        };
+        if pk.relation.is_none() && key_type(&pk.kind, backend).is_none() {
+            skipped.push((
+                info.model.clone(),
+                format!(
+                    " (its key {} is {:?}; a model's key is a UUID, an i64 or an i32)",
+                    pk.column, pk.kind
+                ),
+            ));
             continue;
         }
         let mut name = struct_name(&model.meta.table);
@@ -297,6 +326,14 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
             if f.primary_key {
                 attrs.push("primary_key".to_string());
             }
+            // A unique column (a one-to-one's is unique by its kind).
+            let one_to_one = f
+                .relation
+                .as_ref()
+                .is_some_and(|r| r.kind == RelationKind::OneToOne);
+            if f.unique && !f.primary_key && !one_to_one {
+                attrs.push("unique".to_string());
+            }
             let ty;
             let mut comment = None;
             match &f.relation {
@@ -344,9 +381,9 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
                     let base = if per_pair[&(model_name.clone(), target.clone())] > 1
                         || target == model_name
                     {
-                        format!("{}_by_{rust}", plural(&snake_case(&meta.table)))
+                        format!("{}_by_{rust}", plural(&snake_case(struct_name)))
                     } else {
-                        plural(&snake_case(&meta.table))
+                        plural(&snake_case(struct_name))
                     };
                     let names = taken.entry(target.clone()).or_default();
                     let mut related = base;
@@ -361,6 +398,14 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
                     } else {
                         t
                     };
+                }
+                None if f.primary_key => {
+                    let (t, note) = key_type(&f.kind, backend).expect("checked above");
+                    comment = note.map(str::to_string);
+                    if rust != f.column {
+                        attrs.push(format!("column = {}", quote(&f.column)));
+                    }
+                    ty = t.to_string();
                 }
                 None => {
                     let (t, a) = scalar(&f.kind, backend);
@@ -499,12 +544,12 @@ pub fn models_source(schema: &Schema, backend: &str) -> String {
             "// Not written as models (a model needs a single-column primary key); read them as\n\
              // `aksara::Record`s: `QuerySet::<Record>::of(\"table\")`."
         );
-        for t in &skipped {
+        for (t, why) in &skipped {
             let table = registry
                 .model(t)
                 .map(|m| m.meta.table.clone())
                 .unwrap_or_else(|_| t.clone());
-            let _ = writeln!(out, "// - table {table}");
+            let _ = writeln!(out, "// - table {table}{why}");
         }
         for n in &junction_notes {
             let _ = writeln!(out, "// - {n}");

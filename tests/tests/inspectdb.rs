@@ -10,22 +10,24 @@ use aksara_tests::{backend_tests, Backend, TestDb};
 use std::path::PathBuf;
 
 fn models_file(backend: Backend) -> PathBuf {
+    models_path("chinook_models", backend)
+}
+
+fn models_path(folder: &str, backend: Backend) -> PathBuf {
     let name = match backend {
         Backend::Postgres => "postgres",
         Backend::Mysql => "mysql",
         Backend::Sqlite => "sqlite",
     };
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("src/chinook_models/{name}.rs"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("src/{folder}/{name}.rs"))
 }
 
-async fn generated_models_are_checked_in(t: TestDb) {
-    let (db, schema) = load(&t).await;
-    let source = models_source(&schema, db.dialect().name());
-    let path = models_file(t.backend());
+/// Fails unless `source` is the checked-in `path` (written there first with AKSARA_BLESS=1).
+fn assert_checked_in(path: &std::path::Path, source: &str) {
     if std::env::var("AKSARA_BLESS").is_ok_and(|v| v == "1") {
-        std::fs::write(&path, &source).expect("write the models");
+        std::fs::write(path, source).expect("write the models");
     }
-    let checked_in = std::fs::read_to_string(&path).expect("read the checked-in models");
+    let checked_in = std::fs::read_to_string(path).expect("read the checked-in models");
     assert!(
         checked_in == source,
         "{} is not what inspectdb writes now; regenerate with AKSARA_BLESS=1 \
@@ -34,7 +36,22 @@ async fn generated_models_are_checked_in(t: TestDb) {
     );
 }
 
-backend_tests!(generated_models_are_checked_in);
+async fn generated_models_are_checked_in(t: TestDb) {
+    let (db, schema) = load(&t).await;
+    let source = models_source(&schema, db.dialect().name());
+    assert_checked_in(&models_file(t.backend()), &source);
+}
+
+/// The seed's blog, created by `create_all`, read back by inspectdb: UUID keys, booleans,
+/// timestamps, a self-reference, a one-to-one and the many-to-many's junction as a model.
+async fn blog_models_are_checked_in(t: TestDb) {
+    let db = t.db(aksara::demo::registry()).await;
+    let schema = aksara::introspect::introspect(&db).await.unwrap();
+    let source = models_source(&schema, db.dialect().name());
+    assert_checked_in(&models_path("blog_models", t.backend()), &source);
+}
+
+backend_tests!(generated_models_are_checked_in, blog_models_are_checked_in);
 
 /// Reads every row of each model and compares the count with `SELECT COUNT(*)`.
 macro_rules! every_row {
