@@ -213,3 +213,48 @@ async fn postgres_playlist_tracks_read_through_the_junction() {
     );
     assert!(!playlists.is_empty());
 }
+
+/// The seed's blog, seeded by `aksara::demo::seed`, read back through the models inspectdb
+/// wrote for it (`tests/src/blog_models`): every row of every table, and the relations.
+macro_rules! reads_blog {
+    ($name:ident, $models:ident, $variant:ident) => {
+        #[tokio::test]
+        async fn $name() {
+            use aksara::{Model, OptionalRelation};
+            use aksara_tests::blog_models::$models as m;
+            let Some(t) = TestDb::new(Backend::$variant, concat!("inspectdb::", stringify!($name))).await else {
+                return;
+            };
+            let demo = t.db(aksara::demo::registry()).await;
+            let seeded = aksara::demo::seed(&demo).await.unwrap();
+            let db = demo.with_registry(m::registry());
+            every_row!(db, demo, m; Category, PostTag, Post, Tag, UserProfile, User);
+            assert_eq!(m::User::objects().count(&db).await.unwrap() as usize, seeded.users);
+            for post in m::Post::objects().all(&db).await.unwrap() {
+                let author = post.author.get(&db).await.unwrap();
+                assert!(author.posts().all(&db).await.unwrap().iter().any(|p| p.id == post.id));
+                if let Some(category) = post.category.get(&db).await.unwrap() {
+                    assert!(category.posts().all(&db).await.unwrap().iter().any(|p| p.id == post.id));
+                }
+                let tags = post.post_tags().all(&db).await.unwrap();
+                for link in tags {
+                    link.tag.get(&db).await.unwrap();
+                }
+            }
+            let children: usize = {
+                let mut n = 0;
+                for c in m::Category::objects().all(&db).await.unwrap() {
+                    n += c.categories_by_parent().all(&db).await.unwrap().len();
+                }
+                n
+            };
+            let nested = m::Category::objects().all(&db).await.unwrap().iter().filter(|c| c.parent.is_some()).count();
+            assert_eq!(children, nested);
+            assert!(nested > 0, "the seed nests categories");
+        }
+    };
+}
+
+reads_blog!(reads_blog_postgres, postgres, Postgres);
+reads_blog!(reads_blog_mysql, mysql, Mysql);
+reads_blog!(reads_blog_sqlite, sqlite, Sqlite);
