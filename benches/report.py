@@ -498,6 +498,12 @@ def main():
     # The explorer's benchmark is run on its own, usually without a saved baseline.
     explorer_results = load_results(args.criterion, set(baselines) | {"new"})
     lines.extend(explorer_section(explorer_results, args.criterion))
+    # The migration benchmark (aksara-cli's aksara-bench-migrate) writes its own section.
+    migrate_md = os.path.join(repo, "benches", "migrate.md")
+    if os.path.exists(migrate_md):
+        with open(migrate_md) as f:
+            lines.extend(f.read().rstrip().split("\n"))
+        lines.append("")
     lines.extend(findings(results, runs, columns))
     text = "\n".join(lines).rstrip() + "\n"
     with open(args.out, "w") as f:

@@ -186,6 +186,30 @@ type LiveColumn = (FieldKind, bool, bool, Option<(String, String, String)>);
 /// # Ok(()) }
 /// ```
 pub async fn check(db: &Db) -> aksara_core::Result<DriftReport> {
+    check_against(db, &SchemaState::from_registry(db.registry())).await
+}
+
+/// Compares the database `db` is connected to with the schema `wanted` (for instance the
+/// schema a folder of migrations makes, [`Migrations::state`](crate::Migrations::state)),
+/// as [`check`] does with the registry's: what `aksara check` runs when it has no models.
+///
+/// # Errors
+/// Database errors from reading the catalog.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), aksara_migrate::MigrateError> {
+/// use aksara_migrate::{Hints, Migrations};
+/// let registry = aksara::demo::registry();
+/// let mut migrations = Migrations::new();
+/// migrations.push(migrations.make(&registry, "initial", &Hints::new())?.unwrap())?;
+/// let db = aksara::connect("sqlite::memory:", aksara::Registry::empty()).await?;
+/// assert!(!aksara_migrate::check::check_against(&db, &migrations.state()?).await?.is_empty());
+/// aksara_migrate::run(&db, &migrations).await?;
+/// assert!(aksara_migrate::check::check_against(&db, &migrations.state()?).await?.is_empty());
+/// # Ok(()) }
+/// ```
+pub async fn check_against(db: &Db, wanted: &SchemaState) -> aksara_core::Result<DriftReport> {
     let d = db.dialect();
     let schema = introspect(db).await?;
     let mut live: BTreeMap<String, BTreeMap<String, LiveColumn>> = BTreeMap::new();
@@ -215,7 +239,6 @@ pub async fn check(db: &Db) -> aksara_core::Result<DriftReport> {
         }
         live.insert(meta.table.clone(), columns);
     }
-    let wanted = SchemaState::from_registry(db.registry());
     let mut items = Vec::new();
     for (name, table) in &wanted.tables {
         let Some(columns) = live.get(name) else {
@@ -297,5 +320,36 @@ fn compare_column(
             references: format!("{t}.{col}"),
         }),
         (None, None) => {}
+    }
+}
+
+/// `create_all`, then the drift check: creates the tables of the registry that do not exist
+/// yet, and fails with [`MigrateError::Drift`](crate::MigrateError::Drift) listing every
+/// difference when tables that already existed differ from the models (`create_all` alone
+/// leaves them alone and returns `Ok`). Tables of the database no model has are not a
+/// difference here.
+///
+/// # Errors
+/// [`MigrateError::Drift`](crate::MigrateError::Drift), or database errors.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), aksara_migrate::MigrateError> {
+/// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+/// db.batch_execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)").await?;
+/// let err = aksara_migrate::create_all_checked(&db).await.unwrap_err();
+/// assert!(err.to_string().contains("column posts.title is missing"), "{err}");
+/// # Ok(()) }
+/// ```
+pub async fn create_all_checked(db: &Db) -> crate::Result<()> {
+    aksara_core::ddl::create_all(db).await?;
+    let mut report = check(db).await?;
+    report
+        .items
+        .retain(|d| !matches!(d, Drift::ExtraTable { .. }));
+    if report.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::MigrateError::Drift(report))
     }
 }

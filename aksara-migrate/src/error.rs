@@ -73,6 +73,9 @@ pub enum MigrateError {
         #[source]
         source: std::io::Error,
     },
+    /// Tables of the models exist but differ from them ([`create_all_checked`](crate::create_all_checked)).
+    #[error("the existing tables differ from the models (create_all leaves existing tables alone; write a migration): {0}")]
+    Drift(crate::check::DriftReport),
     /// The database failed outside a migration (history table, lock).
     #[error(transparent)]
     Db(Box<aksara_core::Error>),

@@ -59,6 +59,7 @@ pub mod compile;
 mod ddl;
 mod error;
 mod history;
+pub mod inspectdb;
 mod migration;
 mod operation;
 mod rebuild;
@@ -66,7 +67,7 @@ pub mod runner;
 mod state;
 
 pub use autodetect::{autodetect, Hints};
-pub use check::{check, Drift, DriftReport};
+pub use check::{check, check_against, create_all_checked, Drift, DriftReport};
 pub use compile::{compile, Compiled};
 pub use error::{MigrateError, Result};
 pub use history::{history, AppliedMigration, HISTORY_TABLE};

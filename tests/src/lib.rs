@@ -6,6 +6,21 @@
 //! fails the test.
 
 pub mod chinook;
+/// Models of the Chinook database as `aksara inspectdb` writes them, one file per backend
+/// (the scripts name tables differently), checked by `tests/inspectdb.rs`.
+/// Models of the seed's blog (`aksara::demo`, created by `create_all`) as `aksara inspectdb`
+/// writes them back, one file per backend, checked by `tests/inspectdb.rs`.
+pub mod blog_models {
+    pub mod mysql;
+    pub mod postgres;
+    pub mod sqlite;
+}
+/// Models of the Chinook database as `aksara inspectdb` writes them.
+pub mod chinook_models {
+    pub mod mysql;
+    pub mod postgres;
+    pub mod sqlite;
+}
 mod derive_types;
 pub mod harness;
 pub mod models;
