@@ -180,3 +180,22 @@ impl Field<String> {
         self.lookup("iendswith", text.into())
     }
 }
+
+// Typed paths for aggregates (`Count::of(Author::fields().posts())`).
+impl<T> crate::query::AggregatePath for Field<T> {
+    fn into_path(self) -> String {
+        self.path_str().to_string()
+    }
+}
+
+impl<T> crate::query::AggregatePath for &Field<T> {
+    fn into_path(self) -> String {
+        self.path_str().to_string()
+    }
+}
+
+impl<P: FieldPath> crate::query::AggregatePath for P {
+    fn into_path(self) -> String {
+        self.prefix().trim_end_matches("__").to_string()
+    }
+}

@@ -30,9 +30,11 @@
 //! );
 //! ```
 
-use crate::db::Row;
 use crate::error::{Error, Result};
 use crate::value::{FieldKind, FromValue, Value};
+
+/// A row as backends read it (the same type as [`crate::Row`]).
+type Row = Vec<Value>;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt::{self, Write as _};
 use uuid::Uuid;

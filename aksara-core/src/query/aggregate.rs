@@ -103,24 +103,6 @@ impl AggregatePath for &String {
     }
 }
 
-impl<T> AggregatePath for crate::fields::Field<T> {
-    fn into_path(self) -> String {
-        self.path_str().to_string()
-    }
-}
-
-impl<T> AggregatePath for &crate::fields::Field<T> {
-    fn into_path(self) -> String {
-        self.path_str().to_string()
-    }
-}
-
-impl<P: crate::fields::FieldPath> AggregatePath for P {
-    fn into_path(self) -> String {
-        self.prefix().trim_end_matches("__").to_string()
-    }
-}
-
 impl Aggregate {
     fn new(function: AggregateFunction, path: impl AggregatePath) -> Aggregate {
         Aggregate {
