@@ -811,6 +811,21 @@ async fn subquery_annotations(t: TestDb) {
             ("Cid".into(), None, 0)
         ]
     );
+    // The same answer by hand: a correlated scalar subquery.
+    let by_hand: Vec<(String, Option<String>)> = db
+        .raw(
+            "SELECT a.name, (SELECT p.title FROM ag_posts p WHERE p.author_id = a.id ORDER BY p.views DESC LIMIT 1) \
+             FROM ag_authors a ORDER BY a.name",
+            [],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (text(&r[0]), (!r[1].is_null()).then(|| text(&r[1]))))
+        .collect();
+    let ours: Vec<(String, Option<String>)> =
+        got.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect();
+    assert_eq!(ours, by_hand);
     let filtered = annotated.filter(q!(top = "b1")).all(&db).await.unwrap();
     assert_eq!(
         filtered.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
