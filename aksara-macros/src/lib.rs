@@ -71,6 +71,44 @@ use syn::{parse_macro_input, DeriveInput};
 /// `ForeignKey` or `ManyToMany` key, an `Option`, `to_field`, `default`, `unique`,
 /// `SET_DEFAULT` / `SET(..)` and a key pointing at the model itself are refused.
 ///
+/// # Attributes
+///
+/// On the struct, `#[aksara(...)]`:
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `table = "posts"` | the table (default: the lower-case plural of the name) |
+/// | `name = "Post"` | the model's name in the registry, lookups and messages |
+/// | `description = "..."` | a sentence for people and LLMs, in the exported descriptions |
+/// | `unique_together = "a, b"` | a UNIQUE constraint over several fields (repeatable) |
+///
+/// On a field, `#[aksara(...)]`:
+///
+/// | attribute | fields | meaning |
+/// |---|---|---|
+/// | `primary_key` | a key type, or a required `OneToOne` | the primary key (default: the field `id`) |
+/// | `max_length = 100` | `String` | `VARCHAR(100)`; longer values are refused before any SQL |
+/// | `text` | `String` | unbounded text (`TEXT`) |
+/// | `email`, `url` | `String` | validated on write |
+/// | `unique` | any column | a UNIQUE constraint |
+/// | `default = ...` | any column | the value when none is given (also the column's DEFAULT) |
+/// | `auto_now_add`, `auto_now` | `DateTime<Utc>` | set on create / on every save |
+/// | `column = "..."` | any column | the column name (default: the field name, `{field}_id` for a relation) |
+/// | `description = "..."` | any | a sentence for the exported descriptions |
+/// | `on_delete = CASCADE` | `ForeignKey`, `OneToOne` | `CASCADE`, `SET_NULL`, `SET_DEFAULT`, `SET(value)`, `RESTRICT`, `PROTECT`, `DO_NOTHING` |
+/// | `related_name = "posts"` | relations | the reverse accessor's name on the target (`"+"`: none) |
+/// | `to = "Name"` | relations | the target by name (`"self"` for the model itself) |
+/// | `to_field = "code"` | `ForeignKey`, `OneToOne` | reference another unique field than the key (below) |
+/// | `through = Model` | `ManyToMany` | a junction model of your own, with extra fields |
+/// | `through_fields = ("a", "b")` | `ManyToMany` | which keys of the through model point at each side |
+/// | `symmetrical` | a self `ManyToMany` | links go both ways |
+/// | `db_table = "..."` | `ManyToMany` | the automatic junction's table |
+///
+/// A misspelt attribute is refused with the closest name (`relatd_name`: "did you mean
+/// `related_name`?"); two relations to one target whose reverse accessors would share a name
+/// are refused at the second field, saying which `related_name` to add. The compiled
+/// examples are on `aksara::Model` and in the README's tour.
+///
 /// # `to_field`
 ///
 /// `#[aksara(to_field = "code")] country: ForeignKey<Country, String>` references `Country`'s
