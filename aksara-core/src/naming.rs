@@ -128,6 +128,25 @@ pub fn index_name(table: &str, column: &str) -> String {
     short_name(format!("ix_{table}_{column}"))
 }
 
+/// `word` with its indefinite article: `a Post`, `an Author`, `an integer`, `a UUID`, `a URL`.
+///
+/// ```
+/// use aksara_core::naming::with_article;
+/// assert_eq!(with_article("Author"), "an Author");
+/// assert_eq!(with_article("integer"), "an integer");
+/// assert_eq!(with_article("Post"), "a Post");
+/// assert_eq!(with_article("UUID"), "a UUID");
+/// ```
+pub fn with_article(word: &str) -> String {
+    let mut chars = word.chars();
+    let first = chars.next().unwrap_or('x');
+    let second = chars.next();
+    // An acronym read letter by letter from a U ("you") takes `a`.
+    let acronym_u = first == 'U' && second.is_some_and(|c| c.is_ascii_uppercase());
+    let vowel = matches!(first.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u') && !acronym_u;
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,23 +175,4 @@ mod tests {
         assert_eq!(unique_constraint_name("t", &["a", "b"]), "uq_t_a_b");
         assert_eq!(index_name("t", "a"), "ix_t_a");
     }
-}
-
-/// `word` with its indefinite article: `a Post`, `an Author`, `an integer`, `a UUID`, `a URL`.
-///
-/// ```
-/// use aksara_core::naming::with_article;
-/// assert_eq!(with_article("Author"), "an Author");
-/// assert_eq!(with_article("integer"), "an integer");
-/// assert_eq!(with_article("Post"), "a Post");
-/// assert_eq!(with_article("UUID"), "a UUID");
-/// ```
-pub fn with_article(word: &str) -> String {
-    let mut chars = word.chars();
-    let first = chars.next().unwrap_or('x');
-    let second = chars.next();
-    // An acronym read letter by letter from a U ("you") takes `a`.
-    let acronym_u = first == 'U' && second.is_some_and(|c| c.is_ascii_uppercase());
-    let vowel = matches!(first.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u') && !acronym_u;
-    format!("{} {word}", if vowel { "an" } else { "a" })
 }
