@@ -520,6 +520,11 @@ async fn migrate_command(
             out.flush()?;
             let t = Instant::now();
             match migrate::run_to(db, migrations, &list[i].name).await {
+                // Another runner may have applied it while this one waited for the lock.
+                Ok(report) if !report.applied.contains(&list[i].name) => {
+                    writeln!(out, " already applied by another run ({})", ms(t))?;
+                    continue;
+                }
                 Ok(_) => writeln!(out, " OK ({})", ms(t))?,
                 Err(e) => {
                     writeln!(out, " FAILED ({})", ms(t))?;
@@ -538,6 +543,10 @@ async fn migrate_command(
                 list[i - 1].name.as_str()
             };
             match migrate::run_to(db, migrations, to).await {
+                Ok(report) if !report.reverted.contains(&list[i].name) => {
+                    writeln!(out, " already undone by another run ({})", ms(t))?;
+                    continue;
+                }
                 Ok(_) => writeln!(out, " OK ({})", ms(t))?,
                 Err(e) => {
                     writeln!(out, " FAILED ({})", ms(t))?;
@@ -546,6 +555,13 @@ async fn migrate_command(
             }
             done += 1;
         }
+    }
+    if done == 0 {
+        writeln!(
+            out,
+            "No migrations to apply or undo: another run did them meanwhile."
+        )?;
+        return Ok(Outcome::Success);
     }
     writeln!(
         out,

@@ -175,3 +175,60 @@ fn failures_exit_with_a_message() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Two `aksara migrate` processes at once on one database: one applies, the other waits for
+/// the lock and then finds nothing to do; the history holds each migration once.
+#[test]
+fn two_migrate_processes_apply_once() {
+    let dir = temp_dir("two-processes");
+    write_initial(&dir);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_aksara"))
+            .current_dir(&dir)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.join("app.db").display()),
+            )
+            .arg("migrate")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start aksara")
+    };
+    let (first, second) = (spawn(), spawn());
+    let outputs = [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ];
+    for out in &outputs {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let applied = outputs
+        .iter()
+        .filter(|o| text(&o.stdout).contains("Applying 0001_initial ... OK"))
+        .count();
+    let idle = outputs
+        .iter()
+        .filter(|o| text(&o.stdout).contains("No migrations to apply or undo"))
+        .count();
+    assert_eq!(
+        (applied, idle),
+        (1, 1),
+        "{:?}",
+        outputs.iter().map(|o| text(&o.stdout)).collect::<Vec<_>>()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let history = rt.block_on(async {
+        let db = aksara::connect(
+            &format!("sqlite://{}", dir.join("app.db").display()),
+            aksara::Registry::empty(),
+        )
+        .await
+        .unwrap();
+        aksara::migrate::history(&db).await.unwrap()
+    });
+    assert_eq!(history.len(), 1);
+}
