@@ -311,12 +311,77 @@ pub async fn existing_tables(db: &Db) -> Result<HashSet<String>> {
 }
 
 /// Creates every table of the handle's registry that does not exist yet (idempotent).
+///
+/// A table that exists already is not changed; if it lacks a column its model has (a field
+/// added after the table was made), this is an [`Error::Config`] naming each missing column,
+/// instead of an Ok that the first query would contradict: a changed model needs a migration
+/// (`aksara::migrate`; `aksara::migrate::check` lists every difference). Tables that are
+/// created are created before the check, so a new model next to a changed one still gets its
+/// table.
 pub async fn create_all(db: &Db) -> Result<()> {
+    let existing = create_missing(db).await?;
+    check_existing_columns(db, &existing).await
+}
+
+/// Creates every table of the handle's registry that does not exist yet, and returns the
+/// tables that existed before; existing tables are not looked at (see [`create_all`], which
+/// also checks their columns).
+pub async fn create_missing(db: &Db) -> Result<HashSet<String>> {
     let existing = existing_tables(db).await?;
     for statement in create_statements(db.registry(), db.dialect(), &existing)? {
         db.execute(statement).await?;
     }
-    Ok(())
+    Ok(existing)
+}
+
+/// Refuses, naming them, the columns models have that their existing tables lack.
+async fn check_existing_columns(db: &Db, existing: &HashSet<String>) -> Result<()> {
+    let models: Vec<&ModelInfo> = db
+        .registry()
+        .models()
+        .iter()
+        .filter(|m| existing.contains(&m.meta.table))
+        .collect();
+    if models.is_empty() {
+        return Ok(());
+    }
+    let Some(query) = db.dialect().catalog_columns_sql() else {
+        return Ok(());
+    };
+    let mut sql = Sql::new();
+    sql.push(query);
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bytes(b) => String::from_utf8(b.clone()).ok(),
+        _ => None,
+    };
+    let mut columns: HashSet<(String, String)> = HashSet::new();
+    for row in db.fetch(sql).await? {
+        if let (Some(table), Some(column)) = (row.first().and_then(text), row.get(1).and_then(text))
+        {
+            columns.insert((table, column));
+        }
+    }
+    let mut missing = Vec::new();
+    for m in models {
+        for f in m.meta.concrete_fields() {
+            if !columns.contains(&(m.meta.table.clone(), f.column.clone())) {
+                missing.push(format!(
+                    "{}.{} (the column `{}` of `{}`)",
+                    m.meta.name, f.name, f.column, m.meta.table
+                ));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "create_all: tables exist without columns their models have: {}; create_all does not \
+         change existing tables: write and run a migration (aksara::migrate, `aksara \
+         makemigrations` and `aksara migrate`)",
+        missing.join(", ")
+    )))
 }
 
 /// Drops every table of the handle's registry (idempotent).

@@ -342,7 +342,7 @@ fn compare_column(
 /// # Ok(()) }
 /// ```
 pub async fn create_all_checked(db: &Db) -> crate::Result<()> {
-    aksara_core::ddl::create_all(db).await?;
+    aksara_core::ddl::create_missing(db).await?;
     let mut report = check(db).await?;
     report
         .items

@@ -80,4 +80,37 @@ async fn existing_tables_that_differ_are_reported(t: TestDb) {
     assert_eq!(pets.len(), 1);
 }
 
-backend_tests!(existing_tables_that_differ_are_reported);
+/// `ddl::create_all` itself: a table lacking a column its model has is an error naming it
+/// (the issue's `nickname` case), not an Ok that the first query contradicts.
+async fn create_all_refuses_a_table_without_a_column(t: TestDb) {
+    let old = aksara::Registry::builder()
+        .model::<before::Person>()
+        .build()
+        .unwrap();
+    let db = t.connect(old).await;
+    aksara::ddl::create_all(&db).await.unwrap();
+    aksara::ddl::create_all(&db)
+        .await
+        .expect("matches: Ok again");
+    let new = aksara::Registry::builder()
+        .model::<after::Pet>()
+        .build()
+        .unwrap();
+    let db = db.with_registry(new);
+    let err = aksara::ddl::create_all(&db).await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, aksara::Error::Config(_)), "{message}");
+    assert!(message.contains("Person.nickname"), "{message}");
+    assert!(message.contains("migration"), "{message}");
+    // The new table was created; the existing one was not changed.
+    assert_eq!(
+        db.raw("SELECT COUNT(*) FROM pets", []).await.unwrap().len(),
+        1
+    );
+    assert!(db.raw("SELECT nickname FROM persons", []).await.is_err());
+}
+
+backend_tests!(
+    existing_tables_that_differ_are_reported,
+    create_all_refuses_a_table_without_a_column
+);
