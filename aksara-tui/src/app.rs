@@ -228,13 +228,19 @@ impl App {
         any
     }
 
+    /// Calls `wake` (on the worker's thread) after each answer the worker sends: see
+    /// [`Worker::on_answer`].
+    pub fn on_answer(&self, wake: impl Fn() + Send + 'static) {
+        self.worker.on_answer(wake);
+    }
+
     /// True when an answer from the worker waits to be applied.
     pub fn has_answer(&self) -> bool {
         self.worker.has_answer()
     }
 
     /// Waits until no request runs (or `timeout` passes), applying answers as they come.
-    /// Returns false on timeout. For tests and benchmarks; the terminal loop never blocks.
+    /// Returns false on timeout. For tests and benchmarks; the terminal loop never waits for the worker.
     pub fn settle(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         self.drain();
