@@ -63,7 +63,7 @@ pub mod write_prep;
 
 pub use annotate::Annotated;
 pub use columns::Partial;
-pub use db::{Backend, Connection, Db, PoolOptions, PoolStatus, Row};
+pub use db::{Backend, Connection, Db, NamedRows, PoolOptions, PoolStatus, Row};
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};

@@ -23,6 +23,15 @@ impl QueryableByName<Pg> for PgRow {
     }
 }
 
+/// One row with its column names (for [`aksara_core::Db::fetch_named`]).
+pub struct PgNamedRow(pub Vec<String>, pub Vec<Value>);
+
+impl QueryableByName<Pg> for PgNamedRow {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
+        aksara_diesel::read_named_row(row, decode).map(|(names, values)| PgNamedRow(names, values))
+    }
+}
+
 /// Decodes one column.
 pub fn decode(value: Option<PgValue<'_>>) -> deserialize::Result<Value> {
     let Some(value) = value else {

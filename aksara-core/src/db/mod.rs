@@ -15,7 +15,7 @@ mod retry;
 mod transaction;
 
 use backend::SharedBackend;
-pub use backend::{Backend, Connection, PoolOptions, PoolStatus, Row};
+pub use backend::{Backend, Connection, NamedRows, PoolOptions, PoolStatus, Row};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
 
@@ -185,6 +185,14 @@ impl Db {
     /// Runs a query and returns its rows.
     pub async fn fetch(&self, sql: Sql) -> Result<Vec<Row>> {
         self.fetch_raw(sql).await.map_err(|e| self.map_error(e))
+    }
+
+    /// Runs a query and returns its rows with their column names, for results whose shape
+    /// is not known in advance (an SQL prompt). The names are empty when there are no rows.
+    pub async fn fetch_named(&self, sql: Sql) -> Result<NamedRows> {
+        self.fetch_named_raw(sql)
+            .await
+            .map_err(|e| self.map_error(e))
     }
 
     /// Runs a statement and returns the rows affected.
