@@ -89,6 +89,11 @@ pub enum Job {
     },
     /// Load a record with the labels of its forward relations and the counts of the others.
     Detail(DetailRequest),
+    /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
+    Sql {
+        /// The query as typed.
+        text: String,
+    },
     /// Write every row of a grid to a file (see [`crate::export`]).
     Export {
         /// The grid's rows: its model, link, filters and order.
@@ -138,6 +143,8 @@ pub enum Outcome {
     Total(Count),
     /// A record's details.
     Detail(Box<DetailData>),
+    /// The result of a query of the SQL prompt.
+    Sql(Box<crate::sql::SqlResult>),
     /// An export is under way: rows written so far (sent after each page; the request goes
     /// on).
     ExportProgress {

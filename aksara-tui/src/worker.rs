@@ -193,6 +193,8 @@ impl Drop for Worker {
 struct Shared {
     target: Target,
     db: tokio::sync::Mutex<Option<Db>>,
+    /// The SQL prompt's own connection (a pool of one), held by one query at a time.
+    sql_db: tokio::sync::Mutex<Option<Db>>,
     catalog: Mutex<Option<Arc<Catalog>>>,
     running: Mutex<HashMap<u64, Running>>,
 }
@@ -222,6 +224,7 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: Answer
     let shared = Arc::new(Shared {
         target,
         db: tokio::sync::Mutex::new(None),
+        sql_db: tokio::sync::Mutex::new(None),
         catalog: Mutex::new(None),
         running: Mutex::new(HashMap::new()),
     });
@@ -388,6 +391,7 @@ async fn execute(
     }
     let outcome = match job {
         Job::Connect => connect(&shared).await,
+        Job::Sql { text } => sql(&shared, &text, &backend).await,
         job => match database(&shared).await {
             Ok(db) => {
                 let catalog = shared.catalog.lock().expect("catalog").clone();
@@ -441,6 +445,7 @@ async fn run_job(
             .await
         }
         Job::Export { .. } => unreachable!("handled by execute"),
+        Job::Sql { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
             jobs::cancellable(db, backend, |tx| async move {
                 jobs::detail(&tx, catalog.as_deref(), request)
@@ -489,6 +494,38 @@ async fn export(
     })?;
     let rows = written.finish().await?;
     Ok(Outcome::Exported { rows, path })
+}
+
+/// Runs a query of the SQL prompt on the SQL connection, opened on first use (one
+/// connection, so that the read-only setting made for the query is the one it runs on; the
+/// lock keeps it to one query at a time). A lost connection is opened again next time.
+async fn sql(shared: &Shared, text: &str, backend: &BackendId) -> aksara::Result<Outcome> {
+    let mut slot = shared.sql_db.lock().await;
+    let db = match slot.as_ref() {
+        Some(db) => db.clone(),
+        None => {
+            let url = match &shared.target {
+                Target::Demo { url } | Target::Url(url) => url.clone(),
+            };
+            let options = aksara::PoolOptions {
+                max_connections: 1,
+                ..aksara::PoolOptions::default()
+            };
+            let db = aksara::connect_with(
+                &crate::location::connection_url(&url),
+                Registry::empty(),
+                options,
+            )
+            .await?;
+            *slot = Some(db.clone());
+            db
+        }
+    };
+    let result = crate::sql::run(&db, backend, text).await;
+    if result.as_ref().is_err_and(connection_lost) {
+        *slot = None;
+    }
+    result.map(|r| Outcome::Sql(Box::new(r)))
 }
 
 async fn connect(shared: &Shared) -> aksara::Result<Outcome> {
