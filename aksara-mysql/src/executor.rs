@@ -49,6 +49,7 @@ impl ServerDriver for Mysql {
             .unwrap_or_default();
         Ok(NamedRows {
             columns,
+            zoned: Vec::new(),
             rows: rows.into_iter().map(|r| r.1).collect(),
         })
     }

@@ -45,8 +45,15 @@ impl ServerDriver for Postgres {
             .first()
             .map(|r| r.0.clone())
             .unwrap_or_default();
+        let mut zoned = vec![false; columns.len()];
+        for row in &rows {
+            for (z, is) in zoned.iter_mut().zip(&row.2) {
+                *z |= *is;
+            }
+        }
         Ok(NamedRows {
             columns,
+            zoned,
             rows: rows.into_iter().map(|r| r.1).collect(),
         })
     }

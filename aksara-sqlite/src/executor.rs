@@ -349,6 +349,7 @@ impl Inner {
         let loaded: Result<Vec<SqliteNamedRow>, _> = query.clone().load(&mut *self.0).await;
         match loaded {
             Ok(rows) => Ok(NamedRows {
+                zoned: Vec::new(),
                 columns: rows
                     .as_slice()
                     .first()

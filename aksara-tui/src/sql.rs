@@ -38,6 +38,8 @@ pub struct SqlResult {
     pub text: String,
     /// Its column names (empty when it returned no rows).
     pub columns: Vec<String>,
+    /// For each column, true when its date-times carry a time zone (shown with their offset).
+    pub zoned: Vec<bool>,
     /// Its first rows, at most [`ROW_CAP`].
     pub rows: Vec<Vec<Value>>,
     /// How many rows it returned in all.
@@ -82,6 +84,7 @@ pub async fn run(db: &Db, backend: &BackendId, text: &str) -> aksara::Result<Sql
     Ok(SqlResult {
         text: text.to_string(),
         columns: named.columns,
+        zoned: named.zoned,
         rows,
         returned,
     })

@@ -8,18 +8,7 @@ mod common;
 use aksara::Value;
 use aksara_tui::screens::{Status, View};
 use aksara_tui::Target;
-use common::{redact, Backend, Driver, TestDb};
-use std::sync::Once;
-
-/// Histories go to a directory of this run, never the user's.
-fn private_data_home() {
-    static SET: Once = Once::new();
-    SET.call_once(|| {
-        let dir = std::env::temp_dir().join(format!("aksara-tui-sql-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::env::set_var("XDG_DATA_HOME", &dir);
-    });
-}
+use common::{private_data_home, redact, Backend, Driver, TestDb};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

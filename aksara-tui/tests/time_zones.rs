@@ -107,3 +107,20 @@ fn mysql_and_sqlite_date_times_show_no_offset() {
         assert!(!row.contains('+'), "{backend:?}: no offset:\n{s}");
     }
 }
+
+#[test]
+fn postgres_timestamptz_shows_its_offset_in_an_sql_result() {
+    common::private_data_home();
+    let Some(mut d) = driver(Backend::Postgres, "tz_pg_sql") else {
+        return;
+    };
+    d.keys(":select id, plain_at, zoned_at, null::timestamptz as nothing from moment<Enter>");
+    let s = d.screen(120, 12);
+    let row = row_line(&s);
+    assert!(
+        row.contains("2024-02-29 23:59:59.123456 ")
+            && row.contains("2024-02-29 21:59:59.123456+00:00"),
+        "the timestamp bare, the timestamptz with its offset:\n{s}"
+    );
+    assert!(!row.contains("23:59:59.123456+"), "{s}");
+}

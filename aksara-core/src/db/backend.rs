@@ -18,6 +18,9 @@ pub struct NamedRows {
     /// The column names, in order; empty when there are no rows (the drivers read the names
     /// from the rows), or when the backend cannot tell them.
     pub columns: Vec<String>,
+    /// For each column, true when its date-times carry a time zone (PostgreSQL's
+    /// `timestamptz`, as its rows say); empty or false where the backend does not tell.
+    pub zoned: Vec<bool>,
     /// The rows.
     pub rows: Vec<Row>,
 }
@@ -92,6 +95,7 @@ pub trait Connection: Send {
     async fn fetch_named(&mut self, sql: Sql) -> Result<NamedRows, DbError> {
         Ok(NamedRows {
             columns: Vec::new(),
+            zoned: Vec::new(),
             rows: self.fetch(sql).await?,
         })
     }

@@ -9,7 +9,7 @@
 use super::{moved, scrolled, Ctx, Effect, PromptKind, Slot, Status, View};
 use crate::action::Action;
 use crate::catalog::{path_of_column, Catalog};
-use crate::format::{cell, plain, thousands, truncate, width};
+use crate::format::{plain, thousands, truncate, width, zoned_cell};
 use crate::jobs::{Job, Outcome};
 use crate::sql::{SqlResult, ROW_CAP};
 use crate::theme;
@@ -227,7 +227,12 @@ impl SqlView {
             .collect();
         let cells: Vec<Vec<crate::format::Cell>> = visible
             .iter()
-            .map(|(_, r)| r.iter().map(|v| cell(v, None)).collect())
+            .map(|(_, r)| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, v)| zoned_cell(v, None, result.zoned.get(i) == Some(&true)))
+                    .collect()
+            })
             .collect();
         let widths: Vec<usize> = (0..result.columns.len())
             .map(|i| {
