@@ -286,3 +286,40 @@ fn ctrl_c_stops_a_running_query_and_the_next_one_runs() {
     let result = sql_view(&d).result().expect("the next query answers");
     assert_eq!(result.rows[0][0].as_i64(), Some(7));
 }
+
+#[test]
+fn ctrl_c_abandons_a_running_sqlite_query_and_the_next_one_is_still_read_only() {
+    private_data_home();
+    let rt = runtime();
+    let Some(t) = rt.block_on(TestDb::new(Backend::Sqlite, "sql_cancel_sqlite")) else {
+        return;
+    };
+    let db = rt.block_on(t.connect());
+    rt.block_on(db.batch_execute(
+        "CREATE TABLE kept (id integer PRIMARY KEY); INSERT INTO kept (id) VALUES (1);",
+    ))
+    .unwrap();
+    let mut d = Driver::new(Target::Url(t.url.clone()));
+    // Counts to a billion: far longer than the test.
+    d.keys_now(
+        ":with recursive n(i) as (select 1 union all select i + 1 from n where i < 1000000000) select count(*) from n<Enter>",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(d.app.busy(), "the query is still running");
+    d.keys("<C-c>");
+    assert!(!d.app.busy());
+    // The SQL connection was abandoned; the next query gets a new one, read-only as well.
+    d.keys(":select id from kept<Enter>");
+    let result = sql_view(&d).result().expect("the next query answers");
+    assert_eq!(result.rows[0][0].as_i64(), Some(1));
+    d.keys(":delete from kept<Enter>");
+    let s = d.screen(120, 20);
+    assert!(
+        message_line(&s).contains("readonly"),
+        "still read-only after the cancel:\n{s}"
+    );
+    let rows = rt
+        .block_on(db.raw("SELECT COUNT(*) FROM kept", []))
+        .unwrap();
+    assert_eq!(rows[0][0].as_i64(), Some(1));
+}
