@@ -49,6 +49,8 @@ pub mod relation;
 pub mod row_or_key;
 pub mod row_reader;
 pub mod selected;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 pub mod sql;
 pub mod stmt_cache;
 pub mod stream;
@@ -63,7 +65,9 @@ pub mod write_prep;
 
 pub use annotate::Annotated;
 pub use columns::Partial;
-pub use db::{Backend, Connection, Db, NamedRows, PoolOptions, PoolStatus, Row};
+pub use db::{
+    Backend, Connection, Db, DbStats, Isolation, NamedRows, PoolOptions, PoolStatus, Row, TxOptions,
+};
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};
 pub use dynamic::{AnyModel, Loaded, ModelOps, Related};

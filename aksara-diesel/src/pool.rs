@@ -2,12 +2,14 @@
 
 use aksara_core::stmt_cache::ShapeCaches;
 use aksara_core::{DbError, DbErrorKind, PoolOptions, PoolStatus};
-use deadpool::managed::{Manager, ObjectId};
+use deadpool::managed::TimeoutType;
+use deadpool::managed::{Hook, HookError, Manager, ObjectId};
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, PoolError as ConnectError, PoolableConnection,
     RecyclingMethod,
 };
+use diesel_async::SimpleAsyncConnection;
 use std::sync::Arc;
 
 /// The statement shapes each pooled connection keeps prepared (see `aksara_core::stmt_cache`).
@@ -40,6 +42,8 @@ where
     statements: StatementShapes,
     /// What failing to open a connection is called in errors ("connect", "open the database").
     opening: &'static str,
+    acquire_timeout: std::time::Duration,
+    connect_timeout: std::time::Duration,
 }
 
 /// How a [`DieselPool`] is built.
@@ -59,7 +63,7 @@ pub struct PoolSpec<'a, C: PoolableConnection + 'static> {
     pub opening: &'static str,
 }
 
-impl<C: PoolableConnection + 'static> DieselPool<C>
+impl<C: PoolableConnection + SimpleAsyncConnection + Send + 'static> DieselPool<C>
 where
     Managed<C>: Poolable<C>,
 {
@@ -67,12 +71,41 @@ where
     pub fn new(spec: PoolSpec<'_, C>) -> Result<Self, DbError> {
         let manager = AsyncDieselConnectionManager::<C>::new_with_config(spec.target, spec.config);
         let options = spec.options;
-        let pool = Pool::builder(manager)
+        let (lifetime, idle) = (options.max_lifetime, options.idle_timeout);
+        let mut builder = Pool::builder(manager)
             .max_size(spec.max_size)
             .wait_timeout(Some(options.acquire_timeout))
             .create_timeout(Some(options.connect_timeout))
             .recycle_timeout(Some(options.connect_timeout))
-            .runtime(deadpool::Runtime::Tokio1)
+            .runtime(deadpool::Runtime::Tokio1);
+        if lifetime.is_some() || idle.is_some() {
+            // Checked on checkout: a connection past either limit is closed and another
+            // one taken (or opened).
+            builder = builder.pre_recycle(Hook::sync_fn(move |_, metrics| {
+                if lifetime.is_some_and(|max| metrics.age() > max) {
+                    return Err(HookError::Message("past its max_lifetime".into()));
+                }
+                if idle.is_some_and(|max| metrics.last_used() > max) {
+                    return Err(HookError::Message("idle past its idle_timeout".into()));
+                }
+                Ok(())
+            }));
+        }
+        if !options.after_connect.is_empty() {
+            let statements = Arc::new(options.after_connect.clone());
+            builder = builder.post_create(Hook::async_fn(move |conn: &mut C, _| {
+                let statements = statements.clone();
+                Box::pin(async move {
+                    for statement in statements.iter() {
+                        conn.batch_execute(statement)
+                            .await
+                            .map_err(|e| HookError::Backend(ConnectError::QueryError(e)))?;
+                    }
+                    Ok(())
+                })
+            }));
+        }
+        let pool = builder
             .build()
             .map_err(|e| DbError::new(DbErrorKind::Pool, e.to_string()))?;
         Ok(DieselPool {
@@ -83,15 +116,14 @@ where
                 spec.max_size,
             )),
             opening: spec.opening,
+            acquire_timeout: options.acquire_timeout,
+            connect_timeout: options.connect_timeout,
         })
     }
 
     /// A connection out of the pool.
     pub async fn get(&self) -> Result<Object<C>, DbError> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| pool_error(e, self.opening))
+        self.pool.get().await.map_err(|e| self.pool_error(e))
     }
 
     /// The statement shapes of the pool's connections.
@@ -110,16 +142,36 @@ where
     }
 }
 
-/// Maps a pool error; `opening` names what failed when no connection could be made.
-fn pool_error(e: PoolError, opening: &str) -> DbError {
-    match e {
-        PoolError::Timeout(kind) => DbError::new(
-            DbErrorKind::Pool,
-            format!("timed out waiting for a connection ({kind:?})"),
-        ),
-        PoolError::Backend(e) => {
-            DbError::new(DbErrorKind::Pool, format!("could not {opening}: {e}"))
-        }
-        other => DbError::new(DbErrorKind::Pool, other.to_string()),
+impl<C: PoolableConnection + 'static> DieselPool<C>
+where
+    Managed<C>: Poolable<C>,
+{
+    /// A pool error in words: which wait ran out, after how long, and what to change.
+    fn pool_error(&self, e: PoolError) -> DbError {
+        let message = match e {
+            PoolError::Timeout(TimeoutType::Wait) => {
+                let status = self.pool.status();
+                format!(
+                    "no connection was free within {:?} (acquire_timeout): all {} of the pool's \
+                     connections are in use; raise max_connections or hold connections for \
+                     less time",
+                    self.acquire_timeout, status.max_size
+                )
+            }
+            PoolError::Timeout(TimeoutType::Create) => format!(
+                "could not {} within {:?} (connect_timeout)",
+                self.opening, self.connect_timeout
+            ),
+            PoolError::Timeout(TimeoutType::Recycle) => format!(
+                "checking a pooled connection took longer than {:?} (connect_timeout)",
+                self.connect_timeout
+            ),
+            PoolError::Backend(e) => format!("could not {}: {e}", self.opening),
+            PoolError::PostCreateHook(e) => {
+                format!("a new connection's after_connect statement failed: {e}")
+            }
+            other => other.to_string(),
+        };
+        DbError::new(DbErrorKind::Pool, message)
     }
 }

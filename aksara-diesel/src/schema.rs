@@ -34,8 +34,13 @@ where
 /// # Errors
 /// The error of that first statement ([`aksara_core::Error::Pool`] when the database cannot
 /// be reached).
-pub async fn open(backend: impl Backend + 'static, registry: Arc<Registry>) -> Result<Db> {
+pub async fn open(
+    backend: impl Backend + 'static,
+    registry: Arc<Registry>,
+    min_idle: usize,
+) -> Result<Db> {
     let db = Db::new(Box::new(backend), registry);
     db.raw("SELECT 1", []).await?;
+    db.open_connections(min_idle).await?;
     Ok(db)
 }

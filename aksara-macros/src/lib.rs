@@ -20,6 +20,7 @@ mod attrs;
 mod check;
 mod expand;
 mod ir;
+mod migrations;
 mod parse;
 mod row;
 mod types;
@@ -121,3 +122,17 @@ fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
 
 #[cfg(test)]
 mod tests;
+
+/// Embeds the migration files of a folder (relative to the crate's `Cargo.toml`) at compile
+/// time: `aksara::migrations!("migrations")` evaluates to
+/// `Result<aksara::migrate::Migrations, aksara::migrate::MigrateError>` over every `*.json`
+/// file there, in file name order. Each file is included with `include_str!`, so editing
+/// one rebuilds the crate; a file added to the folder is seen at the next build of the
+/// crate (a `build.rs` with `cargo:rerun-if-changed=migrations` makes that automatic).
+#[proc_macro]
+pub fn migrations(input: TokenStream) -> TokenStream {
+    let dir = parse_macro_input!(input as syn::LitStr);
+    migrations::expand(&dir)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

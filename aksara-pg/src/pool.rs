@@ -21,7 +21,7 @@ impl PgBackend {
     /// A pool for `url` (connections are opened on demand).
     pub fn new(url: &str, options: &PoolOptions) -> Result<Self, DbError> {
         let pool = DieselPool::new(PoolSpec {
-            target: url.to_string(),
+            target: with_application_name(url, options.application_name.as_deref()),
             config: fast_recycling(),
             options,
             max_size: options.max_connections,
@@ -48,5 +48,51 @@ impl Backend for PgBackend {
 
     fn pool_status(&self) -> PoolStatus {
         self.pool.status()
+    }
+}
+
+/// `url` with `application_name=name` added, unless it names one already (or no name is
+/// asked for). The name is percent-encoded.
+fn with_application_name(url: &str, name: Option<&str>) -> String {
+    let Some(name) = name else {
+        return url.to_string();
+    };
+    if url.contains("application_name=") {
+        return url.to_string();
+    }
+    let mut encoded = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}application_name={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_application_name;
+
+    #[test]
+    fn the_application_name_is_added_unless_given() {
+        assert_eq!(
+            with_application_name("postgres://u@h/db", Some("aksara")),
+            "postgres://u@h/db?application_name=aksara"
+        );
+        assert_eq!(
+            with_application_name("postgres://u@h/db?sslmode=disable", Some("my app")),
+            "postgres://u@h/db?sslmode=disable&application_name=my%20app"
+        );
+        assert_eq!(
+            with_application_name("postgres://u@h/db?application_name=x", Some("aksara")),
+            "postgres://u@h/db?application_name=x"
+        );
+        assert_eq!(
+            with_application_name("postgres://u@h/db", None),
+            "postgres://u@h/db"
+        );
     }
 }

@@ -73,5 +73,5 @@ pub async fn connect(url: &str, registry: Arc<Registry>) -> Result<Db> {
 /// [`connect`] with pool options.
 pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
     let backend = SqliteBackend::new(url, &options).map_err(|e| e.into_error())?;
-    aksara_diesel::open(backend, registry).await
+    aksara_diesel::open(backend, registry, options.min_idle).await
 }

@@ -111,6 +111,14 @@ impl SqliteBackend {
             _ => options.max_connections.max(1),
         };
         let setup = setup_sql(&location, options.busy_timeout);
+        // An in-memory database lives as long as its connections: none is ever closed for
+        // its age or idleness.
+        let mut options = options.clone();
+        if !matches!(location, Location::File(_)) {
+            options.max_lifetime = None;
+            options.idle_timeout = None;
+        }
+        let options = &options;
         crate::interrupt::install();
         let mut config = fast_recycling();
         config.custom_setup = Box::new(move |filename| {

@@ -187,6 +187,43 @@ pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptio
     }
 }
 
+/// The variable [`connect_env`] reads the database URL from.
+pub const DATABASE_URL: &str = "DATABASE_URL";
+
+/// [`connect`] to the database the environment variable `DATABASE_URL` names (as sqlx,
+/// Diesel and most deployment tools use it).
+///
+/// ```no_run
+/// # async fn demo() -> aksara::Result<()> {
+/// let db = aksara::connect_env(aksara::demo::registry()).await?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] when `DATABASE_URL` is not set (or not UTF-8), and those of
+/// [`connect`].
+pub async fn connect_env(registry: Arc<Registry>) -> Result<Db> {
+    connect_env_with(registry, PoolOptions::default()).await
+}
+
+/// [`connect_env`] with pool settings.
+///
+/// # Errors
+/// As [`connect_env`].
+pub async fn connect_env_with(registry: Arc<Registry>, options: PoolOptions) -> Result<Db> {
+    let url = std::env::var(DATABASE_URL).map_err(|e| {
+        Error::config(format!(
+            "{DATABASE_URL} {}: set it to the database's URL (postgres://user@host/db, \
+             mysql://user@host/db, sqlite://path.db)",
+            match e {
+                std::env::VarError::NotPresent => "is not set",
+                std::env::VarError::NotUnicode(_) => "is not valid UTF-8",
+            }
+        ))
+    })?;
+    connect_with(&url, registry, options).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

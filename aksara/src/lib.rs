@@ -42,11 +42,11 @@ extern crate self as aksara;
 pub use aksara_core::*;
 
 pub mod demo;
-pub use aksara_macros::Model;
 /// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
 /// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
 /// name in the macro namespace.)
 pub use aksara_macros::Row;
+pub use aksara_macros::{migrations, Model};
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).
@@ -76,6 +76,10 @@ pub use aksara_mysql as mysql;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use aksara_sqlite as sqlite;
+
+/// Schema migrations: the autodetector, migration files, `migrate::run` / `migrate::run_to`
+/// and the drift check `migrate::check`.
+pub use aksara_migrate as migrate;
 
 mod connect;
 pub use connect::*;

@@ -57,6 +57,23 @@ pub struct PoolOptions {
     /// MySQL, whose driver cannot close one cached statement, shapes beyond the bound run as
     /// statements prepared and closed at once. 0 keeps none.
     pub statement_cache_size: usize,
+    /// A connection older than this is closed when it comes back to the pool, and a new
+    /// one opened when needed (default 30 minutes; `None` keeps connections for ever). Not
+    /// applied to in-memory SQLite databases, which live only as long as their connections.
+    pub max_lifetime: Option<std::time::Duration>,
+    /// A connection idle for longer than this is closed instead of handed out (default 10
+    /// minutes; `None`: never). Not applied to in-memory SQLite databases.
+    pub idle_timeout: Option<std::time::Duration>,
+    /// Connections opened when connecting, so that the first calls do not wait for one
+    /// (default 0).
+    pub min_idle: usize,
+    /// Statements run on every new connection before its first use, in order (`SET
+    /// statement_timeout = '5s'`, `SET search_path TO app`, `PRAGMA cache_size = -8000`); a
+    /// failing one fails the connection, with the database's message.
+    pub after_connect: Vec<String>,
+    /// The name PostgreSQL shows for the connections in `pg_stat_activity` (default
+    /// `aksara`; an `application_name` in the URL wins). Other backends have no such name.
+    pub application_name: Option<String>,
 }
 
 impl Default for PoolOptions {
@@ -67,6 +84,11 @@ impl Default for PoolOptions {
             connect_timeout: std::time::Duration::from_secs(10),
             busy_timeout: std::time::Duration::from_secs(5),
             statement_cache_size: 256,
+            max_lifetime: Some(std::time::Duration::from_secs(30 * 60)),
+            idle_timeout: Some(std::time::Duration::from_secs(10 * 60)),
+            min_idle: 0,
+            after_connect: Vec::new(),
+            application_name: Some("aksara".to_string()),
         }
     }
 }

@@ -10,14 +10,18 @@
 //! `retry`, transactions in `transaction`, raw SQL in `raw`.
 
 mod backend;
+mod observe;
 mod raw;
 mod retry;
 mod transaction;
+mod tx_options;
 
 use backend::SharedBackend;
 pub use backend::{Backend, Connection, NamedRows, PoolOptions, PoolStatus, Row};
+pub use observe::{DbStats, DEFAULT_SLOW_STATEMENT};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
+pub use tx_options::{Isolation, TxOptions};
 
 use crate::dialect::Dialect;
 use crate::error::{DbError, Error, Result};
@@ -31,6 +35,7 @@ use std::sync::{Arc, Mutex};
 pub struct QueryLog {
     count: AtomicU64,
     recorded: Mutex<Option<Vec<String>>>,
+    counters: observe::Counters,
 }
 
 struct Shared {
@@ -130,6 +135,36 @@ impl Db {
         self.shared.log.count.load(Ordering::Relaxed)
     }
 
+    /// Counters of the statements and transactions run through this handle and its clones
+    /// (see [`DbStats`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> aksara::Result<()> {
+    /// let db = aksara::connect("sqlite::memory:", aksara::Registry::empty()).await?;
+    /// let before = db.stats();
+    /// db.raw("SELECT 1", []).await?;
+    /// let after = db.stats();
+    /// assert_eq!(after.statements - before.statements, 1);
+    /// assert_eq!(after.rows - before.rows, 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn stats(&self) -> DbStats {
+        self.shared.log.counters.snapshot()
+    }
+
+    /// Statements slower than `threshold` are counted in [`DbStats::slow`] and reported with
+    /// a WARN event (target `aksara::slow`, with the statement's text, never its values);
+    /// `None` turns that off. The default is [`DEFAULT_SLOW_STATEMENT`] (one second).
+    pub fn set_slow_statement_threshold(&self, threshold: Option<std::time::Duration>) {
+        self.shared.log.counters.set_slow_threshold(threshold);
+    }
+
+    /// The slow-statement threshold (see [`Db::set_slow_statement_threshold`]).
+    pub fn slow_statement_threshold(&self) -> Option<std::time::Duration> {
+        self.shared.log.counters.slow_threshold()
+    }
+
     /// Starts recording the text of every statement run (see [`Db::recorded_sql`]).
     pub fn record_sql(&self) {
         *self.shared.log.recorded.lock().expect("query log") = Some(Vec::new());
@@ -149,14 +184,8 @@ impl Db {
     fn log(&self, sql: &Sql) {
         self.shared.log.count.fetch_add(1, Ordering::Relaxed);
         let mut recorded = self.shared.log.recorded.lock().expect("query log");
-        let wanted =
-            recorded.is_some() || tracing::enabled!(target: "aksara::sql", tracing::Level::DEBUG);
-        if wanted {
-            let text = sql.render(self.dialect());
-            tracing::debug!(target: "aksara::sql", binds = sql.binds().count(), "{text}");
-            if let Some(list) = recorded.as_mut() {
-                list.push(text);
-            }
+        if let Some(list) = recorded.as_mut() {
+            list.push(sql.render(self.dialect()));
         }
     }
 
@@ -204,6 +233,22 @@ impl Db {
     /// when the constraint is one of the registry's.
     pub fn map_error(&self, e: DbError) -> Error {
         crate::error_context::relate(self.registry(), e, None)
+    }
+
+    /// Opens `n` connections of the pool now (they stay open and idle), so that the first
+    /// calls do not wait for one: `PoolOptions::min_idle` at connect time.
+    pub async fn open_connections(&self, n: usize) -> Result<()> {
+        let mut opened = Vec::with_capacity(n);
+        for _ in 0..n {
+            opened.push(
+                self.shared
+                    .backend
+                    .acquire()
+                    .await
+                    .map_err(|e| self.map_error(e))?,
+            );
+        }
+        Ok(())
     }
 
     fn log_text(&self, text: &str) {

@@ -1,10 +1,12 @@
 //! Running one statement: on the transaction's connection or one from the pool, logged, and
 //! run again after a serialization failure or deadlock where the retry policy allows it.
 
+use super::observe::{Finished, RowCount};
 use super::{ConnectionGuard, Db, Row};
 use crate::error::{DbError, DbErrorKind};
 use crate::sql::Sql;
 use std::future::Future;
+use tracing::Instrument;
 
 /// How many times a statement outside a transaction is run again after a serialization
 /// failure or deadlock before the error is returned.
@@ -53,15 +55,28 @@ impl Db {
     /// allows it; the error returned says how many times it was rerun.
     async fn run<'a, T, F, Fut>(&'a self, sql: Sql, op: F) -> Result<T, DbError>
     where
+        T: RowCount,
         F: Fn(ConnectionGuard<'a>, Sql) -> Fut,
         Fut: Future<Output = (ConnectionGuard<'a>, Result<T, DbError>)>,
     {
         let rerunnable = sql.intent.rerunnable() && !self.transaction;
+        let counters = &self.shared.log.counters;
+        let system = self.dialect().name();
         let mut next = Some(sql);
         let mut attempt = 0;
         while let Some(sql) = next.take() {
             self.log(&sql);
-            let conn = match self.connection().await {
+            let text = counters.wants_text().then(|| sql.render(self.dialect()));
+            let span = tracing::debug_span!(
+                target: "aksara::sql",
+                "aksara.statement",
+                db.system = system,
+                db.statement = text.as_deref().unwrap_or(""),
+                rows = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+                error = tracing::field::Empty,
+            );
+            let conn = match self.connection().instrument(span.clone()).await {
                 Ok(conn) => conn,
                 Err(e) => return Err(e),
             };
@@ -69,9 +84,28 @@ impl Db {
             if rerunnable {
                 next = Some(sql.clone());
             }
-            let (mut conn, result) = op(conn, sql).await;
+            let start = std::time::Instant::now();
+            let (mut conn, result) = op(conn, sql).instrument(span.clone()).await;
+            let elapsed = start.elapsed();
             discard_if_lost(&mut conn, &result);
             drop(conn);
+            let rows = result.as_ref().map_or(0, RowCount::row_count);
+            let error = result.as_ref().err().map(|e| e.to_string());
+            span.record("rows", rows);
+            span.record("elapsed_ms", elapsed.as_secs_f64() * 1000.0);
+            if let Some(error) = &error {
+                span.record("error", error.as_str());
+            }
+            span.in_scope(|| {
+                counters.finished(Finished {
+                    system,
+                    text: text.as_deref(),
+                    rows,
+                    elapsed,
+                    attempt,
+                    error: error.as_deref(),
+                })
+            });
             match self.retry_after(&result, attempt, rerunnable) {
                 Some(pause) => tokio::time::sleep(pause).await,
                 None => {
