@@ -213,6 +213,31 @@ where
     result
 }
 
+/// Like [`cancellable`], in a transaction that is read-only on every backend that has one
+/// to run it in: the engine's `TxOptions::read_only` (PostgreSQL `SET TRANSACTION READ
+/// ONLY` after `BEGIN`, MySQL `SET TRANSACTION READ ONLY` before it). SQLite runs `f`
+/// directly, as [`cancellable`] does: its caller makes the connection read-only.
+pub async fn cancellable_read_only<T, F, Fut>(db: &Db, id: &BackendId, f: F) -> aksara::Result<T>
+where
+    F: FnOnce(Db) -> Fut + Send,
+    Fut: Future<Output = aksara::Result<T>> + Send,
+    T: Send,
+{
+    let Some(id_query) = db.dialect().session_id_query() else {
+        return f(db.clone()).await;
+    };
+    let session = id.clone();
+    let result = db
+        .transaction_with(aksara::TxOptions::new().read_only(), |tx| async move {
+            let rows = tx.raw(id_query, []).await?;
+            *session.lock().expect("backend id") = first_int(&rows);
+            f(tx).await
+        })
+        .await;
+    *id.lock().expect("backend id") = None;
+    result
+}
+
 /// Stops the query running on the server connection `id` (from another connection).
 pub async fn cancel_on_server(db: &Db, id: i64) -> aksara::Result<()> {
     match db.dialect().cancel_session(id) {

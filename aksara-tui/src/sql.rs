@@ -4,15 +4,19 @@
 //! no bind values) on a connection of its own, made read-only first the way each backend
 //! allows:
 //!
-//! - PostgreSQL: inside a `READ ONLY` transaction (as every request of the explorer);
-//! - MySQL / MariaDB: `SET SESSION TRANSACTION READ ONLY`, then inside a transaction, which
-//!   starts read-only;
-//! - SQLite: `PRAGMA query_only = ON` on the connection.
+//! - PostgreSQL: inside a `READ ONLY` transaction;
+//! - MySQL / MariaDB: inside a transaction opened read-only (`SET TRANSACTION READ ONLY`
+//!   right before it), on a session made read-only (`SET SESSION TRANSACTION READ ONLY`):
+//!   DDL commits the transaction implicitly and runs outside it, where the session's mode
+//!   refuses it;
+//! - SQLite: `PRAGMA query_only = ON` on the connection (no transaction, which would take
+//!   SQLite's write lock).
 //!
-//! Each runs in the request's cancellable transaction ([`crate::jobs::cancellable`]), so
-//! Ctrl-C stops it on the server (SQLite: the statement is abandoned). The SQL connection is
-//! one connection, and one query runs on it at a time, so the setting made for a query is the
-//! one it runs under. A writing statement fails with the database's own read-only error.
+//! The transactions are the request's cancellable ones
+//! ([`crate::jobs::cancellable_read_only`]), so Ctrl-C stops the query on the server (SQLite:
+//! the statement is abandoned). The SQL connection is one connection, and one query runs on
+//! it at a time, so the setting made for a query is the one it runs under. A writing
+//! statement fails with the database's own read-only error.
 //!
 //! The result keeps at most [`ROW_CAP`] rows; the screen says so when there were more.
 //!
@@ -20,7 +24,7 @@
 //! `$XDG_DATA_HOME/aksara/history/<db-id>` (`~/.local/share/aksara/history/...`), one query
 //! a line (newlines inside a query are stored as `\n`, backslashes as `\\`).
 
-use crate::jobs::{cancellable, BackendId};
+use crate::jobs::{cancellable_read_only, BackendId};
 use aksara::sql::{Intent, Sql};
 use aksara::{Db, Value};
 use std::path::PathBuf;
@@ -56,12 +60,14 @@ impl SqlResult {
 /// Makes `db`'s connection read-only the way its backend allows, before a query.
 async fn make_read_only(db: &Db) -> aksara::Result<()> {
     match db.dialect().name() {
+        "sqlite" => db.raw_execute("PRAGMA query_only = ON", []).await.map(drop),
+        // DDL commits MySQL's transaction implicitly and runs outside it, in a transaction
+        // of its own that the session's default access mode makes read-only too.
         "mysql" => db
             .raw_execute("SET SESSION TRANSACTION READ ONLY", [])
             .await
             .map(drop),
-        "sqlite" => db.raw_execute("PRAGMA query_only = ON", []).await.map(drop),
-        // PostgreSQL: the request's transaction is READ ONLY (see `cancellable`).
+        // PostgreSQL: the request's transaction is read-only, DDL included.
         _ => Ok(()),
     }
 }
@@ -77,7 +83,8 @@ pub async fn run(db: &Db, backend: &BackendId, text: &str) -> aksara::Result<Sql
     let mut sql = Sql::new();
     sql.push(text.trim().trim_end_matches(';'));
     let sql = sql.with_intent(Intent::Raw);
-    let named = cancellable(db, backend, |tx| async move { tx.fetch_named(sql).await }).await?;
+    let named =
+        cancellable_read_only(db, backend, |tx| async move { tx.fetch_named(sql).await }).await?;
     let returned = named.rows.len();
     let mut rows = named.rows;
     rows.truncate(ROW_CAP);
