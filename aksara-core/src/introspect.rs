@@ -60,6 +60,12 @@ pub struct TableInfo {
     pub estimated_rows: Option<u64>,
     /// Foreign keys over several columns.
     pub composite_foreign_keys: Vec<CompositeForeignKey>,
+    /// Each column's name and type as the catalog writes it (`timestamp with time zone`,
+    /// `numeric(10,2)`, `datetime`), in column order: what the field kinds leave out (a
+    /// PostgreSQL `timestamp` and `timestamptz` are both [`FieldKind::DateTime`]).
+    ///
+    /// [`FieldKind::DateTime`]: crate::value::FieldKind::DateTime
+    pub column_types: Vec<(String, String)>,
 }
 
 /// A database's schema: a registry of its tables and what else the catalog said.
@@ -420,8 +426,12 @@ pub async fn introspect(db: &Db) -> Result<Schema> {
     let registry = builder.build()?;
     let infos = tables
         .iter()
-        .map(|(table, (kind, _))| TableInfo {
+        .map(|(table, (kind, columns))| TableInfo {
             model: table.clone(),
+            column_types: columns
+                .iter()
+                .map(|c| (c.name.clone(), c.type_name.clone()))
+                .collect(),
             kind: *kind,
             key_columns: key_columns[table].clone(),
             estimated_rows: estimates.get(table).copied(),

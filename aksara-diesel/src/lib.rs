@@ -23,6 +23,6 @@ pub mod schema;
 pub mod server;
 
 pub use pool::{DieselPool, PoolSpec};
-pub use query::{read_row, BindForm, DieselQuery, PushBind, Scalar};
+pub use query::{read_named_row, read_row, BindForm, DieselQuery, PushBind, Scalar};
 pub use schema::{drop_with_checks_off, open};
 pub use server::{ServerConnection, ServerDriver};

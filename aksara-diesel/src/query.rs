@@ -154,6 +154,25 @@ impl<DB: Backend, B: PushBind<DB>> QueryFragment<DB> for DieselQuery<B> {
     }
 }
 
+/// Like [`read_row`], with the columns' names.
+///
+/// # Errors
+/// The first column `decode` refuses.
+pub fn read_named_row<'a, DB: Backend>(
+    row: &impl NamedRow<'a, DB>,
+    decode: impl Fn(Option<DB::RawValue<'_>>) -> deserialize::Result<Value>,
+) -> deserialize::Result<(Vec<String>, Vec<Value>)> {
+    let count = row.field_count();
+    let mut names = Vec::with_capacity(count);
+    let mut values = Vec::with_capacity(count);
+    for index in 0..count {
+        let field = Row::get(row, index).ok_or("column index out of range")?;
+        names.push(field.field_name().unwrap_or("?column?").to_string());
+        values.push(decode(field.value())?);
+    }
+    Ok((names, values))
+}
+
 /// The columns of a result row, each decoded with `decode` (the backend's decoding of one
 /// column; `None` is SQL NULL), for the backend's `QueryableByName` row.
 ///

@@ -14,7 +14,7 @@ use crate::pool::{Managed, Poolable, StatementShapes};
 use crate::query::{BindForm, DieselQuery, PushBind};
 use crate::schema::drop_with_checks_off;
 use aksara_core::stmt_cache::{Admission, ShapeCache};
-use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql};
+use aksara_core::{Connection, DbError, DbErrorKind, NamedRows, Row, Sql};
 use async_trait::async_trait;
 use diesel::connection::CacheSize;
 use diesel::QueryResult;
@@ -67,6 +67,12 @@ pub trait ServerDriver: Send + Sync + 'static {
         conn: &mut Self::Conn,
         query: DieselQuery<Self::Bind>,
     ) -> QueryResult<Vec<Row>>;
+
+    /// Runs `query` on `conn` and reads its rows with their column names.
+    async fn load_named_rows(
+        conn: &mut Self::Conn,
+        query: DieselQuery<Self::Bind>,
+    ) -> QueryResult<NamedRows>;
 }
 
 /// Where a connection is between statements.
@@ -205,6 +211,13 @@ where
         self.admit(&mut sql);
         let query = DieselQuery::<D::Bind>::new(sql);
         guarded!(self, |c| D::load_rows(c, query))
+    }
+
+    async fn fetch_named(&mut self, mut sql: Sql) -> Result<NamedRows, DbError> {
+        self.ready()?;
+        self.admit(&mut sql);
+        let query = DieselQuery::<D::Bind>::new(sql);
+        guarded!(self, |c| D::load_named_rows(c, query))
     }
 
     async fn execute(&mut self, mut sql: Sql) -> Result<usize, DbError> {

@@ -22,6 +22,16 @@ impl QueryableByName<Mysql> for MysqlRow {
     }
 }
 
+/// One row with its column names (for [`aksara_core::Db::fetch_named`]).
+pub struct MysqlNamedRow(pub Vec<String>, pub Vec<Value>);
+
+impl QueryableByName<Mysql> for MysqlNamedRow {
+    fn build<'a>(row: &impl NamedRow<'a, Mysql>) -> deserialize::Result<Self> {
+        aksara_diesel::read_named_row(row, decode)
+            .map(|(names, values)| MysqlNamedRow(names, values))
+    }
+}
+
 fn text(value: &MysqlValue<'_>) -> Value {
     match std::str::from_utf8(value.as_bytes()) {
         Ok(t) => Value::String(t.to_string()),

@@ -3,9 +3,9 @@
 //! and the DDL's `DROP TABLE` runs with `FOREIGN_KEY_CHECKS = 0`, as PostgreSQL's
 //! `DROP TABLE ... CASCADE` drops the constraints of a foreign key cycle.
 
-use crate::decode::MysqlRow;
+use crate::decode::{MysqlNamedRow, MysqlRow};
 use crate::query::{Bind, MysqlQuery};
-use aksara_core::{DbError, Row};
+use aksara_core::{DbError, NamedRows, Row};
 use aksara_diesel::ServerDriver;
 use async_trait::async_trait;
 use diesel::QueryResult;
@@ -38,5 +38,19 @@ impl ServerDriver for Mysql {
     async fn load_rows(conn: &mut Self::Conn, query: MysqlQuery) -> QueryResult<Vec<Row>> {
         let rows: Vec<MysqlRow> = query.load(conn).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn load_named_rows(conn: &mut Self::Conn, query: MysqlQuery) -> QueryResult<NamedRows> {
+        let rows: Vec<MysqlNamedRow> = query.load(conn).await?;
+        let columns = rows
+            .as_slice()
+            .first()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        Ok(NamedRows {
+            columns,
+            zoned: Vec::new(),
+            rows: rows.into_iter().map(|r| r.1).collect(),
+        })
     }
 }

@@ -23,6 +23,37 @@ impl QueryableByName<Pg> for PgRow {
     }
 }
 
+/// One row with its column names (for [`aksara_core::Db::fetch_named`]), and for each
+/// column whether its value is a `timestamptz` (NULL says nothing: false).
+pub struct PgNamedRow(pub Vec<String>, pub Vec<Value>, pub Vec<bool>);
+
+/// The OID of `timestamptz`.
+const TIMESTAMPTZ: u32 = 1184;
+
+impl QueryableByName<Pg> for PgNamedRow {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
+        use diesel::row::{Field, Row};
+        let count = row.field_count();
+        let (mut names, mut values, mut zoned) = (
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+        );
+        for index in 0..count {
+            let field = Row::get(row, index).ok_or("column index out of range")?;
+            names.push(field.field_name().unwrap_or("?column?").to_string());
+            let value = field.value();
+            zoned.push(
+                value
+                    .as_ref()
+                    .is_some_and(|v| v.get_oid().get() == TIMESTAMPTZ),
+            );
+            values.push(decode(value)?);
+        }
+        Ok(PgNamedRow(names, values, zoned))
+    }
+}
+
 /// Decodes one column.
 pub fn decode(value: Option<PgValue<'_>>) -> deserialize::Result<Value> {
     let Some(value) = value else {

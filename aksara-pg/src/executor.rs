@@ -3,9 +3,9 @@
 //! own with the `NoTls` connector diesel-async connects with), and prepared statements can be
 //! closed, so a full statement cache is flushed.
 
-use crate::decode::PgRow;
+use crate::decode::{PgNamedRow, PgRow};
 use crate::query::{Bind, PgQuery};
-use aksara_core::{DbError, Row};
+use aksara_core::{DbError, NamedRows, Row};
 use aksara_diesel::ServerDriver;
 use async_trait::async_trait;
 use diesel::QueryResult;
@@ -36,5 +36,25 @@ impl ServerDriver for Postgres {
     async fn load_rows(conn: &mut Self::Conn, query: PgQuery) -> QueryResult<Vec<Row>> {
         let rows: Vec<PgRow> = query.load(conn).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn load_named_rows(conn: &mut Self::Conn, query: PgQuery) -> QueryResult<NamedRows> {
+        let rows: Vec<PgNamedRow> = query.load(conn).await?;
+        let columns = rows
+            .as_slice()
+            .first()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        let mut zoned = vec![false; columns.len()];
+        for row in &rows {
+            for (z, is) in zoned.iter_mut().zip(&row.2) {
+                *z |= *is;
+            }
+        }
+        Ok(NamedRows {
+            columns,
+            zoned,
+            rows: rows.into_iter().map(|r| r.1).collect(),
+        })
     }
 }

@@ -19,6 +19,16 @@ impl QueryableByName<Sqlite> for SqliteRow {
     }
 }
 
+/// One row with its column names (for [`aksara_core::Db::fetch_named`]).
+pub struct SqliteNamedRow(pub Vec<String>, pub Vec<Value>);
+
+impl QueryableByName<Sqlite> for SqliteNamedRow {
+    fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
+        aksara_diesel::read_named_row(row, decode)
+            .map(|(names, values)| SqliteNamedRow(names, values))
+    }
+}
+
 /// Decodes one column.
 pub fn decode(value: Option<SqliteValue<'_, '_, '_>>) -> deserialize::Result<Value> {
     let Some(value) = value else {

@@ -21,12 +21,12 @@
 //! of, and only then returns the connection to the pool. Inside a transaction, the
 //! statements after an abandoned one fail with `Error::Connection`.
 
-use crate::decode::SqliteRow;
+use crate::decode::{SqliteNamedRow, SqliteRow};
 use crate::error::map_error;
 use crate::interrupt::Interrupter;
 use crate::query::{sqlite_query, SqliteQuery};
 use aksara_core::stmt_cache::{Admission, ShapeCache, ShapeCaches};
-use aksara_core::{Connection, DbError, DbErrorKind, Row, Sql, Value};
+use aksara_core::{Connection, DbError, DbErrorKind, NamedRows, Row, Sql, Value};
 use aksara_diesel::drop_with_checks_off;
 use async_trait::async_trait;
 use deadpool::managed::ObjectId;
@@ -52,6 +52,7 @@ pub(crate) struct Inner(Object<Wrapped>);
 /// One call on the connection, run on a task of its own.
 enum Op {
     Fetch(Sql),
+    FetchNamed(Sql),
     Execute(Sql),
     Batch(String),
     Begin,
@@ -62,6 +63,7 @@ enum Op {
 /// What an [`Op`] returns.
 enum Output {
     Rows(Vec<Row>),
+    Named(NamedRows),
     Count(usize),
     Done,
 }
@@ -184,7 +186,7 @@ impl SqliteConnectionHandle {
     /// cache within its bound.
     async fn run(&mut self, mut op: Op) -> Result<Output, DbError> {
         let mut flush = false;
-        if let Op::Fetch(sql) | Op::Execute(sql) = &mut op {
+        if let Op::Fetch(sql) | Op::FetchNamed(sql) | Op::Execute(sql) = &mut op {
             match self.shapes.admit(sql) {
                 Admission::Cache => {}
                 Admission::NoCache => {
@@ -278,6 +280,7 @@ impl Inner {
     async fn perform(&mut self, op: Op) -> Result<Output, DbError> {
         match op {
             Op::Fetch(sql) => self.fetch(sql).await.map(Output::Rows),
+            Op::FetchNamed(sql) => self.fetch_named(sql).await.map(Output::Named),
             Op::Execute(sql) => self.execute(sql).await.map(Output::Count),
             Op::Batch(script) => SimpleAsyncConnection::batch_execute(&mut *self.0, &script)
                 .await
@@ -341,6 +344,23 @@ impl Inner {
         }
     }
 
+    async fn fetch_named(&mut self, sql: Sql) -> Result<NamedRows, DbError> {
+        let query = sqlite_query(sql);
+        let loaded: Result<Vec<SqliteNamedRow>, _> = query.clone().load(&mut *self.0).await;
+        match loaded {
+            Ok(rows) => Ok(NamedRows {
+                zoned: Vec::new(),
+                columns: rows
+                    .as_slice()
+                    .first()
+                    .map(|r| r.0.clone())
+                    .unwrap_or_default(),
+                rows: rows.into_iter().map(|r| r.1).collect(),
+            }),
+            Err(e) => Err(self.fail(e, &query).await),
+        }
+    }
+
     async fn execute(&mut self, sql: Sql) -> Result<usize, DbError> {
         let query = sqlite_query(sql);
         if !query.dropped_tables().is_empty() {
@@ -377,6 +397,13 @@ impl Connection for SqliteConnectionHandle {
         match self.run(Op::Fetch(sql)).await? {
             Output::Rows(rows) => Ok(rows),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn fetch_named(&mut self, sql: Sql) -> Result<NamedRows, DbError> {
+        match self.run(Op::FetchNamed(sql)).await? {
+            Output::Named(rows) => Ok(rows),
+            _ => Ok(NamedRows::default()),
         }
     }
 

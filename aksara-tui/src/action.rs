@@ -49,6 +49,12 @@ pub enum Action {
     Open,
     /// Start typing a filter (`/`).
     StartFilter,
+    /// Open the SQL prompt (`:`).
+    StartSql,
+    /// The previous query of the SQL history (`↑` in the SQL prompt).
+    HistoryOlder,
+    /// The next query of the SQL history (`↓` in the SQL prompt).
+    HistoryNewer,
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).

@@ -13,7 +13,7 @@ use crate::clipboard;
 use crate::jobs::{Job, Outcome};
 use crate::keymap::{Focus, KeyMap};
 use crate::nav::{breadcrumb, History};
-use crate::screens::{Ctx, Effect, PromptEvent, PromptKind, Slot, TablesView, View};
+use crate::screens::{Ctx, Effect, PromptEvent, PromptKind, Slot, SqlView, TablesView, View};
 use crate::worker::{Loaded, Worker};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::HashMap;
@@ -81,6 +81,8 @@ pub struct App {
     connect_error: Option<String>,
     /// The control of the running export, which Ctrl-C stops.
     export: Option<crate::export::Control>,
+    /// The queries run at the SQL prompt on this database.
+    sql_history: crate::sql::History,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             settings,
             connect_error: None,
             export: None,
+            sql_history: crate::sql::History::default(),
         };
         app.send(Slot::Main, Job::Connect);
         app
@@ -228,13 +231,19 @@ impl App {
         any
     }
 
+    /// Calls `wake` (on the worker's thread) after each answer the worker sends: see
+    /// [`Worker::on_answer`].
+    pub fn on_answer(&self, wake: impl Fn() + Send + 'static) {
+        self.worker.on_answer(wake);
+    }
+
     /// True when an answer from the worker waits to be applied.
     pub fn has_answer(&self) -> bool {
         self.worker.has_answer()
     }
 
     /// Waits until no request runs (or `timeout` passes), applying answers as they come.
-    /// Returns false on timeout. For tests and benchmarks; the terminal loop never blocks.
+    /// Returns false on timeout. For tests and benchmarks; the terminal loop never waits for the worker.
     pub fn settle(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         self.drain();
@@ -298,12 +307,26 @@ impl App {
                     prompt.input.pop();
                     PromptEvent::Changed(prompt.input.clone())
                 }
+                Action::HistoryOlder | Action::HistoryNewer if kind == PromptKind::Sql => {
+                    let entry = match action {
+                        Action::HistoryOlder => self.sql_history.older(),
+                        _ => self.sql_history.newer(),
+                    };
+                    if let Some(entry) = entry {
+                        prompt.input = entry.to_string();
+                    }
+                    return;
+                }
                 Action::Submit => PromptEvent::Submitted(prompt.input.clone()),
                 Action::Dismiss => PromptEvent::Dismissed,
                 _ => return,
             };
             if matches!(event, PromptEvent::Submitted(_) | PromptEvent::Dismissed) {
                 self.prompt = None;
+            }
+            if kind == PromptKind::Sql {
+                let effects = self.sql_prompt(event);
+                return self.apply(effects, &catalog);
             }
             let effects = match self.history.current_mut() {
                 Some(view) => view.prompt(kind, event, &ctx),
@@ -328,6 +351,7 @@ impl App {
                     vec![Effect::Info("nothing ahead".into())]
                 }
             }
+            Action::StartSql => vec![crate::screens::sql::prompt("")],
             Action::Reload => {
                 self.forget();
                 match self.history.current_mut() {
@@ -341,6 +365,34 @@ impl App {
             },
         };
         self.apply(effects, &catalog);
+    }
+
+    /// The SQL prompt was submitted (the query is kept in the history and its result
+    /// screen opened) or closed.
+    fn sql_prompt(&mut self, event: PromptEvent) -> Vec<Effect> {
+        match event {
+            PromptEvent::Submitted(text) if text.trim().is_empty() => {
+                self.sql_history.rewind();
+                vec![Effect::Info("no query to run".into())]
+            }
+            PromptEvent::Submitted(text) => {
+                let mut effects = Vec::new();
+                if let Err(e) = self.sql_history.push(&text) {
+                    effects.push(Effect::Error(e));
+                }
+                effects.push(Effect::Open(Box::new(View::Sql(SqlView::new(&text)))));
+                effects
+            }
+            PromptEvent::Dismissed | PromptEvent::Changed(_) => {
+                self.sql_history.rewind();
+                Vec::new()
+            }
+        }
+    }
+
+    /// The SQL prompt's history (of the database explored).
+    pub fn sql_history(&self) -> &crate::sql::History {
+        &self.sql_history
     }
 
     /// The requests of the screen just entered.
@@ -516,6 +568,7 @@ impl App {
             Ok(Outcome::Connected(catalog)) => {
                 self.connect_error = None;
                 self.catalog = Some(catalog.clone());
+                self.sql_history = crate::sql::History::open(&catalog.source);
                 self.history = History::new(View::Tables(TablesView::new()));
                 let effects = self.entered(&catalog);
                 self.apply(effects, &catalog);
@@ -597,6 +650,7 @@ mod tests {
                         Job::Page { .. } => "page",
                         Job::Total { .. } => "total",
                         Job::Detail(_) => "detail",
+                        Job::Sql { .. } => "sql",
                         Job::Export { .. } => "export",
                     },
                 )),

@@ -31,6 +31,26 @@ pub struct TableEntry {
     pub description: Option<String>,
     /// True for a junction table of a many-to-many relation.
     pub junction: bool,
+    /// The columns whose date-times carry a time zone (PostgreSQL's `timestamptz`): they are
+    /// shown with their offset, unlike a plain `timestamp`.
+    pub zoned: Vec<String>,
+}
+
+impl TableEntry {
+    /// True when the values of `column` carry a time zone.
+    pub fn is_zoned(&self, column: &str) -> bool {
+        self.zoned.iter().any(|c| c == column)
+    }
+}
+
+/// True when a column of type `type_name` (as the catalog writes it) on `dialect` stores an
+/// instant with its time zone: PostgreSQL's `timestamp with time zone` (`timestamptz`).
+/// MySQL's `DATETIME` / `TIMESTAMP` and SQLite's text carry none.
+pub fn zoned_type(dialect: &dyn Dialect, type_name: &str) -> bool {
+    let t = type_name.to_ascii_lowercase();
+    dialect.name() == "postgresql"
+        && (t.starts_with("timestamptz")
+            || (t.starts_with("timestamp") && t.ends_with("with time zone")))
 }
 
 /// The tables and relations of the database being explored.
@@ -69,6 +89,12 @@ impl Catalog {
                     composite_foreign_keys: t.composite_foreign_keys.clone(),
                     description: info.meta.description.clone(),
                     junction: is_junction(&registry, info),
+                    zoned: t
+                        .column_types
+                        .iter()
+                        .filter(|(_, ty)| zoned_type(dialect, ty))
+                        .map(|(c, _)| c.clone())
+                        .collect(),
                 })
             })
             .collect();
@@ -104,6 +130,12 @@ impl Catalog {
                 composite_foreign_keys: Vec::new(),
                 description: info.meta.description.clone(),
                 junction: is_junction(&registry, info),
+                zoned: info
+                    .meta
+                    .concrete_fields()
+                    .filter(|f| zoned_type(dialect, &dialect.column_type(&f.kind)))
+                    .map(|f| f.column.clone())
+                    .collect(),
             })
             .collect();
         tables.sort_by_key(|t| t.table.to_lowercase());
@@ -118,6 +150,11 @@ impl Catalog {
     /// The entry of the model called `model`.
     pub fn table(&self, model: &str) -> Option<&TableEntry> {
         self.tables.iter().find(|t| t.model == model)
+    }
+
+    /// True when the column `column` of `model` holds date-times with a time zone.
+    pub fn zoned(&self, model: &str, column: &str) -> bool {
+        self.table(model).is_some_and(|t| t.is_zoned(column))
     }
 
     /// The registry entry of the model called `model`.
@@ -233,5 +270,35 @@ pub fn edge_kind(edge: &Edge) -> &'static str {
         (Via::Reverse { .. }, _) => "reverse",
         (Via::Forward { .. }, aksara::RelationKind::OneToOne) => "one-to-one",
         (Via::Forward { .. }, _) => "foreign key",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zoned_type;
+
+    #[test]
+    fn only_postgres_timestamptz_is_zoned() {
+        let pg = &aksara::postgres::PgDialect;
+        for zoned in [
+            "timestamp with time zone",
+            "timestamp(3) with time zone",
+            "timestamptz",
+        ] {
+            assert!(zoned_type(pg, zoned), "{zoned}");
+        }
+        for plain in [
+            "timestamp without time zone",
+            "timestamp(6) without time zone",
+            "time with time zone",
+            "date",
+        ] {
+            assert!(!zoned_type(pg, plain), "{plain}");
+        }
+        assert!(!zoned_type(&aksara::mysql::MysqlDialect, "timestamp"));
+        assert!(!zoned_type(
+            &aksara::sqlite::SqliteDialect,
+            "timestamp with time zone"
+        ));
     }
 }

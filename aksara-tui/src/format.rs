@@ -38,7 +38,15 @@ pub struct Cell {
 const CELL_CHARS: usize = 200;
 
 /// `value` as one line. `kind` is the field's kind, when known (it tells arrays from text).
+/// A date-time shows without an offset: see [`zoned_cell`] for a column with a time zone.
 pub fn cell(value: &Value, kind: Option<&FieldKind>) -> Cell {
+    zoned_cell(value, kind, false)
+}
+
+/// `value` as one line, for a column whose date-times carry a time zone when `zoned`
+/// (PostgreSQL's `timestamptz`): those show their offset, `+00:00` (the engine reads them in
+/// UTC), so that they never look like a plain `timestamp`.
+pub fn zoned_cell(value: &Value, kind: Option<&FieldKind>, zoned: bool) -> Cell {
     let (text, class) = match value {
         Value::Null => ("NULL".to_string(), Class::Null),
         Value::String(s) => match decode_pg_array(s.as_bytes(), kind) {
@@ -54,6 +62,10 @@ pub fn cell(value: &Value, kind: Option<&FieldKind>) -> Cell {
         },
         Value::Json(j) => (one_line(&j.to_string()), Class::Structured),
         Value::Array(items) => (array_text(items), Class::Structured),
+        Value::DateTime(d) if zoned => (
+            d.format("%Y-%m-%d %H:%M:%S%.f%:z").to_string(),
+            Class::Scalar,
+        ),
         Value::DateTime(d) => (d.format("%Y-%m-%d %H:%M:%S%.f").to_string(), Class::Scalar),
         other => (other.to_string(), Class::Scalar),
     };
@@ -71,8 +83,8 @@ pub fn plain(value: &Value) -> String {
     }
 }
 
-/// `value` in full for the value pane: several lines.
-pub fn full(value: &Value, kind: Option<&FieldKind>) -> Vec<String> {
+/// `value` in full for the value pane: several lines. `zoned` as for [`zoned_cell`].
+pub fn full(value: &Value, kind: Option<&FieldKind>, zoned: bool) -> Vec<String> {
     match value {
         Value::Null => vec!["NULL (no value)".into()],
         Value::String(s) if s.is_empty() => vec!["\"\" (empty text)".into()],
@@ -104,7 +116,7 @@ pub fn full(value: &Value, kind: Option<&FieldKind>) -> Vec<String> {
             Some(items) => vec![items],
             None => hex_dump(b),
         },
-        other => vec![cell(other, kind).text],
+        other => vec![zoned_cell(other, kind, zoned).text],
     }
 }
 
@@ -423,8 +435,8 @@ mod tests {
         );
         assert_eq!(cell(&Value::String("plain".into()), None).text, "plain");
         assert_ne!(
-            full(&Value::Null, None),
-            full(&Value::String(String::new()), None)
+            full(&Value::Null, None, false),
+            full(&Value::String(String::new()), None, false)
         );
     }
 
@@ -432,7 +444,10 @@ mod tests {
     fn control_characters_are_visible() {
         let c = cell(&Value::String("two\nlines\tand\u{1}".into()), None);
         assert_eq!(c.text, "two↵lines⇥and␁");
-        assert_eq!(full(&Value::String("a\nb".into()), None), vec!["a", "b"]);
+        assert_eq!(
+            full(&Value::String("a\nb".into()), None, false),
+            vec!["a", "b"]
+        );
     }
 
     #[test]
@@ -444,12 +459,32 @@ mod tests {
     }
 
     #[test]
+    fn zoned_date_times_show_their_offset() {
+        let at = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:59.5+02:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let value = Value::DateTime(at);
+        let kind = Some(&FieldKind::DateTime);
+        assert_eq!(
+            zoned_cell(&value, kind, true).text,
+            "2024-02-29 21:59:59.500+00:00"
+        );
+        assert_eq!(cell(&value, kind).text, "2024-02-29 21:59:59.500");
+        assert_eq!(
+            full(&value, kind, true),
+            vec!["2024-02-29 21:59:59.500+00:00"]
+        );
+        // Only date-times change.
+        assert_eq!(zoned_cell(&Value::I64(7), None, true).text, "7");
+    }
+
+    #[test]
     fn json_is_pretty_in_full() {
         let json = Value::Json(serde_json::json!({"a": [1, 2]}));
         assert_eq!(cell(&json, None).text, r#"{"a":[1,2]}"#);
-        assert_eq!(full(&json, None)[0], "{");
+        assert_eq!(full(&json, None, false)[0], "{");
         let text = Value::String(r#"{"k": "v"}"#.into());
-        assert_eq!(full(&text, None), vec!["{", "  \"k\": \"v\"", "}"]);
+        assert_eq!(full(&text, None, false), vec!["{", "  \"k\": \"v\"", "}"]);
     }
 
     #[test]

@@ -89,6 +89,11 @@ pub enum Job {
     },
     /// Load a record with the labels of its forward relations and the counts of the others.
     Detail(DetailRequest),
+    /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
+    Sql {
+        /// The query as typed.
+        text: String,
+    },
     /// Write every row of a grid to a file (see [`crate::export`]).
     Export {
         /// The grid's rows: its model, link, filters and order.
@@ -138,6 +143,8 @@ pub enum Outcome {
     Total(Count),
     /// A record's details.
     Detail(Box<DetailData>),
+    /// The result of a query of the SQL prompt.
+    Sql(Box<crate::sql::SqlResult>),
     /// An export is under way: rows written so far (sent after each page; the request goes
     /// on).
     ExportProgress {
@@ -197,6 +204,31 @@ where
             if let Some(setup) = setup {
                 tx.raw_execute(setup, []).await?;
             }
+            let rows = tx.raw(id_query, []).await?;
+            *session.lock().expect("backend id") = first_int(&rows);
+            f(tx).await
+        })
+        .await;
+    *id.lock().expect("backend id") = None;
+    result
+}
+
+/// Like [`cancellable`], in a transaction that is read-only on every backend that has one
+/// to run it in: the engine's `TxOptions::read_only` (PostgreSQL `SET TRANSACTION READ
+/// ONLY` after `BEGIN`, MySQL `SET TRANSACTION READ ONLY` before it). SQLite runs `f`
+/// directly, as [`cancellable`] does: its caller makes the connection read-only.
+pub async fn cancellable_read_only<T, F, Fut>(db: &Db, id: &BackendId, f: F) -> aksara::Result<T>
+where
+    F: FnOnce(Db) -> Fut + Send,
+    Fut: Future<Output = aksara::Result<T>> + Send,
+    T: Send,
+{
+    let Some(id_query) = db.dialect().session_id_query() else {
+        return f(db.clone()).await;
+    };
+    let session = id.clone();
+    let result = db
+        .transaction_with(aksara::TxOptions::new().read_only(), |tx| async move {
             let rows = tx.raw(id_query, []).await?;
             *session.lock().expect("backend id") = first_int(&rows);
             f(tx).await

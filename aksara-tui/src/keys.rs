@@ -106,6 +106,8 @@ pub enum Place {
     Grid,
     /// A record's details.
     Detail,
+    /// An SQL query's result.
+    Sql,
     /// A value enlarged in the detail screen.
     Zoomed,
     /// Nothing could be shown (the database did not answer).
@@ -178,6 +180,7 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Tables, "↑↓", "move"),
             (Place::Grid, "↑↓←→", "move"),
+            (Place::Sql, "↑↓←→", "move"),
             (Place::Detail, "↑↓", "move"),
             (Place::Zoomed, "↑↓ PgUp PgDn", "scroll"),
         ],
@@ -245,6 +248,7 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Tables, "Enter", "open"),
             (Place::Grid, "Enter", "row"),
+            (Place::Sql, "Enter", "follow"),
             (Place::Detail, "Enter", "follow"),
             (Place::Zoomed, "Enter", "shrink"),
         ],
@@ -259,6 +263,7 @@ pub const BINDINGS: &[Binding] = &[
         help: Some(("Backspace Esc", "back (never quits)")),
         hints: &[
             (Place::Grid, "Esc", "back"),
+            (Place::Sql, "Esc", "back"),
             (Place::Detail, "Esc", "back"),
             (Place::Zoomed, "Esc", "back"),
         ],
@@ -301,6 +306,13 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[(ch(':'), |_| Action::StartSql)],
+        help: Some((":", "run SQL, read only (↑ ↓ recall earlier ones)")),
+        hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
+        hint_rank: 7,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('s'), |_| Action::Sort)],
         help: Some(("s", "sort by the column: ascending, descending, off")),
         hints: &[(Place::Grid, "s", "sort")],
@@ -312,6 +324,7 @@ pub const BINDINGS: &[Binding] = &[
         help: Some(("y", "copy the value (OSC 52)")),
         hints: &[
             (Place::Grid, "y", "copy"),
+            (Place::Sql, "y", "copy"),
             (Place::Detail, "y", "copy"),
             (Place::Zoomed, "y", "copy"),
         ],
@@ -351,6 +364,7 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Tables, "?", "help"),
             (Place::Grid, "?", "help"),
+            (Place::Sql, "?", "help"),
             (Place::Detail, "?", "help"),
             (Place::Zoomed, "?", "help"),
         ],
@@ -363,6 +377,7 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Tables, "q", "quit"),
             (Place::Grid, "q", "quit"),
+            (Place::Sql, "q", "quit"),
             (Place::Detail, "q", "quit"),
             (Place::Zoomed, "q", "quit"),
             (Place::Nothing, "q", "quit"),
@@ -375,6 +390,8 @@ pub const BINDINGS: &[Binding] = &[
             (plain(KeyCode::Enter), |_| Action::Submit),
             (chord(KeyCode::Esc, Modifiers::Any), |_| Action::Dismiss),
             (no_ctrl(KeyCode::Backspace), |_| Action::Erase),
+            (plain(KeyCode::Up), |_| Action::HistoryOlder),
+            (plain(KeyCode::Down), |_| Action::HistoryNewer),
             (
                 Chord {
                     key: Key::AnyChar,
@@ -666,11 +683,24 @@ mod tests {
             ]
         );
         assert_eq!(
+            hints(Place::Sql),
+            [
+                ("↑↓←→", "move"),
+                ("Enter", "follow"),
+                ("y", "copy"),
+                ("Esc", "back"),
+                (":", "new query"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        );
+        assert_eq!(
             hints(Place::Tables),
             [
                 ("↑↓", "move"),
                 ("Enter", "open"),
                 ("/", "find"),
+                (":", "SQL"),
                 ("r", "reload"),
                 ("?", "help"),
                 ("q", "quit"),

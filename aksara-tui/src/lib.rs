@@ -35,6 +35,7 @@ pub mod nav;
 pub mod paging;
 pub mod render;
 pub mod screens;
+pub mod sql;
 pub mod terminal;
 pub mod theme;
 pub mod worker;

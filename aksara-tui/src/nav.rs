@@ -123,6 +123,10 @@ pub fn breadcrumb(path: &[View], catalog: &Catalog) -> Vec<String> {
                 }
                 last_is_table = false;
             }
+            View::Sql(_) => {
+                crumbs.push("SQL".into());
+                last_is_table = false;
+            }
         }
     }
     crumbs

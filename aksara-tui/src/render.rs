@@ -120,11 +120,28 @@ fn draw_body(app: &mut App, frame: &mut Frame, area: Rect) {
 
 fn draw_message(app: &App, frame: &mut Frame, area: Rect) {
     let line = if let Some(prompt) = app.prompt() {
+        let sign = if prompt.kind == crate::screens::PromptKind::Sql {
+            ':'
+        } else {
+            '/'
+        };
+        let label = format!("{sign} {}: ", prompt.label);
+        let tail = "  Enter applies · Esc cancels";
+        // The end of a long input shows: it is where one types.
+        let room = (area.width as usize).saturating_sub(width(&label) + width(tail) + 1);
+        let input = prompt.input.replace('\n', "↵");
+        let input = if width(&input) > room && room > 1 {
+            let reversed: String = input.chars().rev().collect();
+            let cut: String = truncate(&reversed, room).chars().rev().collect();
+            cut
+        } else {
+            input
+        };
         Line::from(vec![
-            Span::styled(format!("/ {}: ", prompt.label), theme::key()),
-            Span::raw(prompt.input.clone()),
+            Span::styled(label, theme::key()),
+            Span::raw(input),
             Span::styled("▏", theme::key()),
-            Span::styled("  Enter applies · Esc cancels", theme::dim()),
+            Span::styled(tail, theme::dim()),
         ])
     } else if let Some(message) = app.message() {
         let style = if message.error {

@@ -1,22 +1,38 @@
 //! The terminal: raw mode and the alternate screen (ratatui's `init` / `restore`), the event
 //! loop, and the panic hook.
 //!
-//! The loop waits for a key at most one tick, then takes the worker's answers, then draws. It
-//! never waits for the database: a slow query only keeps the spinner turning. While a request
-//! is out it looks for its answer every few milliseconds, so an answer is drawn as it arrives
-//! rather than at the next tick.
+//! The loop sleeps on one channel of [`Wake`]s: terminal events, forwarded by an input
+//! thread, and a wake-up the worker sends right after each answer ([`App::on_answer`]). So an
+//! answer is drawn as soon as it arrives, and a key as soon as it is pressed, with no polling;
+//! when nothing comes for one tick the spinner turns. The loop never waits for the database:
+//! a slow query only keeps the spinner turning.
 
 use crate::action::Action;
 use crate::app::App;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
+use ratatui::Terminal;
 use std::io::Write;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// How long the loop waits for a key before drawing again.
-const TICK: Duration = Duration::from_millis(80);
+/// How long the loop sleeps with nothing happening before it turns the spinner and draws
+/// again.
+pub const TICK: Duration = Duration::from_millis(80);
 
-/// How often the loop looks for answers while a request is out.
-const ANSWER_POLL: Duration = Duration::from_millis(2);
+/// How often the input thread looks whether the loop has ended (between terminal events).
+const INPUT_POLL: Duration = Duration::from_millis(50);
+
+/// What wakes the event loop.
+#[derive(Debug)]
+pub enum Wake {
+    /// A terminal event: a key, a resize.
+    Terminal(Event),
+    /// The worker sent an answer (it waits in the app's channel).
+    Answer,
+}
 
 /// Runs `app` in the terminal until it quits.
 ///
@@ -25,39 +41,111 @@ const ANSWER_POLL: Duration = Duration::from_millis(2);
 pub fn run(mut app: App) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
-    let result = event_loop(&mut app, &mut terminal);
+    let (wakes, events) = mpsc::channel();
+    let answers = wakes.clone();
+    app.on_answer(move || {
+        let _ = answers.send(Wake::Answer);
+    });
+    let input = Input::start(wakes);
+    let result = event_loop(
+        &mut app,
+        &mut terminal,
+        &events,
+        TICK,
+        &mut std::io::stdout(),
+        |_, _| {},
+    );
+    input.stop();
     ratatui::restore();
     result
 }
 
-fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
+/// The thread that reads terminal events and forwards them to the loop.
+struct Input {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Input {
+    fn start(wakes: Sender<Wake>) -> Input {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("aksara-input".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Relaxed) {
+                    match event::poll(INPUT_POLL) {
+                        Ok(true) => match event::read() {
+                            Ok(e) => {
+                                if wakes.send(Wake::Terminal(e)).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(_) => return,
+                        },
+                        Ok(false) => {}
+                        Err(_) => return,
+                    }
+                }
+            })
+            .expect("start the input thread");
+        Input { stop, thread }
+    }
+
+    /// Ends the thread (within [`INPUT_POLL`]) before the terminal is restored.
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
+}
+
+/// The event loop on any backend: draws, then sleeps on `wakes` (until the next `tick`,
+/// [`TICK`] in the terminal), applies what woke it and whatever else is already there (keys typed meanwhile, answers),
+/// and draws again, until the app quits. OSC 52 clipboard sequences go to `osc` after each
+/// draw; `drawn` is called after each draw (benchmarks watch the screen through it).
+///
+/// # Errors
+/// When the terminal or `osc` cannot be written to, or `wakes` has no sender left.
+pub fn event_loop<B: Backend>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+    wakes: &Receiver<Wake>,
+    tick: Duration,
+    osc: &mut dyn Write,
+    mut drawn: impl FnMut(&App, &Terminal<B>),
+) -> std::io::Result<()> {
+    let mut last_tick = Instant::now();
     loop {
-        terminal.draw(|frame| crate::render::draw(app, frame))?;
+        terminal
+            .draw(|frame| crate::render::draw(app, frame))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        drawn(app, terminal);
         let copies = app.take_clipboard();
         if !copies.is_empty() {
-            let mut out = std::io::stdout();
             for sequence in copies {
-                out.write_all(sequence.as_bytes())?;
+                osc.write_all(sequence.as_bytes())?;
             }
-            out.flush()?;
+            osc.flush()?;
         }
-        if wait_for_key_or_answer(app)? {
-            match event::read()? {
-                Event::Key(key) => app.key(key),
-                Event::Resize(width, height) => app.update(Action::Resize { width, height }),
-                _ => {}
+        match wakes.recv_timeout(tick.saturating_sub(last_tick.elapsed())) {
+            Ok(wake) => apply(app, wake),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(std::io::Error::other("the terminal's events ended"))
             }
-            // Take the other keys already typed before drawing (holding j scrolls smoothly).
-            while event::poll(Duration::ZERO)? {
-                if let Event::Key(key) = event::read()? {
-                    app.key(key);
-                }
-                if app.should_quit() {
-                    break;
-                }
-            }
-        } else if !app.drain() {
+        }
+        // The spinner turns once a tick, however many keys and answers came meanwhile.
+        if last_tick.elapsed() >= tick {
             app.update(Action::Tick);
+            last_tick = Instant::now();
+        }
+        // Take the other keys already typed and answers already there before drawing
+        // (holding j scrolls smoothly).
+        while !app.should_quit() {
+            match wakes.try_recv() {
+                Ok(wake) => apply(app, wake),
+                Err(_) => break,
+            }
         }
         app.drain();
         if app.should_quit() {
@@ -66,19 +154,15 @@ fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> std::io
     }
 }
 
-/// Waits up to one tick for a key (true) or, while a request is out, for its answer (false,
-/// the answer left for [`App::drain`]).
-fn wait_for_key_or_answer(app: &App) -> std::io::Result<bool> {
-    if !app.busy() {
-        return event::poll(TICK);
-    }
-    let deadline = std::time::Instant::now() + TICK;
-    loop {
-        if event::poll(ANSWER_POLL)? {
-            return Ok(true);
+fn apply(app: &mut App, wake: Wake) {
+    match wake {
+        Wake::Terminal(Event::Key(key)) => app.key(key),
+        Wake::Terminal(Event::Resize(width, height)) => {
+            app.update(Action::Resize { width, height })
         }
-        if app.has_answer() || std::time::Instant::now() >= deadline {
-            return Ok(false);
+        Wake::Terminal(_) => {}
+        Wake::Answer => {
+            app.drain();
         }
     }
 }

@@ -45,10 +45,32 @@ pub enum Command {
     Shutdown,
 }
 
+/// What the worker calls after sending each answer, to wake whoever waits for it (the
+/// terminal's event loop), set by [`Worker::on_answer`].
+type Waker = Arc<Mutex<Option<Box<dyn Fn() + Send>>>>;
+
+/// The worker's side of the answer channel: sends an answer, then wakes the app.
+#[derive(Clone)]
+struct Answers {
+    results: mpsc::Sender<Loaded>,
+    wake: Waker,
+}
+
+impl Answers {
+    fn send(&self, loaded: Loaded) {
+        if self.results.send(loaded).is_ok() {
+            if let Some(wake) = self.wake.lock().expect("waker").as_ref() {
+                wake();
+            }
+        }
+    }
+}
+
 /// The app's handle on the worker.
 pub struct Worker {
     commands: UnboundedSender<Command>,
     results: mpsc::Receiver<Loaded>,
+    wake: Waker,
     /// An answer taken by [`Worker::has_answer`] and not yet handed out.
     early: std::cell::RefCell<Option<Loaded>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -78,13 +100,19 @@ impl Worker {
     pub fn spawn(target: Target) -> Worker {
         let (commands, command_rx) = unbounded_channel();
         let (result_tx, results) = mpsc::channel();
+        let wake: Waker = Arc::new(Mutex::new(None));
+        let answers = Answers {
+            results: result_tx,
+            wake: wake.clone(),
+        };
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.into())
-            .spawn(move || run(target, command_rx, result_tx))
+            .spawn(move || run(target, command_rx, answers))
             .expect("start the worker thread");
         Worker {
             commands,
             results,
+            wake,
             early: std::cell::RefCell::new(None),
             thread: Some(thread),
         }
@@ -98,6 +126,7 @@ impl Worker {
             Worker {
                 commands,
                 results,
+                wake: Arc::new(Mutex::new(None)),
                 early: std::cell::RefCell::new(None),
                 thread: None,
             },
@@ -111,6 +140,13 @@ impl Worker {
     /// Sends a request.
     pub fn send(&self, generation: u64, job: Job) {
         let _ = self.commands.send(Command::Run { generation, job });
+    }
+
+    /// Calls `wake` on the worker's thread after each answer it sends (replacing the one set
+    /// before), so that a loop blocked on something else can take the answer at once. The
+    /// answer is already in the channel when `wake` runs. A detached worker never calls it.
+    pub fn on_answer(&self, wake: impl Fn() + Send + 'static) {
+        *self.wake.lock().expect("waker") = Some(Box::new(wake));
     }
 
     /// Cancels every running request.
@@ -157,6 +193,8 @@ impl Drop for Worker {
 struct Shared {
     target: Target,
     db: tokio::sync::Mutex<Option<Db>>,
+    /// The SQL prompt's own connection (a pool of one), held by one query at a time.
+    sql_db: tokio::sync::Mutex<Option<Db>>,
     catalog: Mutex<Option<Arc<Catalog>>>,
     running: Mutex<HashMap<u64, Running>>,
 }
@@ -166,7 +204,7 @@ struct Running {
     backend: BackendId,
 }
 
-fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::Sender<Loaded>) {
+fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: Answers) {
     // One thread: on two cores a current-thread runtime answered faster than a multi-thread
     // one in the engine's trials, and the UI thread needs the other core.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -176,7 +214,7 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::
     {
         Ok(rt) => rt,
         Err(e) => {
-            let _ = results.send(Loaded {
+            results.send(Loaded {
                 generation: 0,
                 result: Err(format!("cannot start the worker: {e}")),
             });
@@ -186,6 +224,7 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::
     let shared = Arc::new(Shared {
         target,
         db: tokio::sync::Mutex::new(None),
+        sql_db: tokio::sync::Mutex::new(None),
         catalog: Mutex::new(None),
         running: Mutex::new(HashMap::new()),
     });
@@ -210,7 +249,7 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: mpsc::
     runtime.shutdown_timeout(Duration::from_millis(500));
 }
 
-fn start(shared: &Arc<Shared>, generation: u64, job: Job, results: mpsc::Sender<Loaded>) {
+fn start(shared: &Arc<Shared>, generation: u64, job: Job, results: Answers) {
     let backend: BackendId = Arc::new(Mutex::new(None));
     let progress = Progress {
         results: results.clone(),
@@ -238,7 +277,7 @@ fn start(shared: &Arc<Shared>, generation: u64, job: Job, results: mpsc::Sender<
             )),
         };
         shared.running.lock().expect("running").remove(&generation);
-        let _ = results.send(Loaded { generation, result });
+        results.send(Loaded { generation, result });
     });
 }
 
@@ -320,13 +359,13 @@ async fn database(shared: &Shared) -> aksara::Result<Db> {
 /// generation that leave the request running ([`Outcome::ExportProgress`]).
 #[derive(Clone)]
 struct Progress {
-    results: mpsc::Sender<Loaded>,
+    results: Answers,
     generation: u64,
 }
 
 impl Progress {
     fn report(&self, outcome: Outcome) {
-        let _ = self.results.send(Loaded {
+        self.results.send(Loaded {
             generation: self.generation,
             result: Ok(outcome),
         });
@@ -352,6 +391,7 @@ async fn execute(
     }
     let outcome = match job {
         Job::Connect => connect(&shared).await,
+        Job::Sql { text } => sql(&shared, &text, &backend).await,
         job => match database(&shared).await {
             Ok(db) => {
                 let catalog = shared.catalog.lock().expect("catalog").clone();
@@ -405,6 +445,7 @@ async fn run_job(
             .await
         }
         Job::Export { .. } => unreachable!("handled by execute"),
+        Job::Sql { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
             jobs::cancellable(db, backend, |tx| async move {
                 jobs::detail(&tx, catalog.as_deref(), request)
@@ -453,6 +494,38 @@ async fn export(
     })?;
     let rows = written.finish().await?;
     Ok(Outcome::Exported { rows, path })
+}
+
+/// Runs a query of the SQL prompt on the SQL connection, opened on first use (one
+/// connection, so that the read-only setting made for the query is the one it runs on; the
+/// lock keeps it to one query at a time). A lost connection is opened again next time.
+async fn sql(shared: &Shared, text: &str, backend: &BackendId) -> aksara::Result<Outcome> {
+    let mut slot = shared.sql_db.lock().await;
+    let db = match slot.as_ref() {
+        Some(db) => db.clone(),
+        None => {
+            let url = match &shared.target {
+                Target::Demo { url } | Target::Url(url) => url.clone(),
+            };
+            let options = aksara::PoolOptions {
+                max_connections: 1,
+                ..aksara::PoolOptions::default()
+            };
+            let db = aksara::connect_with(
+                &crate::location::connection_url(&url),
+                Registry::empty(),
+                options,
+            )
+            .await?;
+            *slot = Some(db.clone());
+            db
+        }
+    };
+    let result = crate::sql::run(&db, backend, text).await;
+    if result.as_ref().is_err_and(connection_lost) {
+        *slot = None;
+    }
+    result.map(|r| Outcome::Sql(Box::new(r)))
 }
 
 async fn connect(shared: &Shared) -> aksara::Result<Outcome> {

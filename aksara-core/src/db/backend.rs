@@ -11,6 +11,20 @@ use async_trait::async_trait;
 /// One row as the backend decoded it: each column's natural value.
 pub type Row = Vec<Value>;
 
+/// A query's rows with the names of its columns, as the database named them (for results
+/// whose shape is not known in advance: hand-written SQL).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NamedRows {
+    /// The column names, in order; empty when there are no rows (the drivers read the names
+    /// from the rows), or when the backend cannot tell them.
+    pub columns: Vec<String>,
+    /// For each column, true when its date-times carry a time zone (PostgreSQL's
+    /// `timestamptz`, as its rows say); empty or false where the backend does not tell.
+    pub zoned: Vec<bool>,
+    /// The rows.
+    pub rows: Vec<Row>,
+}
+
 /// A source of connections to one database (a pool); implemented by each backend crate.
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -98,6 +112,15 @@ pub trait Connection: Send {
     async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, DbError>;
     /// Runs a statement and returns the number of rows it affected.
     async fn execute(&mut self, sql: Sql) -> Result<usize, DbError>;
+    /// Runs a query and returns its rows with its column names. The default reads the rows
+    /// alone (no names).
+    async fn fetch_named(&mut self, sql: Sql) -> Result<NamedRows, DbError> {
+        Ok(NamedRows {
+            columns: Vec::new(),
+            zoned: Vec::new(),
+            rows: self.fetch(sql).await?,
+        })
+    }
     /// Starts a transaction (a savepoint when one is open).
     async fn begin(&mut self) -> Result<(), DbError>;
     /// Commits the innermost transaction.

@@ -17,7 +17,7 @@ mod transaction;
 mod tx_options;
 
 use backend::SharedBackend;
-pub use backend::{Backend, Connection, PoolOptions, PoolStatus, Row};
+pub use backend::{Backend, Connection, NamedRows, PoolOptions, PoolStatus, Row};
 pub use observe::{DbStats, DEFAULT_SLOW_STATEMENT};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
@@ -214,6 +214,26 @@ impl Db {
     /// Runs a query and returns its rows.
     pub async fn fetch(&self, sql: Sql) -> Result<Vec<Row>> {
         self.fetch_raw(sql).await.map_err(|e| self.map_error(e))
+    }
+
+    /// Runs a query and returns its rows with their column names, for results whose shape
+    /// is not known in advance (an SQL prompt). The names are empty when there are no rows.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> aksara::Result<()> {
+    /// let db = aksara::connect("sqlite::memory:", aksara::Registry::empty()).await?;
+    /// let mut sql = aksara::sql::Sql::new();
+    /// sql.push("SELECT 1 AS one, 'x' AS letter");
+    /// let named = db.fetch_named(sql).await?;
+    /// assert_eq!(named.columns, ["one", "letter"]);
+    /// assert_eq!(named.rows, [vec![aksara::Value::I64(1), aksara::Value::from("x")]]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_named(&self, sql: Sql) -> Result<NamedRows> {
+        self.fetch_named_raw(sql)
+            .await
+            .map_err(|e| self.map_error(e))
     }
 
     /// Runs a statement and returns the rows affected.

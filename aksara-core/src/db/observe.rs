@@ -182,6 +182,12 @@ impl<T> RowCount for Vec<T> {
     }
 }
 
+impl RowCount for super::NamedRows {
+    fn row_count(&self) -> u64 {
+        self.rows.len() as u64
+    }
+}
+
 impl RowCount for () {
     fn row_count(&self) -> u64 {
         0

@@ -32,6 +32,15 @@ impl Db {
         .await
     }
 
+    /// Like [`Db::fetch_raw`], with the result's column names.
+    pub async fn fetch_named_raw(&self, sql: Sql) -> Result<super::NamedRows, DbError> {
+        self.run(sql, |mut conn, sql| async move {
+            let result = conn.fetch_named(sql).await;
+            (conn, result)
+        })
+        .await
+    }
+
     /// Runs a statement and returns the rows affected; errors are not yet related to a model.
     /// Retried as [`Db::fetch_raw`] is.
     pub async fn execute_raw(&self, sql: Sql) -> Result<usize, DbError> {

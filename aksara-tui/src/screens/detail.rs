@@ -8,7 +8,7 @@ use super::{
 };
 use crate::action::Action;
 use crate::catalog::{composite_reverse_name, edge_kind, key_values, record_label, Catalog};
-use crate::format::{cell, full, plain, truncate, wrap};
+use crate::format::{full, plain, truncate, wrap, zoned_cell};
 use crate::jobs::{
     composite_conditions, composite_references, composite_reverse_conditions, Count, DetailData,
     DetailRequest, Job, Outcome,
@@ -66,6 +66,8 @@ pub struct DetailView {
     record: Option<Record>,
     find: Vec<Condition>,
     key: Vec<String>,
+    /// The columns whose date-times carry a time zone.
+    zoned: Vec<String>,
     data: Option<DetailData>,
     rows: Vec<DetailRow>,
     cursor: usize,
@@ -151,6 +153,7 @@ impl DetailView {
             record: None,
             find,
             key: entry.map(|e| e.key.clone()).unwrap_or_default(),
+            zoned: entry.map(|e| e.zoned.clone()).unwrap_or_default(),
             data: None,
             rows,
             cursor: 0,
@@ -162,6 +165,10 @@ impl DetailView {
             pane_rows: 0,
             status: Status::Idle,
         }
+    }
+
+    fn is_zoned(&self, column: &str) -> bool {
+        self.zoned.iter().any(|c| c == column)
     }
 
     /// The record, once read.
@@ -650,7 +657,7 @@ impl DetailView {
                     .get(&field.name)
                     .cloned()
                     .unwrap_or(aksara::Value::Null);
-                let c = cell(&value, Some(&field.kind));
+                let c = zoned_cell(&value, Some(&field.kind), self.is_zoned(&field.column));
                 let label = self.data.as_ref().and_then(|d| d.labels.get(&field.name));
                 // Beside a label, the raw id gives up room first (down to half the width).
                 let raw_width = match label {
@@ -714,7 +721,7 @@ impl DetailView {
                     .get(&field.name)
                     .cloned()
                     .unwrap_or(aksara::Value::Null);
-                let mut lines = full(&value, Some(&field.kind));
+                let mut lines = full(&value, Some(&field.kind), self.is_zoned(&field.column));
                 if let Some(edge) = Self::forward_edge(info, field) {
                     lines.push(String::new());
                     lines.push(edge.description.clone());

@@ -5,7 +5,7 @@ use super::{moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status,
 use crate::action::Action;
 use crate::catalog::{key_values, path_of_column, Catalog, TableEntry};
 use crate::filter::{self, ColumnFilter};
-use crate::format::{cell, plain, truncate, width};
+use crate::format::{plain, truncate, width, zoned_cell};
 use crate::jobs::{Count, Job, Outcome, Placement};
 use crate::paging::{OrderTerm, PageSpec, Start, Window};
 use crate::theme;
@@ -35,6 +35,8 @@ pub struct GridColumn {
     pub link: bool,
     /// True when the column may hold NULLs.
     pub nullable: bool,
+    /// True when its date-times carry a time zone (shown with their offset).
+    pub zoned: bool,
 }
 
 /// How the grid was reached.
@@ -117,6 +119,7 @@ impl GridView {
                         kind: f.kind.clone(),
                         link: f.relation.is_some(),
                         nullable: f.nullable,
+                        zoned: catalog.zoned(model, &f.column),
                     })
                     .collect()
             })
@@ -646,7 +649,13 @@ impl GridView {
             .map(|(_, r)| {
                 self.columns
                     .iter()
-                    .map(|c| cell(r.get(&c.path).unwrap_or(&Value::Null), Some(&c.kind)))
+                    .map(|c| {
+                        zoned_cell(
+                            r.get(&c.path).unwrap_or(&Value::Null),
+                            Some(&c.kind),
+                            c.zoned,
+                        )
+                    })
                     .collect()
             })
             .collect();

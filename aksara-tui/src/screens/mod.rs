@@ -1,4 +1,5 @@
-//! The screens: the table list, the record grid and the record detail, plus the help overlay.
+//! The screens: the table list, the record grid, the record detail and an SQL query's
+//! result, plus the help overlay.
 //!
 //! Each screen is a component in the manner of ratatui's component template: it changes only
 //! in `handle` (an [`Action`] from a key) and `loaded` (an answer from the worker), returns
@@ -8,6 +9,7 @@
 pub mod detail;
 pub mod grid;
 pub mod help;
+pub mod sql;
 pub mod tables;
 
 use crate::action::Action;
@@ -19,6 +21,7 @@ use ratatui::Frame;
 
 pub use detail::DetailView;
 pub use grid::GridView;
+pub use sql::SqlView;
 pub use tables::TablesView;
 
 /// What the app tracks a request under: one newest request per slot.
@@ -79,6 +82,8 @@ pub enum PromptKind {
     FindField,
     /// The file a grid is exported to (applied on Enter).
     ExportPath,
+    /// A query to run (`:`, on Enter; Up and Down walk the history).
+    Sql,
 }
 
 /// A change of the prompt.
@@ -128,6 +133,8 @@ pub enum View {
     Grid(GridView),
     /// One record.
     Detail(DetailView),
+    /// The result of a query of the SQL prompt.
+    Sql(SqlView),
 }
 
 impl View {
@@ -137,6 +144,7 @@ impl View {
             View::Tables(v) => v.handle(action, ctx),
             View::Grid(v) => v.handle(action, ctx),
             View::Detail(v) => v.handle(action, ctx),
+            View::Sql(v) => v.handle(action, ctx),
         }
     }
 
@@ -146,6 +154,7 @@ impl View {
             View::Tables(v) => v.enter(ctx),
             View::Grid(v) => v.enter(ctx),
             View::Detail(v) => v.enter(ctx),
+            View::Sql(v) => v.enter(ctx),
         }
     }
 
@@ -155,6 +164,7 @@ impl View {
             View::Tables(v) => v.reload(ctx),
             View::Grid(v) => v.reload(ctx),
             View::Detail(v) => v.reload(ctx),
+            View::Sql(v) => v.reload(ctx),
         }
     }
 
@@ -164,6 +174,10 @@ impl View {
             View::Tables(v) => v.loaded(outcome),
             View::Grid(v) => v.loaded(slot, outcome, ctx),
             View::Detail(v) => v.loaded(outcome, ctx),
+            View::Sql(v) => {
+                v.loaded(outcome);
+                Vec::new()
+            }
         }
     }
 
@@ -173,6 +187,7 @@ impl View {
             View::Tables(_) => {}
             View::Grid(v) => v.failed(slot, message),
             View::Detail(v) => v.failed(message),
+            View::Sql(v) => v.failed(message),
         }
     }
 
@@ -182,6 +197,7 @@ impl View {
             View::Tables(v) => v.prompt(kind, event, ctx),
             View::Grid(v) => v.prompt(kind, event, ctx),
             View::Detail(v) => v.prompt(kind, event, ctx),
+            View::Sql(_) => Vec::new(),
         }
     }
 
@@ -191,6 +207,7 @@ impl View {
             View::Tables(v) => v.draw(frame, area, ctx),
             View::Grid(v) => v.draw(frame, area, ctx),
             View::Detail(v) => v.draw(frame, area, ctx),
+            View::Sql(v) => v.draw(frame, area, ctx),
         }
     }
 
@@ -201,6 +218,7 @@ impl View {
             View::Grid(_) => Place::Grid,
             View::Detail(detail) if detail.is_zoomed() => Place::Zoomed,
             View::Detail(_) => Place::Detail,
+            View::Sql(_) => Place::Sql,
         }
     }
 }

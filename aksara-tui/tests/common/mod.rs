@@ -49,6 +49,18 @@ fn scratch_dir() -> PathBuf {
     dir
 }
 
+/// Points `XDG_DATA_HOME` at a directory of this test process (once), so that what the
+/// explorer keeps in the user's data directory (the SQL history) never lands in the real one.
+/// Every test of a binary that runs SQL queries calls it first.
+pub fn private_data_home() {
+    static SET: std::sync::Once = std::sync::Once::new();
+    SET.call_once(|| {
+        let dir = scratch_dir().join(format!("data-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::env::set_var("XDG_DATA_HOME", &dir);
+    });
+}
+
 /// A fresh SQLite file path for `name`.
 pub fn scratch_file(name: &str) -> PathBuf {
     let path = scratch_dir().join(format!("{name}-{}.db", std::process::id()));
