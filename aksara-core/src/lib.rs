@@ -66,8 +66,8 @@ pub mod write_prep;
 pub use annotate::Annotated;
 pub use columns::Partial;
 pub use db::{
-    Backend, ClusterOptions, Connection, Db, DbStats, Isolation, PoolOptions, PoolStatus, Row,
-    SessionToken, TxOptions,
+    Backend, ClusterOptions, ClusterStats, Connection, Db, DbStats, Isolation, PoolOptions,
+    PoolStatus, Row, SessionToken, TxOptions,
 };
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};

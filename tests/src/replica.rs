@@ -139,7 +139,9 @@ fn clean_leftovers(base: &Path, bin: &Path, root: bool) {
             let dir = entry.path().join(data);
             if dir.join("postmaster.pid").exists() {
                 let mut stop = as_server_user(root, &bin.join("pg_ctl"));
-                stop.arg("-D").arg(&dir).args(["-m", "immediate", "-w", "stop"]);
+                stop.arg("-D")
+                    .arg(&dir)
+                    .args(["-m", "immediate", "-w", "stop"]);
                 let _ = run(stop, "pg_ctl stop");
             }
         }
@@ -196,10 +198,15 @@ fn start() -> Result<ReplicaPair, String> {
     }
 
     let mut initdb = as_server_user(root, &bin.join("initdb"));
-    initdb
-        .arg("-D")
-        .arg(&primary)
-        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+    initdb.arg("-D").arg(&primary).args([
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    ]);
     run(initdb, "initdb")?;
     let conf = format!(
         "\n# aksara replica tests\nport = {primary_port}\nlisten_addresses = '127.0.0.1'\n\

@@ -11,7 +11,9 @@ const PAIRS: usize = 200;
 /// blog's tables) on the primary; it reaches the standby through replication.
 async fn cluster(test: &str, schema: &str, options: ClusterOptions) -> Option<Db> {
     let pair = replica_pair(test)?;
-    let setup = aksara::connect(&pair.primary_url, registry()).await.unwrap();
+    let setup = aksara::connect(&pair.primary_url, registry())
+        .await
+        .unwrap();
     setup
         .batch_execute(&format!(
             "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
@@ -73,8 +75,29 @@ async fn cluster_reads_its_own_writes_every_time() {
         return;
     };
     // The reads do go to the standby.
-    assert!(in_recovery(db.raw_read("SELECT pg_is_in_recovery()", []).await));
+    assert!(in_recovery(
+        db.raw_read("SELECT pg_is_in_recovery()", []).await
+    ));
+    let before = db.cluster_stats().unwrap();
     assert_eq!(stale_reads(&db, "own").await, 0);
+    let after = db.cluster_stats().unwrap();
+    let (on_replica, waited, fell_back) = (
+        after.replica_reads - before.replica_reads,
+        after.waited - before.waited,
+        after.fell_back - before.fell_back,
+    );
+    eprintln!(
+        "read-your-writes: {on_replica} of {PAIRS} reads on the replica ({waited} waited for \
+         it), {fell_back} on the primary"
+    );
+    // The reads were the replica's, not the primary's standing in: the test would otherwise
+    // prove nothing. (A replica more than 1 s behind sends a read to the primary, so a few
+    // may on a loaded machine.)
+    assert_eq!(on_replica + fell_back, PAIRS as u64);
+    assert!(
+        on_replica >= PAIRS as u64 * 9 / 10,
+        "{on_replica} of {PAIRS}"
+    );
     let token = db.session_token().expect("a write leaves a position");
     assert!(token.position() > 0);
 }
@@ -88,8 +111,17 @@ async fn reads_without_the_wait_can_be_stale() {
     let Some(db) = cluster("stale", "replica_stale", options).await else {
         return;
     };
-    assert!(in_recovery(db.raw_read("SELECT pg_is_in_recovery()", []).await));
+    assert!(in_recovery(
+        db.raw_read("SELECT pg_is_in_recovery()", []).await
+    ));
+    let before = db.cluster_stats().unwrap();
     let stale = stale_reads(&db, "stale").await;
+    let after = db.cluster_stats().unwrap();
+    assert_eq!(after.replica_reads - before.replica_reads, PAIRS as u64);
+    assert_eq!(
+        after.waited, before.waited,
+        "nothing waits without read-your-writes"
+    );
     eprintln!("{stale} of {PAIRS} reads on the replica without waiting were stale");
     assert!(
         stale > 0,
@@ -133,18 +165,18 @@ async fn writes_ddl_raw_sql_and_transactions_run_on_the_primary() {
     };
     // Each of these would fail with SQLSTATE 25006 (read-only transaction) on the standby.
     let outcomes: Vec<aksara::Result<()>> = vec![
-        db.raw_execute(
-            "CREATE TABLE replica_writes.extra (id int primary key)",
+        db.raw_execute("CREATE TABLE replica_writes.extra (id int primary key)", [])
+            .await
+            .map(drop),
+        db.raw_execute("INSERT INTO replica_writes.extra VALUES ({})", [1.into()])
+            .await
+            .map(drop),
+        db.raw(
+            "INSERT INTO replica_writes.extra VALUES (2) RETURNING id",
             [],
         )
         .await
         .map(drop),
-        db.raw_execute("INSERT INTO replica_writes.extra VALUES ({})", [1.into()])
-            .await
-            .map(drop),
-        db.raw("INSERT INTO replica_writes.extra VALUES (2) RETURNING id", [])
-            .await
-            .map(drop),
         Category::build()
             .name("Written")
             .slug("written")
@@ -158,7 +190,9 @@ async fn writes_ddl_raw_sql_and_transactions_run_on_the_primary() {
             .map(drop),
         db.transaction(|tx| async move {
             // A transaction runs wholly on the primary, its reads too.
-            assert!(!in_recovery(tx.raw_read("SELECT pg_is_in_recovery()", []).await));
+            assert!(!in_recovery(
+                tx.raw_read("SELECT pg_is_in_recovery()", []).await
+            ));
             Category::build()
                 .name("In a transaction")
                 .slug("tx")
@@ -178,13 +212,18 @@ async fn writes_ddl_raw_sql_and_transactions_run_on_the_primary() {
     for (i, outcome) in outcomes.into_iter().enumerate() {
         if let Err(e) = outcome {
             let text = format!("{e:?} {e}");
-            assert!(!text.contains("25006") && !text.contains("read-only"), "{i}: {text}");
+            assert!(
+                !text.contains("25006") && !text.contains("read-only"),
+                "{i}: {text}"
+            );
             panic!("statement {i} failed: {e}");
         }
     }
     // Raw SQL runs on the primary unless marked as a read.
     assert!(!in_recovery(db.raw("SELECT pg_is_in_recovery()", []).await));
-    assert!(in_recovery(db.raw_read("SELECT pg_is_in_recovery()", []).await));
+    assert!(in_recovery(
+        db.raw_read("SELECT pg_is_in_recovery()", []).await
+    ));
     assert_eq!(
         Category::objects().count(&db).await.unwrap(),
         1,
@@ -194,14 +233,23 @@ async fn writes_ddl_raw_sql_and_transactions_run_on_the_primary() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_primary_handle_reads_the_primary() {
-    let Some(db) = cluster("primary_handle", "replica_primary", ClusterOptions::default()).await
+    let Some(db) = cluster(
+        "primary_handle",
+        "replica_primary",
+        ClusterOptions::default(),
+    )
+    .await
     else {
         return;
     };
     let primary = db.primary();
     for _ in 0..10 {
-        assert!(!in_recovery(primary.raw_read("SELECT pg_is_in_recovery()", []).await));
-        assert!(in_recovery(db.raw_read("SELECT pg_is_in_recovery()", []).await));
+        assert!(!in_recovery(
+            primary.raw_read("SELECT pg_is_in_recovery()", []).await
+        ));
+        assert!(in_recovery(
+            db.raw_read("SELECT pg_is_in_recovery()", []).await
+        ));
     }
     // Its reads see the latest writes without waiting for anything.
     let options = ClusterOptions {
@@ -240,11 +288,15 @@ async fn an_unreachable_replica_is_left_out() {
     .unwrap();
     assert_eq!(db.replica_count(), 1);
     for _ in 0..4 {
-        assert!(in_recovery(db.raw_read("SELECT pg_is_in_recovery()", []).await));
+        assert!(in_recovery(
+            db.raw_read("SELECT pg_is_in_recovery()", []).await
+        ));
     }
     let only_dead = aksara::connect_cluster(&pair.primary_url, &[dead.as_str()], registry())
         .await
         .unwrap();
     assert_eq!(only_dead.replica_count(), 0);
-    assert!(!in_recovery(only_dead.raw_read("SELECT pg_is_in_recovery()", []).await));
+    assert!(!in_recovery(
+        only_dead.raw_read("SELECT pg_is_in_recovery()", []).await
+    ));
 }

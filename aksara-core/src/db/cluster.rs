@@ -98,6 +98,22 @@ struct Nodes {
     options: ClusterOptions,
     /// True when the backend has WAL positions (PostgreSQL).
     positions: bool,
+    replica_reads: AtomicU64,
+    waited: AtomicU64,
+    fell_back: AtomicU64,
+}
+
+/// Where a cluster handle's reads ran (see [`Db::cluster_stats`]); counted over every handle
+/// on the same servers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClusterStats {
+    /// Reads run on a replica.
+    pub replica_reads: u64,
+    /// Of those, the reads that first waited for the replica to replay a write.
+    pub waited: u64,
+    /// Reads meant for a replica that ran on the primary: no replica answered, or none
+    /// caught up with the session's writes within [`ClusterOptions::replica_wait`].
+    pub fell_back: u64,
 }
 
 struct Replica {
@@ -145,6 +161,9 @@ impl Db {
             next: AtomicUsize::new(0),
             options,
             positions,
+            replica_reads: AtomicU64::new(0),
+            waited: AtomicU64::new(0),
+            fell_back: AtomicU64::new(0),
         });
         let route = Route {
             nodes,
@@ -202,6 +221,16 @@ impl Db {
     /// True for a handle made by [`Db::cluster`] (or from one).
     pub fn is_cluster(&self) -> bool {
         self.shared.cluster.is_some()
+    }
+
+    /// Where the reads of a cluster handle ran; `None` for any other handle.
+    pub fn cluster_stats(&self) -> Option<ClusterStats> {
+        let nodes = &self.shared.cluster.as_ref()?.nodes;
+        Some(ClusterStats {
+            replica_reads: nodes.replica_reads.load(Ordering::Relaxed),
+            waited: nodes.waited.load(Ordering::Relaxed),
+            fell_back: nodes.fell_back.load(Ordering::Relaxed),
+        })
     }
 
     /// How many replicas a cluster handle has (0 for any other handle).
@@ -333,6 +362,7 @@ impl ClusterConnection {
                 continue;
             };
             if target > 0 && replica.replayed.load(Ordering::Acquire) < target {
+                nodes.waited.fetch_add(1, Ordering::Relaxed);
                 let deadline = Instant::now() + nodes.options.replica_wait;
                 loop {
                     let rows = match conn
@@ -386,7 +416,13 @@ impl Connection for ClusterConnection {
         }
         if let Some(replica) = self.caught_up_replica().await {
             match replica.fetch(sql.clone()).await {
-                Ok(rows) => return Ok(rows),
+                Ok(rows) => {
+                    self.route
+                        .nodes
+                        .replica_reads
+                        .fetch_add(1, Ordering::Relaxed);
+                    return Ok(rows);
+                }
                 Err(e) if fall_back(&e) => {
                     replica.discard();
                     self.replica = None;
@@ -394,6 +430,7 @@ impl Connection for ClusterConnection {
                 Err(e) => return Err(e),
             }
         }
+        self.route.nodes.fell_back.fetch_add(1, Ordering::Relaxed);
         self.fetch_on_primary(sql).await
     }
 
