@@ -51,8 +51,8 @@ async fn stale_reads(db: &Db, prefix: &str) -> usize {
     for i in 0..PAIRS {
         let slug = format!("{prefix}-{i}");
         Category::build()
-            .name(&format!("Category {i}"))
-            .slug(&slug)
+            .name(format!("Category {i}"))
+            .slug(slug.as_str())
             .create(db)
             .await
             .unwrap();
@@ -140,7 +140,7 @@ async fn a_token_carries_read_your_writes_to_another_handle() {
         let slug = format!("token-{i}");
         Category::build()
             .name("Tokened")
-            .slug(&slug)
+            .slug(slug.as_str())
             .create(&writer)
             .await
             .unwrap();
