@@ -129,6 +129,9 @@ pub(super) struct Session {
     written: AtomicU64,
     /// True once anything was written (for backends without positions).
     wrote: AtomicBool,
+    /// True when the position after the last write could not be read: reads go to the
+    /// primary until a later write's position is known.
+    position_unknown: AtomicBool,
 }
 
 /// A cluster handle's routing: the servers, the session, and whether it uses only the
@@ -313,21 +316,30 @@ impl ClusterConnection {
         Ok(self.primary.as_mut().expect("just set"))
     }
 
-    /// After a write committed on the primary: remember where the primary is.
-    async fn wrote(&mut self) -> Result<(), DbError> {
+    /// After a write committed on the primary: remember where the primary is. The write is
+    /// done whatever happens here, so a failure to read the position is not the caller's
+    /// error: the session's reads go to the primary until a position is known again.
+    async fn wrote(&mut self) {
         let session = self.route.session.clone();
         session.wrote.store(true, Ordering::Release);
         if !self.route.nodes.positions {
-            return Ok(());
+            return;
         }
-        let conn = self.primary().await?;
-        let rows = conn
-            .fetch(position_sql("SELECT pg_current_wal_lsn()::text"))
-            .await?;
-        if let Some(lsn) = lsn_of(&rows) {
-            session.written.fetch_max(lsn, Ordering::AcqRel);
+        let lsn = match self.primary().await {
+            Ok(conn) => conn
+                .fetch(position_sql("SELECT pg_current_wal_lsn()::text"))
+                .await
+                .ok()
+                .and_then(|rows| lsn_of(&rows)),
+            Err(_) => None,
+        };
+        match lsn {
+            Some(lsn) => {
+                session.written.fetch_max(lsn, Ordering::AcqRel);
+                session.position_unknown.store(false, Ordering::Release);
+            }
+            None => session.position_unknown.store(true, Ordering::Release),
         }
-        Ok(())
     }
 
     fn reads_on_primary(&self, sql: &Sql) -> bool {
@@ -337,8 +349,11 @@ impl ClusterConnection {
             || !matches!(sql.intent, Intent::Read)
             || nodes.replicas.is_empty()
             || (nodes.options.read_your_writes
-                && !nodes.positions
-                && self.route.session.wrote.load(Ordering::Acquire))
+                && if nodes.positions {
+                    self.route.session.position_unknown.load(Ordering::Acquire)
+                } else {
+                    self.route.session.wrote.load(Ordering::Acquire)
+                })
     }
 
     /// A replica connection that has replayed the session's writes, or `None` (read from the
@@ -394,7 +409,7 @@ impl ClusterConnection {
         let write = !matches!(sql.intent, Intent::Read);
         let rows = self.primary().await?.fetch(sql).await?;
         if write && self.depth == 0 {
-            self.wrote().await?;
+            self.wrote().await;
         }
         Ok(rows)
     }
@@ -439,7 +454,7 @@ impl Connection for ClusterConnection {
         // always on the primary, and counted as a write.
         let n = self.primary().await?.execute(sql).await?;
         if self.depth == 0 {
-            self.wrote().await?;
+            self.wrote().await;
         }
         Ok(n)
     }
@@ -454,7 +469,7 @@ impl Connection for ClusterConnection {
         self.primary().await?.commit().await?;
         self.depth = self.depth.saturating_sub(1);
         if self.depth == 0 {
-            self.wrote().await?;
+            self.wrote().await;
         }
         Ok(())
     }
@@ -477,7 +492,7 @@ impl Connection for ClusterConnection {
     async fn batch_execute(&mut self, script: &str) -> Result<(), DbError> {
         self.primary().await?.batch_execute(script).await?;
         if self.depth == 0 {
-            self.wrote().await?;
+            self.wrote().await;
         }
         Ok(())
     }
