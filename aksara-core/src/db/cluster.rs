@@ -144,10 +144,18 @@ pub(super) struct Route {
 }
 
 impl Db {
-    /// One handle over a primary and its read replicas: reads outside a transaction go to the
-    /// replicas in turn, everything else to the primary (see the module `aksara::db::cluster`
-    /// for the rules and read-your-writes). The registry is the primary's. With no replica,
-    /// every statement goes to the primary.
+    /// One handle over a primary and its read replicas. A statement's [`Intent`] decides
+    /// where it runs: a read outside a transaction on a replica (they take turns), anything
+    /// else (writes, deletes, DDL, raw SQL, scripts, every statement of a transaction) on the
+    /// primary; a connection that has run a statement on the primary keeps using it.
+    ///
+    /// On PostgreSQL read-your-writes is exact: after a write commits the handle keeps the
+    /// primary's WAL position, and its next read on a replica waits (polling, at most
+    /// [`ClusterOptions::replica_wait`]) until the replica has replayed that far, else reads
+    /// from the primary; see [`Db::session_token`] and [`Db::with_token`]. On other backends,
+    /// which have no such position yet, a handle's reads after its first write go to the
+    /// primary. The registry is the primary's; with no replica every statement goes to the
+    /// primary.
     pub fn cluster(primary: Db, replicas: Vec<Db>, options: ClusterOptions) -> Db {
         let positions = primary.dialect().name() == "postgresql";
         let registry = primary.registry().clone();
