@@ -66,7 +66,8 @@ pub mod write_prep;
 pub use annotate::Annotated;
 pub use columns::Partial;
 pub use db::{
-    Backend, Connection, Db, DbStats, Isolation, NamedRows, PoolOptions, PoolStatus, Row, TxOptions,
+    Backend, ClusterOptions, ClusterStats, Connection, Db, DbStats, Isolation, NamedRows,
+    PoolOptions, PoolStatus, Row, SessionToken, TxOptions,
 };
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};

@@ -1,6 +1,6 @@
 //! Opening a database by URL, whichever backend it names.
 
-use aksara_core::{Db, Error, PoolOptions, Registry, Result};
+use aksara_core::{ClusterOptions, Db, Error, PoolOptions, Registry, Result};
 use std::sync::Arc;
 
 /// The backends Aksara has: the one list of them. A URL names one by its scheme
@@ -185,6 +185,76 @@ pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptio
             unreachable!("checked by is_enabled")
         }
     }
+}
+
+/// One handle over a primary and its read replicas (see [`Db::cluster`]): reads outside a
+/// transaction go to the replicas in turn, writes, DDL, raw SQL ([`Db::raw_read`] aside) and
+/// every transaction to the primary; on PostgreSQL a read after the handle's own write waits
+/// until the replica has replayed it, or reads from the primary. A replica that cannot be
+/// reached now is left out (with a WARN event, target `aksara::cluster`); with none left,
+/// every statement goes to the primary.
+///
+/// ```no_run
+/// # async fn demo() -> aksara::Result<()> {
+/// let db = aksara::connect_cluster(
+///     "postgres://app@primary/app",
+///     &["postgres://app@replica1/app", "postgres://app@replica2/app"],
+///     aksara::demo::registry(),
+/// )
+/// .await?;
+/// let token = db.session_token(); // carry it to the next request, then `db.with_token(t)`
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// Those of [`connect`] for the primary.
+pub async fn connect_cluster(
+    primary_url: &str,
+    replica_urls: &[&str],
+    registry: Arc<Registry>,
+) -> Result<Db> {
+    connect_cluster_with(
+        primary_url,
+        replica_urls,
+        registry,
+        PoolOptions::default(),
+        ClusterOptions::default(),
+    )
+    .await
+}
+
+/// [`connect_cluster`] with pool settings (for each server's pool) and routing settings.
+///
+/// # Errors
+/// As [`connect_cluster`].
+pub async fn connect_cluster_with(
+    primary_url: &str,
+    replica_urls: &[&str],
+    registry: Arc<Registry>,
+    options: PoolOptions,
+    cluster: ClusterOptions,
+) -> Result<Db> {
+    let primary = connect_with(primary_url, registry.clone(), options.clone()).await?;
+    let mut replicas = Vec::with_capacity(replica_urls.len());
+    for url in replica_urls {
+        if BackendKind::of(url)? != BackendKind::of(primary_url)? {
+            return Err(Error::config(format!(
+                "the replica `{}` is not on the primary's backend (`{}`)",
+                redact_url(url),
+                redact_url(primary_url)
+            )));
+        }
+        match connect_with(url, registry.clone(), options.clone()).await {
+            Ok(db) => replicas.push(db),
+            Err(e) => tracing::warn!(
+                target: "aksara::cluster",
+                replica = %redact_url(url),
+                error = %e,
+                "replica left out: it cannot be reached; its reads go to the other servers"
+            ),
+        }
+    }
+    Ok(Db::cluster(primary, replicas, cluster))
 }
 
 /// The variable [`connect_env`] reads the database URL from.

@@ -25,5 +25,6 @@ mod derive_types;
 pub mod harness;
 pub mod models;
 pub mod reliability;
+pub mod replica;
 
 pub use harness::{Backend, TestDb};

@@ -10,6 +10,7 @@
 //! `retry`, transactions in `transaction`, raw SQL in `raw`.
 
 mod backend;
+mod cluster;
 mod observe;
 mod raw;
 mod retry;
@@ -18,6 +19,7 @@ mod tx_options;
 
 use backend::SharedBackend;
 pub use backend::{Backend, Connection, NamedRows, PoolOptions, PoolStatus, Row};
+pub use cluster::{ClusterOptions, ClusterStats, SessionToken};
 pub use observe::{DbStats, DEFAULT_SLOW_STATEMENT};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
@@ -42,6 +44,8 @@ struct Shared {
     backend: Box<dyn Backend>,
     registry: Arc<Registry>,
     log: QueryLog,
+    /// The routing of a handle made by [`Db::cluster`].
+    cluster: Option<cluster::Route>,
 }
 
 /// The handle to a database: pool, registry and query log. Clone it freely.
@@ -73,6 +77,7 @@ impl Db {
                 backend,
                 registry,
                 log: QueryLog::default(),
+                cluster: None,
             }),
             pinned: None,
             transaction: false,
@@ -86,6 +91,7 @@ impl Db {
             backend: Box::new(SharedBackend(self.clone())),
             registry,
             log: QueryLog::default(),
+            cluster: self.shared.cluster.clone(),
         });
         Db {
             shared,

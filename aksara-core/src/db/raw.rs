@@ -29,6 +29,18 @@ impl Db {
             .await
     }
 
+    /// Like [`Db::raw`], for SQL the caller vouches only reads: on a cluster handle
+    /// ([`Db::cluster`]) it may run on a replica, where [`Db::raw`] always runs on the primary.
+    /// Elsewhere it is [`Db::raw`].
+    pub async fn raw_read(
+        &self,
+        text: &str,
+        binds: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<Row>> {
+        self.fetch(raw_sql(self.dialect(), text, binds)?.with_intent(crate::sql::Intent::Read))
+            .await
+    }
+
     /// Like [`Db::raw`], with each row read into a `T` (a struct with `#[derive(aksara::Row)]`):
     /// column `i` into field `i`, each converted to its field's Rust type the same way on every
     /// backend (text is a `String` on MySQL too, `0` / `1` a `bool`; see

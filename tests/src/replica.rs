@@ -1,0 +1,265 @@
+//! A PostgreSQL primary and a hot standby of it, started once per test process from the
+//! installed server binaries, for the read-replica tests.
+//!
+//! Both servers live in `$TMPDIR/aksara-replica-<pid>/` (data directories, logs, sockets) and
+//! listen on free loopback ports; the machine's own cluster (port 5432) and its configuration
+//! are never touched. The primary is made with `initdb` (`wal_level = replica`, a trust line
+//! for replication from 127.0.0.1), the standby with `pg_basebackup -R` from it. When run as
+//! root, the server programs run as the `postgres` OS user (`runuser -u postgres --`).
+//!
+//! Stopping: a watcher process started with the servers waits for the test process to end,
+//! then stops both servers (`pg_ctl stop -m immediate`) and removes the directory. Should the
+//! watcher itself die, the next start removes what a dead process left behind.
+//!
+//! Binaries: `AKSARA_PG_BIN` names their directory, else the newest
+//! `/usr/lib/postgresql/*/bin`. Missing ones skip the tests loudly outside CI; with
+//! `CI=true` they fail them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The running pair.
+#[derive(Debug)]
+pub struct ReplicaPair {
+    /// The primary's URL (database `postgres`).
+    pub primary_url: String,
+    /// The standby's URL (database `postgres`).
+    pub standby_url: String,
+    /// The directory holding both servers.
+    pub dir: PathBuf,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The pair, started on the first call of the process; `None` (after a loud message) when
+/// the server binaries are missing outside CI. Panics with `CI=true` when they are missing,
+/// and whenever starting them fails.
+pub fn replica_pair(test: &str) -> Option<&'static ReplicaPair> {
+    static PAIR: OnceLock<Result<ReplicaPair, String>> = OnceLock::new();
+    match PAIR.get_or_init(start) {
+        Ok(pair) => Some(pair),
+        Err(why) if !in_ci() && why.starts_with("missing:") => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n!!! SKIPPING {test}: no PostgreSQL server binaries to start a primary and a \
+                 standby ({why})\n"
+            );
+            None
+        }
+        Err(why) => panic!("cannot start a PostgreSQL primary and standby: {why}"),
+    }
+}
+
+fn bin_dir() -> Result<PathBuf, String> {
+    if let Ok(dir) = std::env::var("AKSARA_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|e| format!("missing: /usr/lib/postgresql: {e}"))?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or_else(|| "missing: no /usr/lib/postgresql/*/bin/initdb".to_string())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The command line running `program` as the server's OS user.
+fn as_server_user(root: bool, program: &Path) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn run(mut command: Command, what: &str) -> Result<(), String> {
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+fn pid_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Stops the servers and removes the directories that processes no longer running left.
+fn clean_leftovers(base: &Path, bin: &Path, root: bool) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("aksara-replica-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid_alive(pid) {
+            continue;
+        }
+        for data in ["standby", "primary"] {
+            let dir = entry.path().join(data);
+            if dir.join("postmaster.pid").exists() {
+                let mut stop = as_server_user(root, &bin.join("pg_ctl"));
+                stop.arg("-D")
+                    .arg(&dir)
+                    .args(["-m", "immediate", "-w", "stop"]);
+                let _ = run(stop, "pg_ctl stop");
+            }
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
+fn start() -> Result<ReplicaPair, String> {
+    let bin = bin_dir()?;
+    for program in ["initdb", "pg_ctl", "pg_basebackup", "postgres"] {
+        if !bin.join(program).exists() {
+            return Err(format!("missing: {}", bin.join(program).display()));
+        }
+    }
+    let root = is_root();
+    let base = std::env::temp_dir();
+    clean_leftovers(&base, &bin, root);
+    let dir = base.join(format!("aksara-replica-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if root {
+        let mut chown = Command::new("chown");
+        chown.arg("postgres:postgres").arg(&dir);
+        run(chown, "chown")?;
+    }
+    // The watcher: once this process is gone, stop both servers and remove the directory.
+    let primary = dir.join("primary");
+    let standby = dir.join("standby");
+    let runner = if root { "runuser -u postgres -- " } else { "" };
+    let pg_ctl = bin.join("pg_ctl");
+    let script = format!(
+        "while [ -d /proc/{pid} ]; do sleep 0.5; done; \
+         {runner}'{ctl}' -D '{s}' -m immediate -w stop; \
+         {runner}'{ctl}' -D '{p}' -m immediate -w stop; \
+         rm -rf '{d}'",
+        pid = std::process::id(),
+        ctl = pg_ctl.display(),
+        s = standby.display(),
+        p = primary.display(),
+        d = dir.display(),
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("watcher: {e}"))?;
+
+    let primary_port = free_port()?;
+    let mut standby_port = free_port()?;
+    while standby_port == primary_port {
+        standby_port = free_port()?;
+    }
+
+    let mut initdb = as_server_user(root, &bin.join("initdb"));
+    initdb.arg("-D").arg(&primary).args([
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    ]);
+    run(initdb, "initdb")?;
+    let conf = format!(
+        "\n# aksara replica tests\nport = {primary_port}\nlisten_addresses = '127.0.0.1'\n\
+         unix_socket_directories = '{dir}'\nwal_level = replica\nmax_wal_senders = 5\n\
+         hot_standby = on\nfsync = off\nfull_page_writes = off\nmax_connections = 50\n\
+         shared_buffers = 32MB\n",
+        dir = dir.display()
+    );
+    append(&primary.join("postgresql.conf"), &conf)?;
+    append(
+        &primary.join("pg_hba.conf"),
+        "\nhost replication all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 trust\n",
+    )?;
+    let mut start_primary = as_server_user(root, &pg_ctl);
+    start_primary
+        .arg("-D")
+        .arg(&primary)
+        .arg("-l")
+        .arg(dir.join("primary.log"))
+        .args(["-w", "-t", "60", "start"]);
+    run(start_primary, "pg_ctl start (primary)")?;
+
+    let mut basebackup = as_server_user(root, &bin.join("pg_basebackup"));
+    basebackup
+        .arg("-D")
+        .arg(&standby)
+        .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres"])
+        .args(["-p", &primary_port.to_string()]);
+    run(basebackup, "pg_basebackup")?;
+    append(
+        &standby.join("postgresql.conf"),
+        &format!("\nport = {standby_port}\n"),
+    )?;
+    let mut start_standby = as_server_user(root, &pg_ctl);
+    start_standby
+        .arg("-D")
+        .arg(&standby)
+        .arg("-l")
+        .arg(dir.join("standby.log"))
+        .args(["-w", "-t", "60", "start"]);
+    run(start_standby, "pg_ctl start (standby)")?;
+
+    Ok(ReplicaPair {
+        primary_url: format!("postgres://postgres@127.0.0.1:{primary_port}/postgres"),
+        standby_url: format!("postgres://postgres@127.0.0.1:{standby_port}/postgres"),
+        dir,
+    })
+}
+
+fn append(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
