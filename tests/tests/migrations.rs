@@ -360,15 +360,17 @@ async fn irreversible_back_migration_is_refused(t: TestDb) {
     ));
 }
 
-/// The case: a field added to a model whose table exists, and `create_all` leaves
-/// the table alone; the drift check lists it (and everything else that differs).
+/// The case: a field added to a model whose table exists. `create_all` refuses it,
+/// naming the missing columns (after creating the new tables), and the drift check lists it
+/// and everything else that differs.
 async fn the_drift_check_lists_every_difference(t: TestDb) {
     let db = t.db(registry::<v1::Person>()).await; // create_all at v1
     db.raw_execute("CREATE TABLE mg_stray (id INTEGER PRIMARY KEY)", [])
         .await
         .unwrap();
     let v5db = t.connect(registry::<v5::Person>()).await;
-    aksara::ddl::create_all(&v5db).await.unwrap(); // creates the new tables only
+    let refused = aksara::ddl::create_all(&v5db).await.unwrap_err(); // creates the new tables
+    assert!(refused.to_string().contains("Person.nickname"), "{refused}");
     let drift = migrate::check(&v5db).await.unwrap();
     let text = drift.to_string();
     for expected in [
