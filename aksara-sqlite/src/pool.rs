@@ -111,6 +111,7 @@ impl SqliteBackend {
             _ => options.max_connections.max(1),
         };
         let setup = setup_sql(&location, options.busy_timeout);
+        let busy_timeout = options.busy_timeout;
         // An in-memory database lives as long as its connections: none is ever closed for
         // its age or idleness.
         let mut options = options.clone();
@@ -126,9 +127,22 @@ impl SqliteBackend {
             let setup = setup.clone();
             Box::pin(async move {
                 let mut conn = Wrapped::establish(&filename).await?;
-                conn.batch_execute(&setup)
-                    .await
-                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // Switching a new file to WAL takes an exclusive lock, and SQLite answers
+                // "database is locked" at once (without its busy handler) when another process
+                // opens the same new file at that moment: retried for up to `busy_timeout`.
+                let deadline = std::time::Instant::now() + busy_timeout;
+                loop {
+                    match conn.batch_execute(&setup).await {
+                        Ok(()) => break,
+                        Err(e)
+                            if e.to_string().contains("database is locked")
+                                && std::time::Instant::now() < deadline =>
+                        {
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                        }
+                        Err(e) => return Err(ConnectionError::CouldntSetupConfiguration(e)),
+                    }
+                }
                 conn.spawn_blocking(|c| {
                     lower_utils::register_impl(c, |text: Option<String>| {
                         text.map(|t| t.to_lowercase())
