@@ -10,16 +10,40 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn aksara(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aksara"))
+fn url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("app.db").display())
+}
+
+/// The `aksara` binary, run in `dir` on its `app.db`.
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aksara"));
+    command
         .current_dir(dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("app.db").display()),
-        )
-        .args(args)
-        .output()
-        .expect("run aksara")
+        .env("DATABASE_URL", url(dir))
+        .args(args);
+    command
+}
+
+fn aksara(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("run aksara")
+}
+
+/// Runs `f` on a handle to `dir`'s `app.db`, from a test (outside the binary).
+fn with_db<T, F, Fut>(dir: &Path, f: F) -> T
+where
+    F: FnOnce(aksara::Db) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = aksara::connect(&url(dir), aksara::Registry::empty())
+            .await
+            .unwrap();
+        f(db).await
+    })
 }
 
 fn text(b: &[u8]) -> String {
@@ -56,18 +80,7 @@ fn migrate_check_and_drift_exit_statuses() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("No drift: the database matches the migrations."));
     // A column added behind the migrations' back is drift: exit status 1.
-    let db = dir.join("app.db");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let db = aksara::connect(
-            &format!("sqlite://{}", db.display()),
-            aksara::Registry::empty(),
-        )
-        .await
-        .unwrap();
+    with_db(&dir, |db| async move {
         db.batch_execute("ALTER TABLE users ADD COLUMN shoe_size INTEGER")
             .await
             .unwrap();
@@ -140,17 +153,7 @@ fn failures_exit_with_a_message() {
         text(&out.stderr)
     );
     // A migration that fails: its table already exists.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let db = aksara::connect(
-            &format!("sqlite://{}", dir.join("app.db").display()),
-            aksara::Registry::empty(),
-        )
-        .await
-        .unwrap();
+    with_db(&dir, |db| async move {
         db.batch_execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
             .await
             .unwrap();
@@ -183,13 +186,7 @@ fn two_migrate_processes_apply_once() {
     let dir = temp_dir("two-processes");
     write_initial(&dir);
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_aksara"))
-            .current_dir(&dir)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", dir.join("app.db").display()),
-            )
-            .arg("migrate")
+        command(&dir, &["migrate"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -217,17 +214,7 @@ fn two_migrate_processes_apply_once() {
         "{:?}",
         outputs.iter().map(|o| text(&o.stdout)).collect::<Vec<_>>()
     );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let history = rt.block_on(async {
-        let db = aksara::connect(
-            &format!("sqlite://{}", dir.join("app.db").display()),
-            aksara::Registry::empty(),
-        )
-        .await
-        .unwrap();
+    let history = with_db(&dir, |db| async move {
         aksara::migrate::history(&db).await.unwrap()
     });
     assert_eq!(history.len(), 1);
