@@ -72,6 +72,56 @@ pub fn connection_url(url: &str) -> String {
 /// `url` without its password.
 pub use aksara::redact_url as redact;
 
+/// The password of `url`'s user info, as written and percent-decoded (empty: none).
+pub fn passwords(url: &str) -> Vec<String> {
+    let Some((_, rest)) = url.split_once("://") else {
+        return Vec::new();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return Vec::new();
+    };
+    let Some((_, password)) = rest[..at].split_once(':') else {
+        return Vec::new();
+    };
+    if password.is_empty() {
+        return Vec::new();
+    }
+    let mut bytes = Vec::new();
+    let raw = password.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(b)) => {
+                bytes.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    let decoded = String::from_utf8_lossy(&bytes).into_owned();
+    let mut out = vec![password.to_string()];
+    if decoded != password {
+        out.push(decoded);
+    }
+    out
+}
+
+/// `text` with every password of `url` replaced by `***`: messages never show one, whatever
+/// the driver put in them.
+pub fn mask_passwords(text: &str, url: &str) -> String {
+    passwords(url)
+        .iter()
+        .fold(text.to_string(), |t, p| t.replace(p.as_str(), "***"))
+}
+
 /// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
 /// empty database, and the explorer never writes.
 ///
@@ -96,6 +146,18 @@ pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_never_show_the_password() {
+        let url = "postgres://app:p%40ss@h/db";
+        assert_eq!(passwords(url), ["p%40ss", "p@ss"]);
+        assert_eq!(
+            mask_passwords("auth failed for app with p@ss (p%40ss)", url),
+            "auth failed for app with *** (***)"
+        );
+        assert!(passwords("postgres://app@h/db").is_empty());
+        assert!(passwords("sqlite:///tmp/x.db").is_empty());
+    }
 
     #[test]
     fn postgres_urls_gain_the_explorers_application_name() {

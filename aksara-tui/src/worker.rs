@@ -400,14 +400,18 @@ async fn execute(
             Err(e) => Err(e),
         },
     };
+    let url = match &shared.target {
+        Target::Demo { url } | Target::Url(url) => url.as_str(),
+    };
     outcome.map_err(|e| {
+        let text = crate::location::mask_passwords(&e.to_string(), url);
         if connection_lost(&e) {
             if let Ok(mut slot) = shared.db.try_lock() {
                 *slot = None;
             }
-            format!("{e} (the next action connects again)")
+            format!("{text} (the next action connects again)")
         } else {
-            e.to_string()
+            text
         }
     })
 }
