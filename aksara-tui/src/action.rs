@@ -55,6 +55,10 @@ pub enum Action {
     HistoryOlder,
     /// The next query of the SQL history (`↓` in the SQL prompt).
     HistoryNewer,
+    /// Show the table's schema: columns, indexes, relations, DDL (`S`).
+    Schema,
+    /// Draw the table's relations one hop away (`D`).
+    Diagram,
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).

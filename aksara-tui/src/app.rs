@@ -13,7 +13,9 @@ use crate::clipboard;
 use crate::jobs::{Job, Outcome};
 use crate::keymap::{Focus, KeyMap};
 use crate::nav::{breadcrumb, History};
-use crate::screens::{Ctx, Effect, PromptEvent, PromptKind, Slot, SqlView, TablesView, View};
+use crate::screens::{
+    Ctx, DiagramView, Effect, PromptEvent, PromptKind, SchemaView, Slot, SqlView, TablesView, View,
+};
 use crate::worker::{Loaded, Worker};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::HashMap;
@@ -352,6 +354,18 @@ impl App {
                 }
             }
             Action::StartSql => vec![crate::screens::sql::prompt("")],
+            Action::Schema | Action::Diagram => {
+                let model = self.history.current().and_then(|v| v.model(&catalog));
+                match model {
+                    Some(model) if matches!(action, Action::Schema) => vec![Effect::Open(
+                        Box::new(View::Schema(SchemaView::new(&catalog, &model))),
+                    )],
+                    Some(model) => vec![Effect::Open(Box::new(View::Diagram(
+                        DiagramView::new(&catalog, &model),
+                    )))],
+                    None => vec![Effect::Info("no table here".into())],
+                }
+            }
             Action::Reload => {
                 self.forget();
                 match self.history.current_mut() {
@@ -652,6 +666,7 @@ mod tests {
                         Job::Detail(_) => "detail",
                         Job::Sql { .. } => "sql",
                         Job::Export { .. } => "export",
+                        Job::Schema { .. } => "schema",
                     },
                 )),
                 _ => None,

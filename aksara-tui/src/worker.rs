@@ -448,6 +448,14 @@ async fn run_job(
             })
             .await
         }
+        Job::Schema { table } => {
+            jobs::cancellable(db, backend, |tx| async move {
+                crate::schema::read(&tx, &table)
+                    .await
+                    .map(|s| Outcome::Schema(Box::new(s)))
+            })
+            .await
+        }
         Job::Export { .. } => unreachable!("handled by execute"),
         Job::Sql { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
