@@ -73,6 +73,7 @@ pub struct App {
     next_generation: u64,
     prompt: Option<Prompt>,
     help: bool,
+    help_scroll: usize,
     message: Option<Message>,
     keymap: KeyMap,
     quit: bool,
@@ -98,6 +99,7 @@ impl App {
             next_generation: 1,
             prompt: None,
             help: false,
+            help_scroll: 0,
             message: None,
             keymap: KeyMap::default(),
             quit: false,
@@ -154,6 +156,11 @@ impl App {
     /// The open prompt.
     pub fn prompt(&self) -> Option<&Prompt> {
         self.prompt.as_ref()
+    }
+
+    /// The first line of the help overlay shown.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
 
     /// True while the help overlay shows.
@@ -282,10 +289,20 @@ impl App {
             }
             Action::ToggleHelp => {
                 self.help = !self.help;
+                self.help_scroll = 0;
                 return;
             }
             Action::Cancel => return self.cancel(),
             _ => {}
+        }
+        if self.help {
+            let lines = crate::screens::help::line_count();
+            let visible = self.body_rows();
+            let last = lines.saturating_sub(visible) + 1;
+            if let Some(top) = crate::screens::moved(self.help_scroll, last, &action, visible) {
+                self.help_scroll = top;
+            }
+            return;
         }
         if !matches!(action, Action::Input { .. } | Action::Erase) {
             self.message = None;

@@ -452,6 +452,20 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: HELP,
+        presses: &[
+            (ch('j'), |_| Action::MoveRows { by: 1 }),
+            (ch('k'), |_| Action::MoveRows { by: -1 }),
+            (plain(KeyCode::Down), |_| Action::MoveRows { by: 1 }),
+            (plain(KeyCode::Up), |_| Action::MoveRows { by: -1 }),
+            (plain(KeyCode::PageDown), |_| Action::FullPage { down: true }),
+            (plain(KeyCode::PageUp), |_| Action::FullPage { down: false }),
+        ],
+        help: None,
+        hints: &[(Place::Help, "↑↓", "scroll")],
+        hint_rank: 0,
+    },
+    Binding {
+        scope: HELP,
         presses: &[(ch('q'), |_| Action::Quit)],
         help: None,
         hints: &[(Place::Help, "q", "quit")],
@@ -697,7 +711,10 @@ mod tests {
             hints(Place::Prompt),
             [("Enter", "apply"), ("Esc", "cancel")]
         );
-        assert_eq!(hints(Place::Help), [("? Esc", "close help"), ("q", "quit")]);
+        assert_eq!(
+            hints(Place::Help),
+            [("↑↓", "scroll"), ("? Esc", "close help"), ("q", "quit")]
+        );
         assert_eq!(hints(Place::Nothing), [("r", "retry"), ("q", "quit")]);
         assert_eq!(
             hints(Place::Grid),
