@@ -59,6 +59,10 @@ pub enum Action {
     Schema,
     /// Draw the table's relations one hop away (`D`).
     Diagram,
+    /// Hide the grid's current column (`-`).
+    HideColumn,
+    /// Show every column of the grid again (`+`).
+    ShowColumns,
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).

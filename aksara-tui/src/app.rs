@@ -406,6 +406,20 @@ impl App {
                 self.sql_history.rewind();
                 vec![Effect::Info("no query to run".into())]
             }
+            PromptEvent::Submitted(text) if is_key_jump(&text) => {
+                self.sql_history.rewind();
+                let key = text.trim().get(3..).unwrap_or_default().trim().to_string();
+                let Some(catalog) = self.catalog.clone() else {
+                    return Vec::new();
+                };
+                let ctx = self.ctx(&catalog);
+                match self.history.current_mut() {
+                    Some(View::Grid(grid)) => grid.jump(&key, &ctx),
+                    _ => vec![Effect::Info(
+                        ":key jumps to a row of a table's grid: open one first".into(),
+                    )],
+                }
+            }
             PromptEvent::Submitted(text) => {
                 let mut effects = Vec::new();
                 if let Err(e) = self.sql_history.push(&text) {
@@ -628,6 +642,19 @@ impl App {
                 });
             }
         }
+    }
+}
+
+/// True for `:key VALUE` (no SQL statement starts with the word `key`).
+fn is_key_jump(text: &str) -> bool {
+    let text = text.trim();
+    match (text.get(..3), text.get(3..)) {
+        (Some(word), Some(rest)) => {
+            word.eq_ignore_ascii_case("key")
+                && rest.starts_with(char::is_whitespace)
+                && !rest.trim().is_empty()
+        }
+        _ => false,
     }
 }
 

@@ -316,7 +316,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         scope: SCREEN,
         presses: &[(ch(':'), |_| Action::StartSql)],
-        help: Some((":", "run SQL, read only (↑ ↓ recall earlier ones)")),
+        help: Some((":", "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row")),
         hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
         hint_rank: 7,
     },
@@ -343,6 +343,16 @@ pub const BINDINGS: &[Binding] = &[
         presses: &[(ch('D'), |_| Action::Diagram)],
         help: Some(("D", "draw the table's relations, one hop away")),
         hints: &[(Place::Schema, "D", "relations")],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
+        presses: &[
+            (ch('-'), |_| Action::HideColumn),
+            (ch('+'), |_| Action::ShowColumns),
+        ],
+        help: Some(("- +", "hide the column / show every column again")),
+        hints: &[],
         hint_rank: 6,
     },
     Binding {
