@@ -377,9 +377,9 @@ impl App {
                     Some(model) if matches!(action, Action::Schema) => vec![Effect::Open(
                         Box::new(View::Schema(SchemaView::new(&catalog, &model))),
                     )],
-                    Some(model) => vec![Effect::Open(Box::new(View::Diagram(
-                        DiagramView::new(&catalog, &model),
-                    )))],
+                    Some(model) => vec![Effect::Open(Box::new(View::Diagram(DiagramView::new(
+                        &catalog, &model,
+                    ))))],
                     None => vec![Effect::Info("no table here".into())],
                 }
             }

@@ -144,7 +144,9 @@ impl Args {
             Some(path)
                 if !path.contains("://") && !path.to_ascii_lowercase().starts_with("sqlite:") =>
             {
-                Ok(Start::Open(Target::Url(sqlite_url(std::path::Path::new(path)))))
+                Ok(Start::Open(Target::Url(sqlite_url(std::path::Path::new(
+                    path,
+                )))))
             }
             Some(url) => Ok(Start::Open(Target::Url(url.clone()))),
             None => {
@@ -282,7 +284,10 @@ mod tests {
         // An unknown name is refused with the names the file has.
         let args = Args::parse_from(["aksara-tui", "-c", "nope"]);
         let e = args.start_with(None, &two_connections).unwrap_err();
-        assert!(e.contains("/etc/aksara.toml") && e.contains("local, shop"), "{e}");
+        assert!(
+            e.contains("/etc/aksara.toml") && e.contains("local, shop"),
+            "{e}"
+        );
         // A URL is not a name; DATABASE_URL wins over the picker.
         let args = Args::parse_from(["aksara-tui", "mysql://root@h/db"]);
         assert_eq!(

@@ -103,12 +103,7 @@ impl Config {
             let span = c.url.span();
             let url = c.url.into_inner();
             if url.trim().is_empty() {
-                return Err(located(
-                    text,
-                    path,
-                    Some(span.start),
-                    "the URL is empty",
-                ));
+                return Err(located(text, path, Some(span.start), "the URL is empty"));
             }
             let url = with_bare_path(&url, path);
             let url = match &c.password {
@@ -275,19 +270,31 @@ url = "chinook.db"
     fn errors_name_the_file_the_line_and_the_key() {
         let file = "/home/me/.config/aksara/config.toml";
         let e = parse("[connections.shop]\nurll = \"postgres://h/db\"\n").unwrap_err();
-        assert!(e.starts_with(&format!("{file}:2: connections.shop.urll: ")), "{e}");
+        assert!(
+            e.starts_with(&format!("{file}:2: connections.shop.urll: ")),
+            "{e}"
+        );
         assert!(e.contains("unknown field `urll`"), "{e}");
 
         let e = parse("[connections.shop]\nurl = 5\n").unwrap_err();
-        assert!(e.starts_with(&format!("{file}:2: connections.shop.url: ")), "{e}");
+        assert!(
+            e.starts_with(&format!("{file}:2: connections.shop.url: ")),
+            "{e}"
+        );
 
         let e = parse("\n[connections.shop]\ndescription = \"x\"\n").unwrap_err();
-        assert!(e.starts_with(&format!("{file}:2: connections.shop: ")), "{e}");
+        assert!(
+            e.starts_with(&format!("{file}:2: connections.shop: ")),
+            "{e}"
+        );
         assert!(e.contains("missing field `url`"), "{e}");
 
-        let e = parse("[connections.shop]\nurl = \"postgres://h/db\"\npassword = \"x\"\n")
-            .unwrap_err();
-        assert!(e.starts_with(&format!("{file}:2: connections.shop.url: ")), "{e}");
+        let e =
+            parse("[connections.shop]\nurl = \"postgres://h/db\"\npassword = \"x\"\n").unwrap_err();
+        assert!(
+            e.starts_with(&format!("{file}:2: connections.shop.url: ")),
+            "{e}"
+        );
         assert!(e.contains("needs a URL with a user"), "{e}");
 
         let e = parse("[connections.shop\nurl = 1\n").unwrap_err();

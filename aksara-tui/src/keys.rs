@@ -316,7 +316,10 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         scope: SCREEN,
         presses: &[(ch(':'), |_| Action::StartSql)],
-        help: Some((":", "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row")),
+        help: Some((
+            ":",
+            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row",
+        )),
         hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
         hint_rank: 7,
     },
@@ -330,10 +333,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         scope: SCREEN,
         presses: &[(ch('S'), |_| Action::Schema)],
-        help: Some((
-            "S",
-            "the table's schema: columns, indexes, relations, DDL",
-        )),
+        help: Some(("S", "the table's schema: columns, indexes, relations, DDL")),
         // Not in the table list's and grid's hint lines, which are full: in the help.
         hints: &[(Place::Diagram, "S", "schema")],
         hint_rank: 6,
@@ -467,7 +467,9 @@ pub const BINDINGS: &[Binding] = &[
             (ch('k'), |_| Action::MoveRows { by: -1 }),
             (plain(KeyCode::Down), |_| Action::MoveRows { by: 1 }),
             (plain(KeyCode::Up), |_| Action::MoveRows { by: -1 }),
-            (plain(KeyCode::PageDown), |_| Action::FullPage { down: true }),
+            (plain(KeyCode::PageDown), |_| Action::FullPage {
+                down: true,
+            }),
             (plain(KeyCode::PageUp), |_| Action::FullPage { down: false }),
         ],
         help: None,

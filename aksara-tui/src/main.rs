@@ -26,9 +26,7 @@ fn main() -> std::process::ExitCode {
             aksara_tui::terminal::run(App::new(Worker::spawn(target), settings))
         }
         Start::Pick(_) if args.export.is_some() => {
-            eprintln!(
-                "aksara-tui: --export needs a database: give a URL or a connection's name"
-            );
+            eprintln!("aksara-tui: --export needs a database: give a URL or a connection's name");
             return std::process::ExitCode::FAILURE;
         }
         Start::Pick(picker) => aksara_tui::terminal::run_picker(picker, |target| {

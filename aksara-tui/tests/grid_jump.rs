@@ -49,7 +49,12 @@ fn jump_on(backend: Backend) {
 
     // Deep in the table: the row, then the rows before and after it as the cursor moves.
     d.keys(":key 250<Enter>");
-    assert_eq!(as_int(selected_key(&d)), Some(250), "{name}: {}", d.screen(100, 30));
+    assert_eq!(
+        as_int(selected_key(&d)),
+        Some(250),
+        "{name}: {}",
+        d.screen(100, 30)
+    );
     let screen = d.screen(100, 30);
     assert!(screen.contains("item 251"), "{name}: {screen}");
     assert!(screen.contains("row ?"), "{name}: {screen}");
@@ -66,7 +71,11 @@ fn jump_on(backend: Backend) {
     d.keys("ls:key 250<Enter>");
     assert_eq!(as_int(selected_key(&d)), Some(250), "{name}");
     d.keys("j");
-    assert_eq!(as_int(selected_key(&d)), Some(249), "{name}: sorted by name");
+    assert_eq!(
+        as_int(selected_key(&d)),
+        Some(249),
+        "{name}: sorted by name"
+    );
 
     // A key no row has, or one of the wrong type: said, and the grid stays where it was.
     d.keys(":key 9999<Enter>");

@@ -55,7 +55,10 @@ fn the_picker_lists_the_connections_and_the_demo_without_passwords() {
     for (width, height) in [(100, 12), (64, 10)] {
         let terminal = draw(&picker, width, height);
         let text = buffer_text(terminal.backend().buffer());
-        assert!(!text.contains("hunter2") && !text.contains("also-secret"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("also-secret"),
+            "{text}"
+        );
         insta::assert_snapshot!(format!("picker_{width}x{height}"), terminal.backend());
     }
     // Down to the warehouse, Enter opens it; the demo is the last entry.
@@ -68,7 +71,10 @@ fn the_picker_lists_the_connections_and_the_demo_without_passwords() {
         ))
     );
     picker.key(key(KeyCode::End));
-    assert!(matches!(picker.key(key(KeyCode::Enter)), Picked::Open(Target::Demo { .. })));
+    assert!(matches!(
+        picker.key(key(KeyCode::Enter)),
+        Picked::Open(Target::Demo { .. })
+    ));
     assert_eq!(picker.key(key(KeyCode::Char('q'))), Picked::Quit);
 }
 
@@ -111,7 +117,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "never showed {text:?}:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "never showed {text:?}:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -160,7 +169,10 @@ fn the_binary_opens_the_connection_picked_in_a_real_terminal() {
         .await
         .expect("a table");
     });
-    let dir = db_file.parent().unwrap().join(format!("picker-{}", std::process::id()));
+    let dir = db_file
+        .parent()
+        .unwrap()
+        .join(format!("picker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("config.toml");
     std::fs::write(
@@ -178,13 +190,15 @@ fn the_binary_opens_the_connection_picked_in_a_real_terminal() {
         ("DATABASE_URL", String::new()),
         ("TERM", "xterm-256color".to_string()),
     ];
-    let Some(tmux) = Tmux::start("aksara-picker", env!("CARGO_BIN_EXE_aksara-tui"), &env)
-    else {
+    let Some(tmux) = Tmux::start("aksara-picker", env!("CARGO_BIN_EXE_aksara-tui"), &env) else {
         return;
     };
     let screen = tmux.wait_for("aksara ▸ connections");
     assert!(screen.contains("remote") && screen.contains("shop") && screen.contains("demo"));
-    assert!(screen.contains("postgres://app:***@127.0.0.1:1/none"), "{screen}");
+    assert!(
+        screen.contains("postgres://app:***@127.0.0.1:1/none"),
+        "{screen}"
+    );
     assert!(!screen.contains("hunter2"), "{screen}");
     // remote, shop, demo: down once and open the shop.
     tmux.keys(&["j", "Enter"]);

@@ -104,7 +104,9 @@ fn schema_on(backend: Backend) {
     let Some(View::Schema(view)) = d.app.view() else {
         panic!("{name}: not the schema view: {}", d.crumbs())
     };
-    let data = view.data().unwrap_or_else(|| panic!("{name}: {:?}", view.status()));
+    let data = view
+        .data()
+        .unwrap_or_else(|| panic!("{name}: {:?}", view.status()));
     let columns: Vec<(&str, bool)> = data
         .columns
         .iter()
@@ -122,7 +124,10 @@ fn schema_on(backend: Backend) {
     );
     let title = &data.columns[2];
     assert!(
-        title.default.as_deref().is_some_and(|d| d.contains("untitled")),
+        title
+            .default
+            .as_deref()
+            .is_some_and(|d| d.contains("untitled")),
         "{name}: {title:?}"
     );
     assert!(
@@ -133,9 +138,16 @@ fn schema_on(backend: Backend) {
         "{name}: {:?}",
         data.columns[0]
     );
-    assert!(data.columns[3].default.is_none(), "{name}: {:?}", data.columns[3]);
+    assert!(
+        data.columns[3].default.is_none(),
+        "{name}: {:?}",
+        data.columns[3]
+    );
     let primary = &data.indexes[0];
-    assert!(primary.primary && primary.unique && primary.columns == "id", "{name}: {primary:?}");
+    assert!(
+        primary.primary && primary.unique && primary.columns == "id",
+        "{name}: {primary:?}"
+    );
     let by_title = data
         .indexes
         .iter()
@@ -144,16 +156,31 @@ fn schema_on(backend: Backend) {
     assert_eq!(by_title.columns, "title, pages", "{name}");
     assert!(!by_title.unique, "{name}");
     let ddl = data.ddl.to_lowercase();
-    assert!(ddl.contains("create table") && ddl.contains("books"), "{name}: {ddl}");
-    assert!(ddl.contains("untitled") && ddl.contains("references"), "{name}: {ddl}");
+    assert!(
+        ddl.contains("create table") && ddl.contains("books"),
+        "{name}: {ddl}"
+    );
+    assert!(
+        ddl.contains("untitled") && ddl.contains("references"),
+        "{name}: {ddl}"
+    );
     if backend != Backend::Mysql {
         // MySQL's SHOW CREATE TABLE writes the index as a KEY clause instead.
-        assert!(ddl.contains("create index books_title_idx"), "{name}: {ddl}");
+        assert!(
+            ddl.contains("create index books_title_idx"),
+            "{name}: {ddl}"
+        );
     } else {
-        assert!(ddl.contains("key `books_title_idx` (`title`,`pages`)"), "{name}: {ddl}");
+        assert!(
+            ddl.contains("key `books_title_idx` (`title`,`pages`)"),
+            "{name}: {ddl}"
+        );
     }
     let screen = d.screen(120, 40);
-    assert!(screen.contains("author_id → authors.id"), "{name}: {screen}");
+    assert!(
+        screen.contains("author_id → authors.id"),
+        "{name}: {screen}"
+    );
     assert!(screen.contains("on delete CASCADE"), "{name}: {screen}");
     assert!(screen.contains("PK"), "{name}: {screen}");
 
@@ -166,7 +193,10 @@ fn schema_on(backend: Backend) {
     d.keys("D");
     let screen = d.screen(120, 40);
     assert!(screen.contains("│ books"), "{name}: {screen}");
-    assert!(screen.contains("┤ authors") || screen.contains("├"), "{name}: {screen}");
+    assert!(
+        screen.contains("┤ authors") || screen.contains("├"),
+        "{name}: {screen}"
+    );
 }
 
 #[test]

@@ -126,7 +126,13 @@ impl DiagramView {
         };
         let (mut lbox, mut lline) = (box_w(&left), line_w(&left));
         let (mut rbox, mut rline) = (box_w(&right), line_w(&right));
-        let centre = inside.iter().map(|s| width(s)).max().unwrap_or(4).clamp(4, 32) + 4;
+        let centre = inside
+            .iter()
+            .map(|s| width(s))
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 32)
+            + 4;
         // Narrow screens: shorten the lines first, then the boxes.
         while lbox + lline + centre + rline + rbox > area_width {
             if lline > 9 || rline > 9 {
@@ -152,12 +158,16 @@ impl DiagramView {
             let selected_right = right_n.is_some() && self.cursor == left.len() + slot;
             // The left box and its line.
             if lbox > 0 {
-                spans.push(boxed(left_n.map(|n| n.table.as_str()), row, lbox, selected_left));
+                spans.push(boxed(
+                    left_n.map(|n| n.table.as_str()),
+                    row,
+                    lbox,
+                    selected_left,
+                ));
                 spans.push(match left_n {
-                    Some(n) if row == 1 => Span::styled(
-                        connector(&label(n), lline, "◀", ""),
-                        theme::link(),
-                    ),
+                    Some(n) if row == 1 => {
+                        Span::styled(connector(&label(n), lline, "◀", ""), theme::link())
+                    }
                     _ => Span::raw(" ".repeat(lline)),
                 });
             }
@@ -179,7 +189,12 @@ impl DiagramView {
                     ),
                     _ => Span::raw(" ".repeat(rline)),
                 });
-                spans.push(boxed(right_n.map(|n| n.table.as_str()), row, rbox, selected_right));
+                spans.push(boxed(
+                    right_n.map(|n| n.table.as_str()),
+                    row,
+                    rbox,
+                    selected_right,
+                ));
             }
             lines.push(Line::from(spans));
         }

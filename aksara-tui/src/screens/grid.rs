@@ -299,7 +299,10 @@ impl GridView {
     /// and after it are read as the cursor moves, as anywhere else.
     pub fn jump(&mut self, text: &str, ctx: &Ctx) -> Vec<Effect> {
         if self.key.is_empty() {
-            return vec![Effect::Error(format!("{} has no key to jump by", self.table))];
+            return vec![Effect::Error(format!(
+                "{} has no key to jump by",
+                self.table
+            ))];
         }
         if !self.keyset(ctx.catalog) {
             return vec![Effect::Error(format!(

@@ -56,15 +56,11 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(if more {
-                    " keys — j k scroll · ? or Esc closes "
-                } else {
-                    " keys — ? or Esc closes "
-                }),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(if more {
+            " keys — j k scroll · ? or Esc closes "
+        } else {
+            " keys — ? or Esc closes "
+        })),
         rect,
     );
 }

@@ -23,8 +23,8 @@ use ratatui::Frame;
 
 pub use detail::DetailView;
 pub use diagram::DiagramView;
-pub use schema::SchemaView;
 pub use grid::GridView;
+pub use schema::SchemaView;
 pub use sql::SqlView;
 pub use tables::TablesView;
 

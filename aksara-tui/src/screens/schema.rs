@@ -99,9 +99,7 @@ impl SchemaView {
                 }],
                 _ => vec![Effect::Info("no DDL to copy yet".into())],
             },
-            Action::Open => vec![Effect::Info(
-                "D draws the relations; Esc goes back".into(),
-            )],
+            Action::Open => vec![Effect::Info("D draws the relations; Esc goes back".into())],
             _ => Vec::new(),
         }
     }
@@ -189,7 +187,10 @@ impl SchemaView {
                 }
                 lines.push(Line::from(vec![
                     Span::raw(format!("  {}  ", pad(&c.name, name_w))),
-                    Span::styled(pad(&c.type_name, type_w), theme::value(crate::format::Class::Scalar)),
+                    Span::styled(
+                        pad(&c.type_name, type_w),
+                        theme::value(crate::format::Class::Scalar),
+                    ),
                     Span::raw(format!(
                         "  {:4}  {:3}  ",
                         if c.nullable { "yes" } else { "no" },
