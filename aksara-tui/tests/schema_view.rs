@@ -51,9 +51,15 @@ fn demo_schema_and_diagram() {
     );
     d.keys("<Esc><Esc><Esc>");
     assert_eq!(d.crumbs(), "tables");
-    // From a grid too.
+    // From a grid too, and from a record.
     d.keys("/users<Enter><Enter>D");
     assert_eq!(d.crumbs(), "users > relations of users");
+    d.keys("<Esc><Enter>S");
+    let crumbs = d.crumbs();
+    assert!(
+        crumbs.starts_with("users: ") && crumbs.ends_with(" > schema of users"),
+        "{crumbs}"
+    );
 }
 
 fn script(backend: Backend) -> &'static str {
@@ -63,21 +69,24 @@ fn script(backend: Backend) -> &'static str {
              CREATE TABLE books (id serial PRIMARY KEY,
                  author_id int NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
                  title text NOT NULL DEFAULT 'untitled', pages int);
-             CREATE INDEX books_title_idx ON books (title, pages);"
+             CREATE INDEX books_title_idx ON books (title, pages);
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
         }
         Backend::Mysql => {
             "CREATE TABLE authors (id int AUTO_INCREMENT PRIMARY KEY, name varchar(80) NOT NULL UNIQUE);
              CREATE TABLE books (id int AUTO_INCREMENT PRIMARY KEY, author_id int NOT NULL,
                  title varchar(200) NOT NULL DEFAULT 'untitled', pages int,
                  FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE);
-             CREATE INDEX books_title_idx ON books (title, pages);"
+             CREATE INDEX books_title_idx ON books (title, pages);
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
         }
         Backend::Sqlite => {
             "CREATE TABLE authors (id INTEGER PRIMARY KEY, name varchar(80) NOT NULL UNIQUE);
              CREATE TABLE books (id INTEGER PRIMARY KEY,
                  author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
                  title TEXT NOT NULL DEFAULT 'untitled', pages INTEGER);
-             CREATE INDEX books_title_idx ON books (title, pages);"
+             CREATE INDEX books_title_idx ON books (title, pages);
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
         }
     }
 }
@@ -196,6 +205,23 @@ fn schema_on(backend: Backend) {
     assert!(
         screen.contains("┤ authors") || screen.contains("├"),
         "{name}: {screen}"
+    );
+
+    // A view: its columns, no index, and the view's definition as its DDL.
+    d.keys("<Esc><Esc>/long_books<Enter>S");
+    let Some(View::Schema(view)) = d.app.view() else {
+        panic!("{name}: not the schema view: {}", d.crumbs())
+    };
+    let data = view
+        .data()
+        .unwrap_or_else(|| panic!("{name}: {:?}", view.status()));
+    let columns: Vec<&str> = data.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(columns, ["id", "title"], "{name}");
+    assert!(data.indexes.is_empty(), "{name}: {:?}", data.indexes);
+    let ddl = data.ddl.to_lowercase();
+    assert!(
+        ddl.contains("view") && ddl.contains("long_books") && ddl.contains("300"),
+        "{name}: {ddl}"
     );
 }
 
