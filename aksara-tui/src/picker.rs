@@ -148,8 +148,8 @@ impl Picker {
             .iter()
             .map(|c| crate::format::width(&c.name))
             .max()
-            .unwrap_or(4)
-            .clamp(4, 24);
+            .unwrap_or(10)
+            .clamp(10, 24);
         let url_width = self
             .choices
             .iter()

@@ -7,12 +7,12 @@ mod common;
 use aksara_tui::config::Config;
 use aksara_tui::picker::{Choice, Picked, Picker};
 use aksara_tui::Target;
-use common::{buffer_text, loud, scratch_file};
+use common::tmux::Tmux;
+use common::{buffer_text, scratch_file};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const CONFIG: &str = r#"
@@ -78,78 +78,6 @@ fn the_picker_lists_the_connections_and_the_demo_without_passwords() {
     assert_eq!(picker.key(key(KeyCode::Char('q'))), Picked::Quit);
 }
 
-/// A tmux session running the explorer, killed when dropped.
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(name: &str, command: &str, env: &[(&str, String)]) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(!common::in_ci(), "tmux is needed for this test in CI");
-            loud("SKIPPING the tmux test: tmux is not installed");
-            return None;
-        }
-        let session = format!("{name}-{}", std::process::id());
-        let mut tmux = Command::new("tmux");
-        tmux.args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "30"]);
-        for (k, v) in env {
-            tmux.args(["-e", &format!("{k}={v}")]);
-        }
-        let status = tmux.arg(command).status().expect("run tmux");
-        assert!(status.success(), "tmux new-session failed");
-        Some(Tmux { session })
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .expect("capture the pane");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `text` (at most a minute), and returns it.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never showed {text:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .expect("send keys");
-        assert!(status.success());
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.session])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .output();
-    }
-}
-
 #[test]
 fn the_binary_opens_the_connection_picked_in_a_real_terminal() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -202,8 +130,9 @@ fn the_binary_opens_the_connection_picked_in_a_real_terminal() {
     assert!(!screen.contains("hunter2"), "{screen}");
     // remote, shop, demo: down once and open the shop.
     tmux.keys(&["j", "Enter"]);
-    let screen = tmux.wait_for("parcels");
-    assert!(screen.contains("1 of 1 tables"), "{screen}");
+    let screen = tmux.wait_for("1 of 1 tables");
+    assert!(screen.contains("parcels"), "{screen}");
+    assert!(!screen.contains("connections"), "{screen}");
     tmux.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while tmux.alive() && Instant::now() < deadline {

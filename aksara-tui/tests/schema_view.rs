@@ -239,3 +239,47 @@ fn schema_on_mysql() {
 fn schema_on_sqlite() {
     schema_on(Backend::Sqlite);
 }
+
+#[test]
+fn the_binary_draws_the_schema_and_the_diagram_in_a_real_terminal() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(t) = rt.block_on(TestDb::new(Backend::Sqlite, "schema_tmux")) else {
+        return;
+    };
+    rt.block_on(async {
+        t.connect()
+            .await
+            .batch_execute(script(Backend::Sqlite))
+            .await
+            .expect("the library schema")
+    });
+    let data = std::env::temp_dir().join(format!("aksara-tui-schema-{}", std::process::id()));
+    let env = [
+        ("XDG_DATA_HOME", data.display().to_string()),
+        (
+            "AKSARA_CONFIG",
+            data.join("none.toml").display().to_string(),
+        ),
+    ];
+    let command = format!("{} '{}'", env!("CARGO_BIN_EXE_aksara-tui"), t.url);
+    let Some(tmux) = common::tmux::Tmux::start("aksara-schema", &command, &env) else {
+        return;
+    };
+    tmux.wait_for("3 of 3 tables");
+    tmux.keys(&["/books", "Enter", "S"]);
+    let screen = tmux.wait_for("Columns (4)");
+    assert!(screen.contains("books_title_idx"), "{screen}");
+    assert!(screen.contains("author_id → authors.id"), "{screen}");
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for("CREATE INDEX books_title_idx");
+    assert!(screen.contains("DEFAULT 'untitled'"), "{screen}");
+    tmux.keys(&["D"]);
+    let screen = tmux.wait_for("│ authors");
+    assert!(screen.contains("author"), "{screen}");
+    assert!(screen.contains("relations of books"), "{screen}");
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&data);
+}
