@@ -35,7 +35,7 @@ pub struct Connection {
 impl Connection {
     /// The URL as it may be shown: without its password.
     pub fn shown_url(&self) -> String {
-        crate::location::redact(&self.url)
+        crate::location::shown(&self.url)
     }
 }
 

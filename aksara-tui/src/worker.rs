@@ -565,6 +565,6 @@ pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
         other => other,
     })?;
     let db = raw.with_registry(schema.registry.clone());
-    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::redact(url));
+    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
     Ok((db, catalog))
 }
