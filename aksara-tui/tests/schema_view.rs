@@ -70,7 +70,10 @@ fn script(backend: Backend) -> &'static str {
                  author_id int NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
                  title text NOT NULL DEFAULT 'untitled', pages int);
              CREATE INDEX books_title_idx ON books (title, pages);
-             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;
+             CREATE FUNCTION keep_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+             CREATE TRIGGER books_touch BEFORE INSERT ON books FOR EACH ROW EXECUTE FUNCTION keep_row();
+             CREATE TABLE readings (day date NOT NULL, book_id int NOT NULL) PARTITION BY RANGE (day);"
         }
         Backend::Mysql => {
             "CREATE TABLE authors (id int AUTO_INCREMENT PRIMARY KEY, name varchar(80) NOT NULL UNIQUE);
@@ -78,7 +81,8 @@ fn script(backend: Backend) -> &'static str {
                  title varchar(200) NOT NULL DEFAULT 'untitled', pages int,
                  FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE);
              CREATE INDEX books_title_idx ON books (title, pages);
-             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;
+             CREATE TRIGGER books_touch BEFORE INSERT ON books FOR EACH ROW SET NEW.pages = NEW.pages;"
         }
         Backend::Sqlite => {
             "CREATE TABLE authors (id INTEGER PRIMARY KEY, name varchar(80) NOT NULL UNIQUE);
@@ -86,7 +90,8 @@ fn script(backend: Backend) -> &'static str {
                  author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
                  title TEXT NOT NULL DEFAULT 'untitled', pages INTEGER);
              CREATE INDEX books_title_idx ON books (title, pages);
-             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;"
+             CREATE VIEW long_books AS SELECT id, title FROM books WHERE pages > 300;
+             CREATE TRIGGER books_touch AFTER INSERT ON books BEGIN SELECT 1; END;"
         }
     }
 }
@@ -185,6 +190,11 @@ fn schema_on(backend: Backend) {
             "{name}: {ddl}"
         );
     }
+    // The table's trigger, after its DDL.
+    assert!(
+        ddl.contains("trigger") && ddl.contains("books_touch"),
+        "{name}: {ddl}"
+    );
     let screen = d.screen(120, 40);
     assert!(
         screen.contains("author_id → authors.id"),
@@ -207,8 +217,20 @@ fn schema_on(backend: Backend) {
         "{name}: {screen}"
     );
 
+    d.keys("<Esc><Esc>");
+    if backend == Backend::Postgres {
+        // A partitioned table says how it is partitioned.
+        d.keys("/readings<Enter>S");
+        let Some(View::Schema(view)) = d.app.view() else {
+            panic!("not the schema view: {}", d.crumbs())
+        };
+        let ddl = view.data().map(|d| d.ddl.clone()).unwrap_or_default();
+        assert!(ddl.contains("PARTITION BY RANGE (day)"), "{ddl}");
+        d.keys("<Esc>");
+    }
+
     // A view: its columns, no index, and the view's definition as its DDL.
-    d.keys("<Esc><Esc>/long_books<Enter>S");
+    d.keys("/long_books<Enter>S");
     let Some(View::Schema(view)) = d.app.view() else {
         panic!("{name}: not the schema view: {}", d.crumbs())
     };
