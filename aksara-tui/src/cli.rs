@@ -60,6 +60,8 @@ Keys:
   Backspace/Esc  back    ]  forward          /  filter (on the current column)
   s  sort by the current column (asc, desc, off)    y  copy the value (OSC 52)
   E  export the grid (filters, sort) to a .csv or .json file
+  S  the table's schema (columns, indexes, relations, DDL)   D  its relation diagram
+  -  hide the column   +  show every column   :key 42  jump to the row with that key
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
