@@ -43,7 +43,9 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
         .collect();
     let pk = primary_key(&input, &fields, &mut errors);
     clashing_reverse_names(&input.ident.to_string(), &fields, &mut errors);
-    if let Some(mut first) = errors.pop() {
+    // In the order found: attributes first, then each field's checks in source order.
+    let mut errors = errors.into_iter();
+    if let Some(mut first) = errors.next() {
         for e in errors {
             first.combine(e);
         }

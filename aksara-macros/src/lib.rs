@@ -20,6 +20,7 @@ mod attrs;
 mod check;
 mod expand;
 mod ir;
+mod mentions;
 mod migrations;
 mod parse;
 mod row;
@@ -122,9 +123,10 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(Model, attributes(aksara))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    derive(input)
-        .unwrap_or_else(|e| e.to_compile_error())
-        .into()
+    match expand_model(input) {
+        Ok(tokens) => tokens.into(),
+        Err(refused) => refused.into_tokens().into(),
+    }
 }
 
 /// Derives `aksara::FromRow` for a struct with named fields: a row's columns are read into
@@ -150,12 +152,38 @@ pub fn derive_row(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The derive as a plain function, for tests: parse, check, expand.
-fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// A model the derive refused: every error, and the names it must still mention (see
+/// `mentions`).
+struct Refused {
+    error: syn::Error,
+    mentions: proc_macro2::TokenStream,
+}
+
+impl Refused {
+    /// The compile errors, followed by the mentions.
+    fn into_tokens(self) -> proc_macro2::TokenStream {
+        let mut tokens = self.error.into_compile_error();
+        tokens.extend(self.mentions);
+        tokens
+    }
+}
+
+/// The derive as a plain function: parse, check, expand.
+fn expand_model(input: DeriveInput) -> Result<proc_macro2::TokenStream, Refused> {
     let mut errors = Vec::new();
-    let parsed = parse::parse(&input, &mut errors)?;
-    let model = check::check(parsed, errors)?;
+    let parsed = parse::parse(&input, &mut errors).map_err(|error| Refused {
+        error,
+        mentions: proc_macro2::TokenStream::new(),
+    })?;
+    let mentions = mentions::mentions(&parsed);
+    let model = check::check(parsed, errors).map_err(|error| Refused { error, mentions })?;
     Ok(expand::expand(&model))
+}
+
+/// The derive for tests: the expansion, or the errors alone.
+#[cfg(test)]
+fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    expand_model(input).map_err(|refused| refused.error)
 }
 
 #[cfg(test)]
