@@ -408,8 +408,7 @@ fn a_refused_model_still_uses_its_imports() {
             editor: ForeignKey<Author>,
         }
     })
-    .err()
-    .expect("refused")
+    .expect_err("refused")
     .into_tokens()
     .to_string();
     assert!(refused.contains("compile_error"), "{refused}");
