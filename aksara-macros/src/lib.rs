@@ -187,6 +187,8 @@ fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
 }
 
 #[cfg(test)]
+mod expansion_snapshots;
+#[cfg(test)]
 mod tests;
 
 /// Embeds the migration files of a folder (relative to the crate's `Cargo.toml`) at compile
