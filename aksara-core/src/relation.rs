@@ -53,7 +53,43 @@ pub enum OneToOneKind {}
 pub struct ToOne<T: Model, K, R = <T as Model>::Pk> {
     id: R,
     cache: OnceLock<Arc<T>>,
+    /// The field the relation was read into, when it was read from a row; strict mode's
+    /// [`Error::LazyLoad`] names it.
+    origin: Option<&'static FieldOrigin>,
     _kind: PhantomData<fn() -> K>,
+}
+
+/// The model and field a to-one relation belongs to (`Post.author`). Set by the code
+/// `#[derive(Model)]` generates when it reads a row; not stable API.
+#[doc(hidden)]
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldOrigin {
+    /// The owner model's name.
+    pub model: &'static str,
+    /// The relation field's name.
+    pub field: &'static str,
+}
+
+/// A relation field that can learn which field of which model it was read into (a to-one
+/// relation, or an `Option` of one). Used by the code `#[derive(Model)]` generates; not
+/// stable API.
+#[doc(hidden)]
+pub trait ReadInto: Sized {
+    /// `self`, knowing it is `origin`.
+    fn read_into(self, origin: &'static FieldOrigin) -> Self;
+}
+
+impl<T: Model, K, R> ReadInto for ToOne<T, K, R> {
+    fn read_into(mut self, origin: &'static FieldOrigin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+}
+
+impl<X: ReadInto> ReadInto for Option<X> {
+    fn read_into(self, origin: &'static FieldOrigin) -> Self {
+        self.map(|x| x.read_into(origin))
+    }
 }
 
 /// A many-to-one relation: many rows of this model point at one `T`. It holds `T`'s key, or
@@ -113,6 +149,7 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
         ToOne {
             id,
             cache: OnceLock::new(),
+            origin: None,
             _kind: PhantomData,
         }
     }
@@ -174,7 +211,8 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::LazyLoad`] when the row is not cached and `db` is in strict mode;
+    /// [`Error::LazyLoad`] when the row is not cached and `db` is in strict mode, naming the
+    /// field (`Post.author`) when the relation was read from a row;
     /// [`Error::DoesNotExist`] if the row is gone; [`Error::Config`] when the referenced field
     /// cannot be found.
     pub async fn get(&self, db: &Db) -> Result<&T> {
@@ -182,9 +220,16 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
             return Ok(cached);
         }
         if db.is_strict() {
-            return Err(Error::LazyLoad {
-                model: T::meta().name.clone(),
-                relation: "(forward relation)".into(),
+            return Err(match self.origin {
+                Some(origin) => Error::LazyLoad {
+                    model: origin.model.to_string(),
+                    relation: origin.field.to_string(),
+                },
+                // Made by hand, not read from a row: only the target is known.
+                None => Error::LazyLoad {
+                    model: T::meta().name.clone(),
+                    relation: "(a relation to it)".into(),
+                },
             });
         }
         let field = referenced_field::<T>(value_type_of::<R>(), Some(db.registry()))?;
@@ -201,12 +246,16 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
     /// # Panics
     /// As [`ToOne::to`].
     pub fn set(&mut self, target: T) {
+        let origin = self.origin;
         *self = Self::to(target);
+        self.origin = origin;
     }
 
     /// Points the relation at the row whose referenced field is `id` (the cache is cleared).
     pub fn set_id(&mut self, id: R) {
+        let origin = self.origin;
         *self = Self::new(id);
+        self.origin = origin;
     }
 
     /// Keeps `target` as the loaded row.
@@ -348,6 +397,7 @@ impl<T: Model, K, R: Clone> Clone for ToOne<T, K, R> {
         ToOne {
             id: self.id.clone(),
             cache: self.cache.clone(),
+            origin: self.origin,
             _kind: PhantomData,
         }
     }
