@@ -3,7 +3,7 @@
 //! `.stderr` file, and `tests/ui/pass/` must compile without a warning (`#![deny(warnings)]`).
 //!
 //! All cases build in one batch. After changing a message, regenerate the expected output
-//! with `TRYBUILD=overwrite cargo test -p aksara-macros --test compile_fail` and review the
+//! with `TRYBUILD=overwrite cargo test -p aksara-derive-ui` and review the
 //! diff.
 
 #[test]
