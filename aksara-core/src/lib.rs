@@ -12,22 +12,34 @@
 #![warn(missing_docs)]
 
 pub mod annotate;
+// Not stable API: Statements converted once into a backend's bind type, for the backend crates.
+#[doc(hidden)]
 pub mod bound;
 pub mod bulk;
 pub mod columns;
+// Not stable API: The SQL compiler, for the backend crates and tests.
+#[doc(hidden)]
 pub mod compile;
 pub mod db;
 pub mod ddl;
 pub mod deletion;
 pub mod describe;
+// Not stable API: The `Dialect` hooks' module; the trait and its data types are re-exported at the crate root.
+#[doc(hidden)]
 pub mod dialect;
 pub mod distinct;
+// Not stable API: Type-erased loading, for the code `#[derive(Model)]` generates.
+#[doc(hidden)]
 pub mod dynamic;
 pub mod error;
-pub mod error_context;
+pub(crate) mod error_context;
 pub mod fields;
+// Not stable API: Forward one-to-one access, for the code `#[derive(Model)]` generates.
+#[doc(hidden)]
 pub mod forward_one_to_one;
 pub mod get_or_create;
+// Not stable API: Instance writes, for the code `#[derive(Model)]` generates (`post.save(&db)` and the like).
+#[doc(hidden)]
 pub mod instance;
 pub mod introspect;
 pub mod locking;
@@ -35,33 +47,43 @@ pub mod m2m;
 pub mod manager;
 pub mod meta;
 pub mod model;
+// Not stable API: The type-erased face of a model, for the engine; `AnyModel` and `ModelOps` are re-exported at the crate root.
+#[doc(hidden)]
 pub mod model_ops;
 pub mod naming;
 pub mod prefetch;
 pub mod query;
 pub mod queryset;
 pub mod record;
-pub mod record_related;
+pub(crate) mod record_related;
 pub mod registry;
 pub mod related_manager;
+// Not stable API: `Related`'s module; the type is re-exported at the crate root.
+#[doc(hidden)]
 pub mod related_store;
 pub mod relation;
 pub mod row_or_key;
+// Not stable API: `RowReader`'s module; the type is re-exported at the crate root.
+#[doc(hidden)]
 pub mod row_reader;
-pub mod selected;
+pub(crate) mod selected;
 #[cfg(feature = "serde")]
 pub mod serde_support;
+// Not stable API: SQL as data, for the backend crates; `Sql` and its parts are re-exported at the crate root.
+#[doc(hidden)]
 pub mod sql;
+// Not stable API: The bound on prepared statements, for the backend crates.
+#[doc(hidden)]
 pub mod stmt_cache;
 pub mod stream;
 pub mod subqueries;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod typed_row;
 pub mod upsert;
 pub mod validate;
 pub mod value;
 pub mod values;
-pub mod write_prep;
+pub(crate) mod write_prep;
 
 pub use annotate::Annotated;
 pub use columns::Partial;
