@@ -56,6 +56,7 @@ pub mod query;
 pub mod queryset;
 pub mod record;
 pub(crate) mod record_related;
+mod referenced;
 pub mod registry;
 pub mod related_manager;
 // Not stable API: `Related`'s module; the type is re-exported at the crate root.
