@@ -29,7 +29,10 @@ mod types;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `aksara::Model`. See the `aksara` crate documentation for the attributes.
+/// Derives `aksara::Model`: the model's metadata, row decoding, typed field paths
+/// (`Post::fields()`), a builder (`Post::build()`), `save` / `delete` / `refresh`, and the
+/// relation accessors on both sides. Its attributes are listed below; the example on the `aksara`
+/// facade's page of this derive uses each of them.
 ///
 /// # Field types
 ///
