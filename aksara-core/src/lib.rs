@@ -50,7 +50,8 @@ pub mod model;
 // Not stable API: The type-erased face of a model, for the engine; `AnyModel` and `ModelOps` are re-exported at the crate root.
 #[doc(hidden)]
 pub mod model_ops;
-pub mod naming;
+/// The naming rules (table, junction, reverse relation and constraint names).
+pub use aksara_naming as naming;
 pub mod prefetch;
 pub mod query;
 pub mod queryset;
