@@ -62,8 +62,9 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// A type of your own named `Value` is not taken for JSON, even one that converts to and from
 /// `aksara::Value`: the derive refuses it ("unsupported field type"). The `compile_fail`
-/// example showing this lives in the `aksara-tests` crate (`derive_types` module), since the
-/// expansion needs the `aksara` facade.
+/// example showing this lives in the `aksara-tests` crate (`derive_types` module), and the
+/// message in `derive-ui/tests/ui/model/user_type_named_value.stderr`, since the expansion
+/// needs the `aksara` facade.
 ///
 /// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
 /// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
@@ -110,8 +111,10 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// A misspelt attribute is refused with the closest name (`relatd_name`: "did you mean
 /// `related_name`?"); two relations to one target whose reverse accessors would share a name
-/// are refused at the second field, saying which `related_name` to add. The compiled
-/// examples are on `aksara::Model` and in the README's tour.
+/// are refused at the second field, saying which `related_name` to add. Every message the
+/// derive gives, as the compiler shows it, is in the `aksara-derive-ui` crate's compile-fail
+/// suite (`derive-ui/tests/ui/`). The compiled examples are on this derive's page in the
+/// `aksara` facade, on `aksara::Model` and in the README's tour.
 ///
 /// # `to_field`
 ///
