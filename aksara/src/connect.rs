@@ -142,12 +142,17 @@ pub fn redact_url(url: &str) -> String {
             _ => url.to_string(),
         };
     };
+    let hides = |key: &str| PASSWORD_OPTIONS.iter().any(|p| key.eq_ignore_ascii_case(p));
+    let in_query = parsed.query_pairs().any(|(key, _)| hides(&key));
+    if parsed.password().is_none() && !in_query {
+        // Nothing to hide: the URL as written, not the parser's normalised form.
+        return url.to_string();
+    }
     if parsed.password().is_some() {
         // Fails only for URLs that cannot have user info (`sqlite::memory:`), which have none.
         let _ = parsed.set_password(Some("***"));
     }
-    let hides = |key: &str| PASSWORD_OPTIONS.iter().any(|p| key.eq_ignore_ascii_case(p));
-    if parsed.query_pairs().any(|(key, _)| hides(&key)) {
+    if in_query {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(key, value)| {
@@ -357,6 +362,11 @@ mod tests {
         assert_eq!(
             redact_url("postgres://u@h:5432/db"),
             "postgres://u@h:5432/db"
+        );
+        // Without a password the URL is shown as written.
+        assert_eq!(
+            redact_url("POSTGRES://u@h/a/../db?options=-c%20x"),
+            "POSTGRES://u@h/a/../db?options=-c%20x"
         );
     }
 
