@@ -39,8 +39,8 @@ use crate::query::Query;
 use crate::registry::{Registry, Via};
 use crate::value::Value;
 
-/// How many keys of the refusing rows an error names, per relation.
-const KEYS_NAMED: usize = 5;
+mod refusal;
+use refusal::{refuse, Refusal};
 
 /// What a delete removed: every row, the cascaded ones included, and how many of each model.
 ///
@@ -107,15 +107,6 @@ pub(crate) enum Rows<'a> {
 /// Deletes the rows a query selects; see the module docs.
 pub(crate) async fn delete_rows(db: &Db, model: usize, query: &Query) -> Result<Deleted> {
     delete(db, model, Rows::Query(query)).await
-}
-
-/// Rows of one model that refuse the delete through one relation.
-struct Refusal {
-    child: usize,
-    field: String,
-    on_delete: OnDelete,
-    keys: Vec<Value>,
-    seen: HashSet<String>,
 }
 
 /// Referencing rows whose column `on_delete = SET(value)` or `SET_DEFAULT` sets.
@@ -365,64 +356,6 @@ async fn collect_rows(tx: &Db, model: usize, root_keys: Vec<Value>) -> Result<Co
         }
     }
     Ok((collected, refusals, updates))
-}
-
-/// The error for the refusing relations, if any: every `PROTECT` relation with referencing
-/// rows, and every `RESTRICT` relation with referencing rows that are not being deleted.
-fn refuse(tx: &Db, deleted: &str, collected: &Collected, refusals: Vec<Refusal>) -> Result<()> {
-    let registry = tx.registry();
-    let mut blockers = Vec::new();
-    for refusal in refusals {
-        let keys: Vec<Value> = match refusal.on_delete {
-            OnDelete::Restrict => refusal
-                .keys
-                .into_iter()
-                .filter(|k| !collected.contains(refusal.child, k))
-                .collect(),
-            _ => refusal.keys,
-        };
-        if !keys.is_empty() {
-            blockers.push((refusal.child, refusal.field, refusal.on_delete, keys));
-        }
-    }
-    // PROTECT first: it refuses whatever else happens.
-    blockers.sort_by_key(|b| b.2 != OnDelete::Protect);
-    let Some((child, field, _, _)) = blockers.first() else {
-        return Ok(());
-    };
-    let described: Vec<String> = blockers
-        .iter()
-        .map(|(child, field, on_delete, keys)| {
-            let shown: Vec<String> = keys.iter().take(KEYS_NAMED).map(show_key).collect();
-            let more = if keys.len() > KEYS_NAMED { ", ..." } else { "" };
-            format!(
-                "{}.{field} (on_delete={}): {} row{} with key {}{more}",
-                registry.at(*child).meta.name,
-                on_delete.name(),
-                keys.len(),
-                if keys.len() == 1 { "" } else { "s" },
-                shown.join(", "),
-            )
-        })
-        .collect();
-    Err(Error::ForeignKeyConstraint {
-        model: registry.at(*child).meta.name.clone(),
-        relation: field.clone(),
-        message: format!(
-            "cannot delete {deleted}: rows still reference it through {}; nothing was deleted",
-            described.join("; ")
-        ),
-    })
-}
-
-fn show_key(key: &Value) -> String {
-    match key {
-        Value::String(s) => format!("{s:?}"),
-        Value::I64(n) => n.to_string(),
-        Value::I32(n) => n.to_string(),
-        Value::Uuid(u) => u.to_string(),
-        other => format!("{other:?}"),
-    }
 }
 
 /// Deletes the collected rows, rows referencing others before them; returns the rows
