@@ -23,6 +23,7 @@ pub mod chinook_models {
 }
 mod derive_types;
 pub mod harness;
+pub mod mariadb_replica;
 pub mod models;
 pub mod reliability;
 pub mod replica;

@@ -1,19 +1,35 @@
 //! Read replicas on PostgreSQL: a real primary and hot standby (see
-//! `aksara_tests::replica`), reached through one cluster handle (`aksara::connect_cluster`).
+//! `aksara_tests::replica`).
 
-use aksara::{q, ClusterOptions, Db, Model, PoolOptions, Value};
+use super::common::{self, eventually, flag, reads_on_replica};
+use aksara::{q, ClusterOptions, Db, Model, PoolOptions};
 use aksara_tests::models::blog::{registry, Category};
-use aksara_tests::replica::replica_pair;
+use aksara_tests::replica::{extra_standby, replica_pair};
+use std::time::Duration;
 
-const PAIRS: usize = 200;
+const IN_RECOVERY: &str = "SELECT pg_is_in_recovery()";
 
 /// A cluster handle whose connections use the schema `schema`, created afresh (with the
 /// blog's tables) on the primary; it reaches the standby through replication.
 async fn cluster(test: &str, schema: &str, options: ClusterOptions) -> Option<Db> {
     let pair = replica_pair(test)?;
-    let setup = aksara::connect(&pair.primary_url, registry())
-        .await
-        .unwrap();
+    cluster_on(
+        &pair.primary_url,
+        &[pair.standby_url.as_str()],
+        schema,
+        options,
+    )
+    .await
+}
+
+/// The same on the shared primary with the replicas `replicas`.
+async fn cluster_on(
+    primary: &str,
+    replicas: &[&str],
+    schema: &str,
+    options: ClusterOptions,
+) -> Option<Db> {
+    let setup = aksara::connect(primary, registry()).await.unwrap();
     setup
         .batch_execute(&format!(
             "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
@@ -24,49 +40,16 @@ async fn cluster(test: &str, schema: &str, options: ClusterOptions) -> Option<Db
         after_connect: vec![format!("SET search_path TO {schema}")],
         ..PoolOptions::default()
     };
-    let db = aksara::connect_cluster_with(
-        &pair.primary_url,
-        &[pair.standby_url.as_str()],
-        registry(),
-        pool,
-        options,
-    )
-    .await
-    .unwrap();
-    assert_eq!(db.replica_count(), 1);
+    let db = aksara::connect_cluster_with(primary, replicas, registry(), pool, options)
+        .await
+        .unwrap();
+    assert_eq!(db.replica_count(), replicas.len());
     aksara::ddl::create_all(&db).await.unwrap();
     Some(db)
 }
 
-fn in_recovery(rows: aksara::Result<Vec<Vec<Value>>>) -> bool {
-    match rows.unwrap()[0][0] {
-        Value::Bool(b) => b,
-        ref v => panic!("pg_is_in_recovery() gave {v:?}"),
-    }
-}
-
-/// Writes a category, reads it back at once; how many reads did not find it.
-async fn stale_reads(db: &Db, prefix: &str) -> usize {
-    let mut stale = 0;
-    for i in 0..PAIRS {
-        let slug = format!("{prefix}-{i}");
-        Category::build()
-            .name(format!("Category {i}"))
-            .slug(slug.as_str())
-            .create(db)
-            .await
-            .unwrap();
-        let found = Category::objects()
-            .filter(q!(slug = slug.clone()))
-            .count(db)
-            .await
-            .unwrap();
-        assert!(found <= 1);
-        if found == 0 {
-            stale += 1;
-        }
-    }
-    stale
+fn in_recovery(rows: aksara::Result<Vec<Vec<aksara::Value>>>) -> bool {
+    flag(rows)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,32 +57,8 @@ async fn cluster_reads_its_own_writes_every_time() {
     let Some(db) = cluster("own_writes", "replica_own", ClusterOptions::default()).await else {
         return;
     };
-    // The reads do go to the standby.
-    assert!(in_recovery(
-        db.raw_read("SELECT pg_is_in_recovery()", []).await
-    ));
-    let before = db.cluster_stats().unwrap();
-    assert_eq!(stale_reads(&db, "own").await, 0);
-    let after = db.cluster_stats().unwrap();
-    let (on_replica, waited, fell_back) = (
-        after.replica_reads - before.replica_reads,
-        after.waited - before.waited,
-        after.fell_back - before.fell_back,
-    );
-    eprintln!(
-        "read-your-writes: {on_replica} of {PAIRS} reads on the replica ({waited} waited for \
-         it), {fell_back} on the primary"
-    );
-    // The reads were the replica's, not the primary's standing in: the test would otherwise
-    // prove nothing. (A replica more than 1 s behind sends a read to the primary, so a few
-    // may on a loaded machine.)
-    assert_eq!(on_replica + fell_back, PAIRS as u64);
-    assert!(
-        on_replica >= PAIRS as u64 * 9 / 10,
-        "{on_replica} of {PAIRS}"
-    );
-    let token = db.session_token().expect("a write leaves a position");
-    assert!(token.position() > 0);
+    common::reads_its_own_writes(&db, IN_RECOVERY).await;
+    assert!(db.session_token().unwrap().lsn().unwrap() > 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,18 +70,7 @@ async fn reads_without_the_wait_can_be_stale() {
     let Some(db) = cluster("stale", "replica_stale", options).await else {
         return;
     };
-    assert!(in_recovery(
-        db.raw_read("SELECT pg_is_in_recovery()", []).await
-    ));
-    let before = db.cluster_stats().unwrap();
-    let stale = stale_reads(&db, "stale").await;
-    let after = db.cluster_stats().unwrap();
-    assert_eq!(after.replica_reads - before.replica_reads, PAIRS as u64);
-    assert_eq!(
-        after.waited, before.waited,
-        "nothing waits without read-your-writes"
-    );
-    eprintln!("{stale} of {PAIRS} reads on the replica without waiting were stale");
+    let stale = common::stale_without_the_wait(&db, IN_RECOVERY).await;
     assert!(
         stale > 0,
         "no read on the standby was stale: the replication lag is too small to observe here"
@@ -134,27 +82,7 @@ async fn a_token_carries_read_your_writes_to_another_handle() {
     let Some(db) = cluster("token", "replica_token", ClusterOptions::default()).await else {
         return;
     };
-    for i in 0..PAIRS {
-        // A request writes with a handle of its own, and hands on its token...
-        let writer = db.with_token("0/0".parse().unwrap());
-        let slug = format!("token-{i}");
-        Category::build()
-            .name("Tokened")
-            .slug(slug.as_str())
-            .create(&writer)
-            .await
-            .unwrap();
-        let token = writer.session_token().unwrap();
-        // ... which the next request, on a fresh handle, reads from: it sees the write.
-        let reader = db.with_token(token.to_string().parse().unwrap());
-        assert_eq!(reader.session_token(), Some(token));
-        let found = Category::objects()
-            .filter(q!(slug = slug.clone()))
-            .count(&reader)
-            .await
-            .unwrap();
-        assert_eq!(found, 1, "pair {i}: the token's write is not visible");
-    }
+    common::tokens_carry_read_your_writes(&db, "0/0").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -260,7 +188,7 @@ async fn the_primary_handle_reads_the_primary() {
         return;
     };
     let primary = unsynced.primary();
-    assert_eq!(stale_reads(&primary, "primary").await, 0);
+    assert_eq!(common::stale_reads(&primary, "primary").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,4 +227,123 @@ async fn an_unreachable_replica_is_left_out() {
     assert!(!in_recovery(
         only_dead.raw_read("SELECT pg_is_in_recovery()", []).await
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_killed_mid_run_loses_no_read() {
+    let Some(pair) = replica_pair("killed") else {
+        return;
+    };
+    let mut doomed = extra_standby("killed").unwrap();
+    let db = cluster_on(
+        &pair.primary_url,
+        &[doomed.url.as_str(), pair.standby_url.as_str()],
+        "replica_killed",
+        ClusterOptions::default(),
+    )
+    .await
+    .unwrap();
+    Category::build()
+        .name("Read while a replica dies")
+        .slug("kept")
+        .create(&db)
+        .await
+        .unwrap();
+    common::reads_survive_a_killed_replica(&db, "kept", || doomed.kill()).await;
+    // The dead one is skipped: reads still go to a replica, the one left.
+    for _ in 0..10 {
+        assert!(reads_on_replica(&db, IN_RECOVERY).await);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lagging_replica_is_skipped_until_it_catches_up() {
+    let Some(pair) = replica_pair("lagging") else {
+        return;
+    };
+    let standby = extra_standby("lagging").unwrap();
+    let bounded = ClusterOptions {
+        read_your_writes: false,
+        max_replica_lag: Some(Duration::from_millis(200)),
+        replica_recheck: Duration::from_millis(20),
+        ..ClusterOptions::default()
+    };
+    let db = cluster_on(
+        &pair.primary_url,
+        &[standby.url.as_str()],
+        "replica_lag",
+        bounded,
+    )
+    .await
+    .unwrap();
+    // Without a bound, the same standby.
+    let unbounded = ClusterOptions {
+        read_your_writes: false,
+        ..ClusterOptions::default()
+    };
+    let stale_db = aksara::connect_cluster_with(
+        &pair.primary_url,
+        &[standby.url.as_str()],
+        registry(),
+        PoolOptions {
+            after_connect: vec!["SET search_path TO replica_lag".to_string()],
+            ..PoolOptions::default()
+        },
+        unbounded,
+    )
+    .await
+    .unwrap();
+    let count = |db: Db, slug: &'static str| async move {
+        Category::objects()
+            .filter(q!(slug = slug))
+            .count(&db)
+            .await
+            .unwrap()
+    };
+    Category::build()
+        .name("A")
+        .slug("a")
+        .create(&db)
+        .await
+        .unwrap();
+    eventually("the standby has the first row", async || {
+        count(db.clone(), "a").await == 1 && reads_on_replica(&db, IN_RECOVERY).await
+    })
+    .await;
+
+    let direct = aksara::connect(&standby.url, registry()).await.unwrap();
+    direct
+        .raw_execute("SELECT pg_wal_replay_pause()", [])
+        .await
+        .unwrap();
+    Category::build()
+        .name("B")
+        .slug("b")
+        .create(&db)
+        .await
+        .unwrap();
+    eventually("the paused standby is skipped", async || {
+        !reads_on_replica(&db, IN_RECOVERY).await
+    })
+    .await;
+    for _ in 0..20 {
+        assert_eq!(
+            count(db.clone(), "b").await,
+            1,
+            "read from the paused standby"
+        );
+    }
+    // Without the bound the paused standby answers, stale: the bound is what kept it away.
+    assert!(reads_on_replica(&stale_db, IN_RECOVERY).await);
+    assert_eq!(count(stale_db.clone(), "b").await, 0);
+
+    direct
+        .raw_execute("SELECT pg_wal_replay_resume()", [])
+        .await
+        .unwrap();
+    eventually("the standby takes reads again", async || {
+        reads_on_replica(&db, IN_RECOVERY).await
+    })
+    .await;
+    assert_eq!(count(db.clone(), "b").await, 1);
 }
