@@ -79,6 +79,12 @@ impl Drop for Standby {
 /// A further standby of the shared primary (`pg_basebackup -R` from it, on a free port),
 /// for a test that stops or pauses it; `None` as for [`replica_pair`].
 pub fn extra_standby(test: &str) -> Option<Standby> {
+    extra_standby_with(test, "")
+}
+
+/// [`extra_standby`] with `settings` appended to its `postgresql.conf`
+/// (`max_standby_streaming_delay = 50ms`).
+pub fn extra_standby_with(test: &str, settings: &str) -> Option<Standby> {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
     let pair = replica_pair(test)?;
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -91,6 +97,7 @@ pub fn extra_standby(test: &str) -> Option<Standby> {
         &data,
         port,
         &pair.dir,
+        settings,
     )
     .unwrap_or_else(|e| panic!("cannot start a further standby: {e}"));
     Some(Standby {
@@ -110,6 +117,7 @@ fn start_standby(
     data: &Path,
     port: u16,
     dir: &Path,
+    settings: &str,
 ) -> Result<(), String> {
     let mut basebackup = as_server_user(root, &bin.join("pg_basebackup"));
     basebackup
@@ -118,7 +126,10 @@ fn start_standby(
         .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres"])
         .args(["-p", &primary_port.to_string()]);
     run(basebackup, "pg_basebackup")?;
-    append(&data.join("postgresql.conf"), &format!("\nport = {port}\n"))?;
+    append(
+        &data.join("postgresql.conf"),
+        &format!("\nport = {port}\n{settings}\n"),
+    )?;
     let name = data
         .file_name()
         .and_then(|n| n.to_str())
@@ -316,7 +327,7 @@ fn start() -> Result<ReplicaPair, String> {
     let conf = format!(
         "\n# aksara replica tests\nport = {primary_port}\nlisten_addresses = '127.0.0.1'\n\
          unix_socket_directories = '{dir}'\nwal_level = replica\nmax_wal_senders = 12\n\
-         hot_standby = on\nfsync = off\nfull_page_writes = off\nmax_connections = 150\n\
+         hot_standby = on\nwal_keep_size = 256MB\nfsync = off\nfull_page_writes = off\nmax_connections = 150\n\
          shared_buffers = 32MB\n",
         dir = dir.display()
     );
@@ -334,7 +345,7 @@ fn start() -> Result<ReplicaPair, String> {
         .args(["-w", "-t", "60", "start"]);
     run(start_primary, "pg_ctl start (primary)")?;
 
-    start_standby(&bin, root, primary_port, &standby, standby_port, &dir)?;
+    start_standby(&bin, root, primary_port, &standby, standby_port, &dir, "")?;
 
     Ok(ReplicaPair {
         primary_url: format!("postgres://postgres@127.0.0.1:{primary_port}/postgres"),

@@ -4,7 +4,7 @@
 use super::common::{self, eventually, flag, reads_on_replica};
 use aksara::{q, ClusterOptions, Db, Model, PoolOptions};
 use aksara_tests::models::blog::{registry, Category};
-use aksara_tests::replica::{extra_standby, replica_pair};
+use aksara_tests::replica::{extra_standby, extra_standby_with, replica_pair};
 use std::time::Duration;
 
 const IN_RECOVERY: &str = "SELECT pg_is_in_recovery()";
@@ -293,13 +293,12 @@ async fn a_lagging_replica_is_skipped_until_it_catches_up() {
     )
     .await
     .unwrap();
-    let count = |db: Db, slug: &'static str| async move {
-        Category::objects()
-            .filter(q!(slug = slug))
-            .count(&db)
-            .await
-            .unwrap()
+    // Reads here go to the replica without waiting for it: until it has the tables, they
+    // may fail.
+    let try_count = |db: Db, slug: &'static str| async move {
+        Category::objects().filter(q!(slug = slug)).count(&db).await
     };
+    let count = |db: Db, slug: &'static str| async move { try_count(db, slug).await.unwrap() };
     Category::build()
         .name("A")
         .slug("a")
@@ -307,7 +306,8 @@ async fn a_lagging_replica_is_skipped_until_it_catches_up() {
         .await
         .unwrap();
     eventually("the standby has the first row", async || {
-        count(db.clone(), "a").await == 1 && reads_on_replica(&db, IN_RECOVERY).await
+        matches!(try_count(db.clone(), "a").await, Ok(1))
+            && reads_on_replica(&db, IN_RECOVERY).await
     })
     .await;
 
@@ -346,4 +346,89 @@ async fn a_lagging_replica_is_skipped_until_it_catches_up() {
     })
     .await;
     assert_eq!(count(db.clone(), "b").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_cancelled_by_a_recovery_conflict_runs_again() {
+    let Some(pair) = replica_pair("conflict") else {
+        return;
+    };
+    // The standby cancels a query that holds up replay for more than 50 ms.
+    let standby = extra_standby_with("conflict", "max_standby_streaming_delay = 50ms").unwrap();
+    let db = cluster_on(
+        &pair.primary_url,
+        &[standby.url.as_str()],
+        "replica_conflict",
+        ClusterOptions::default(),
+    )
+    .await
+    .unwrap();
+    Category::build()
+        .name("One")
+        .slug("one")
+        .create(&db)
+        .await
+        .unwrap();
+    let direct = aksara::connect(&standby.url, registry()).await.unwrap();
+    let conflicts = || async {
+        let rows = direct
+            .raw(
+                "SELECT coalesce(sum(confl_lock), 0)::int8 FROM pg_stat_database_conflicts",
+                [],
+            )
+            .await
+            .unwrap();
+        rows[0][0].clone()
+    };
+    let before_conflicts = conflicts().await;
+    let before = db.cluster_stats().unwrap();
+    // A read that holds a lock on the table for half a second...
+    let reader = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.raw_read(
+                "WITH pause AS (SELECT pg_sleep(0.5)) \
+                 SELECT count(*) FROM replica_conflict.categories, pause",
+                [],
+            )
+            .await
+        })
+    };
+    eventually("the read runs on the standby", async || {
+        let rows = direct
+            .raw(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+                 AND query LIKE '%pg_sleep(0.5)%' AND pid <> pg_backend_pid()",
+                [],
+            )
+            .await
+            .unwrap();
+        rows[0][0] != aksara::Value::I64(0)
+    })
+    .await;
+    // ... while the primary takes a lock the standby must replay: the standby cancels the
+    // read (SQLSTATE 40001), and the cluster runs it again.
+    db.transaction(|tx| async move {
+        tx.raw_execute(
+            "LOCK TABLE replica_conflict.categories IN ACCESS EXCLUSIVE MODE",
+            [],
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let rows = reader
+        .await
+        .unwrap()
+        .expect("the read answers despite the conflict");
+    assert_eq!(rows[0][0], aksara::Value::I64(1));
+    let after = db.cluster_stats().unwrap();
+    eprintln!("recovery conflict: {before:?} -> {after:?}");
+    assert!(after.retried > before.retried, "the read was not run again");
+    // The standby counts the conflict (its statistics reach the view a moment later).
+    eventually("the standby counts a recovery conflict", async || {
+        conflicts().await != before_conflicts
+    })
+    .await;
 }
