@@ -38,6 +38,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How a cluster handle routes reads (see [`Db::cluster`]).
+///
+/// ```
+/// use std::time::Duration;
+/// let options = aksara::ClusterOptions {
+///     // Skip a replica more than 5 s behind; look again every second.
+///     max_replica_lag: Some(Duration::from_secs(5)),
+///     replica_recheck: Duration::from_secs(1),
+///     ..aksara::ClusterOptions::default()
+/// };
+/// assert!(options.read_your_writes);
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClusterOptions {
     /// Wait for a replica to catch up with the handle's last write before reading from it
