@@ -38,9 +38,9 @@ pub const APP_USER: &str = "aksara";
 pub struct MariaServer {
     /// The loopback port it listens on.
     pub port: u16,
-    child: Option<Child>,
-    data: PathBuf,
-    bins: Bins,
+    pub(crate) child: Option<Child>,
+    pub(crate) data: PathBuf,
+    pub(crate) bins: Bins,
 }
 
 impl MariaServer {
@@ -103,11 +103,22 @@ impl MariaPair {
 }
 
 #[derive(Debug, Clone)]
-struct Bins {
-    install_db: PathBuf,
-    server: PathBuf,
-    client: PathBuf,
-    root: bool,
+pub(crate) struct Bins {
+    pub(crate) install_db: PathBuf,
+    pub(crate) server: PathBuf,
+    pub(crate) client: PathBuf,
+    pub(crate) root: bool,
+}
+
+impl Bins {
+    pub(crate) fn find() -> Result<Bins, String> {
+        Ok(Bins {
+            install_db: find("mariadb-install-db")?,
+            server: find("mariadbd")?,
+            client: find("mariadb")?,
+            root: is_root(),
+        })
+    }
 }
 
 /// The pair, started on the first call of the process; `None` (after a loud message) when
@@ -140,7 +151,7 @@ pub fn extra_mariadb_replica(test: &str) -> Option<MariaServer> {
     Some(replica)
 }
 
-fn find(name: &str) -> Result<PathBuf, String> {
+pub(crate) fn find(name: &str) -> Result<PathBuf, String> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Ok(dir) = std::env::var("AKSARA_MARIADB_BIN") {
         dirs.push(PathBuf::from(dir));
@@ -158,7 +169,7 @@ fn find(name: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("missing: no `{name}` in {dirs:?}"))
 }
 
-fn admin(bins: &Bins, port: u16, sql: &str) -> Result<String, String> {
+pub(crate) fn admin(bins: &Bins, port: u16, sql: &str) -> Result<String, String> {
     let out = Command::new(&bins.client)
         .args([
             "--no-defaults",
@@ -185,7 +196,7 @@ fn admin(bins: &Bins, port: u16, sql: &str) -> Result<String, String> {
 
 /// Options every server gets: small buffers, no syncing, the character set of the machine's
 /// server.
-const COMMON: &[&str] = &[
+pub(crate) const COMMON: &[&str] = &[
     "--innodb-buffer-pool-size=32M",
     "--innodb-log-file-size=16M",
     "--innodb-flush-log-at-trx-commit=2",
@@ -295,7 +306,7 @@ fn start_replica(
 }
 
 /// Kills the servers and removes the directories that processes no longer running left.
-fn clean_leftovers(base: &Path) {
+pub(crate) fn clean_leftovers(base: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };
@@ -303,7 +314,7 @@ fn clean_leftovers(base: &Path) {
         let name = entry.file_name();
         let Some(pid) = name
             .to_str()
-            .and_then(|n| n.strip_prefix("aksara-mariadb-"))
+            .and_then(|n| n.strip_prefix(prefix))
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
@@ -316,7 +327,27 @@ fn clean_leftovers(base: &Path) {
     }
 }
 
-fn kill_servers_in(dir: &Path) {
+/// Starts the watcher: once this process is gone, it kills the servers whose pid files are in
+/// `dir` and removes it.
+pub(crate) fn spawn_watcher(dir: &Path) -> Result<(), String> {
+    let script = format!(
+        "while [ -d /proc/{pid} ]; do sleep 0.5; done; \
+         for f in '{d}'/*.pid; do [ -f \"$f\" ] && kill -9 \"$(cat \"$f\")\"; done; \
+         sleep 0.5; rm -rf '{d}'",
+        pid = std::process::id(),
+        d = dir.display(),
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| format!("watcher: {e}"))
+}
+
+pub(crate) fn kill_servers_in(dir: &Path) {
     let Ok(files) = std::fs::read_dir(dir) else {
         return;
     };
@@ -334,32 +365,13 @@ fn kill_servers_in(dir: &Path) {
 }
 
 fn start() -> Result<MariaPair, String> {
-    let bins = Bins {
-        install_db: find("mariadb-install-db")?,
-        server: find("mariadbd")?,
-        client: find("mariadb")?,
-        root: is_root(),
-    };
+    let bins = Bins::find()?;
     let base = std::env::temp_dir();
-    clean_leftovers(&base);
+    clean_leftovers(&base, "aksara-mariadb-");
     let dir = base.join(format!("aksara-mariadb-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    // The watcher: once this process is gone, kill the servers and remove the directory.
-    let script = format!(
-        "while [ -d /proc/{pid} ]; do sleep 0.5; done; \
-         for f in '{d}'/*.pid; do [ -f \"$f\" ] && kill -9 \"$(cat \"$f\")\"; done; \
-         sleep 0.5; rm -rf '{d}'",
-        pid = std::process::id(),
-        d = dir.display(),
-    );
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("watcher: {e}"))?;
+    spawn_watcher(&dir)?;
 
     let mut install = Command::new(&bins.install_db);
     install
