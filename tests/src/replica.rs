@@ -46,9 +46,15 @@ pub struct Standby {
     bin: PathBuf,
     root: bool,
     running: bool,
+    log: PathBuf,
 }
 
 impl Standby {
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// Stops the server at once (`pg_ctl stop -m immediate`): its connections drop, new ones
     /// are refused.
     pub fn kill(&mut self) {
@@ -106,6 +112,7 @@ pub fn extra_standby_with(test: &str, settings: &str) -> Option<Standby> {
         bin: pair.bin.clone(),
         root: pair.root,
         running: true,
+        log: pair.dir.join(format!("standby-{n}.log")),
     })
 }
 

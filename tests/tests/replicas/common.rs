@@ -24,10 +24,15 @@ pub async fn reads_on_replica(db: &Db, probe: &str) -> bool {
     flag(db.raw_read(probe, []).await)
 }
 
-/// Writes a category, reads it back at once; how many reads did not find it.
+/// Writes a category, reads it back at once, 200 times; how many reads did not find it.
 pub async fn stale_reads(db: &Db, prefix: &str) -> usize {
+    stale_reads_of(db, prefix, PAIRS).await
+}
+
+/// [`stale_reads`] with `pairs` pairs.
+pub async fn stale_reads_of(db: &Db, prefix: &str, pairs: usize) -> usize {
     let mut stale = 0;
-    for i in 0..PAIRS {
+    for i in 0..pairs {
         let slug = format!("{prefix}-{i}");
         Category::build()
             .name(format!("Category {i}"))
@@ -75,9 +80,28 @@ pub async fn reads_its_own_writes(db: &Db, probe: &str) {
     assert!(db.session_token().is_some(), "a write leaves a position");
 }
 
-/// The same pairs without the wait: the count of stale reads.
-pub async fn stale_without_the_wait(db: &Db, probe: &str) -> usize {
+/// The same pairs without the wait (`unsynced`), on a replica of the test's own: some reads
+/// are stale. On an idle machine a local replica can be quick enough for none to be, so the
+/// replica is then paused (`pause`): 20 more pairs without the wait must all be stale, and 20
+/// pairs with it (`synced`, whose `replica_wait` is short) must all be right, read from the
+/// primary once the replica kept them waiting too long. `resume` lets it go on.
+pub async fn stale_without_the_wait<P, R>(
+    unsynced: &Db,
+    synced: &Db,
+    probe: &str,
+    pause: impl FnOnce() -> P,
+    resume: impl FnOnce() -> R,
+) where
+    P: std::future::Future<Output = ()>,
+    R: std::future::Future<Output = ()>,
+{
+    let db = unsynced;
     assert!(reads_on_replica(db, probe).await);
+    // Reads do not wait here, so first for the tables themselves.
+    eventually("the replica has the tables", async || {
+        Category::objects().count(db).await.is_ok()
+    })
+    .await;
     let before = db.cluster_stats().unwrap();
     let stale = stale_reads(db, "stale").await;
     let after = db.cluster_stats().unwrap();
@@ -90,7 +114,19 @@ pub async fn stale_without_the_wait(db: &Db, probe: &str) -> usize {
         "{stale} of {PAIRS} reads on the replica without waiting were stale ({})",
         db.dialect().name()
     );
-    stale
+
+    pause().await;
+    let paused_stale = stale_reads_of(db, "paused", 20).await;
+    let before = synced.cluster_stats().unwrap();
+    let synced_stale = stale_reads_of(synced, "synced", 20).await;
+    let after = synced.cluster_stats().unwrap();
+    resume().await;
+    assert_eq!(
+        paused_stale, 20,
+        "reads on a paused replica that saw a new write"
+    );
+    assert_eq!(synced_stale, 0, "read-your-writes on a paused replica");
+    assert_eq!(after.fell_back - before.fell_back, 20);
 }
 
 /// A request writes with a handle of its own and hands on its token (as text); the next

@@ -56,18 +56,41 @@ async fn mariadb_cluster_reads_its_own_writes_every_time() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_reads_without_the_wait_can_be_stale() {
-    let options = ClusterOptions {
+    let Some(pair) = mariadb_pair("maria_stale") else {
+        return;
+    };
+    let replica = extra_mariadb_replica("maria_stale").unwrap();
+    let unsynced = ClusterOptions {
         read_your_writes: false,
         ..ClusterOptions::default()
     };
-    let Some(db) = cluster("maria_stale", options).await else {
-        return;
-    };
-    let stale = common::stale_without_the_wait(&db, READ_ONLY).await;
-    assert!(
-        stale > 0,
-        "no read on the replica was stale: the replication lag is too small to observe here"
-    );
+    let db = cluster_on(&[&replica], "maria_stale", unsynced)
+        .await
+        .unwrap();
+    let synced = aksara::connect_cluster_with(
+        &pair.primary.url("maria_stale"),
+        &[replica.url("maria_stale").as_str()],
+        registry(),
+        PoolOptions::default(),
+        ClusterOptions {
+            replica_wait: Duration::from_millis(100),
+            ..ClusterOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    common::stale_without_the_wait(
+        &db,
+        &synced,
+        READ_ONLY,
+        || async {
+            replica.admin("STOP SLAVE SQL_THREAD");
+        },
+        || async {
+            replica.admin("START SLAVE SQL_THREAD");
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
