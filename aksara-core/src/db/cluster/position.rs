@@ -79,8 +79,14 @@ pub(super) async fn after_write(kind: Positions, conn: &mut Box<dyn Connection>)
                 Some(text) => parse_gtid_token(text).map_or(Written::Unknown, Written::At),
                 None => Written::Unknown,
             },
-            // MySQL: "Unknown system variable 'last_gtid'".
-            Err(e) if !lost(&e) => Written::Unsupported,
+            // MySQL: "Unknown system variable 'last_gtid'" (1193).
+            Err(e)
+                if e.message
+                    .to_ascii_lowercase()
+                    .contains("unknown system variable") =>
+            {
+                Written::Unsupported
+            }
             Err(_) => Written::Unknown,
         },
         Positions::None => Written::Nothing,
