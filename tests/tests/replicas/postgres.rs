@@ -457,3 +457,67 @@ async fn a_read_cancelled_by_a_recovery_conflict_runs_again() {
         "no recovery conflict happened"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_connection_drops_is_not_run_again() {
+    let Some(pair) = replica_pair("write_dropped") else {
+        return;
+    };
+    let db = cluster(
+        "write_dropped",
+        "replica_dropped",
+        ClusterOptions::default(),
+    )
+    .await
+    .unwrap();
+    db.raw_execute("CREATE TABLE replica_dropped.marks (n int)", [])
+        .await
+        .unwrap();
+    let admin = aksara::connect(&pair.primary_url, registry())
+        .await
+        .unwrap();
+    db.record_sql();
+    // A write that takes half a second; its connection is terminated on the primary while
+    // it runs (before it commits).
+    let writer = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.raw_execute(
+                "INSERT INTO replica_dropped.marks SELECT 1 FROM pg_sleep(0.5)",
+                [],
+            )
+            .await
+        })
+    };
+    eventually("the write runs", async || {
+        let rows = admin
+            .raw(
+                "SELECT count(pg_terminate_backend(pid))::int8 FROM pg_stat_activity \
+                 WHERE query LIKE 'INSERT INTO replica_dropped.marks%' AND state = 'active'",
+                [],
+            )
+            .await
+            .unwrap();
+        rows[0][0] != aksara::Value::I64(0)
+    })
+    .await;
+    let outcome = writer.await.unwrap();
+    assert!(
+        matches!(outcome, Err(aksara::Error::Connection(_))),
+        "{outcome:?}"
+    );
+    let statements = db.recorded_sql();
+    assert_eq!(
+        statements
+            .iter()
+            .filter(|s| s.starts_with("INSERT INTO replica_dropped.marks"))
+            .count(),
+        1,
+        "the write was sent again: {statements:?}"
+    );
+    let rows = admin
+        .raw("SELECT count(*) FROM replica_dropped.marks", [])
+        .await
+        .unwrap();
+    assert_eq!(rows[0][0], aksara::Value::I64(0), "a write ran again");
+}
