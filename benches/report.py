@@ -504,6 +504,12 @@ def main():
         with open(migrate_md) as f:
             lines.extend(f.read().rstrip().split("\n"))
         lines.append("")
+    # The read-replica benchmark (`--bin replicas`) writes its own section too.
+    replicas_md = os.path.join(repo, "benches", "replicas.md")
+    if os.path.exists(replicas_md):
+        with open(replicas_md) as f:
+            lines.extend(f.read().rstrip().split("\n"))
+        lines.append("")
     lines.extend(findings(results, runs, columns))
     text = "\n".join(lines).rstrip() + "\n"
     with open(args.out, "w") as f:

@@ -90,8 +90,8 @@ pub(crate) mod write_prep;
 pub use annotate::Annotated;
 pub use columns::Partial;
 pub use db::{
-    Backend, ClusterOptions, ClusterStats, Connection, Db, DbStats, Isolation, NamedRows,
-    PoolOptions, PoolStatus, Row, SessionToken, TxOptions,
+    Backend, ClusterOptions, ClusterStats, Connection, Db, DbStats, Gtid, Isolation, NamedRows,
+    PoolOptions, PoolStatus, Row, SessionToken, TxOptions, REPLICA_RETRIES,
 };
 pub use deletion::Deleted;
 pub use dialect::{CancelStatement, Dialect, InsertIgnore, ListBinding, RowLocking, UpsertSyntax};

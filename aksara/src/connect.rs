@@ -220,10 +220,11 @@ pub async fn connect_with(url: &str, registry: Arc<Registry>, options: PoolOptio
 
 /// One handle over a primary and its read replicas (see [`Db::cluster`]): reads outside a
 /// transaction go to the replicas in turn, writes, DDL, raw SQL ([`Db::raw_read`] aside) and
-/// every transaction to the primary; on PostgreSQL a read after the handle's own write waits
-/// until the replica has replayed it, or reads from the primary. A replica that cannot be
-/// reached now is left out (with a WARN event, target `aksara::cluster`); with none left,
-/// every statement goes to the primary.
+/// every transaction to the primary; on PostgreSQL and MariaDB a read after the handle's own
+/// write waits until the replica has replayed it (WAL position, GTID), or reads from the
+/// primary. A replica that cannot be reached now is left out (with a WARN event, target
+/// `aksara::cluster`); with none left, every statement goes to the primary. Later, a replica
+/// that fails or lags beyond [`ClusterOptions::max_replica_lag`] is skipped for a while.
 ///
 /// ```no_run
 /// # async fn demo() -> aksara::Result<()> {

@@ -22,7 +22,9 @@ pub mod chinook_models {
     pub mod sqlite;
 }
 mod derive_types;
+pub mod galera;
 pub mod harness;
+pub mod mariadb_replica;
 pub mod models;
 pub mod reliability;
 pub mod replica;

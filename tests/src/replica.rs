@@ -11,6 +11,9 @@
 //! then stops both servers (`pg_ctl stop -m immediate`) and removes the directory. Should the
 //! watcher itself die, the next start removes what a dead process left behind.
 //!
+//! Further standbys of the same primary ([`extra_standby`]) are made the same way, for tests
+//! that stop or pause one; each is stopped and removed when dropped.
+//!
 //! Binaries: `AKSARA_PG_BIN` names their directory, else the newest
 //! `/usr/lib/postgresql/*/bin`. Missing ones skip the tests loudly outside CI; with
 //! `CI=true` they fail them.
@@ -29,9 +32,126 @@ pub struct ReplicaPair {
     pub standby_url: String,
     /// The directory holding both servers.
     pub dir: PathBuf,
+    primary_port: u16,
+    bin: PathBuf,
+    root: bool,
 }
 
-fn in_ci() -> bool {
+/// A further standby of the shared primary, stopped (and its data removed) when dropped.
+#[derive(Debug)]
+pub struct Standby {
+    /// Its URL (database `postgres`).
+    pub url: String,
+    data: PathBuf,
+    bin: PathBuf,
+    root: bool,
+    running: bool,
+    log: PathBuf,
+}
+
+impl Standby {
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops the server at once (`pg_ctl stop -m immediate`): its connections drop, new ones
+    /// are refused.
+    pub fn kill(&mut self) {
+        if std::mem::take(&mut self.running) {
+            let mut stop = as_server_user(self.root, &self.bin.join("pg_ctl"));
+            stop.arg("-D")
+                .arg(&self.data)
+                .args(["-m", "immediate", "-w", "stop"]);
+            run(stop, "pg_ctl stop (standby)").unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+impl Drop for Standby {
+    fn drop(&mut self) {
+        if self.running {
+            self.running = false;
+            let mut stop = as_server_user(self.root, &self.bin.join("pg_ctl"));
+            stop.arg("-D")
+                .arg(&self.data)
+                .args(["-m", "immediate", "-w", "stop"]);
+            let _ = run(stop, "pg_ctl stop (standby)");
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// A further standby of the shared primary (`pg_basebackup -R` from it, on a free port),
+/// for a test that stops or pauses it; `None` as for [`replica_pair`].
+pub fn extra_standby(test: &str) -> Option<Standby> {
+    extra_standby_with(test, "")
+}
+
+/// [`extra_standby`] with `settings` appended to its `postgresql.conf`
+/// (`max_standby_streaming_delay = 50ms`).
+pub fn extra_standby_with(test: &str, settings: &str) -> Option<Standby> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let pair = replica_pair(test)?;
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = pair.dir.join(format!("standby-{n}"));
+    let port = free_port().unwrap_or_else(|e| panic!("{e}"));
+    start_standby(
+        &pair.bin,
+        pair.root,
+        pair.primary_port,
+        &data,
+        port,
+        &pair.dir,
+        settings,
+    )
+    .unwrap_or_else(|e| panic!("cannot start a further standby: {e}"));
+    Some(Standby {
+        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+        data,
+        bin: pair.bin.clone(),
+        root: pair.root,
+        running: true,
+        log: pair.dir.join(format!("standby-{n}.log")),
+    })
+}
+
+/// `pg_basebackup -R` of the primary into `data`, started on `port`.
+fn start_standby(
+    bin: &Path,
+    root: bool,
+    primary_port: u16,
+    data: &Path,
+    port: u16,
+    dir: &Path,
+    settings: &str,
+) -> Result<(), String> {
+    let mut basebackup = as_server_user(root, &bin.join("pg_basebackup"));
+    basebackup
+        .arg("-D")
+        .arg(data)
+        .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres"])
+        .args(["-p", &primary_port.to_string()]);
+    run(basebackup, "pg_basebackup")?;
+    append(
+        &data.join("postgresql.conf"),
+        &format!("\nport = {port}\n{settings}\n"),
+    )?;
+    let name = data
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("standby");
+    let mut start = as_server_user(root, &bin.join("pg_ctl"));
+    start
+        .arg("-D")
+        .arg(data)
+        .arg("-l")
+        .arg(dir.join(format!("{name}.log")))
+        .args(["-w", "-t", "60", "start"]);
+    run(start, "pg_ctl start (standby)")
+}
+
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
@@ -74,7 +194,7 @@ fn bin_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| "missing: no /usr/lib/postgresql/*/bin/initdb".to_string())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -92,7 +212,7 @@ fn as_server_user(root: bool, program: &Path) -> Command {
     }
 }
 
-fn run(mut command: Command, what: &str) -> Result<(), String> {
+pub(crate) fn run(mut command: Command, what: &str) -> Result<(), String> {
     let out = command
         .stdin(Stdio::null())
         .output()
@@ -109,12 +229,12 @@ fn run(mut command: Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }
 
-fn pid_alive(pid: u32) -> bool {
+pub(crate) fn pid_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
 
@@ -135,8 +255,12 @@ fn clean_leftovers(base: &Path, bin: &Path, root: bool) {
         if pid_alive(pid) {
             continue;
         }
-        for data in ["standby", "primary"] {
-            let dir = entry.path().join(data);
+        let mut datas: Vec<PathBuf> = std::fs::read_dir(entry.path())
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        // Standbys first, then the primary.
+        datas.sort_by_key(|d| d.ends_with("primary"));
+        for dir in datas {
             if dir.join("postmaster.pid").exists() {
                 let mut stop = as_server_user(root, &bin.join("pg_ctl"));
                 stop.arg("-D")
@@ -174,12 +298,11 @@ fn start() -> Result<ReplicaPair, String> {
     let pg_ctl = bin.join("pg_ctl");
     let script = format!(
         "while [ -d /proc/{pid} ]; do sleep 0.5; done; \
-         {runner}'{ctl}' -D '{s}' -m immediate -w stop; \
+         for s in '{d}'/standby*; do {runner}'{ctl}' -D \"$s\" -m immediate -w stop; done; \
          {runner}'{ctl}' -D '{p}' -m immediate -w stop; \
          rm -rf '{d}'",
         pid = std::process::id(),
         ctl = pg_ctl.display(),
-        s = standby.display(),
         p = primary.display(),
         d = dir.display(),
     );
@@ -210,8 +333,8 @@ fn start() -> Result<ReplicaPair, String> {
     run(initdb, "initdb")?;
     let conf = format!(
         "\n# aksara replica tests\nport = {primary_port}\nlisten_addresses = '127.0.0.1'\n\
-         unix_socket_directories = '{dir}'\nwal_level = replica\nmax_wal_senders = 5\n\
-         hot_standby = on\nfsync = off\nfull_page_writes = off\nmax_connections = 50\n\
+         unix_socket_directories = '{dir}'\nwal_level = replica\nmax_wal_senders = 12\n\
+         hot_standby = on\nwal_keep_size = 256MB\nfsync = off\nfull_page_writes = off\nmax_connections = 150\n\
          shared_buffers = 32MB\n",
         dir = dir.display()
     );
@@ -229,30 +352,15 @@ fn start() -> Result<ReplicaPair, String> {
         .args(["-w", "-t", "60", "start"]);
     run(start_primary, "pg_ctl start (primary)")?;
 
-    let mut basebackup = as_server_user(root, &bin.join("pg_basebackup"));
-    basebackup
-        .arg("-D")
-        .arg(&standby)
-        .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres"])
-        .args(["-p", &primary_port.to_string()]);
-    run(basebackup, "pg_basebackup")?;
-    append(
-        &standby.join("postgresql.conf"),
-        &format!("\nport = {standby_port}\n"),
-    )?;
-    let mut start_standby = as_server_user(root, &pg_ctl);
-    start_standby
-        .arg("-D")
-        .arg(&standby)
-        .arg("-l")
-        .arg(dir.join("standby.log"))
-        .args(["-w", "-t", "60", "start"]);
-    run(start_standby, "pg_ctl start (standby)")?;
+    start_standby(&bin, root, primary_port, &standby, standby_port, &dir, "")?;
 
     Ok(ReplicaPair {
         primary_url: format!("postgres://postgres@127.0.0.1:{primary_port}/postgres"),
         standby_url: format!("postgres://postgres@127.0.0.1:{standby_port}/postgres"),
         dir,
+        primary_port,
+        bin,
+        root,
     })
 }
 

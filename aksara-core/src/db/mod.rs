@@ -19,7 +19,7 @@ mod tx_options;
 
 use backend::SharedBackend;
 pub use backend::{Backend, Connection, NamedRows, PoolOptions, PoolStatus, Row};
-pub use cluster::{ClusterOptions, ClusterStats, SessionToken};
+pub use cluster::{ClusterOptions, ClusterStats, Gtid, SessionToken, REPLICA_RETRIES};
 pub use observe::{DbStats, DEFAULT_SLOW_STATEMENT};
 pub use raw::raw_sql;
 pub use retry::{SERIALIZATION_RETRIES, TRANSACTION_RETRIES};
