@@ -16,7 +16,8 @@ use crate::model::Model;
 use crate::query::{Aggregate, Annotation, Computed, PrefetchNode, Query};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
-use crate::value::{FromValue, Value};
+use crate::value::Value;
+use crate::field_type::FromValue;
 use std::sync::Arc;
 
 /// A row of `M` with the values [`annotate`](QuerySet::annotate) computed for it. It

@@ -6,7 +6,8 @@ use crate::manager::Manager;
 use crate::meta::ModelMeta;
 /// The row reader, kept here under its old path; it lives in [`crate::row_reader`].
 pub use crate::row_reader::RowReader;
-use crate::value::{FieldKind, FromValue, Value};
+use crate::value::{FieldKind, Value};
+use crate::field_type::FromValue;
 use std::fmt::Debug;
 use std::marker::PhantomData;
 

@@ -31,7 +31,8 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::value::{FieldKind, FromValue, Value};
+use crate::value::{FieldKind, Value};
+use crate::field_type::FromValue;
 
 /// A row as backends read it (the same type as [`crate::Row`]).
 type Row = Vec<Value>;
@@ -231,6 +232,10 @@ fn variant(value: &Value) -> &'static str {
         Value::Date(_) => "Date",
         Value::Json(_) => "Json",
         Value::Bytes(_) => "Bytes",
+        Value::Timestamp(_) => "Timestamp",
+        Value::Time(_) => "Time",
+        #[cfg(feature = "rust_decimal")]
+        Value::Decimal(_) => "Decimal",
         Value::Array(_) => "Array",
     }
 }

@@ -18,6 +18,7 @@ extern crate proc_macro;
 
 mod attrs;
 mod check;
+mod enum_type;
 mod expand;
 mod ir;
 mod migrations;
@@ -124,6 +125,39 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive(input)
         .unwrap_or_else(|e| e.to_compile_error())
+        .into()
+}
+
+/// Derives `aksara::FieldType` for a fieldless enum: a field of the enum's type is a text
+/// column (`VARCHAR(n)`, `n` the longest stored name unless the field gives `max_length`)
+/// holding the variant's name, or the name given by `#[aksara(rename = "...")]` on the
+/// variant. Reading back text that is no variant's is a decode error naming the model, the
+/// field, the enum and the text. Filters take the enum itself.
+///
+/// ```
+/// #[derive(aksara::Enum, Debug, Clone, Copy, PartialEq)]
+/// enum Status {
+///     Draft,
+///     #[aksara(rename = "live")]
+///     Published,
+/// }
+///
+/// #[derive(aksara::Model, Debug, Clone)]
+/// struct Article {
+///     id: i64,
+///     status: Status,
+///     previous: Option<Status>,
+/// }
+///
+/// assert_eq!(aksara::Value::from(Status::Published), aksara::Value::from("live"));
+/// let live = Article::fields().status().eq(Status::Published);
+/// assert_eq!(live, aksara::Condition::new("status", "live"));
+/// ```
+#[proc_macro_derive(Enum, attributes(aksara))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    enum_type::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
 

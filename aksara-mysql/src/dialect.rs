@@ -82,9 +82,17 @@ impl Dialect for MysqlDialect {
             FieldKind::Boolean => "BOOLEAN".into(),
             FieldKind::Integer | FieldKind::AutoInteger => "INT".into(),
             FieldKind::BigInteger | FieldKind::AutoBigInteger => "BIGINT".into(),
+            FieldKind::SmallInteger => "SMALLINT".into(),
             FieldKind::Float => "DOUBLE".into(),
-            FieldKind::DateTime => "DATETIME(6)".into(),
+            FieldKind::Real => "FLOAT".into(),
+            // As `COLUMN_TYPE` writes it, so the drift check reads it back.
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            } => format!("decimal({max_digits},{decimal_places})"),
+            FieldKind::DateTime | FieldKind::Timestamp => "DATETIME(6)".into(),
             FieldKind::Date => "DATE".into(),
+            FieldKind::Time => "TIME(6)".into(),
             FieldKind::Uuid => "BINARY(16)".into(),
             FieldKind::Json => "JSON".into(),
             FieldKind::Bytes => "LONGBLOB".into(),

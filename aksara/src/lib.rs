@@ -49,6 +49,8 @@ pub mod testing;
 /// name in the macro namespace.)
 pub use aksara_macros::Row;
 pub use aksara_macros::{migrations, Model};
+/// `#[derive(aksara::Enum)]`: [`FieldType`] for a fieldless enum, stored as text.
+pub use aksara_macros::Enum;
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).

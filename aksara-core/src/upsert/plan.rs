@@ -4,7 +4,8 @@ use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta};
 use crate::prefetch::KeyOf;
 use crate::query::Condition;
-use crate::value::{value_list, Value};
+use crate::value::Value;
+use crate::field_type::value_list;
 
 /// The checked conflict and update fields of an upsert, with their positions among the
 /// model's concrete fields.
