@@ -190,6 +190,10 @@ fn decimal(value: Value, places: u32) -> Result<rust_decimal::Decimal, String> {
     };
     if d.scale() < places && places <= 28 {
         d.rescale(places);
+    } else if d.scale() > places && d.round_dp(places) == d {
+        // Trailing zeros beyond the column's digits (SQLite's `42.0`).
+        d = d.round_dp(places);
+        d.rescale(places);
     }
     Ok(d)
 }

@@ -235,6 +235,7 @@ impl Dialect for PgDialect {
             "uuid" => FieldKind::Uuid,
             "json" | "jsonb" => FieldKind::Json,
             "bytea" => FieldKind::Bytes,
+            "time without time zone" | "time" => FieldKind::Time,
             _ if t.starts_with("timestamp") => FieldKind::DateTime,
             _ if t.starts_with("character(") => FieldKind::Text,
             _ => FieldKind::Other(type_name.to_string()),

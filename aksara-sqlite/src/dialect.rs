@@ -176,7 +176,24 @@ impl Dialect for SqliteDialect {
             _ => None,
         })
         .or_else(|| validate::negative_zero(value, "SQLite"))
+        .or_else(|| decimal_digits(value))
     }
+}
+
+/// For a decimal of more than 15 significant digits, the message that refuses it: SQLite
+/// stores decimals (NUMERIC affinity) as integers or floats, exact to 15 digits only.
+fn decimal_digits(value: &Value) -> Option<String> {
+    #[cfg(feature = "rust_decimal")]
+    if let Value::Decimal(d) = value {
+        let digits = d.normalize().mantissa().unsigned_abs().to_string().len();
+        if digits > 15 {
+            return Some(format!(
+                "{d} has {digits} significant digits; SQLite stores a decimal exactly up to 15"
+            ));
+        }
+    }
+    let _ = value;
+    None
 }
 
 /// The field kind of a column declared as `type_name`. SQLite stores any value in any column,

@@ -27,8 +27,8 @@ pub(crate) fn bind_form(value: Value) -> Result<Bind, String> {
         Value::Date(v) => Bind::Text(v.format("%Y-%m-%d").to_string()),
         Value::Timestamp(v) => Bind::Text(v.format(DATETIME_FORMAT).to_string()),
         Value::Time(v) => Bind::Text(v.format(TIME_FORMAT).to_string()),
-        // Text into a column of NUMERIC affinity: SQLite keeps it as an integer or a float
-        // when that is exact, as the text otherwise.
+        // Text into a column of NUMERIC affinity, which SQLite stores as an integer or a float:
+        // exact up to 15 significant digits, the most `out_of_range` lets through.
         #[cfg(feature = "rust_decimal")]
         Value::Decimal(v) => Bind::Text(v.to_string()),
         Value::Json(v) => Bind::Text(v.to_string()),
