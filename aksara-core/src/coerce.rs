@@ -164,7 +164,6 @@ impl FieldKind {
     }
 }
 
-
 /// `value` as a decimal with at least `places` digits after the point (PostgreSQL and MySQL
 /// send the column's scale; SQLite stores a decimal as an integer or a float when that is
 /// exact, and as text otherwise).

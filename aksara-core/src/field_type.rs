@@ -32,7 +32,7 @@
 //! A type of your own, here a newtype stored as a 64-bit integer:
 //!
 //! ```
-//! use aksara::{FieldKind, FieldType, TypeOptions, Value};
+//! use aksara::{FieldKind, FieldType, Model, TypeOptions, Value};
 //!
 //! /// An amount of money in cents.
 //! #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,9 +117,9 @@ pub trait FromValue: Sized {
 impl<T: FieldType> FromValue for T {
     fn from_value(value: Value) -> Result<Self, String> {
         match value {
-            Value::Null => Err(
-                "unexpected NULL; declare the field as an `Option` if it may be NULL".into(),
-            ),
+            Value::Null => {
+                Err("unexpected NULL; declare the field as an `Option` if it may be NULL".into())
+            }
             other => T::try_from_value(other),
         }
     }

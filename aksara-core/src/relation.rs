@@ -27,12 +27,12 @@
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::meta::FieldMeta;
 use crate::model::{Model, PrimaryKey, ReferencedValue};
 use crate::query::Condition;
 use crate::registry::Registry;
 use crate::value::{Value, ValueType};
-use crate::field_type::FromValue;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;

@@ -10,7 +10,7 @@ use serde::Serialize;
 /// is a decode error naming the model, the field and serde's reason.
 ///
 /// ```
-/// use aksara::{FieldKind, Json, Value};
+/// use aksara::{FieldKind, Json, Model, Value};
 /// use serde::{Deserialize, Serialize};
 ///
 /// #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,8 +31,8 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::value::{FieldKind, Value};
 use crate::field_type::FromValue;
+use crate::value::{FieldKind, Value};
 
 /// A row as backends read it (the same type as [`crate::Row`]).
 type Row = Vec<Value>;

@@ -226,9 +226,13 @@ fn decimal_out_of_range(d: &rust_decimal::Decimal, digits: u32, places: u32) -> 
             normal.scale()
         ));
     }
-    let integer_digits = normal.trunc().abs().to_string().trim_start_matches('0').len() as u32;
+    let integer_digits = normal
+        .trunc()
+        .abs()
+        .to_string()
+        .trim_start_matches('0')
+        .len() as u32;
     let room = digits.saturating_sub(places);
-    (integer_digits > room).then(|| {
-        format!("{d} has {integer_digits} digits before the point; {column} keeps {room}")
-    })
+    (integer_digits > room)
+        .then(|| format!("{d} has {integer_digits} digits before the point; {column} keeps {room}"))
 }

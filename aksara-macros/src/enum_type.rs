@@ -143,8 +143,12 @@ mod tests {
 
     #[test]
     fn only_fieldless_enums() {
-        assert!(expand("struct A { b: i32 }").unwrap_err().contains("not an enum"));
-        assert!(expand("enum A { B(i32) }").unwrap_err().contains("has fields"));
+        assert!(expand("struct A { b: i32 }")
+            .unwrap_err()
+            .contains("not an enum"));
+        assert!(expand("enum A { B(i32) }")
+            .unwrap_err()
+            .contains("has fields"));
         assert!(expand("enum A {}").unwrap_err().contains("no variants"));
         assert!(expand("enum A { B, #[aksara(rename = \"B\")] C }")
             .unwrap_err()

@@ -44,13 +44,36 @@ pub use aksara_core::*;
 pub mod demo;
 #[cfg(feature = "testing")]
 pub mod testing;
+/// `#[derive(aksara::Enum)]`: [`FieldType`] for a fieldless enum, stored as the text of its
+/// variant names (`VARCHAR(n)`, `n` the longest name unless the field gives `max_length`), or
+/// of the name `#[aksara(rename = "...")]` gives a variant. Text that is no variant's reads
+/// back as [`Error::Decode`] naming the model, the field, the enum and the text.
+///
+/// ```
+/// #[derive(aksara::Enum, Debug, Clone, Copy, PartialEq)]
+/// enum Status {
+///     Draft,
+///     #[aksara(rename = "live")]
+///     Published,
+/// }
+///
+/// #[derive(aksara::Model, Debug, Clone)]
+/// struct Article {
+///     id: i64,
+///     status: Status,
+///     previous: Option<Status>,
+/// }
+///
+/// assert_eq!(aksara::Value::from(Status::Published), aksara::Value::from("live"));
+/// let live = Article::fields().status().eq(Status::Published);
+/// assert_eq!(live, aksara::Condition::new("status", "live"));
+/// ```
+pub use aksara_macros::Enum;
 /// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
 /// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
 /// name in the macro namespace.)
 pub use aksara_macros::Row;
 pub use aksara_macros::{migrations, Model};
-/// `#[derive(aksara::Enum)]`: [`FieldType`] for a fieldless enum, stored as text.
-pub use aksara_macros::Enum;
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).

@@ -253,8 +253,14 @@ async fn every_new_type_round_trips_exactly(t: TestDb) {
         .expect("read the samples");
     assert_eq!(read.len(), rows.len());
     for ((wrote, got), id) in rows.iter().zip(&read).zip(&ids) {
-        let wrote = Typed { id: *id, ..wrote.clone() };
-        assert!(same_f32(Some(wrote.real), Some(got.real)), "{wrote:?} / {got:?}");
+        let wrote = Typed {
+            id: *id,
+            ..wrote.clone()
+        };
+        assert!(
+            same_f32(Some(wrote.real), Some(got.real)),
+            "{wrote:?} / {got:?}"
+        );
         assert!(same_f32(wrote.o_real, got.o_real), "{wrote:?} / {got:?}");
         assert_eq!(&wrote, got);
         // A decimal reads back with the column's digits after the point.
@@ -297,7 +303,12 @@ async fn floats_each_backend_cannot_store_are_refused(t: TestDb) {
             if value.is_nan() {
                 assert!(back.real.is_nan(), "{}", back.real);
             } else {
-                assert_eq!(back.real.to_bits(), value.to_bits(), "{value} read back as {}", back.real);
+                assert_eq!(
+                    back.real.to_bits(),
+                    value.to_bits(),
+                    "{value} read back as {}",
+                    back.real
+                );
             }
         } else {
             let e = expect_err(result, "a refused float");
@@ -355,7 +366,9 @@ async fn values_no_column_holds_are_refused_before_any_sql(t: TestDb) {
     for (field, row) in refused {
         let e = expect_err(create(&db, &row).await, "a refused value");
         match &e {
-            Error::Validation { model, field: f, .. } => {
+            Error::Validation {
+                model, field: f, ..
+            } => {
                 assert_eq!((model.as_str(), f.as_str()), ("Typed", field), "{e}");
             }
             other => panic!("{field}: expected a validation error, got {other:?}"),
@@ -408,7 +421,10 @@ async fn filters_bind_each_type(t: TestDb) {
     assert_eq!(count(f.price().eq(dec("19.9"))).await, 1);
     assert_eq!(count(f.price().gte(dec("19.90"))).await, 2);
     assert_eq!(count(f.amount().range(dec("-1"), dec("13"))).await, 1);
-    assert_eq!(count(f.whole().eq(largest_decimals(t.backend()).1)).await, 1);
+    assert_eq!(
+        count(f.whole().eq(largest_decimals(t.backend()).1)).await,
+        1
+    );
     assert_eq!(count(f.whole().lt(dec("0"))).await, 1);
     assert_eq!(count(f.o_amount().lt(dec("0"))).await, 1);
     assert_eq!(
@@ -516,7 +532,13 @@ async fn the_new_types_migrate_without_drift(t: TestDb) {
     let row = samples(t.backend()).remove(0);
     let created = create(&db, &row).await.expect("write");
     let back = Typed::objects().get_by_pk(&db, created.id).await.unwrap();
-    assert_eq!(back, Typed { id: created.id, ..row });
+    assert_eq!(
+        back,
+        Typed {
+            id: created.id,
+            ..row
+        }
+    );
 }
 
 async fn create_all_makes_the_column_types(t: TestDb) {

@@ -75,8 +75,11 @@ fn column_kind(kind: ColumnKind, inner: &syn::Type) -> TokenStream {
                 Some(n) => quote!(::core::option::Option::Some(#n)),
                 None => quote!(::core::option::Option::None),
             };
-            let (max_length, max_digits, decimal_places) =
-                (option(max_length), option(max_digits), option(decimal_places));
+            let (max_length, max_digits, decimal_places) = (
+                option(max_length),
+                option(max_digits),
+                option(decimal_places),
+            );
             // Spanned at the type, so that a type without the trait is reported there.
             quote_spanned! {inner.span()=>
                 <#inner as ::aksara::FieldType>::kind(&::aksara::TypeOptions {
