@@ -134,6 +134,7 @@ impl FieldKind {
             ValueType::Time => match value {
                 Value::String(ref s) => Value::Time(
                     NaiveTime::parse_from_str(s.trim(), "%H:%M:%S%.f")
+                        .or_else(|_| NaiveTime::parse_from_str(s.trim(), "%H:%M"))
                         .map_err(|_| mismatch(&value))?,
                 ),
                 other => return Err(mismatch(&other)),

@@ -146,32 +146,6 @@ pub fn is_url(s: &str) -> bool {
         && (host_name.contains('.') || host_name == "localhost" || host_name.starts_with('['))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails() {
-        assert!(is_email("jane@example.com"));
-        assert!(is_email("a.b+c@sub.example.org"));
-        assert!(!is_email("jane"));
-        assert!(!is_email("jane@localhost"));
-        assert!(!is_email("ja ne@example.com"));
-        assert!(!is_email("@example.com"));
-        assert!(!is_email("jane@example..com"));
-    }
-
-    #[test]
-    fn urls() {
-        assert!(is_url("https://example.com"));
-        assert!(is_url("http://localhost:8080/a?b=c"));
-        assert!(!is_url("example.com"));
-        assert!(!is_url("javascript:alert(1)"));
-        assert!(!is_url("https://exa mple.com"));
-        assert!(!is_url("https://"));
-    }
-}
-
 /// Why a column of `kind` cannot hold `value` exactly on any backend, naming the value and
 /// what the column holds: an integer outside a `SMALLINT`, a float that is no `f32` in a
 /// `REAL`, a decimal with more digits than `NUMERIC(p, s)` keeps (the database would round
@@ -235,4 +209,30 @@ fn decimal_out_of_range(d: &rust_decimal::Decimal, digits: u32, places: u32) -> 
     let room = digits.saturating_sub(places);
     (integer_digits > room)
         .then(|| format!("{d} has {integer_digits} digits before the point; {column} keeps {room}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("jane@example.com"));
+        assert!(is_email("a.b+c@sub.example.org"));
+        assert!(!is_email("jane"));
+        assert!(!is_email("jane@localhost"));
+        assert!(!is_email("ja ne@example.com"));
+        assert!(!is_email("@example.com"));
+        assert!(!is_email("jane@example..com"));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_url("https://example.com"));
+        assert!(is_url("http://localhost:8080/a?b=c"));
+        assert!(!is_url("example.com"));
+        assert!(!is_url("javascript:alert(1)"));
+        assert!(!is_url("https://exa mple.com"));
+        assert!(!is_url("https://"));
+    }
 }

@@ -62,7 +62,7 @@ impl FieldType for Cents {
 pub struct Typed {
     pub id: i64,
     pub small: i16,
-    pub real: f32,
+    pub ratio: f32,
     /// The default digits, NUMERIC(28, 10).
     pub amount: Decimal,
     #[aksara(max_digits = 29, decimal_places = 0)]
@@ -75,7 +75,7 @@ pub struct Typed {
     pub profile: Json<Profile>,
     pub cents: Cents,
     pub o_small: Option<i16>,
-    pub o_real: Option<f32>,
+    pub o_ratio: Option<f32>,
     pub o_amount: Option<Decimal>,
     pub o_stamp: Option<NaiveDateTime>,
     pub o_clock: Option<NaiveTime>,
@@ -141,7 +141,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
     let highest = Typed {
         id: 0,
         small: i16::MAX,
-        real: f32::MAX,
+        ratio: f32::MAX,
         amount: largest_decimals(backend).0,
         whole: largest_decimals(backend).1,
         price: dec("99999999.99"),
@@ -151,7 +151,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
         profile: Json(profile("Ünïcødé 🚀 \u{1F600}")),
         cents: Cents(i64::MAX),
         o_small: Some(i16::MAX),
-        o_real: Some(f32::MIN_POSITIVE),
+        o_ratio: Some(f32::MIN_POSITIVE),
         o_amount: Some(dec("0.0000000001")),
         o_stamp: Some(at(2024, 2, 29, 12, 0, 0, 1)),
         o_clock: Some(time(0, 0, 0, 1)),
@@ -165,7 +165,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
     let lowest = Typed {
         id: 0,
         small: i16::MIN,
-        real: f32::MIN,
+        ratio: f32::MIN,
         amount: -largest_decimals(backend).0,
         whole: -largest_decimals(backend).1,
         price: dec("-99999999.99"),
@@ -176,7 +176,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
         cents: Cents(i64::MIN),
         o_small: Some(i16::MIN),
         // The smallest positive f32 (a subnormal).
-        o_real: Some(f32::from_bits(1)),
+        o_ratio: Some(f32::from_bits(1)),
         o_amount: Some(dec("-0.0000000001")),
         o_stamp: Some(earliest(backend)),
         o_clock: Some(time(12, 30, 0, 0)),
@@ -187,7 +187,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
     let ordinary = Typed {
         id: 0,
         small: 7,
-        real: 1.5,
+        ratio: 1.5,
         amount: dec("12.5"),
         whole: dec("42"),
         price: dec("19.90"),
@@ -197,7 +197,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
         profile: Json(profile("plain")),
         cents: Cents(1999),
         o_small: None,
-        o_real: None,
+        o_ratio: None,
         o_amount: None,
         o_stamp: None,
         o_clock: None,
@@ -212,7 +212,7 @@ fn samples(backend: Backend) -> Vec<Typed> {
 async fn create(db: &aksara::Db, row: &Typed) -> aksara::Result<Typed> {
     Typed::build()
         .small(row.small)
-        .real(row.real)
+        .ratio(row.ratio)
         .amount(row.amount)
         .whole(row.whole)
         .price(row.price)
@@ -222,7 +222,7 @@ async fn create(db: &aksara::Db, row: &Typed) -> aksara::Result<Typed> {
         .profile(row.profile.clone())
         .cents(row.cents)
         .o_small(row.o_small)
-        .o_real(row.o_real)
+        .o_ratio(row.o_ratio)
         .o_amount(row.o_amount)
         .o_stamp(row.o_stamp)
         .o_clock(row.o_clock)
@@ -258,10 +258,10 @@ async fn every_new_type_round_trips_exactly(t: TestDb) {
             ..wrote.clone()
         };
         assert!(
-            same_f32(Some(wrote.real), Some(got.real)),
+            same_f32(Some(wrote.ratio), Some(got.ratio)),
             "{wrote:?} / {got:?}"
         );
-        assert!(same_f32(wrote.o_real, got.o_real), "{wrote:?} / {got:?}");
+        assert!(same_f32(wrote.o_ratio, got.o_ratio), "{wrote:?} / {got:?}");
         assert_eq!(&wrote, got);
         // A decimal reads back with the column's digits after the point.
         assert_eq!(got.amount.scale(), 10, "{}", got.amount);
@@ -287,7 +287,7 @@ async fn floats_each_backend_cannot_store_are_refused(t: TestDb) {
         (f32::NEG_INFINITY, true),
     ] {
         let row = Typed {
-            real: value,
+            ratio: value,
             ..base.clone()
         };
         let stores = match t.backend() {
@@ -301,19 +301,19 @@ async fn floats_each_backend_cannot_store_are_refused(t: TestDb) {
             let created = result.unwrap_or_else(|e| panic!("{value}: {e}"));
             let back = Typed::objects().get_by_pk(&db, created.id).await.unwrap();
             if value.is_nan() {
-                assert!(back.real.is_nan(), "{}", back.real);
+                assert!(back.ratio.is_nan(), "{}", back.ratio);
             } else {
                 assert_eq!(
-                    back.real.to_bits(),
+                    back.ratio.to_bits(),
                     value.to_bits(),
                     "{value} read back as {}",
-                    back.real
+                    back.ratio
                 );
             }
         } else {
             let e = expect_err(result, "a refused float");
             assert!(matches!(e, Error::Validation { .. }), "{value}: {e:?}");
-            assert_mentions(&e.to_string(), &["Typed", "real"]);
+            assert_mentions(&e.to_string(), &["Typed", "ratio"]);
         }
     }
     assert_eq!(
@@ -415,9 +415,9 @@ async fn filters_bind_each_type(t: TestDb) {
     assert_eq!(count(f.small().eq(i16::MIN)).await, 1);
     assert_eq!(count(f.small().lt(0i16)).await, 1);
     assert_eq!(count(f.small().is_in([7i16, i16::MAX])).await, 2);
-    assert_eq!(count(f.real().eq(1.5f32)).await, 1);
-    assert_eq!(count(f.real().gt(0f32)).await, 2);
-    assert_eq!(count(f.o_real().eq(f32::from_bits(1))).await, 1);
+    assert_eq!(count(f.ratio().eq(1.5f32)).await, 1);
+    assert_eq!(count(f.ratio().gt(0f32)).await, 2);
+    assert_eq!(count(f.o_ratio().eq(f32::from_bits(1))).await, 1);
     assert_eq!(count(f.price().eq(dec("19.9"))).await, 1);
     assert_eq!(count(f.price().gte(dec("19.90"))).await, 2);
     assert_eq!(count(f.amount().range(dec("-1"), dec("13"))).await, 1);
@@ -551,7 +551,7 @@ async fn create_all_makes_the_column_types(t: TestDb) {
     let expected: [(&str, &str); 6] = match t.backend() {
         Backend::Postgres => [
             ("small", "SMALLINT"),
-            ("real", "REAL"),
+            ("ratio", "REAL"),
             ("price", "numeric(10,2)"),
             ("stamp", "TIMESTAMP"),
             ("clock", "TIME"),
@@ -559,7 +559,7 @@ async fn create_all_makes_the_column_types(t: TestDb) {
         ],
         Backend::Mysql => [
             ("small", "SMALLINT"),
-            ("real", "FLOAT"),
+            ("ratio", "FLOAT"),
             ("price", "decimal(10,2)"),
             ("stamp", "DATETIME(6)"),
             ("clock", "TIME(6)"),
@@ -567,7 +567,7 @@ async fn create_all_makes_the_column_types(t: TestDb) {
         ],
         Backend::Sqlite => [
             ("small", "SMALLINT"),
-            ("real", "REAL"),
+            ("ratio", "REAL"),
             ("price", "DECIMAL(10,2)"),
             ("stamp", "TEXT"),
             ("clock", "TEXT"),
@@ -588,7 +588,54 @@ async fn create_all_makes_the_column_types(t: TestDb) {
     assert!(meta.field("o_cents").unwrap().nullable);
 }
 
+/// Raw SQL reads the new types into a `#[derive(aksara::Row)]` struct as a model does.
+async fn typed_rows_read_the_new_types(t: TestDb) {
+    #[derive(aksara::Row, Debug, PartialEq)]
+    struct Read {
+        small: i16,
+        ratio: f32,
+        price: Decimal,
+        stamp: NaiveDateTime,
+        clock: NaiveTime,
+        o_small: Option<i16>,
+    }
+    let db = t.db(registry()).await;
+    let rows = samples(t.backend());
+    for row in &rows {
+        create(&db, row).await.unwrap();
+    }
+    let read: Vec<Read> = db
+        .raw_as(
+            "SELECT small, ratio, price, stamp, clock, o_small FROM ft_samples ORDER BY id",
+            [],
+        )
+        .await
+        .expect("raw_as");
+    let expected: Vec<Read> = rows
+        .iter()
+        .map(|r| Read {
+            small: r.small,
+            ratio: r.ratio,
+            price: r.price,
+            stamp: r.stamp,
+            clock: r.clock,
+            o_small: r.o_small,
+        })
+        .collect();
+    assert_eq!(read, expected);
+    let e = expect_err(
+        db.raw_as::<Read>(
+            "SELECT 70000, ratio, price, stamp, clock, o_small FROM ft_samples",
+            [],
+        )
+        .await,
+        "an integer beyond i16",
+    );
+    assert_mentions(&e.to_string(), &["Read", "small", "70000"]);
+}
+
 backend_tests!(
+    typed_rows_read_the_new_types,
     every_new_type_round_trips_exactly,
     floats_each_backend_cannot_store_are_refused,
     values_no_column_holds_are_refused_before_any_sql,
