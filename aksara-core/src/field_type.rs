@@ -24,6 +24,7 @@
 //! | `chrono::NaiveDateTime` | `Timestamp` | `TIMESTAMP` | `DATETIME(6)` | `TIMESTAMP` |
 //! | `chrono::NaiveDate` | `Date` | `DATE` | `DATE` | `DATE` |
 //! | `chrono::NaiveTime` | `Time` | `TIME` | `TIME(6)` | `TIME` |
+//! | `time::Date`, `Time`, `PrimitiveDateTime`, `OffsetDateTime` (feature `time`) | `Date`, `Time`, `Timestamp`, `DateTime` | as chrono's | | |
 //! | `uuid::Uuid` | `Uuid` | `UUID` | `BINARY(16)` | `UUID` |
 //! | `serde_json::Value`, [`Json<T>`](crate::typed_json::Json) | `Json` | `JSONB` | `JSON` | `JSON` |
 //! | `Vec<u8>` | `Bytes` | `BYTEA` | `LONGBLOB` | `BLOB` |

@@ -58,6 +58,8 @@ pub mod stmt_cache;
 pub mod stream;
 pub mod subqueries;
 pub mod suggest;
+#[cfg(feature = "time")]
+pub mod time_types;
 pub mod typed_json;
 pub mod typed_row;
 pub mod upsert;
@@ -101,6 +103,9 @@ pub use relation::{ForeignKey, ManyToMany, OneToOne, OptionalRelation, ToOne};
 pub use rust_decimal::{self, Decimal};
 pub use sql::{Intent, Part, Sql};
 pub use stream::QueryStream;
+/// The `time` crate, whose date and time types are field types (feature `time`).
+#[cfg(feature = "time")]
+pub use time;
 pub use typed_json::Json;
 pub use typed_row::{ColumnValue, FromRow};
 pub use upsert::{BulkCreate, Create, CreateOnConflict, CreateUpsert, OnConflict, Upsert};

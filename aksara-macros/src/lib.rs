@@ -49,6 +49,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `chrono::DateTime<chrono::Utc>` | `DateTime` | `auto_now`, `auto_now_add` | `DateTime<Utc>`, `chrono::DateTime<chrono::Utc>` (any mix) |
 /// | `chrono::NaiveDate` | `Date` | `auto_now`, `auto_now_add` | `NaiveDate`, `chrono::NaiveDate` |
 /// | `chrono::NaiveDateTime`, `chrono::NaiveTime` | `Timestamp`, `Time` | | through the trait |
+/// | `time::Date`, `Time`, `PrimitiveDateTime`, `OffsetDateTime` (feature `time`) | `Date`, `Time`, `Timestamp`, `DateTime` | | through the trait |
 /// | `uuid::Uuid` | `Uuid` | | `Uuid`, `uuid::Uuid` |
 /// | `serde_json::Value` | `Json` | | `serde_json::Value` only |
 /// | `aksara::Json<T>` (`T: Serialize + DeserializeOwned`) | `Json` | | through the trait |

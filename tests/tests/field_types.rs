@@ -5,6 +5,7 @@
 //! filters bind each type as itself; the tables migrate without drift.
 
 use aksara::migrate::{self, Hints, Migrations};
+use aksara::time;
 use aksara::{Decimal, Error, FieldKind, FieldType, Json, Model, Registry, TypeOptions, Value};
 use aksara_tests::{backend_tests, Backend, TestDb};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -634,7 +635,91 @@ async fn typed_rows_read_the_new_types(t: TestDb) {
     assert_mentions(&e.to_string(), &["Read", "small", "70000"]);
 }
 
+/// The `time` crate's types (feature `time`), stored as chrono's are.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[aksara(table = "ft_time_samples")]
+pub struct TimeTyped {
+    pub id: i64,
+    pub day: time::Date,
+    pub clock: time::Time,
+    pub stamp: time::PrimitiveDateTime,
+    pub instant: time::OffsetDateTime,
+    pub o_day: Option<time::Date>,
+}
+
+async fn time_crate_types_round_trip_and_filter(t: TestDb) {
+    use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
+    let registry = Registry::builder().model::<TimeTyped>().build().unwrap();
+    let db = t.db(registry).await;
+    let first_year = if t.backend() == Backend::Mysql {
+        1000
+    } else {
+        1
+    };
+    let first = Date::from_calendar_date(first_year, Month::January, 1).unwrap();
+    let last = Date::from_calendar_date(9999, Month::December, 31).unwrap();
+    let late = Time::from_hms_micro(23, 59, 59, 999_999).unwrap();
+    let rows = [
+        (
+            first,
+            Time::MIDNIGHT,
+            PrimitiveDateTime::new(first, Time::MIDNIGHT),
+        ),
+        (last, late, PrimitiveDateTime::new(last, late)),
+    ];
+    let mut written = Vec::new();
+    for (day, clock, stamp) in rows {
+        // An instant at +07:00, stored as its UTC time.
+        let instant = PrimitiveDateTime::new(
+            Date::from_calendar_date(2026, Month::December, 5).unwrap(),
+            clock,
+        )
+        .assume_offset(UtcOffset::from_hms(7, 0, 0).unwrap());
+        let created = TimeTyped::build()
+            .day(day)
+            .clock(clock)
+            .stamp(stamp)
+            .instant(instant)
+            .o_day(None::<Date>)
+            .create(&db)
+            .await
+            .expect("write");
+        written.push(TimeTyped {
+            id: created.id,
+            day,
+            clock,
+            stamp,
+            instant,
+            o_day: None,
+        });
+    }
+    let read = TimeTyped::objects()
+        .order_by(["id"])
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(read, written);
+    assert!(read.iter().all(|r| r.instant.offset() == UtcOffset::UTC));
+    let f = TimeTyped::fields();
+    let after_noon = TimeTyped::objects()
+        .filter(f.clock().gt(Time::from_hms(12, 0, 0).unwrap()))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(after_noon, 1);
+    let early = TimeTyped::objects()
+        .filter(
+            f.day()
+                .lt(Date::from_calendar_date(2000, Month::January, 1).unwrap()),
+        )
+        .get(&db, f.o_day().is_null(true))
+        .await
+        .unwrap();
+    assert_eq!(early.day, first);
+}
+
 backend_tests!(
+    time_crate_types_round_trip_and_filter,
     typed_rows_read_the_new_types,
     every_new_type_round_trips_exactly,
     floats_each_backend_cannot_store_are_refused,
