@@ -511,7 +511,16 @@ mod tests {
             ColumnType::AutoBigInteger,
             ColumnType::DateTime,
             ColumnType::Uuid,
+            ColumnType::SmallInteger,
+            ColumnType::Real,
+            ColumnType::Decimal {
+                max_digits: 28,
+                decimal_places: 10,
+            },
+            ColumnType::Timestamp,
+            ColumnType::Time,
         ] {
+            assert_eq!(ColumnType::from(&t.kind()), t);
             let json = serde_json::to_string(&t).unwrap();
             assert_eq!(
                 serde_json::from_str::<ColumnType>(&json).unwrap(),
@@ -525,5 +534,13 @@ mod tests {
         );
         assert!("string(x)".parse::<ColumnType>().is_err());
         assert!("varchar".parse::<ColumnType>().is_err());
+        assert_eq!(
+            "decimal(10,2)".parse::<ColumnType>(),
+            Ok(ColumnType::Decimal {
+                max_digits: 10,
+                decimal_places: 2
+            })
+        );
+        assert!("decimal(10)".parse::<ColumnType>().is_err());
     }
 }
