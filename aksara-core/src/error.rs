@@ -13,6 +13,39 @@ use std::fmt;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in Aksara.
+///
+/// Match on the variant to handle what the caller can do something about; the message
+/// names the model, the field and the value.
+///
+/// ```
+/// use aksara::demo::User;
+/// use aksara::{q, Error, Model};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+/// aksara::ddl::create_all(&db).await?;
+///
+/// // No such row.
+/// match User::objects().get(&db, q!(email = "nobody@example.com")).await {
+///     Err(Error::DoesNotExist { model, .. }) => assert_eq!(model, "User"),
+///     other => panic!("expected DoesNotExist, got {other:?}"),
+/// }
+///
+/// // A value longer than its column is refused before any SQL runs.
+/// let long_name = "x".repeat(101);
+/// let refused = User::build().email("a@example.com").name(long_name).create(&db).await;
+/// assert!(matches!(&refused, Err(Error::Validation { field, .. }) if field == "name"));
+///
+/// // A unique field holding a value twice.
+/// User::build().email("a@example.com").name("Ann").create(&db).await?;
+/// let twice = User::build().email("a@example.com").name("Ann").create(&db).await;
+/// assert!(matches!(twice, Err(Error::Integrity { .. })));
+///
+/// // A misspelt field in a string lookup, with the closest names.
+/// let typo = User::objects().filter(q!(emial = "a@example.com")).count(&db).await;
+/// assert!(matches!(&typo, Err(Error::UnknownField { candidates, .. }) if candidates[0] == "email"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

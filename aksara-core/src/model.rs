@@ -76,8 +76,53 @@ impl PrimaryKey for i32 {
     }
 }
 
-/// A database model. Implemented by `#[derive(Model)]`; see the `aksara` crate for the
-/// attributes.
+/// A database model. Implemented by `#[derive(Model)]`, whose documentation lists the
+/// attributes; the derive also gives the model `Post::objects()` (its queries),
+/// `Post::build()` (a new row), `Post::fields()` (typed paths) and `save`, `delete`,
+/// `refresh`.
+///
+/// ```
+/// use aksara::{q, ForeignKey, Model, CASCADE};
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Author {
+///     pub id: i64,
+///     #[aksara(max_length = 100)]
+///     pub name: String,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Book {
+///     pub id: i64,
+///     #[aksara(max_length = 200)]
+///     pub title: String,
+///     #[aksara(on_delete = CASCADE, related_name = "books")]
+///     pub author: ForeignKey<Author>,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let registry = aksara::Registry::builder().model::<Book>().build()?;
+/// let db = aksara::connect("sqlite::memory:", registry).await?;
+/// aksara::ddl::create_all(&db).await?;
+///
+/// let ann = Author::build().name("Ann").create(&db).await?;
+/// let mut book = Book::build().title("Rust").author(&ann).create(&db).await?;
+/// book.title = "Rust, second edition".into();
+/// book.save(&db).await?;
+///
+/// let found = Book::objects()
+///     .filter(Book::fields().author().name().eq("Ann"))
+///     .all(&db)
+///     .await?;
+/// assert_eq!(found[0].title, "Rust, second edition");
+/// assert_eq!(ann.books().count(&db).await?, 1);
+/// assert_eq!(Author::meta().table, "authors");
+///
+/// ann.delete(&db).await?; // CASCADE: the book goes too
+/// assert_eq!(Book::objects().filter(q!(title__contains = "Rust")).count(&db).await?, 0);
+/// # Ok(()) }
+/// ```
 pub trait Model: crate::model_ops::AnyModel + Sized + Send + Sync + 'static {
     /// The primary key's type.
     type Pk: PrimaryKey;

@@ -3,7 +3,7 @@
 //! The dynamic side of the engine, for callers that know models only by name (the explorer,
 //! tools reading a database they did not define): `QuerySet::<Record>::of("Track")` takes the
 //! same string conditions, ordering and slicing as a typed query set and compiles through the
-//! same code; [`Record::related`] (in [`crate::record_related`]) follows any relation, forward, reverse or many-to-many, as a
+//! same code; [`Record::related`] follows any relation, forward, reverse or many-to-many, as a
 //! new query set.
 
 use crate::error::{Error, Result};
@@ -106,7 +106,7 @@ impl Record {
 
     /// The model reached through `relation` (a forward relation, a reverse one or a
     /// many-to-many, by lookup or accessor name) and the condition on it that selects the
-    /// rows related to this one; [`Record::related`](crate::record_related) makes the query
+    /// rows related to this one; [`Record::related`] makes the query
     /// set of them.
     ///
     /// # Errors

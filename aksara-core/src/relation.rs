@@ -28,10 +28,9 @@
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::field_type::FromValue;
-use crate::meta::FieldMeta;
 use crate::model::{Model, PrimaryKey, ReferencedValue};
 use crate::query::Condition;
-use crate::registry::Registry;
+pub use crate::referenced::{referenced_field, referenced_value};
 use crate::value::{Value, ValueType};
 use std::fmt;
 use std::future::Future;
@@ -54,7 +53,43 @@ pub enum OneToOneKind {}
 pub struct ToOne<T: Model, K, R = <T as Model>::Pk> {
     id: R,
     cache: OnceLock<Arc<T>>,
+    /// The field the relation was read into, when it was read from a row; strict mode's
+    /// [`Error::LazyLoad`] names it.
+    origin: Option<&'static FieldOrigin>,
     _kind: PhantomData<fn() -> K>,
+}
+
+/// The model and field a to-one relation belongs to (`Post.author`). Set by the code
+/// `#[derive(Model)]` generates when it reads a row; not stable API.
+#[doc(hidden)]
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldOrigin {
+    /// The owner model's name.
+    pub model: &'static str,
+    /// The relation field's name.
+    pub field: &'static str,
+}
+
+/// A relation field that can learn which field of which model it was read into (a to-one
+/// relation, or an `Option` of one). Used by the code `#[derive(Model)]` generates; not
+/// stable API.
+#[doc(hidden)]
+pub trait ReadInto: Sized {
+    /// `self`, knowing it is `origin`.
+    fn read_into(self, origin: &'static FieldOrigin) -> Self;
+}
+
+impl<T: Model, K, R> ReadInto for ToOne<T, K, R> {
+    fn read_into(mut self, origin: &'static FieldOrigin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+}
+
+impl<X: ReadInto> ReadInto for Option<X> {
+    fn read_into(self, origin: &'static FieldOrigin) -> Self {
+        self.map(|x| x.read_into(origin))
+    }
 }
 
 /// A many-to-one relation: many rows of this model point at one `T`. It holds `T`'s key, or
@@ -105,7 +140,31 @@ pub struct ToOne<T: Model, K, R = <T as Model>::Pk> {
 pub type ForeignKey<T, R = PkOf<T>> = ToOne<T, ManyToOneKind, R>;
 
 /// A one-to-one relation: a unique foreign key to `T`, holding `T`'s key or, with `to_field`,
-/// the value of another unique field of `T` (of type `R`).
+/// the value of another unique field of `T` (of type `R`). The target gets a reverse accessor
+/// returning the one row (`user.profile(&db)`), an [`Error::DoesNotExist`] when there is none;
+/// a second row pointing at the same target is an [`Error::Integrity`].
+///
+/// ```
+/// use aksara::demo::{User, UserProfile};
+/// use aksara::{Error, Model};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+/// aksara::ddl::create_all(&db).await?;
+/// let jane = User::build().email("jane@example.com").name("Jane").create(&db).await?;
+/// assert!(matches!(jane.profile(&db).await, Err(Error::DoesNotExist { .. })));
+///
+/// let profile = UserProfile::build().user(&jane).bio("Tech writer").create(&db).await?;
+/// assert_eq!(*profile.user.id(), jane.id); // the key, no query
+/// assert_eq!(profile.user(&db).await?.name, "Jane"); // the row, one query
+///
+/// let jane = User::objects().get(&db, aksara::q!(name = "Jane")).await?;
+/// assert_eq!(jane.profile(&db).await?.bio.as_deref(), Some("Tech writer"));
+///
+/// let second = UserProfile::build().user(&jane).create(&db).await;
+/// assert!(matches!(second, Err(Error::Integrity { .. })));
+/// # Ok(()) }
+/// ```
 pub type OneToOne<T, R = PkOf<T>> = ToOne<T, OneToOneKind, R>;
 
 impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
@@ -114,6 +173,7 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
         ToOne {
             id,
             cache: OnceLock::new(),
+            origin: None,
             _kind: PhantomData,
         }
     }
@@ -175,7 +235,8 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::LazyLoad`] when the row is not cached and `db` is in strict mode;
+    /// [`Error::LazyLoad`] when the row is not cached and `db` is in strict mode, naming the
+    /// field (`Post.author`) when the relation was read from a row;
     /// [`Error::DoesNotExist`] if the row is gone; [`Error::Config`] when the referenced field
     /// cannot be found.
     pub async fn get(&self, db: &Db) -> Result<&T> {
@@ -183,9 +244,16 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
             return Ok(cached);
         }
         if db.is_strict() {
-            return Err(Error::LazyLoad {
-                model: T::meta().name.clone(),
-                relation: "(forward relation)".into(),
+            return Err(match self.origin {
+                Some(origin) => Error::LazyLoad {
+                    model: origin.model.to_string(),
+                    relation: origin.field.to_string(),
+                },
+                // Made by hand, not read from a row: only the target is known.
+                None => Error::LazyLoad {
+                    model: T::meta().name.clone(),
+                    relation: "(a relation to it)".into(),
+                },
             });
         }
         let field = referenced_field::<T>(value_type_of::<R>(), Some(db.registry()))?;
@@ -202,12 +270,16 @@ impl<T: Model, K, R: ReferencedValue> ToOne<T, K, R> {
     /// # Panics
     /// As [`ToOne::to`].
     pub fn set(&mut self, target: T) {
+        let origin = self.origin;
         *self = Self::to(target);
+        self.origin = origin;
     }
 
     /// Points the relation at the row whose referenced field is `id` (the cache is cleared).
     pub fn set_id(&mut self, id: R) {
+        let origin = self.origin;
         *self = Self::new(id);
+        self.origin = origin;
     }
 
     /// Keeps `target` as the loaded row.
@@ -238,117 +310,12 @@ fn value_type_of<R: ReferencedValue>() -> ValueType {
     R::REFERENCING_KIND.value_type()
 }
 
-/// The field of `T` that a to-one relation holding values of type `value_type` references:
-/// `T`'s key when `value_type` is the key's; else `T`'s only unique field of that type; else,
-/// when `T` has several, the one the relations of `registry` reference with it (see
-/// [`Registry::referenced_field`]).
-///
-/// ```
-/// use aksara::relation::referenced_field;
-/// use aksara::{Model, ValueType};
-///
-/// #[derive(Model, Debug, Clone)]
-/// pub struct Country {
-///     pub id: i64,
-///     #[aksara(unique, max_length = 2)]
-///     pub code: String,
-///     pub name: String,
-/// }
-///
-/// assert_eq!(referenced_field::<Country>(ValueType::I64, None)?.name, "id");
-/// assert_eq!(referenced_field::<Country>(ValueType::String, None)?.name, "code");
-/// assert!(referenced_field::<Country>(ValueType::Uuid, None).is_err());
-/// # Ok::<(), aksara::Error>(())
-/// ```
-///
-/// # Errors
-/// [`Error::Config`] when `T` has no unique field of that type, or several and `registry`
-/// (when given) does not say which.
-pub fn referenced_field<T: Model>(
-    value_type: ValueType,
-    registry: Option<&Registry>,
-) -> Result<&'static FieldMeta> {
-    let meta = T::meta();
-    let pk = meta.pk()?;
-    if value_type == <T::Pk as PrimaryKey>::KIND.value_type() {
-        return Ok(pk);
-    }
-    let candidates: Vec<&'static FieldMeta> = meta
-        .concrete_fields()
-        .filter(|f| {
-            !f.primary_key && (f.unique || is_one_to_one(f)) && f.kind.value_type() == value_type
-        })
-        .collect();
-    match candidates.as_slice() {
-        [one] => return Ok(one),
-        [] => {
-            return Err(Error::config(format!(
-                "a relation to {} holding a {value_type:?} value references no field: {} has \
-                 no unique field of that type (and its key is {:?})",
-                meta.name,
-                meta.name,
-                pk.kind.value_type()
-            )))
-        }
-        _ => {}
-    }
-    let names: Vec<&str> = candidates.iter().map(|f| f.name.as_str()).collect();
-    let chosen = registry.and_then(|r| r.referenced_field(&meta.name, value_type));
-    match chosen.and_then(|name| candidates.iter().find(|f| f.name == name)) {
-        Some(field) => Ok(field),
-        None => Err(Error::config(format!(
-            "a relation to {} holding a {value_type:?} value could reference any of its unique \
-             fields {}: {}",
-            meta.name,
-            names.join(", "),
-            if registry.is_some() {
-                "no relation of the registry references one of them with that type"
-            } else {
-                "without a registry it cannot be told which; set the value with ToOne::new \
-                 (or the model's builder)"
-            }
-        ))),
-    }
-}
-
-fn is_one_to_one(field: &FieldMeta) -> bool {
-    field
-        .relation
-        .as_ref()
-        .is_some_and(|r| r.kind == crate::meta::RelationKind::OneToOne)
-}
-
-/// The value of `target`'s field called `field` (its column's value), `Value::Null` when `T`
-/// has no such field. Generated builders and reverse managers of `to_field` relations use it
-/// to take the referenced value from a row.
-///
-/// ```
-/// use aksara::relation::referenced_value;
-/// use aksara::{Model, Value};
-///
-/// #[derive(Model, Debug, Clone)]
-/// pub struct Country {
-///     pub id: i64,
-///     #[aksara(unique, max_length = 2)]
-///     pub code: String,
-/// }
-///
-/// let france = Country { id: 7, code: "FR".into() };
-/// assert_eq!(referenced_value(&france, "code"), Value::from("FR"));
-/// assert_eq!(referenced_value(&france, "nope"), Value::Null);
-/// ```
-pub fn referenced_value<T: Model>(target: &T, field: &str) -> Value {
-    match T::meta().concrete_index(field) {
-        Some(index) => target.value_at(index),
-        None => Value::Null,
-    }
-}
-
 impl<T: Model, K, R: Clone> Clone for ToOne<T, K, R> {
     fn clone(&self) -> Self {
         ToOne {
             id: self.id.clone(),
             cache: self.cache.clone(),
+            origin: self.origin,
             _kind: PhantomData,
         }
     }
@@ -423,6 +390,32 @@ impl<T: Model, K: 'static, R: ReferencedValue> OptionalRelation<T> for Option<To
 /// loaded (shared: a tag prefetched for many posts is one allocation). Read and write the links
 /// through the generated manager (`post.tags()`); a write through the manager makes the
 /// prefetched rows read as not loaded.
+///
+/// ```
+/// use aksara::demo::{Post, Tag, User};
+/// use aksara::Model;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+/// aksara::ddl::create_all(&db).await?;
+/// let jane = User::build().email("jane@example.com").name("Jane").create(&db).await?;
+/// let post = Post::build().title("Hello").content("...").author(&jane).create(&db).await?;
+/// let rust = Tag::build().name("Rust").slug("rust").create(&db).await?;
+/// let sql = Tag::build().name("SQL").slug("sql").create(&db).await?;
+///
+/// post.tags().add(&db, [&rust, &sql]).await?; // one statement
+/// post.tags().add(&db, [&rust]).await?; // already linked: nothing happens
+/// assert_eq!(post.tags().count(&db).await?, 2);
+/// assert_eq!(rust.posts().count(&db).await?, 1); // the reverse side
+///
+/// // Prefetched, the tags are read without a query.
+/// let posts = Post::objects().prefetch_related(["tags"]).all(&db).await?;
+/// assert_eq!(posts[0].tags.loaded().map(|tags| tags.len()), Some(2));
+///
+/// post.tags().remove(&db, [&sql]).await?;
+/// assert!(!post.tags().contains(&db, &sql).await?);
+/// # Ok(()) }
+/// ```
 pub struct ManyToMany<T> {
     loaded: Option<Arc<Vec<Arc<T>>>>,
     /// Set by a write through the manager; exists only once rows are loaded, so an unloaded

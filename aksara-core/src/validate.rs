@@ -114,6 +114,12 @@ pub fn has_nul(value: &Value, what: &str) -> Option<String> {
 }
 
 /// True for an address of the form `local@domain.tld` with no spaces.
+///
+/// This is the seed's shape check (a dotted domain, as Django's validator asks by default),
+/// kept by hand rather than taken from an RFC 5322 parser: such a parser accepts addresses
+/// the check refuses on purpose (`jane@localhost`, quoted local parts with spaces), so a
+/// crate would change which values are accepted. Deliverability is a question for a mail
+/// server, not for a column check.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
@@ -130,20 +136,34 @@ pub fn is_email(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
 }
 
-/// True for an absolute `http`, `https` or `ftp` URL with a host and no spaces.
+/// True for an absolute `http`, `https`, `ftp` or `ftps` URL with a host (a dotted domain,
+/// `localhost` or an IP address) and no spaces.
+///
+/// The URL is parsed by the `url` crate (the WHATWG rules browsers follow), so that a port
+/// out of range, an IPv4 address with a part above 255, or a host with forbidden characters
+/// is refused; the parser's own leniency (it drops tabs and newlines and trims spaces) is
+/// not taken: a value holding any whitespace is refused. The value stored is the one given,
+/// never the parser's normalised form.
 pub fn is_url(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once("://") else {
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    // `http:example.com` parses (the WHATWG rules add the slashes); only the written form
+    // with `://` is taken.
+    let Some((written_scheme, _)) = s.split_once("://") else {
         return false;
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host_name = host.split(':').next().unwrap_or("");
-    matches!(
-        scheme.to_ascii_lowercase().as_str(),
-        "http" | "https" | "ftp" | "ftps"
-    ) && !host_name.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && (host_name.contains('.') || host_name == "localhost" || host_name.starts_with('['))
+    let Ok(url) = url::Url::parse(s) else {
+        return false;
+    };
+    let scheme_ok = matches!(url.scheme(), "http" | "https" | "ftp" | "ftps")
+        && written_scheme.eq_ignore_ascii_case(url.scheme());
+    scheme_ok
+        && match url.host() {
+            Some(url::Host::Domain(name)) => name.contains('.') || name == "localhost",
+            Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+            None => false,
+        }
 }
 
 /// Why a column of `kind` cannot hold `value` exactly on any backend, naming the value and
@@ -234,5 +254,24 @@ mod tests {
         assert!(!is_url("javascript:alert(1)"));
         assert!(!is_url("https://exa mple.com"));
         assert!(!is_url("https://"));
+        assert!(is_url("ftp://files.example.com/a.txt"));
+        assert!(is_url("http://user:pw@example.com/"));
+        assert!(is_url("http://127.0.0.1:8000/"));
+        assert!(is_url("http://[::1]/"));
+        assert!(is_url("HTTPS://Example.COM/Path"));
+        assert!(is_url("https://bücher.example/"));
+        // Refused by the parser where a substring check accepted them.
+        assert!(!is_url("http://example.com:99999/"));
+        assert!(!is_url("http://999.1.1.1/"));
+        assert!(!is_url("http://[::1/"));
+        assert!(!is_url("http://exa<mple.com/"));
+        // Whitespace the parser would drop silently.
+        assert!(!is_url("https://example.com/a\tb"));
+        assert!(!is_url(" https://example.com"));
+        // Other schemes, and the form without slashes.
+        assert!(!is_url("mailto:jane@example.com"));
+        assert!(!is_url("file:///etc/passwd"));
+        assert!(!is_url("http:example.com"));
+        assert!(!is_url("https://intranet/"));
     }
 }

@@ -203,7 +203,7 @@ fn on_delete(meta: ParseNestedMeta) -> syn::Result<OnDeleteAttr> {
     })
 }
 
-/// "unknown field attribute `relatd_name`; did you mean `related_name`? expected one of: ...".
+/// "unknown field attribute `relatd_name`; did you mean `related_name`? (expected one of: ...)".
 fn unknown(what: &str, path: &syn::Path, known: &[&str]) -> String {
     let written = path
         .get_ident()
@@ -215,7 +215,7 @@ fn unknown(what: &str, path: &syn::Path, known: &[&str]) -> String {
         .min();
     let hint = closest.map_or_else(String::new, |(_, k)| format!("; did you mean `{k}`?"));
     format!(
-        "unknown {what} `{written}`{hint} expected one of: {}",
+        "unknown {what} `{written}`{hint} (expected one of: {})",
         known.join(", ")
     )
 }

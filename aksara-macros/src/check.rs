@@ -43,8 +43,11 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
         .filter_map(|f| check_field(f, &mut errors))
         .collect();
     let pk = primary_key(&input, &fields, &mut errors);
-    clashing_reverse_names(&input.ident.to_string(), &fields, &mut errors);
-    if let Some(mut first) = errors.pop() {
+    let name = (input.options.name.clone()).unwrap_or_else(|| input.ident.to_string());
+    clashing_reverse_names(&input.ident.to_string(), &name, &fields, &mut errors);
+    // In the order found: attributes first, then each field's checks in source order.
+    let mut errors = errors.into_iter();
+    if let Some(mut first) = errors.next() {
         for e in errors {
             first.combine(e);
         }
@@ -69,8 +72,9 @@ pub fn check(input: ModelInput, mut errors: Vec<syn::Error>) -> syn::Result<Mode
 /// Two relations of this model to one target whose reverse accessors would have the same name
 /// on it (`posts` twice, or `post_set` for two foreign keys without `related_name`): rustc
 /// would report duplicate definitions on the target; this says which fields and what to do.
-fn clashing_reverse_names(model: &str, fields: &[Field], errors: &mut Vec<syn::Error>) {
-    let snake = aksara_core::meta::snake_case(model);
+/// `model` is the struct's name, `name` its name in the registry (which default accessors
+/// are made from).
+fn clashing_reverse_names(model: &str, name: &str, fields: &[Field], errors: &mut Vec<syn::Error>) {
     let mut seen: Vec<(String, String, &Field)> = Vec::new();
     for f in fields {
         let Some(r) = f.relation() else { continue };
@@ -86,10 +90,10 @@ fn clashing_reverse_names(model: &str, fields: &[Field], errors: &mut Vec<syn::E
         } else {
             target
         };
-        let accessor = match (&r.related_name, r.kind) {
-            (Some(n), _) => n.clone(),
-            (None, RelKind::OneToOne) => snake.clone(),
-            (None, _) => format!("{snake}_set"),
+        // The accessor the expansion generates, by the registry's rule.
+        let accessor = match &r.related_name {
+            Some(n) => n.clone(),
+            None => aksara_naming::default_reverse_names(name, r.kind == RelKind::OneToOne).1,
         };
         if let Some((_, _, other)) = seen.iter().find(|(t, a, _)| *t == target && *a == accessor) {
             let advice = if r.related_name.is_some() {

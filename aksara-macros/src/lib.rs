@@ -21,6 +21,7 @@ mod check;
 mod enum_type;
 mod expand;
 mod ir;
+mod mentions;
 mod migrations;
 mod parse;
 mod row;
@@ -29,7 +30,10 @@ mod types;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `aksara::Model`. See the `aksara` crate documentation for the attributes.
+/// Derives `aksara::Model`: the model's metadata, row decoding, typed field paths
+/// (`Post::fields()`), a builder (`Post::build()`), `save` / `delete` / `refresh`, and the
+/// relation accessors on both sides. Its attributes are listed below; the example on the `aksara`
+/// facade's page of this derive uses each of them.
 ///
 /// # Field types
 ///
@@ -70,9 +74,10 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// A type of your own named `Value` is not taken for JSON: it is a field type only if it
 /// implements `aksara::FieldType`. The `compile_fail` example showing this lives in the
-/// `aksara-tests` crate (`derive_types` module), since the expansion needs the `aksara`
-/// facade; the `aksara::FieldType` documentation has a compiled example of a type of your
-/// own.
+/// `aksara-tests` crate (`derive_types` module), and the message in
+/// `derive-ui/tests/ui/model/user_type_named_value.stderr`, since the expansion needs the
+/// `aksara` facade; the `aksara::FieldType` documentation has a compiled example of a type of
+/// your own.
 ///
 /// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
 /// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
@@ -119,8 +124,10 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// A misspelt attribute is refused with the closest name (`relatd_name`: "did you mean
 /// `related_name`?"); two relations to one target whose reverse accessors would share a name
-/// are refused at the second field, saying which `related_name` to add. The compiled
-/// examples are on `aksara::Model` and in the README's tour.
+/// are refused at the second field, saying which `related_name` to add. Every message the
+/// derive gives, as the compiler shows it, is in the `aksara-derive-ui` crate's compile-fail
+/// suite (`derive-ui/tests/ui/`). The compiled examples are on this derive's page in the
+/// `aksara` facade, on `aksara::Model` and in the README's tour.
 ///
 /// # `to_field`
 ///
@@ -135,9 +142,10 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(Model, attributes(aksara))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    derive(input)
-        .unwrap_or_else(|e| e.to_compile_error())
-        .into()
+    match expand_model(input) {
+        Ok(tokens) => tokens.into(),
+        Err(refused) => refused.into_tokens().into(),
+    }
 }
 
 /// Derives `aksara::FieldType` for a fieldless enum: a field of the enum's type is a text
@@ -177,14 +185,42 @@ pub fn derive_row(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The derive as a plain function, for tests: parse, check, expand.
-fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// A model the derive refused: every error, and the names it must still mention (see
+/// `mentions`).
+struct Refused {
+    error: syn::Error,
+    mentions: proc_macro2::TokenStream,
+}
+
+impl Refused {
+    /// The compile errors, followed by the mentions.
+    fn into_tokens(self) -> proc_macro2::TokenStream {
+        let mut tokens = self.error.into_compile_error();
+        tokens.extend(self.mentions);
+        tokens
+    }
+}
+
+/// The derive as a plain function: parse, check, expand.
+fn expand_model(input: DeriveInput) -> Result<proc_macro2::TokenStream, Refused> {
     let mut errors = Vec::new();
-    let parsed = parse::parse(&input, &mut errors)?;
-    let model = check::check(parsed, errors)?;
+    let parsed = parse::parse(&input, &mut errors).map_err(|error| Refused {
+        error,
+        mentions: proc_macro2::TokenStream::new(),
+    })?;
+    let mentions = mentions::mentions(&parsed);
+    let model = check::check(parsed, errors).map_err(|error| Refused { error, mentions })?;
     Ok(expand::expand(&model))
 }
 
+/// The derive for tests: the expansion, or the errors alone.
+#[cfg(test)]
+fn derive(input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    expand_model(input).map_err(|refused| refused.error)
+}
+
+#[cfg(test)]
+mod expansion_snapshots;
 #[cfg(test)]
 mod tests;
 

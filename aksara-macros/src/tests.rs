@@ -435,3 +435,46 @@ fn an_unknown_attribute_gets_the_closest_name() {
     });
     assert!(!far.contains("did you mean"), "{far}");
 }
+
+#[test]
+fn a_refused_model_still_uses_its_imports() {
+    let refused = crate::expand_model(parse_quote! {
+        struct Post {
+            id: i64,
+            #[aksara(on_delete = SET_NULL)]
+            author: ForeignKey<Author>,
+            #[aksara(on_delete = CASCADE, through = Tagging)]
+            tags: ManyToMany<Tag>,
+            #[aksara(on_delete = "PROTECT")]
+            editor: ForeignKey<Author>,
+        }
+    })
+    .expect_err("refused")
+    .into_tokens()
+    .to_string();
+    assert!(refused.contains("compile_error"), "{refused}");
+    assert!(refused.contains("let _ = SET_NULL ;"), "{refused}");
+    assert!(refused.contains("let _ = CASCADE ;"), "{refused}");
+    assert!(
+        refused.contains(":: core :: marker :: PhantomData < Tagging >"),
+        "{refused}"
+    );
+    // A string names no import.
+    assert!(!refused.contains("let _ = PROTECT"), "{refused}");
+}
+
+#[test]
+fn errors_come_in_the_order_written() {
+    let message = error_of(parse_quote! {
+        struct Bad {
+            id: i64,
+            #[aksara(email, url)]
+            count: i32,
+            tags: Option<ManyToMany<Tag>>,
+        }
+    });
+    let email = message.find("`email` applies").expect("email");
+    let url = message.find("`url` applies").expect("url");
+    let tags = message.find("cannot be an Option").expect("tags");
+    assert!(email < url && url < tags, "{message}");
+}

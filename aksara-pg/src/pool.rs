@@ -51,25 +51,37 @@ impl Backend for PgBackend {
     }
 }
 
+/// Bytes percent-encoded in a query value: all but the unreserved characters of RFC 3986
+/// (PostgreSQL's URL parser decodes `%XX` but does not read `+` as a space).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// `url` with `application_name=name` added, unless it names one already (or no name is
-/// asked for). The name is percent-encoded.
+/// asked for, or `url` does not parse: connecting then reports why). The name is
+/// percent-encoded.
 fn with_application_name(url: &str, name: Option<&str>) -> String {
-    let Some(name) = name else {
+    let (Some(name), Ok(mut parsed)) = (name, url::Url::parse(url)) else {
         return url.to_string();
     };
-    if url.contains("application_name=") {
+    if parsed
+        .query_pairs()
+        .any(|(key, _)| key == "application_name")
+    {
         return url.to_string();
     }
-    let mut encoded = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}application_name={encoded}")
+    let option = format!(
+        "application_name={}",
+        percent_encoding::utf8_percent_encode(name, QUERY_VALUE)
+    );
+    let query = match parsed.query() {
+        Some(query) if !query.is_empty() => format!("{query}&{option}"),
+        _ => option,
+    };
+    parsed.set_query(Some(&query));
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -93,6 +105,15 @@ mod tests {
         assert_eq!(
             with_application_name("postgres://u@h/db", None),
             "postgres://u@h/db"
+        );
+        // Another option whose name ends in it is not it.
+        assert_eq!(
+            with_application_name("postgres://u@h/db?fallback_application_name=x", Some("a b")),
+            "postgres://u@h/db?fallback_application_name=x&application_name=a%20b"
+        );
+        assert_eq!(
+            with_application_name("postgres://u:p%40ss@h/db", Some("é")),
+            "postgres://u:p%40ss@h/db?application_name=%C3%A9"
         );
     }
 }

@@ -55,6 +55,14 @@ pub enum Action {
     HistoryOlder,
     /// The next query of the SQL history (`↓` in the SQL prompt).
     HistoryNewer,
+    /// Show the table's schema: columns, indexes, relations, DDL (`S`).
+    Schema,
+    /// Draw the table's relations one hop away (`D`).
+    Diagram,
+    /// Hide the grid's current column (`-`).
+    HideColumn,
+    /// Show every column of the grid again (`+`).
+    ShowColumns,
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).

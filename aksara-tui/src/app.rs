@@ -13,7 +13,9 @@ use crate::clipboard;
 use crate::jobs::{Job, Outcome};
 use crate::keymap::{Focus, KeyMap};
 use crate::nav::{breadcrumb, History};
-use crate::screens::{Ctx, Effect, PromptEvent, PromptKind, Slot, SqlView, TablesView, View};
+use crate::screens::{
+    Ctx, DiagramView, Effect, PromptEvent, PromptKind, SchemaView, Slot, SqlView, TablesView, View,
+};
 use crate::worker::{Loaded, Worker};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::HashMap;
@@ -71,6 +73,7 @@ pub struct App {
     next_generation: u64,
     prompt: Option<Prompt>,
     help: bool,
+    help_scroll: usize,
     message: Option<Message>,
     keymap: KeyMap,
     quit: bool,
@@ -96,6 +99,7 @@ impl App {
             next_generation: 1,
             prompt: None,
             help: false,
+            help_scroll: 0,
             message: None,
             keymap: KeyMap::default(),
             quit: false,
@@ -152,6 +156,11 @@ impl App {
     /// The open prompt.
     pub fn prompt(&self) -> Option<&Prompt> {
         self.prompt.as_ref()
+    }
+
+    /// The first line of the help overlay shown.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
 
     /// True while the help overlay shows.
@@ -280,10 +289,20 @@ impl App {
             }
             Action::ToggleHelp => {
                 self.help = !self.help;
+                self.help_scroll = 0;
                 return;
             }
             Action::Cancel => return self.cancel(),
             _ => {}
+        }
+        if self.help {
+            let lines = crate::screens::help::line_count();
+            let visible = self.body_rows();
+            let last = lines.saturating_sub(visible) + 1;
+            if let Some(top) = crate::screens::moved(self.help_scroll, last, &action, visible) {
+                self.help_scroll = top;
+            }
+            return;
         }
         if !matches!(action, Action::Input { .. } | Action::Erase) {
             self.message = None;
@@ -352,6 +371,18 @@ impl App {
                 }
             }
             Action::StartSql => vec![crate::screens::sql::prompt("")],
+            Action::Schema | Action::Diagram => {
+                let model = self.history.current().and_then(|v| v.model(&catalog));
+                match model {
+                    Some(model) if matches!(action, Action::Schema) => vec![Effect::Open(
+                        Box::new(View::Schema(SchemaView::new(&catalog, &model))),
+                    )],
+                    Some(model) => vec![Effect::Open(Box::new(View::Diagram(DiagramView::new(
+                        &catalog, &model,
+                    ))))],
+                    None => vec![Effect::Info("no table here".into())],
+                }
+            }
             Action::Reload => {
                 self.forget();
                 match self.history.current_mut() {
@@ -374,6 +405,20 @@ impl App {
             PromptEvent::Submitted(text) if text.trim().is_empty() => {
                 self.sql_history.rewind();
                 vec![Effect::Info("no query to run".into())]
+            }
+            PromptEvent::Submitted(text) if is_key_jump(&text) => {
+                self.sql_history.rewind();
+                let key = text.trim().get(3..).unwrap_or_default().trim().to_string();
+                let Some(catalog) = self.catalog.clone() else {
+                    return Vec::new();
+                };
+                let ctx = self.ctx(&catalog);
+                match self.history.current_mut() {
+                    Some(View::Grid(grid)) => grid.jump(&key, &ctx),
+                    _ => vec![Effect::Info(
+                        ":key jumps to a row of a table's grid: open one first".into(),
+                    )],
+                }
             }
             PromptEvent::Submitted(text) => {
                 let mut effects = Vec::new();
@@ -600,6 +645,19 @@ impl App {
     }
 }
 
+/// True for `:key VALUE` (no SQL statement starts with the word `key`).
+fn is_key_jump(text: &str) -> bool {
+    let text = text.trim();
+    match (text.get(..3), text.get(3..)) {
+        (Some(word), Some(rest)) => {
+            word.eq_ignore_ascii_case("key")
+                && rest.starts_with(char::is_whitespace)
+                && !rest.trim().is_empty()
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,6 +710,7 @@ mod tests {
                         Job::Detail(_) => "detail",
                         Job::Sql { .. } => "sql",
                         Job::Export { .. } => "export",
+                        Job::Schema { .. } => "schema",
                     },
                 )),
                 _ => None,

@@ -89,6 +89,11 @@ pub enum Job {
     },
     /// Load a record with the labels of its forward relations and the counts of the others.
     Detail(DetailRequest),
+    /// Read a table's columns, indexes and DDL from the catalog (see [`crate::schema`]).
+    Schema {
+        /// The table.
+        table: String,
+    },
     /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
     Sql {
         /// The query as typed.
@@ -143,6 +148,8 @@ pub enum Outcome {
     Total(Count),
     /// A record's details.
     Detail(Box<DetailData>),
+    /// A table's columns, indexes and DDL.
+    Schema(Box<crate::schema::TableSchema>),
     /// The result of a query of the SQL prompt.
     Sql(Box<crate::sql::SqlResult>),
     /// An export is under way: rows written so far (sent after each page; the request goes

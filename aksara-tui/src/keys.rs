@@ -110,6 +110,10 @@ pub enum Place {
     Sql,
     /// A value enlarged in the detail screen.
     Zoomed,
+    /// A table's schema.
+    Schema,
+    /// A table's relations, drawn.
+    Diagram,
     /// Nothing could be shown (the database did not answer).
     Nothing,
 }
@@ -183,6 +187,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "↑↓←→", "move"),
             (Place::Detail, "↑↓", "move"),
             (Place::Zoomed, "↑↓ PgUp PgDn", "scroll"),
+            (Place::Schema, "↑↓ PgUp PgDn", "scroll"),
+            (Place::Diagram, "↑↓", "pick"),
         ],
         hint_rank: 0,
     },
@@ -251,6 +257,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "Enter", "follow"),
             (Place::Detail, "Enter", "follow"),
             (Place::Zoomed, "Enter", "shrink"),
+            (Place::Diagram, "Enter", "go there"),
         ],
         hint_rank: 1,
     },
@@ -266,6 +273,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "Esc", "back"),
             (Place::Detail, "Esc", "back"),
             (Place::Zoomed, "Esc", "back"),
+            (Place::Schema, "Esc", "back"),
+            (Place::Diagram, "Esc", "back"),
         ],
         hint_rank: 5,
     },
@@ -307,7 +316,10 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         scope: SCREEN,
         presses: &[(ch(':'), |_| Action::StartSql)],
-        help: Some((":", "run SQL, read only (↑ ↓ recall earlier ones)")),
+        help: Some((
+            ":",
+            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row",
+        )),
         hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
         hint_rank: 7,
     },
@@ -320,6 +332,31 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[(ch('S'), |_| Action::Schema)],
+        help: Some(("S", "the table's schema: columns, indexes, relations, DDL")),
+        // Not in the table list's and grid's hint lines, which are full: in the help.
+        hints: &[(Place::Diagram, "S", "schema")],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
+        presses: &[(ch('D'), |_| Action::Diagram)],
+        help: Some(("D", "draw the table's relations, one hop away")),
+        hints: &[(Place::Schema, "D", "relations")],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
+        presses: &[
+            (ch('-'), |_| Action::HideColumn),
+            (ch('+'), |_| Action::ShowColumns),
+        ],
+        help: Some(("- +", "hide the column / show every column again")),
+        hints: &[],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('y'), |_| Action::Copy)],
         help: Some(("y", "copy the value (OSC 52)")),
         hints: &[
@@ -327,6 +364,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "y", "copy"),
             (Place::Detail, "y", "copy"),
             (Place::Zoomed, "y", "copy"),
+            (Place::Schema, "y", "copy DDL"),
         ],
         hint_rank: 4,
     },
@@ -367,6 +405,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "?", "help"),
             (Place::Detail, "?", "help"),
             (Place::Zoomed, "?", "help"),
+            (Place::Schema, "?", "help"),
+            (Place::Diagram, "?", "help"),
         ],
         hint_rank: 8,
     },
@@ -380,6 +420,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Sql, "q", "quit"),
             (Place::Detail, "q", "quit"),
             (Place::Zoomed, "q", "quit"),
+            (Place::Schema, "q", "quit"),
+            (Place::Diagram, "q", "quit"),
             (Place::Nothing, "q", "quit"),
         ],
         hint_rank: 9,
@@ -417,6 +459,22 @@ pub const BINDINGS: &[Binding] = &[
         help: None,
         hints: &[(Place::Help, "? Esc", "close help")],
         hint_rank: 8,
+    },
+    Binding {
+        scope: HELP,
+        presses: &[
+            (ch('j'), |_| Action::MoveRows { by: 1 }),
+            (ch('k'), |_| Action::MoveRows { by: -1 }),
+            (plain(KeyCode::Down), |_| Action::MoveRows { by: 1 }),
+            (plain(KeyCode::Up), |_| Action::MoveRows { by: -1 }),
+            (plain(KeyCode::PageDown), |_| Action::FullPage {
+                down: true,
+            }),
+            (plain(KeyCode::PageUp), |_| Action::FullPage { down: false }),
+        ],
+        help: None,
+        hints: &[(Place::Help, "↑↓", "scroll")],
+        hint_rank: 0,
     },
     Binding {
         scope: HELP,
@@ -665,7 +723,10 @@ mod tests {
             hints(Place::Prompt),
             [("Enter", "apply"), ("Esc", "cancel")]
         );
-        assert_eq!(hints(Place::Help), [("? Esc", "close help"), ("q", "quit")]);
+        assert_eq!(
+            hints(Place::Help),
+            [("↑↓", "scroll"), ("? Esc", "close help"), ("q", "quit")]
+        );
         assert_eq!(hints(Place::Nothing), [("r", "retry"), ("q", "quit")]);
         assert_eq!(
             hints(Place::Grid),
@@ -713,6 +774,28 @@ mod tests {
                 ("Enter", "shrink"),
                 ("y", "copy"),
                 ("Esc", "back"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        );
+        assert_eq!(
+            hints(Place::Schema),
+            [
+                ("↑↓ PgUp PgDn", "scroll"),
+                ("y", "copy DDL"),
+                ("Esc", "back"),
+                ("D", "relations"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        );
+        assert_eq!(
+            hints(Place::Diagram),
+            [
+                ("↑↓", "pick"),
+                ("Enter", "go there"),
+                ("Esc", "back"),
+                ("S", "schema"),
                 ("?", "help"),
                 ("q", "quit"),
             ]

@@ -5,6 +5,9 @@
 //! there any relation: forward foreign keys to the row they point at, reverse ones and
 //! many-to-many ones to the list of rows linked. Relations come from the database's own
 //! catalog through the engine's introspection, or from the aksara models for the demo.
+//! Named databases come from the connections file ([`config`]), listed by the [`picker`]
+//! when none is given. `S` shows a table's schema (read by [`schema`]) and `D` its
+//! neighbourhood of [`relations`], drawn.
 //!
 //! The shape follows ratatui's component template: keys become [`action::Action`]s
 //! ([`keymap`], reading the one key table [`keys`] that also feeds the help and the hint
@@ -23,6 +26,7 @@ pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod clipboard;
+pub mod config;
 pub mod demo;
 pub mod export;
 pub mod filter;
@@ -33,7 +37,10 @@ pub mod keys;
 pub mod location;
 pub mod nav;
 pub mod paging;
+pub mod picker;
+pub mod relations;
 pub mod render;
+pub mod schema;
 pub mod screens;
 pub mod sql;
 pub mod terminal;

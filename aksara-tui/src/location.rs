@@ -72,6 +72,96 @@ pub fn connection_url(url: &str) -> String {
 /// `url` without its password.
 pub use aksara::redact_url as redact;
 
+/// The passwords `url` carries, in its user info or as a `password=` parameter, each as
+/// written and percent-decoded.
+pub fn passwords(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some((_, rest)) = url.split_once("://") {
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            if let Some((_, password)) = rest[..at].split_once(':') {
+                found.push(password);
+            }
+        }
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        let query = query.split('#').next().unwrap_or(query);
+        found.extend(query.split('&').filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            key.eq_ignore_ascii_case("password").then_some(value)
+        }));
+    }
+    let mut out = Vec::new();
+    for password in found.into_iter().filter(|p| !p.is_empty()) {
+        for form in [password.to_string(), percent_decoded(password)] {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    // The longest first, so that a password inside another is not masked half.
+    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    out
+}
+
+/// `url` as the screen may show it: without its password, in the user info or a parameter.
+pub fn shown(url: &str) -> String {
+    let redacted = redact(url);
+    let Some((head, query)) = redacted.split_once('?') else {
+        return redacted;
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    let mut out = format!("{head}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+fn percent_decoded(password: &str) -> String {
+    let mut bytes = Vec::new();
+    let raw = password.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(b)) => {
+                bytes.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `text` with every password of `url` replaced by `***`: messages never show one, whatever
+/// the driver put in them. Passwords of fewer than four characters are left (masking every
+/// `a` of a message would make it unreadable); URLs themselves are shown through [`shown`].
+pub fn mask_passwords(text: &str, url: &str) -> String {
+    passwords(url)
+        .iter()
+        .filter(|p| p.chars().count() >= 4)
+        .fold(text.to_string(), |t, p| t.replace(p.as_str(), "***"))
+}
+
 /// Refuses an `sqlite://` URL naming a file that does not exist: opening it would create an
 /// empty database, and the explorer never writes.
 ///
@@ -96,6 +186,27 @@ pub fn check_sqlite_file(url: &str) -> aksara::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_never_show_the_password() {
+        let url = "postgres://app:p%40ss@h/db";
+        assert_eq!(passwords(url), ["p%40ss", "p@ss"]);
+        assert_eq!(
+            mask_passwords("auth failed for app with p@ss (p%40ss)", url),
+            "auth failed for app with *** (***)"
+        );
+        assert!(passwords("postgres://app@h/db").is_empty());
+        assert_eq!(
+            shown("postgres://app@h/db?sslmode=disable&password=hunter%232"),
+            "postgres://app@h/db?sslmode=disable&password=***"
+        );
+        assert_eq!(shown("postgres://app:pw@h/db"), "postgres://app:***@h/db");
+        assert_eq!(
+            mask_passwords("no pw here", "postgres://app:pw@h/db"),
+            "no pw here"
+        );
+        assert!(passwords("sqlite:///tmp/x.db").is_empty());
+    }
 
     #[test]
     fn postgres_urls_gain_the_explorers_application_name() {

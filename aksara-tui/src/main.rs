@@ -1,6 +1,6 @@
 //! `aksara-tui [URL]`: the Aksara explorer.
 
-use aksara_tui::cli::{Args, Target};
+use aksara_tui::cli::{Args, Start, Target};
 use aksara_tui::{App, Settings, Worker};
 use clap::Parser;
 use std::io::IsTerminal;
@@ -8,23 +8,32 @@ use std::path::PathBuf;
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let target = match args.target() {
-        Ok(t) => t,
+    let start = match args.start() {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("aksara-tui: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    if let Some(table) = &args.export {
-        return export(&target, table, args.output.clone());
-    }
-    let app = App::new(
-        Worker::spawn(target),
-        Settings {
-            page_size: args.page_size,
-        },
-    );
-    match aksara_tui::terminal::run(app) {
+    let settings = Settings {
+        page_size: args.page_size,
+    };
+    let result = match start {
+        Start::Open(target) => {
+            if let Some(table) = &args.export {
+                return export(&target, table, args.output.clone());
+            }
+            aksara_tui::terminal::run(App::new(Worker::spawn(target), settings))
+        }
+        Start::Pick(_) if args.export.is_some() => {
+            eprintln!("aksara-tui: --export needs a database: give a URL or a connection's name");
+            return std::process::ExitCode::FAILURE;
+        }
+        Start::Pick(picker) => aksara_tui::terminal::run_picker(picker, |target| {
+            App::new(Worker::spawn(target), settings)
+        }),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("aksara-tui: {e}");

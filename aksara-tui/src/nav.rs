@@ -127,6 +127,14 @@ pub fn breadcrumb(path: &[View], catalog: &Catalog) -> Vec<String> {
                 crumbs.push("SQL".into());
                 last_is_table = false;
             }
+            View::Schema(v) => {
+                crumbs.push(format!("schema of {}", v.table));
+                last_is_table = false;
+            }
+            View::Diagram(v) => {
+                crumbs.push(format!("relations of {}", v.table));
+                last_is_table = false;
+            }
         }
     }
     crumbs

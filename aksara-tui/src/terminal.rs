@@ -60,6 +60,57 @@ pub fn run(mut app: App) -> std::io::Result<()> {
     result
 }
 
+/// Shows `picker` until a database is chosen, then runs the app `make_app` gives for it in
+/// the same terminal, until it quits; quitting the picker ends at once.
+///
+/// # Errors
+/// When the terminal cannot be set up or written to.
+pub fn run_picker(
+    mut picker: crate::picker::Picker,
+    make_app: impl FnOnce(crate::location::Target) -> App,
+) -> std::io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    install_panic_hook();
+    let (wakes, events) = mpsc::channel();
+    let input = Input::start(wakes.clone());
+    let chosen = loop {
+        if let Err(e) = terminal.draw(|frame| picker.draw(frame)) {
+            break Err(std::io::Error::other(e.to_string()));
+        }
+        match events.recv() {
+            Ok(Wake::Terminal(Event::Key(key))) => match picker.key(key) {
+                crate::picker::Picked::Stay => {}
+                crate::picker::Picked::Open(target) => break Ok(Some(target)),
+                crate::picker::Picked::Quit => break Ok(None),
+            },
+            Ok(_) => {}
+            Err(_) => break Err(std::io::Error::other("the terminal's events ended")),
+        }
+    };
+    let result = match chosen {
+        Ok(Some(target)) => {
+            let mut app = make_app(target);
+            let answers = wakes.clone();
+            app.on_answer(move || {
+                let _ = answers.send(Wake::Answer);
+            });
+            event_loop(
+                &mut app,
+                &mut terminal,
+                &events,
+                TICK,
+                &mut std::io::stdout(),
+                |_, _| {},
+            )
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    input.stop();
+    ratatui::restore();
+    result
+}
+
 /// The thread that reads terminal events and forwards them to the loop.
 struct Input {
     stop: Arc<AtomicBool>,

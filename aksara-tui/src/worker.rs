@@ -400,14 +400,18 @@ async fn execute(
             Err(e) => Err(e),
         },
     };
+    let url = match &shared.target {
+        Target::Demo { url } | Target::Url(url) => url.as_str(),
+    };
     outcome.map_err(|e| {
+        let text = crate::location::mask_passwords(&e.to_string(), url);
         if connection_lost(&e) {
             if let Ok(mut slot) = shared.db.try_lock() {
                 *slot = None;
             }
-            format!("{e} (the next action connects again)")
+            format!("{text} (the next action connects again)")
         } else {
-            e.to_string()
+            text
         }
     })
 }
@@ -441,6 +445,14 @@ async fn run_job(
                 jobs::total(&tx, &model, &conditions, cap)
                     .await
                     .map(Outcome::Total)
+            })
+            .await
+        }
+        Job::Schema { table } => {
+            jobs::cancellable(db, backend, |tx| async move {
+                crate::schema::read(&tx, &table)
+                    .await
+                    .map(|s| Outcome::Schema(Box::new(s)))
             })
             .await
         }
@@ -553,6 +565,6 @@ pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
         other => other,
     })?;
     let db = raw.with_registry(schema.registry.clone());
-    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::redact(url));
+    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
     Ok((db, catalog))
 }

@@ -29,6 +29,12 @@ fn demo_screens() {
     d.keys("?");
     assert!(d.app.help_open());
     snapshot(&mut d, "help");
+    // Taller than the screen: it scrolls to its last lines.
+    assert!(!d.screen(100, 30).contains("removes the column's filter"));
+    d.keys("<PgDn>");
+    let screen = d.screen(100, 30);
+    assert!(screen.contains("removes the column's filter"), "{screen}");
+    assert!(screen.contains("j k scroll"), "{screen}");
     d.keys("<Esc>");
     assert!(!d.app.help_open());
 

@@ -117,25 +117,56 @@ impl BackendKind {
     }
 }
 
-/// `url` without its password, for messages and titles.
+/// The query options that carry a password (`?password=...`), compared without case.
+const PASSWORD_OPTIONS: [&str; 5] = ["password", "pass", "passwd", "pwd", "sslpassword"];
+
+/// `url` without its password, for messages and titles: the password of the user info and
+/// the value of a `password` query option become `***`. The URL is parsed by the `url`
+/// crate (the WHATWG rules the drivers follow), so percent-encoded and `@`-holding passwords
+/// are found whole. A text that does not parse as a URL but could hold credentials is shown
+/// as its scheme alone.
 ///
 /// ```
-/// assert_eq!(aksara::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// use aksara::redact_url;
+/// assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("postgres://u@h/db?password=secret"), "postgres://u@h/db?password=***");
+/// assert_eq!(redact_url("mysql://u:p%40ss@h/db"), "mysql://u:***@h/db");
+/// assert_eq!(redact_url("sqlite://blog.db"), "sqlite://blog.db");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        let credentials = url.contains('@') || url.to_ascii_lowercase().contains("pass");
+        return match url.split_once("://") {
+            Some((scheme, _)) if credentials => format!("{scheme}://***"),
+            _ if credentials => "***".to_string(),
+            _ => url.to_string(),
+        };
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => {
-            let user_info = &rest[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            let hidden = if user_info.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}{}", &rest[at..])
-        }
-        None => url.to_string(),
+    let hides = |key: &str| PASSWORD_OPTIONS.iter().any(|p| key.eq_ignore_ascii_case(p));
+    let in_query = parsed.query_pairs().any(|(key, _)| hides(&key));
+    if parsed.password().is_none() && !in_query {
+        // Nothing to hide: the URL as written, not the parser's normalised form.
+        return url.to_string();
     }
+    if parsed.password().is_some() {
+        // Fails only for URLs that cannot have user info (`sqlite::memory:`), which have none.
+        let _ = parsed.set_password(Some("***"));
+    }
+    if in_query {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if hides(&key) {
+                    "***".into()
+                } else {
+                    value.into_owned()
+                };
+                (key.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
 }
 
 /// Opens a pool on the database `url` names, with the models of `registry`, and checks that
@@ -322,7 +353,55 @@ mod tests {
             redact_url("mysql://root:secret@h:3306/test"),
             "mysql://root:***@h:3306/test"
         );
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(redact_url("sqlite://blog.db"), "sqlite://blog.db");
+        assert_eq!(
+            redact_url("postgres://u@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
+        // Without a password the URL is shown as written.
+        assert_eq!(
+            redact_url("POSTGRES://u@h/a/../db?options=-c%20x"),
+            "POSTGRES://u@h/a/../db?options=-c%20x"
+        );
+    }
+
+    #[test]
+    fn a_password_in_the_query_is_hidden() {
+        let redacted = redact_url("postgres://u@h/db?sslmode=disable&password=secret");
+        assert_eq!(redacted, "postgres://u@h/db?sslmode=disable&password=***");
+        let redacted = redact_url("postgres://h/db?PASSWORD=secret&user=u");
+        assert!(!redacted.contains("secret"), "{redacted}");
+        assert!(redacted.contains("user=u"), "{redacted}");
+        // Both places at once.
+        let redacted = redact_url("postgres://u:one@h/db?password=two");
+        assert_eq!(redacted, "postgres://u:***@h/db?password=***");
+    }
+
+    #[test]
+    fn percent_encoded_and_at_holding_passwords_are_hidden_whole() {
+        assert_eq!(redact_url("mysql://u:p%40ss@h/db"), "mysql://u:***@h/db");
+        // An `@` left unencoded in the password: the last `@` ends the user info.
+        let redacted = redact_url("mysql://u:p@ss@h/db");
+        assert!(!redacted.contains("ss@"), "{redacted}");
+        assert!(redacted.ends_with("@h/db"), "{redacted}");
+        // A `/` or `?` in an encoded password does not cut it short.
+        let redacted = redact_url("postgres://u:a%2Fb%3Fc@h/db");
+        assert_eq!(redacted, "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn an_unparsable_url_with_credentials_shows_only_its_scheme() {
+        // An invalid port: not a URL, but the password must not leak either.
+        assert_eq!(
+            redact_url("postgres://u:secret@h:99999/db"),
+            "postgres://***"
+        );
+        assert_eq!(redact_url("not a url"), "not a url");
     }
 
     #[cfg(not(feature = "mysql"))]

@@ -44,6 +44,7 @@ pub use aksara_core::*;
 pub mod demo;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub use aksara_macros::migrations;
 /// `#[derive(aksara::Enum)]`: [`FieldType`] for a fieldless enum, stored as the text of its
 /// variant names (`VARCHAR(n)`, `n` the longest name unless the field gives `max_length`), or
 /// of the name `#[aksara(rename = "...")]` gives a variant. Text that is no variant's reads
@@ -69,11 +70,116 @@ pub mod testing;
 /// assert_eq!(live, aksara::Condition::new("status", "live"));
 /// ```
 pub use aksara_macros::Enum;
+/// `#[derive(Model)]`: the example first, with every attribute in use on models that the
+/// registry accepts and that SQLite creates; the reference follows it (field types, then the
+/// attribute tables).
+///
+/// # Example
+///
+/// ```
+/// use aksara::{
+///     ForeignKey, ManyToMany, Model, OneToOne, Related, CASCADE, DO_NOTHING, PROTECT,
+///     RESTRICT, SET, SET_DEFAULT, SET_NULL,
+/// };
+/// use chrono::{DateTime, Utc};
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[aksara(table = "writers", name = "Writer", description = "Someone who writes posts.")]
+/// pub struct Author {
+///     pub id: i64,
+///     #[aksara(max_length = 100, description = "Shown under each post.")]
+///     pub name: String,
+///     #[aksara(email, unique)]
+///     pub email: String,
+///     #[aksara(url)]
+///     pub website: Option<String>,
+///     #[aksara(to = "self", on_delete = SET_NULL, related_name = "mentees")]
+///     pub mentor: Option<ForeignKey<Author>>,
+///     #[aksara(symmetrical)]
+///     pub friends: ManyToMany<Author>,
+///     pub related: Related, // relations loaded from the other side
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Country {
+///     pub id: i64,
+///     #[aksara(unique, max_length = 2)]
+///     pub code: String,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Tag {
+///     pub id: i64,
+///     #[aksara(unique, max_length = 30)]
+///     pub name: String,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[aksara(unique_together = "post, tag")]
+/// pub struct Tagging {
+///     pub id: i64,
+///     #[aksara(related_name = "+")]
+///     pub post: ForeignKey<Post>,
+///     #[aksara(related_name = "+")]
+///     pub tag: ForeignKey<Tag>,
+///     #[aksara(default = 1)]
+///     pub weight: i32,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Post {
+///     pub id: i64,
+///     #[aksara(max_length = 200)]
+///     pub title: String,
+///     #[aksara(text)]
+///     pub body: String,
+///     #[aksara(column = "is_published", default = false)]
+///     pub published: bool,
+///     #[aksara(auto_now_add)]
+///     pub created_at: DateTime<Utc>,
+///     #[aksara(auto_now)]
+///     pub updated_at: DateTime<Utc>,
+///     #[aksara(on_delete = CASCADE, related_name = "posts")]
+///     pub author: ForeignKey<Author>,
+///     #[aksara(on_delete = SET_DEFAULT, default = 1, related_name = "edited")]
+///     pub editor: ForeignKey<Author>,
+///     #[aksara(on_delete = SET(1), related_name = "reviewed")]
+///     pub reviewer: ForeignKey<Author>,
+///     #[aksara(on_delete = RESTRICT, related_name = "approved")]
+///     pub approver: Option<ForeignKey<Author>>,
+///     #[aksara(on_delete = DO_NOTHING, related_name = "+")]
+///     pub importer: Option<ForeignKey<Author>>,
+///     #[aksara(to_field = "code", on_delete = PROTECT, related_name = "posts")]
+///     pub country: ForeignKey<Country, String>,
+///     #[aksara(through = Tagging, through_fields = ("post", "tag"), related_name = "posts")]
+///     pub tags: ManyToMany<Tag>,
+///     #[aksara(db_table = "post_readers", related_name = "read")]
+///     pub readers: ManyToMany<Author>,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Profile {
+///     #[aksara(primary_key, on_delete = CASCADE, related_name = "profile")]
+///     pub author: OneToOne<Author>,
+///     #[aksara(text)]
+///     pub bio: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let registry = aksara::Registry::builder().model::<Post>().model::<Profile>().build()?;
+/// let db = aksara::connect("sqlite::memory:", registry).await?;
+/// aksara::ddl::create_all(&db).await?;
+/// assert_eq!(Author::meta().table, "writers");
+/// assert_eq!(Author::meta().name, "Writer");
+/// assert_eq!(Post::meta().field("published").map(|f| f.column.as_str()), Some("is_published"));
+/// # Ok(()) }
+/// ```
+pub use aksara_macros::Model;
 /// `#[derive(aksara::Row)]`: [`FromRow`] for a struct with named fields, read by position;
 /// see [`Db::raw_as`]. (`aksara::Row` the type is a row of values; the derive shares its
 /// name in the macro namespace.)
 pub use aksara_macros::Row;
-pub use aksara_macros::{migrations, Model};
 
 /// The relation field types and `on_delete` constants, as the seed imports them
 /// (`from aksara.fields import CASCADE, ...`).

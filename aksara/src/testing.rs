@@ -202,18 +202,14 @@ pub fn database_name(test: &str) -> String {
     }
 }
 
-/// `url` with its path (the database name) replaced by `database`, query kept.
+/// `url` with its path (the database name) replaced by `database`, user info and query
+/// kept. A URL that does not parse is returned as given (connecting to it reports why).
 fn with_database(url: &str, database: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("mysql", url));
-    let (before_query, query) = match rest.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (rest, None),
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
     };
-    let authority = before_query.split('/').next().unwrap_or(before_query);
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{database}?{q}"),
-        None => format!("{scheme}://{authority}/{database}"),
-    }
+    parsed.set_path(&format!("/{database}"));
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -231,6 +227,11 @@ mod tests {
             "mysql://u:p@h/t_x?prefer_socket=false"
         );
         assert_eq!(with_database("mariadb://h", "t_x"), "mariadb://h/t_x");
+        // A password holding `/` or `@` (percent-encoded) stays whole.
+        assert_eq!(
+            with_database("mysql://u:a%2Fb%40c@h/test", "t_x"),
+            "mysql://u:a%2Fb%40c@h/t_x"
+        );
     }
 
     #[test]

@@ -154,17 +154,38 @@ async fn select_related_refuses_to_many(t: TestDb) {
 /// Strict mode turns a lazy access into an error naming the relation.
 async fn strict_mode_refuses_lazy_loads(t: TestDb) {
     let b = blog(&t).await;
+    let news = Category::build()
+        .name("News")
+        .slug("news")
+        .create(&b.db)
+        .await
+        .unwrap();
     Post::build()
         .title("T")
         .content("c")
         .author(&b.jane)
+        .category(&news)
         .create(&b.db)
         .await
         .unwrap();
     let strict = b.db.strict();
     let posts = Post::objects().all(&strict).await.unwrap();
     let err = posts[0].author.get(&strict).await.unwrap_err();
-    assert!(matches!(err, Error::LazyLoad { .. }), "{err}");
+    // It names the field that was read, on the model that has it.
+    assert!(
+        matches!(&err, Error::LazyLoad { model, relation } if model == "Post" && relation == "author"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("Post.author"), "{err}");
+    // A nullable relation too.
+    let err = posts[0].category.get(&strict).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::LazyLoad { model, relation } if model == "Post" && relation == "category"),
+        "{err:?}"
+    );
+    // A relation made by hand (`ForeignKey::new`) belongs to no field: it names its target.
+    let by_hand = aksara::ForeignKey::<User>::new(b.jane.id);
+    let err = by_hand.get(&strict).await.unwrap_err();
     assert!(err.to_string().contains("User"), "{err}");
     assert!(matches!(
         b.jane.profile(&strict).await,

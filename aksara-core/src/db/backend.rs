@@ -36,7 +36,23 @@ pub trait Backend: Send + Sync + 'static {
     fn pool_status(&self) -> PoolStatus;
 }
 
-/// Pool settings, the same for every backend.
+/// Pool settings, the same for every backend. Start from the defaults and change what you
+/// need:
+///
+/// ```no_run
+/// use std::time::Duration;
+/// # async fn demo() -> aksara::Result<()> {
+/// let options = aksara::PoolOptions {
+///     max_connections: 20,
+///     acquire_timeout: Duration::from_secs(5),
+///     after_connect: vec!["SET statement_timeout = '5s'".into()],
+///     application_name: Some("blog-api".into()),
+///     ..aksara::PoolOptions::default()
+/// };
+/// let db = aksara::connect_with("postgres://app@localhost/blog", aksara::demo::registry(), options)
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
     /// The most connections open at once (default 10; always 1 for a private in-memory

@@ -48,7 +48,37 @@ struct Shared {
     cluster: Option<cluster::Route>,
 }
 
-/// The handle to a database: pool, registry and query log. Clone it freely.
+/// The handle to a database: pool, registry and query log. Clone it freely (clones share
+/// the pool). Every call that runs SQL takes it: `.all(&db)`, `.get(&db, ..)`,
+/// `post.author.get(&db)`.
+///
+/// ```
+/// use aksara::demo::{Post, User};
+/// use aksara::Model;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> aksara::Result<()> {
+/// let db = aksara::connect("sqlite::memory:", aksara::demo::registry()).await?;
+/// aksara::ddl::create_all(&db).await?;
+///
+/// // A transaction: the closure's handle runs on one connection; an error rolls back.
+/// db.transaction(|tx| async move {
+///     let jane = User::build().email("jane@example.com").name("Jane").create(&tx).await?;
+///     Post::build().title("Hello").content("...").author(&jane).create(&tx).await?;
+///     Ok(())
+/// })
+/// .await?;
+///
+/// let before = db.query_count();
+/// let posts = Post::objects().select_related(["author"]).all(&db).await?;
+/// assert_eq!(posts[0].author.loaded().map(|a| a.name.as_str()), Some("Jane"));
+/// assert_eq!(db.query_count() - before, 1);
+///
+/// // Strict mode: a relation that was not loaded is an error instead of a query.
+/// let strict = db.strict();
+/// let posts = Post::objects().all(&strict).await?;
+/// assert!(posts[0].author.get(&strict).await.is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Db {
     shared: Arc<Shared>,

@@ -147,26 +147,77 @@ impl Db {
     }
 }
 
-/// The pause before rerun number `attempt + 1`: `base_ms` doubled per attempt, plus up to as
-/// much again of random jitter.
+/// The longest pause between two runs, whatever the attempt.
+pub(super) const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The pause before rerun number `attempt + 1`: `base_ms` doubled per attempt, plus a random
+/// jitter of up to as much again (so that the statements or transactions that collided do not
+/// collide again in step), and never more than [`MAX_BACKOFF`]. The jitter comes from
+/// `fastrand` (a small, dependency-free generator, seeded per thread).
 pub(super) fn backoff(attempt: u32, base_ms: u64) -> std::time::Duration {
-    use std::hash::{BuildHasher, Hasher};
-    let step = base_ms << attempt.min(10);
-    // A randomly keyed hash of the clock: enough randomness for jitter, without a dependency.
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default(),
-    );
-    let jitter = hasher.finish() % (step * 1000 + 1);
-    std::time::Duration::from_micros(step * 1000 + jitter)
+    backoff_with(attempt, base_ms, |most| fastrand::u64(0..=most))
+}
+
+/// [`backoff`] with the jitter drawn by `jitter(most)`, a number in `0..=most` microseconds.
+fn backoff_with(
+    attempt: u32,
+    base_ms: u64,
+    jitter: impl FnOnce(u64) -> u64,
+) -> std::time::Duration {
+    let cap = MAX_BACKOFF.as_micros() as u64;
+    let step = base_ms
+        .saturating_mul(1000)
+        .saturating_mul(1 << attempt.min(20))
+        .min(cap);
+    let pause = step.saturating_add(jitter(step).min(step)).min(cap);
+    std::time::Duration::from_micros(pause)
 }
 
 /// Tells the pool not to reuse a connection that was lost.
 fn discard_if_lost<T>(conn: &mut ConnectionGuard<'_>, result: &Result<T, DbError>) {
     if matches!(result, Err(e) if e.kind == DbErrorKind::ConnectionLost) {
         conn.discard();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{backoff, backoff_with, MAX_BACKOFF};
+    use std::time::Duration;
+
+    #[test]
+    fn the_pause_doubles_and_its_jitter_is_at_most_as_much_again() {
+        for attempt in 0..5 {
+            let step = Duration::from_millis(10 << attempt);
+            assert_eq!(backoff_with(attempt, 10, |_| 0), step);
+            assert_eq!(backoff_with(attempt, 10, |most| most), step * 2);
+            // A generator out of range is held to the bound.
+            assert_eq!(backoff_with(attempt, 10, |_| u64::MAX), step * 2);
+        }
+    }
+
+    #[test]
+    fn the_pause_never_exceeds_the_cap() {
+        for attempt in [6, 7, 10, 20, 63, u32::MAX] {
+            assert_eq!(backoff_with(attempt, 10, |most| most), MAX_BACKOFF);
+            assert!(backoff(attempt, 10) <= MAX_BACKOFF);
+        }
+        assert_eq!(backoff_with(3, u64::MAX, |most| most), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn random_pauses_stay_within_bounds_and_differ() {
+        let pauses: Vec<Duration> = (0..200).map(|_| backoff(2, 10)).collect();
+        for pause in &pauses {
+            assert!(
+                (Duration::from_millis(40)..=Duration::from_millis(80)).contains(pause),
+                "{pause:?}"
+            );
+        }
+        let first = pauses[0];
+        assert!(
+            pauses.iter().any(|p| *p != first),
+            "no jitter: {first:?} each time"
+        );
     }
 }

@@ -277,8 +277,8 @@ impl Db {
     /// Runs `f` in a transaction as [`Db::transaction`] does, and runs it again, from the
     /// start, when it fails with [`Error::Conflict`] (a deadlock or serialization failure
     /// rolled the whole transaction back): at most [`TRANSACTION_RETRIES`] times, after a
-    /// growing pause with random jitter so that the transactions that collided do not
-    /// collide again. The error returned after the last attempt says how many reruns there
+    /// pause of 10 ms doubled per attempt plus a random jitter of up to as much again (so
+    /// that the transactions that collided do not collide again), never more than a second. The error returned after the last attempt says how many reruns there
     /// were. `f` must be safe to run more than once (no effects outside the database).
     ///
     /// Inside a transaction the conflict has rolled back the outer transaction too, so

@@ -27,7 +27,7 @@ pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
         }
     };
     let meta = model_meta(model);
-    let inits = model.fields.iter().map(row_init);
+    let inits = model.fields.iter().map(|f| row_init(model, f));
     let value_exprs: Vec<TokenStream> = model
         .fields
         .iter()
@@ -113,10 +113,18 @@ pub fn model_impl(model: &Model, fields_ident: &Ident) -> TokenStream {
 }
 
 /// The field's initialiser in `from_row`: read from the row, or empty when it has no column.
-fn row_init(f: &Field) -> TokenStream {
+/// A to-one relation learns which field it is, for strict mode's messages.
+fn row_init(model: &Model, f: &Field) -> TokenStream {
     let fi = &f.ident;
-    if f.is_concrete() {
-        quote!(#fi: row.read(meta, fields.next().expect("a field per column"))?)
+    let read = quote!(row.read(meta, fields.next().expect("a field per column"))?);
+    if f.relation().is_some() && f.is_concrete() {
+        let (name, fname) = (&model.name, &f.name);
+        quote!(#fi: ::aksara::__private::ReadInto::read_into(
+            #read,
+            &::aksara::__private::FieldOrigin { model: #name, field: #fname },
+        ))
+    } else if f.is_concrete() {
+        quote!(#fi: #read)
     } else {
         quote!(#fi: ::core::default::Default::default())
     }

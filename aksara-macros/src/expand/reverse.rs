@@ -19,16 +19,18 @@ struct Reverse<'a> {
 
 /// Every relation's generated code, on both sides.
 pub fn reverse_accessors(model: &Model) -> TokenStream {
-    let snake = aksara_core::meta::snake_case(&model.name);
     let mut out = Vec::new();
     for field in &model.fields {
         let Some(relation) = field.relation() else {
             continue;
         };
+        // The registry names the reverse side by the same rule.
         let (query_name, accessor) = match &relation.related_name {
             Some(n) => (n.clone(), n.clone()),
-            None if relation.kind == RelKind::OneToOne => (snake.clone(), snake.clone()),
-            None => (snake.clone(), format!("{snake}_set")),
+            None => aksara_naming::default_reverse_names(
+                &model.name,
+                relation.kind == RelKind::OneToOne,
+            ),
         };
         let reverse = Reverse {
             model,
@@ -93,7 +95,7 @@ fn forward_many_to_many(rev: &Reverse) -> TokenStream {
     // hidden with "+" (or a symmetrical relation, which has none) the registry's internal
     // name for it.
     let path = if rev.relation.related_name.as_deref() == Some("+") || rev.relation.symmetrical {
-        aksara_core::registry::hidden_reverse_name(name, field_name)
+        aksara_naming::hidden_reverse_name(name, field_name)
     } else {
         rev.query_name.clone()
     };

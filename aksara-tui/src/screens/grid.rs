@@ -65,7 +65,10 @@ pub struct GridView {
     base: Vec<Condition>,
     filters: Vec<ColumnFilter>,
     sort: Option<OrderTerm>,
+    /// The columns shown (some may be hidden, `-`).
     columns: Vec<GridColumn>,
+    /// Every column of the table, hidden or not.
+    all_columns: Vec<GridColumn>,
     key: Vec<String>,
     estimate: Option<u64>,
     window: Window,
@@ -77,6 +80,10 @@ pub struct GridView {
     status: Status,
     main_start: Start,
     more_error: Option<String>,
+    /// The key typed at `:key`, while the row is being read.
+    jump: Option<String>,
+    /// True when the window was placed by a jump: the position of its rows is not known.
+    jumped: bool,
 }
 
 impl GridView {
@@ -109,7 +116,7 @@ impl GridView {
 
     fn new(catalog: &Catalog, model: &str, origin: Origin, base: Vec<Condition>) -> GridView {
         let info = catalog.info(model);
-        let columns = info
+        let columns: Vec<GridColumn> = info
             .map(|info| {
                 info.meta
                     .concrete_fields()
@@ -141,6 +148,7 @@ impl GridView {
             base,
             filters: Vec::new(),
             sort: None,
+            all_columns: columns.clone(),
             columns,
             key,
             estimate: None,
@@ -153,6 +161,8 @@ impl GridView {
             status: Status::Idle,
             main_start: Start::First,
             more_error: None,
+            jump: None,
+            jumped: false,
         }
     }
 
@@ -205,7 +215,7 @@ impl GridView {
     /// engine cannot compare).
     pub fn keyset(&self, catalog: &Catalog) -> bool {
         let kind_of = |path: &str| {
-            self.columns
+            self.all_columns
                 .iter()
                 .find(|c| c.path == path)
                 .map(|c| &c.kind)
@@ -272,6 +282,7 @@ impl GridView {
 
     fn load(&mut self, start: Start, ctx: &Ctx) -> Effect {
         self.status = Status::Loading;
+        self.jump = None;
         self.main_start = start.clone();
         self.more_error = None;
         Effect::Load {
@@ -281,6 +292,65 @@ impl GridView {
                 placement: Placement::Replace,
             },
         }
+    }
+
+    /// Places the window on the row whose key is `text` (a composite key: its values in key
+    /// order, separated by spaces or commas), among the rows the grid shows; the rows before
+    /// and after it are read as the cursor moves, as anywhere else.
+    pub fn jump(&mut self, text: &str, ctx: &Ctx) -> Vec<Effect> {
+        if self.key.is_empty() {
+            return vec![Effect::Error(format!(
+                "{} has no key to jump by",
+                self.table
+            ))];
+        }
+        if !self.keyset(ctx.catalog) {
+            return vec![Effect::Error(format!(
+                "{} is paged by OFFSET here (its sort or key type), so it cannot jump to a key",
+                self.table
+            ))];
+        }
+        let parts: Vec<&str> = if self.key.len() == 1 {
+            vec![text.trim()]
+        } else {
+            text.split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|p| !p.is_empty())
+                .collect()
+        };
+        if parts.len() != self.key.len() || parts.iter().any(|p| p.is_empty()) {
+            return vec![Effect::Error(format!(
+                "the key of {} is {}: give {} value{}",
+                self.table,
+                self.key.join(", "),
+                self.key.len(),
+                if self.key.len() == 1 { "" } else { "s" }
+            ))];
+        }
+        let mut conditions = Vec::new();
+        for (path, part) in self.key.iter().zip(&parts) {
+            let Some(column) = self.all_columns.iter().find(|c| &c.path == path) else {
+                return vec![Effect::Error(format!("no key column {path}"))];
+            };
+            match filter::parse(path, &column.kind, &format!("={part}"), ctx.catalog.dialect) {
+                Ok(Some(condition)) => conditions.push(condition),
+                Ok(None) => {}
+                Err(message) => return vec![Effect::Error(message)],
+            }
+        }
+        let mut spec = self.spec(Start::First, 1, ctx);
+        spec.conditions.extend(conditions);
+        self.status = Status::Loading;
+        // Neither the first rows nor the last: Home and End while the row is read go there.
+        self.main_start = Start::After(Vec::new());
+        self.more_error = None;
+        self.jump = Some(parts.join(" "));
+        vec![Effect::Load {
+            slot: Slot::Main,
+            job: Job::Page {
+                spec,
+                placement: Placement::Replace,
+            },
+        }]
     }
 
     pub(crate) fn enter(&mut self, ctx: &Ctx) -> Vec<Effect> {
@@ -386,6 +456,30 @@ impl GridView {
             return self.more(ctx);
         }
         match action {
+            Action::HideColumn => {
+                if self.columns.len() <= 1 {
+                    return vec![Effect::Info("the last column stays".into())];
+                }
+                let column = self.columns.remove(self.col);
+                self.col = self.col.min(self.columns.len() - 1);
+                vec![Effect::Info(format!(
+                    "{} hidden (+ shows every column)",
+                    column.header
+                ))]
+            }
+            Action::ShowColumns => {
+                let hidden = self.all_columns.len() - self.columns.len();
+                let current = self.columns.get(self.col).map(|c| c.path.clone());
+                self.columns = self.all_columns.clone();
+                self.col = current
+                    .and_then(|p| self.columns.iter().position(|c| c.path == p))
+                    .unwrap_or(0);
+                vec![Effect::Info(match hidden {
+                    0 => "no column is hidden".to_string(),
+                    1 => "1 column shown again".to_string(),
+                    n => format!("{n} columns shown again"),
+                })]
+            }
             Action::MoveColumns { by } => {
                 self.col = self
                     .col
@@ -541,7 +635,22 @@ impl GridView {
                 first_index,
             } => {
                 match placement {
+                    Placement::Replace if self.jump.is_some() => {
+                        let key = self.jump.take().unwrap_or_default();
+                        self.status = Status::Ready;
+                        if rows.is_empty() {
+                            return vec![Effect::Error(format!(
+                                "no row of {} has the key {key} (among the rows shown here)",
+                                self.table
+                            ))];
+                        }
+                        self.window.replace(rows, false, false, None);
+                        self.cursor = 0;
+                        self.scroll = 0;
+                        self.jumped = true;
+                    }
                     Placement::Replace => {
+                        self.jumped = false;
                         let len = rows.len();
                         match self.main_start {
                             Start::Last => {
@@ -612,6 +721,7 @@ impl GridView {
                 "row {}{total}",
                 crate::format::thousands(first + self.cursor as u64 + 1)
             ),
+            None if self.jumped => format!("row ?{total}"),
             None => format!("row ?{total} (near the end)"),
         }
     }
@@ -793,7 +903,7 @@ impl GridView {
         let mut parts = vec![Span::raw(self.position())];
         if let Some(sort) = &self.sort {
             let column = self
-                .columns
+                .all_columns
                 .iter()
                 .find(|c| c.path == sort.path)
                 .map_or(sort.path.as_str(), |c| c.header.as_str());
@@ -818,6 +928,10 @@ impl GridView {
                 ),
                 theme::dim(),
             ));
+        }
+        let hidden = self.all_columns.len() - self.columns.len();
+        if hidden > 0 {
+            parts.push(Span::styled(format!(" · {hidden} hidden"), theme::dim()));
         }
         if let Some(e) = &self.more_error {
             parts.push(Span::styled(format!(" · {e}"), theme::error()));

@@ -18,8 +18,14 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("(empty)", "removes the column's filter"),
 ];
 
-/// Draws the overlay centred in `area`.
-pub fn draw(frame: &mut Frame, area: Rect) {
+/// The lines the overlay holds (it scrolls when the screen is shorter).
+pub fn line_count() -> usize {
+    keys::help_rows().count() + 2 + FILTERS.len()
+}
+
+/// Draws the overlay centred in `area`, from its line `scroll` on (clamped so that the
+/// last line shows at the bottom at most).
+pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     let key_width = keys::help_rows()
         .chain(FILTERS.iter().copied())
         .map(|(k, _)| k.chars().count())
@@ -38,6 +44,10 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     lines.extend(FILTERS.iter().copied().map(entry));
     let width = (lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
+    let visible = height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    let more = lines.len() > visible;
+    let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -46,11 +56,11 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" keys — ? or Esc closes "),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(if more {
+            " keys — j k scroll · ? or Esc closes "
+        } else {
+            " keys — ? or Esc closes "
+        })),
         rect,
     );
 }

@@ -7,8 +7,10 @@
 //! something), and draws itself from its state.
 
 pub mod detail;
+pub mod diagram;
 pub mod grid;
 pub mod help;
+pub mod schema;
 pub mod sql;
 pub mod tables;
 
@@ -20,7 +22,9 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 pub use detail::DetailView;
+pub use diagram::DiagramView;
 pub use grid::GridView;
+pub use schema::SchemaView;
 pub use sql::SqlView;
 pub use tables::TablesView;
 
@@ -135,6 +139,10 @@ pub enum View {
     Detail(DetailView),
     /// The result of a query of the SQL prompt.
     Sql(SqlView),
+    /// A table's schema.
+    Schema(SchemaView),
+    /// A table's relations, drawn.
+    Diagram(DiagramView),
 }
 
 impl View {
@@ -145,6 +153,8 @@ impl View {
             View::Grid(v) => v.handle(action, ctx),
             View::Detail(v) => v.handle(action, ctx),
             View::Sql(v) => v.handle(action, ctx),
+            View::Schema(v) => v.handle(action, ctx),
+            View::Diagram(v) => v.handle(action, ctx),
         }
     }
 
@@ -155,6 +165,8 @@ impl View {
             View::Grid(v) => v.enter(ctx),
             View::Detail(v) => v.enter(ctx),
             View::Sql(v) => v.enter(ctx),
+            View::Schema(v) => v.enter(ctx),
+            View::Diagram(_) => Vec::new(),
         }
     }
 
@@ -165,6 +177,8 @@ impl View {
             View::Grid(v) => v.reload(ctx),
             View::Detail(v) => v.reload(ctx),
             View::Sql(v) => v.reload(ctx),
+            View::Schema(v) => v.reload(ctx),
+            View::Diagram(_) => Vec::new(),
         }
     }
 
@@ -178,6 +192,11 @@ impl View {
                 v.loaded(outcome);
                 Vec::new()
             }
+            View::Schema(v) => {
+                v.loaded(outcome);
+                Vec::new()
+            }
+            View::Diagram(_) => Vec::new(),
         }
     }
 
@@ -188,6 +207,8 @@ impl View {
             View::Grid(v) => v.failed(slot, message),
             View::Detail(v) => v.failed(message),
             View::Sql(v) => v.failed(message),
+            View::Schema(v) => v.failed(message),
+            View::Diagram(_) => {}
         }
     }
 
@@ -197,7 +218,7 @@ impl View {
             View::Tables(v) => v.prompt(kind, event, ctx),
             View::Grid(v) => v.prompt(kind, event, ctx),
             View::Detail(v) => v.prompt(kind, event, ctx),
-            View::Sql(_) => Vec::new(),
+            View::Sql(_) | View::Schema(_) | View::Diagram(_) => Vec::new(),
         }
     }
 
@@ -208,6 +229,8 @@ impl View {
             View::Grid(v) => v.draw(frame, area, ctx),
             View::Detail(v) => v.draw(frame, area, ctx),
             View::Sql(v) => v.draw(frame, area, ctx),
+            View::Schema(v) => v.draw(frame, area, ctx),
+            View::Diagram(v) => v.draw(frame, area, ctx),
         }
     }
 
@@ -219,6 +242,21 @@ impl View {
             View::Detail(detail) if detail.is_zoomed() => Place::Zoomed,
             View::Detail(_) => Place::Detail,
             View::Sql(_) => Place::Sql,
+            View::Schema(_) => Place::Schema,
+            View::Diagram(_) => Place::Diagram,
+        }
+    }
+
+    /// The model the screen is about (the table list: the one under the cursor), for `S`
+    /// and `D`.
+    pub fn model(&self, catalog: &Catalog) -> Option<String> {
+        match self {
+            View::Tables(v) => v.selected(catalog).map(|t| t.model.clone()),
+            View::Grid(v) => Some(v.model.clone()),
+            View::Detail(v) => Some(v.model.clone()),
+            View::Sql(_) => None,
+            View::Schema(v) => Some(v.model.clone()),
+            View::Diagram(v) => Some(v.model.clone()),
         }
     }
 }

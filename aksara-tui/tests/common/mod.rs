@@ -13,6 +13,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use aksara::{Db, Registry};
 use aksara_tui::{App, Settings, Target, Worker};
 use ratatui::backend::TestBackend;

@@ -1,9 +1,17 @@
 //! Naming rules: the names Aksara derives for tables, junctions, columns, reverse relations and
 //! constraints.
 //!
-//! Every derived name is made here, so that the code that creates a schema ([`crate::ddl`]),
-//! the registry that resolves relations, and the error mapper that reads a constraint name
-//! back agree. This module is at the bottom of the crate: it imports nothing from it.
+//! Every derived name is made here, so that `#[derive(Model)]` (the accessors it generates on
+//! related models), the code that creates a schema (`aksara::ddl`), the registry that
+//! resolves relations, and the error mapper that reads a constraint name back agree. It is a
+//! crate of its own, with no dependencies, so that the derive can use it without depending on
+//! the core; the core re-exports it as `aksara::naming`.
+//!
+//! The inflection is Aksara's own rather than a general crate's (`heck`, `Inflector`): table
+//! names already in databases depend on it (`HTTPLog` -> `http_logs`, `Category` ->
+//! `categories`), and a crate that splits words or pluralises differently would rename them.
+
+#![warn(missing_docs)]
 
 /// The default table name of a model: lower-case, snake_case, plural (`Post` -> `posts`,
 /// `Category` -> `categories`, `UserProfile` -> `user_profiles`).
@@ -131,7 +139,7 @@ pub fn index_name(table: &str, column: &str) -> String {
 /// `word` with its indefinite article: `a Post`, `an Author`, `an integer`, `a UUID`, `a URL`.
 ///
 /// ```
-/// use aksara_core::naming::with_article;
+/// use aksara_naming::with_article;
 /// assert_eq!(with_article("Author"), "an Author");
 /// assert_eq!(with_article("integer"), "an integer");
 /// assert_eq!(with_article("Post"), "a Post");

@@ -1,0 +1,20 @@
+//! Only a `OneToOne` can be the primary key, not a `ManyToMany`.
+use aksara::{ManyToMany, Model};
+
+#[derive(Model, Debug, Clone)]
+pub struct Author {
+    pub id: i64,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Tag {
+    pub id: i64,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Profile {
+    #[aksara(primary_key)]
+    pub tags: ManyToMany<Tag>,
+}
+
+fn main() {}
