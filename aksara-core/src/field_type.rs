@@ -30,6 +30,14 @@
 //! | `Vec<u8>` | `Bytes` | `BYTEA` | `LONGBLOB` | `BLOB` |
 //! | a `#[derive(aksara::Enum)]` enum | `String { max_length }` | `VARCHAR(n)` | `VARCHAR(n)` | `VARCHAR(n)` |
 //!
+//! Values are written exactly or refused before any SQL runs (`Error::Validation` naming the
+//! model, the field and the value): an `i16` or `f32` column refuses a value set by name that
+//! its type cannot hold, a decimal one with more digits than `NUMERIC(p, s)` keeps (SQLite,
+//! which stores decimals as integers or floats, also one of more than 15 significant digits),
+//! a timestamp or time one with nanoseconds (every backend keeps microseconds); each backend
+//! refuses what it cannot store (NaN and the infinities on MariaDB, NaN and -0.0 on SQLite,
+//! timestamps before year 1000 on MariaDB).
+//!
 //! A type of your own, here a newtype stored as a 64-bit integer:
 //!
 //! ```
