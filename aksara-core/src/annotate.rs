@@ -11,12 +11,13 @@ use crate::compile::{Compiler, ComputedColumn, RelatedPlan};
 use crate::db::{Db, Row};
 use crate::dynamic::AnyModel;
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::manager::QuerySet;
 use crate::model::Model;
 use crate::query::{Aggregate, Annotation, Computed, PrefetchNode, Query};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
-use crate::value::{FromValue, Value};
+use crate::value::Value;
 use std::sync::Arc;
 
 /// A row of `M` with the values [`annotate`](QuerySet::annotate) computed for it. It

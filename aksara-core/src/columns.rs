@@ -23,6 +23,7 @@
 use crate::compile::RelatedPlan;
 use crate::db::{Db, Row};
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::fields::Field;
 use crate::manager::QuerySet;
 use crate::meta::FieldMeta;
@@ -30,7 +31,7 @@ use crate::model::{Model, RowReader};
 use crate::query::{Condition, PrefetchNode, Query};
 use crate::queryset::Rows;
 use crate::registry::{ModelInfo, Registry};
-use crate::value::{FromValue, Value};
+use crate::value::Value;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;

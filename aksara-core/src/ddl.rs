@@ -77,6 +77,8 @@ fn default_literal(dialect: &dyn Dialect, value: &Value) -> Option<String> {
         Value::I64(v) => v.to_string(),
         Value::F64(v) if v.is_finite() => v.to_string(),
         Value::String(s) => dialect.string_literal(s),
+        #[cfg(feature = "rust_decimal")]
+        Value::Decimal(d) => d.to_string(),
         _ => return None,
     })
 }

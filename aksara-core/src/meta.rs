@@ -6,11 +6,12 @@
 //! junction models of many-to-many fields, and checks the whole set.
 
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::model_ops::ModelOps;
 /// The table naming rules, kept here under their old paths; they live in [`crate::naming`].
 pub use crate::naming::{default_table_name, plural, snake_case};
 use crate::row_reader::RowReader;
-use crate::value::{FieldKind, FromValue, Value};
+use crate::value::{FieldKind, Value};
 
 /// What happens to rows that reference a deleted row.
 ///

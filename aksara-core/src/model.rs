@@ -2,11 +2,12 @@
 //! types, the row reader and the record of a row about to be created.
 
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::manager::Manager;
 use crate::meta::ModelMeta;
 /// The row reader, kept here under its old path; it lives in [`crate::row_reader`].
 pub use crate::row_reader::RowReader;
-use crate::value::{FieldKind, FromValue, Value};
+use crate::value::{FieldKind, Value};
 use std::fmt::Debug;
 use std::marker::PhantomData;
 

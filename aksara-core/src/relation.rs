@@ -27,10 +27,11 @@
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::field_type::FromValue;
 use crate::model::{Model, PrimaryKey, ReferencedValue};
 use crate::query::Condition;
 pub use crate::referenced::{referenced_field, referenced_value};
-use crate::value::{FromValue, Value, ValueType};
+use crate::value::{Value, ValueType};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;

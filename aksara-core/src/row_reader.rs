@@ -1,7 +1,8 @@
 //! [`RowReader`]: reads the columns of one row in order, converting each to its field's type.
 
 use crate::error::{Error, Result};
-use crate::value::{FieldKind, FromValue, Value};
+use crate::field_type::FromValue;
+use crate::value::{FieldKind, Value};
 
 /// Reads the columns of one row, in order, converting each to its field's type.
 pub struct RowReader {

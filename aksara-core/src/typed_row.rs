@@ -31,7 +31,8 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::value::{FieldKind, FromValue, Value};
+use crate::field_type::FromValue;
+use crate::value::{FieldKind, Value};
 
 /// A row as backends read it (the same type as [`crate::Row`]).
 type Row = Vec<Value>;
@@ -231,6 +232,10 @@ fn variant(value: &Value) -> &'static str {
         Value::Date(_) => "Date",
         Value::Json(_) => "Json",
         Value::Bytes(_) => "Bytes",
+        Value::Timestamp(_) => "Timestamp",
+        Value::Time(_) => "Time",
+        #[cfg(feature = "rust_decimal")]
+        Value::Decimal(_) => "Decimal",
         Value::Array(_) => "Array",
     }
 }
@@ -387,6 +392,34 @@ impl ColumnValue for Vec<u8> {
             other => mismatch("Vec<u8>", &other),
         }
     }
+}
+
+/// The types read through their field kind's coercion: what arrives is checked the way a
+/// model field of the type checks it (an `i16` in range, an `f32` exactly, a timestamp or a
+/// time from its text on SQLite, a decimal from PostgreSQL's and MySQL's text).
+macro_rules! through_kind {
+    ($($t:ty => $name:literal, $kind:expr;)*) => {$(
+        impl ColumnValue for $t {
+            fn from_column(value: Value) -> Result<Self, String> {
+                match value {
+                    Value::Null => mismatch($name, &value),
+                    v => coerced($name, &$kind, v),
+                }
+            }
+        }
+    )*};
+}
+
+through_kind! {
+    i16 => "i16", FieldKind::SmallInteger;
+    f32 => "f32", FieldKind::Real;
+    chrono::NaiveDateTime => "NaiveDateTime", FieldKind::Timestamp;
+    chrono::NaiveTime => "NaiveTime", FieldKind::Time;
+}
+
+#[cfg(feature = "rust_decimal")]
+through_kind! {
+    rust_decimal::Decimal => "Decimal", FieldKind::Decimal { max_digits: 38, decimal_places: 0 };
 }
 
 impl<T: ColumnValue> ColumnValue for Option<T> {

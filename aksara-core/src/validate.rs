@@ -28,6 +28,11 @@ pub fn outside_time_range(
             (min..=max).contains(&d.naive_utc()),
             format!("{min} to {max} UTC"),
         ),
+        Value::Timestamp(d) => (
+            d.to_string(),
+            (min..=max).contains(d),
+            format!("{min} to {max}"),
+        ),
         Value::Date(d) => (
             d.to_string(),
             (min.date()..=max.date()).contains(d),
@@ -159,6 +164,71 @@ pub fn is_url(s: &str) -> bool {
             Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
             None => false,
         }
+}
+
+/// Why a column of `kind` cannot hold `value` exactly on any backend, naming the value and
+/// what the column holds: an integer outside a `SMALLINT`, a float that is no `f32` in a
+/// `REAL`, a decimal with more digits than `NUMERIC(p, s)` keeps (the database would round
+/// it or fail), a time or timestamp finer than the microseconds every backend stores.
+///
+/// ```
+/// use aksara_core::{validate::kind_out_of_range, FieldKind, Value};
+/// assert!(kind_out_of_range(&FieldKind::SmallInteger, &Value::I32(40_000)).is_some());
+/// assert!(kind_out_of_range(&FieldKind::SmallInteger, &Value::I32(-32_768)).is_none());
+/// assert!(kind_out_of_range(&FieldKind::Real, &Value::F64(0.1)).is_some());
+/// assert!(kind_out_of_range(&FieldKind::Real, &Value::F64(f64::from(0.1f32))).is_none());
+/// ```
+pub fn kind_out_of_range(kind: &crate::value::FieldKind, value: &Value) -> Option<String> {
+    use crate::value::FieldKind;
+    use chrono::Timelike;
+    let sub_micro = |nanos: u32, shown: String| {
+        (nanos % 1_000 != 0).then(|| {
+            format!("{shown} has nanoseconds; the column keeps microseconds (truncate it first)")
+        })
+    };
+    match (kind, value) {
+        (FieldKind::SmallInteger, Value::I32(v)) if i16::try_from(*v).is_err() => Some(format!(
+            "{v} is outside the range of a 16-bit integer (SMALLINT: -32768 to 32767)"
+        )),
+        (FieldKind::SmallInteger, Value::I64(v)) if i16::try_from(*v).is_err() => Some(format!(
+            "{v} is outside the range of a 16-bit integer (SMALLINT: -32768 to 32767)"
+        )),
+        (FieldKind::Real, Value::F64(v)) => crate::field_type::f32_exactly(*v).err(),
+        (FieldKind::Timestamp, Value::Timestamp(t)) => sub_micro(t.nanosecond(), t.to_string()),
+        (FieldKind::Time, Value::Time(t)) => sub_micro(t.nanosecond(), t.to_string()),
+        #[cfg(feature = "rust_decimal")]
+        (
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            },
+            Value::Decimal(d),
+        ) => decimal_out_of_range(d, *max_digits, *decimal_places),
+        _ => None,
+    }
+}
+
+/// For a decimal with more digits after the point than `places`, or more before it than
+/// `digits - places`, the message that refuses it.
+#[cfg(feature = "rust_decimal")]
+fn decimal_out_of_range(d: &rust_decimal::Decimal, digits: u32, places: u32) -> Option<String> {
+    let column = format!("NUMERIC({digits}, {places})");
+    let normal = d.normalize();
+    if normal.scale() > places {
+        return Some(format!(
+            "{d} has {} digits after the point; {column} keeps {places} (round it first)",
+            normal.scale()
+        ));
+    }
+    let integer_digits = normal
+        .trunc()
+        .abs()
+        .to_string()
+        .trim_start_matches('0')
+        .len() as u32;
+    let room = digits.saturating_sub(places);
+    (integer_digits > room)
+        .then(|| format!("{d} has {integer_digits} digits before the point; {column} keeps {room}"))
 }
 
 #[cfg(test)]

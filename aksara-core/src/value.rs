@@ -7,7 +7,7 @@
 //! integer, real, text and blob); [`FieldKind::coerce`] then turns a natural value into the one
 //! the model's field expects, and refuses what does not fit with a message naming the value.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::fmt;
 use uuid::Uuid;
 
@@ -33,6 +33,13 @@ pub enum Value {
     DateTime(DateTime<Utc>),
     /// A calendar date.
     Date(NaiveDate),
+    /// A date and time of day without a time zone (`TIMESTAMP` / `DATETIME`).
+    Timestamp(NaiveDateTime),
+    /// A time of day (`TIME`).
+    Time(NaiveTime),
+    /// An exact decimal number (`NUMERIC` / `DECIMAL`), with the `rust_decimal` feature.
+    #[cfg(feature = "rust_decimal")]
+    Decimal(rust_decimal::Decimal),
     /// A JSON document.
     Json(serde_json::Value),
     /// Raw bytes.
@@ -59,6 +66,10 @@ impl Value {
             Value::Uuid(_) => ValueType::Uuid,
             Value::DateTime(_) => ValueType::DateTime,
             Value::Date(_) => ValueType::Date,
+            Value::Timestamp(_) => ValueType::Timestamp,
+            Value::Time(_) => ValueType::Time,
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(_) => ValueType::Decimal,
             Value::Json(_) => ValueType::Json,
             Value::Bytes(_) => ValueType::Bytes,
             Value::Array(items) => return items.iter().find_map(Value::value_type),
@@ -96,6 +107,10 @@ impl fmt::Display for Value {
             Value::Uuid(v) => write!(f, "{v}"),
             Value::DateTime(v) => write!(f, "{}", v.to_rfc3339()),
             Value::Date(v) => write!(f, "{v}"),
+            Value::Timestamp(v) => write!(f, "{}", v.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::Time(v) => write!(f, "{}", v.format("%H:%M:%S%.f")),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(v) => write!(f, "{v}"),
             Value::Json(v) => write!(f, "{v}"),
             Value::Bytes(v) => {
                 write!(f, "x'")?;
@@ -137,6 +152,13 @@ pub enum ValueType {
     DateTime,
     /// Date.
     Date,
+    /// Timestamp without time zone.
+    Timestamp,
+    /// Time of day.
+    Time,
+    /// Exact decimal (`NUMERIC`), with the `rust_decimal` feature.
+    #[cfg(feature = "rust_decimal")]
+    Decimal,
     /// JSON.
     Json,
     /// Bytes.
@@ -170,12 +192,27 @@ pub enum FieldKind {
     Integer,
     /// A 64-bit integer.
     BigInteger,
+    /// A 16-bit integer (`SMALLINT`).
+    SmallInteger,
     /// A double precision float.
     Float,
+    /// A single precision float (`REAL` / `FLOAT`).
+    Real,
+    /// An exact decimal number: `NUMERIC(max_digits, decimal_places)`.
+    Decimal {
+        /// The number of significant digits the column holds.
+        max_digits: u32,
+        /// How many of them are after the decimal point.
+        decimal_places: u32,
+    },
     /// A timestamp with time zone (UTC in Rust).
     DateTime,
     /// A calendar date.
     Date,
+    /// A date and time of day without a time zone (`TIMESTAMP` / `DATETIME(6)`).
+    Timestamp,
+    /// A time of day (`TIME(6)`).
+    Time,
     /// A UUID.
     Uuid,
     /// A JSON document.
@@ -202,11 +239,17 @@ impl FieldKind {
             | FieldKind::Url { .. }
             | FieldKind::Other(_) => ValueType::String,
             FieldKind::Boolean => ValueType::Bool,
-            FieldKind::Integer | FieldKind::AutoInteger => ValueType::I32,
+            FieldKind::Integer | FieldKind::AutoInteger | FieldKind::SmallInteger => ValueType::I32,
             FieldKind::BigInteger | FieldKind::AutoBigInteger => ValueType::I64,
-            FieldKind::Float => ValueType::F64,
+            FieldKind::Float | FieldKind::Real => ValueType::F64,
+            #[cfg(feature = "rust_decimal")]
+            FieldKind::Decimal { .. } => ValueType::Decimal,
+            #[cfg(not(feature = "rust_decimal"))]
+            FieldKind::Decimal { .. } => ValueType::String,
             FieldKind::DateTime => ValueType::DateTime,
             FieldKind::Date => ValueType::Date,
+            FieldKind::Timestamp => ValueType::Timestamp,
+            FieldKind::Time => ValueType::Time,
             FieldKind::Uuid => ValueType::Uuid,
             FieldKind::Json => ValueType::Json,
             FieldKind::Bytes => ValueType::Bytes,
@@ -220,7 +263,8 @@ impl FieldKind {
 
     /// True for text kinds (the ones the string lookups such as `contains` apply to).
     pub fn is_text(&self) -> bool {
-        self.value_type() == ValueType::String && !matches!(self, FieldKind::Other(_))
+        self.value_type() == ValueType::String
+            && !matches!(self, FieldKind::Other(_) | FieldKind::Decimal { .. })
     }
 
     /// The kind a foreign key column pointing at a key of this kind has.
@@ -243,146 +287,18 @@ impl FieldKind {
             FieldKind::Boolean => "boolean",
             FieldKind::Integer | FieldKind::AutoInteger => "integer",
             FieldKind::BigInteger | FieldKind::AutoBigInteger => "big integer",
+            FieldKind::SmallInteger => "small integer",
             FieldKind::Float => "float",
+            FieldKind::Real => "single precision float",
+            FieldKind::Decimal { .. } => "decimal",
             FieldKind::DateTime => "date-time",
             FieldKind::Date => "date",
+            FieldKind::Timestamp => "timestamp",
+            FieldKind::Time => "time",
             FieldKind::Uuid => "UUID",
             FieldKind::Json => "JSON",
             FieldKind::Bytes => "bytes",
         }
-    }
-
-    /// Turns `value` into the variant this kind stores, or says why it cannot.
-    ///
-    /// NULL stays NULL (whether NULL is allowed is the field's business). Arrays are coerced
-    /// element by element.
-    ///
-    /// ```
-    /// use aksara_core::{FieldKind, Value};
-    /// let uuid = FieldKind::Uuid.coerce(Value::String("0190a5a8-7a52-7cc3-8e1f-2d0c4a9f7a10".into()));
-    /// assert!(matches!(uuid, Ok(Value::Uuid(_))));
-    /// assert!(FieldKind::Integer.coerce(Value::String("twelve".into())).is_err());
-    /// ```
-    pub fn coerce(&self, value: Value) -> Result<Value, String> {
-        // The common case first: the backend already sent the field's own type.
-        let fits = match (&value, self.value_type()) {
-            (Value::Null, _) => true,
-            (Value::String(_), ValueType::String) => !matches!(self, FieldKind::Json),
-            (Value::Uuid(_), ValueType::Uuid)
-            | (Value::I32(_), ValueType::I32)
-            | (Value::I64(_), ValueType::I64)
-            | (Value::Bool(_), ValueType::Bool)
-            | (Value::F64(_), ValueType::F64)
-            | (Value::DateTime(_), ValueType::DateTime)
-            | (Value::Date(_), ValueType::Date)
-            | (Value::Json(_), ValueType::Json)
-            | (Value::Bytes(_), ValueType::Bytes) => true,
-            _ => matches!(self, FieldKind::Other(_)),
-        };
-        if fits {
-            return Ok(value);
-        }
-        if let Value::Array(items) = value {
-            return items
-                .into_iter()
-                .map(|v| self.coerce(v))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Array);
-        }
-        let expected = self.describe();
-        let mismatch = |v: &Value| {
-            format!(
-                "expected {} value, got {v}",
-                crate::naming::with_article(expected)
-            )
-        };
-        Ok(match self.value_type() {
-            ValueType::String => match value {
-                Value::String(s) => Value::String(s),
-                Value::Bytes(b) => Value::String(
-                    String::from_utf8(b).map_err(|e| format!("text is not UTF-8: {e}"))?,
-                ),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::Bool => match value {
-                Value::Bool(b) => Value::Bool(b),
-                Value::I32(i) => Value::Bool(i != 0),
-                Value::I64(i) => Value::Bool(i != 0),
-                Value::String(ref s) if s == "true" || s == "1" => Value::Bool(true),
-                Value::String(ref s) if s == "false" || s == "0" => Value::Bool(false),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::I32 => match value {
-                Value::I32(i) => Value::I32(i),
-                Value::I64(i) => Value::I32(
-                    i32::try_from(i)
-                        .map_err(|_| format!("{i} does not fit in a 32-bit integer"))?,
-                ),
-                Value::Bool(b) => Value::I32(i32::from(b)),
-                Value::String(ref s) => Value::I32(s.trim().parse().map_err(|_| mismatch(&value))?),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::I64 => match value {
-                Value::I32(i) => Value::I64(i64::from(i)),
-                Value::I64(i) => Value::I64(i),
-                Value::Bool(b) => Value::I64(i64::from(b)),
-                Value::String(ref s) => Value::I64(s.trim().parse().map_err(|_| mismatch(&value))?),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::F64 => match value {
-                Value::F64(f) => Value::F64(f),
-                Value::I32(i) => Value::F64(f64::from(i)),
-                Value::I64(i) => Value::F64(i as f64),
-                Value::String(ref s) => Value::F64(s.trim().parse().map_err(|_| mismatch(&value))?),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::Uuid => match value {
-                Value::Uuid(u) => Value::Uuid(u),
-                Value::String(ref s) => {
-                    Value::Uuid(Uuid::parse_str(s).map_err(|_| mismatch(&value))?)
-                }
-                Value::Bytes(ref b) => {
-                    Value::Uuid(Uuid::from_slice(b).map_err(|_| mismatch(&value))?)
-                }
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::DateTime => match value {
-                Value::DateTime(d) => Value::DateTime(d),
-                Value::String(ref s) => {
-                    Value::DateTime(parse_datetime(s).ok_or_else(|| mismatch(&value))?)
-                }
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::Date => match value {
-                Value::Date(d) => Value::Date(d),
-                Value::DateTime(d) => Value::Date(d.date_naive()),
-                Value::String(ref s) => Value::Date(
-                    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                        .map_err(|_| mismatch(&value))?,
-                ),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::Json => match value {
-                Value::Json(j) => Value::Json(j),
-                Value::String(s) => {
-                    Value::Json(serde_json::from_str(&s).map_err(|e| format!("invalid JSON: {e}"))?)
-                }
-                Value::Bytes(b) => Value::Json(
-                    serde_json::from_slice(&b).map_err(|e| format!("invalid JSON: {e}"))?,
-                ),
-                Value::Bool(b) => Value::Json(serde_json::Value::Bool(b)),
-                Value::I64(i) => Value::Json(i.into()),
-                Value::I32(i) => Value::Json(i.into()),
-                Value::F64(f) => Value::Json(f.into()),
-                other => return Err(mismatch(&other)),
-            },
-            ValueType::Bytes => match value {
-                Value::Bytes(b) => Value::Bytes(b),
-                Value::String(s) => Value::Bytes(s.into_bytes()),
-                Value::Uuid(u) => Value::Bytes(u.as_bytes().to_vec()),
-                other => return Err(mismatch(&other)),
-            },
-        })
     }
 }
 
@@ -409,138 +325,4 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
         }
     }
     None
-}
-
-macro_rules! value_from {
-    ($($t:ty => $variant:ident),* $(,)?) => {
-        $(impl From<$t> for Value {
-            fn from(v: $t) -> Self {
-                Value::$variant(v.into())
-            }
-        })*
-    };
-}
-
-value_from! {
-    bool => Bool, i32 => I32, i16 => I32, i64 => I64, u32 => I64, f64 => F64, f32 => F64,
-    String => String, &str => String, &String => String, Uuid => Uuid, DateTime<Utc> => DateTime,
-    NaiveDate => Date, serde_json::Value => Json, Vec<u8> => Bytes,
-}
-
-impl From<&Uuid> for Value {
-    fn from(v: &Uuid) -> Self {
-        Value::Uuid(*v)
-    }
-}
-
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Value::Null, Into::into)
-    }
-}
-
-/// Builds a [`Value::Array`] from any list of values, for the `in` lookup.
-///
-/// ```
-/// use aksara_core::{value_list, Value};
-/// assert_eq!(value_list([1, 2]), Value::Array(vec![Value::I32(1), Value::I32(2)]));
-/// ```
-pub fn value_list<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
-    Value::Array(items.into_iter().map(Into::into).collect())
-}
-
-/// Reading a Rust value back out of a [`Value`] that has already been coerced to the field's
-/// kind. Implemented for every type a model field may have.
-pub trait FromValue: Sized {
-    /// Converts, or says what was found instead.
-    fn from_value(value: Value) -> Result<Self, String>;
-}
-
-macro_rules! from_value {
-    ($($t:ty => $variant:ident),* $(,)?) => {
-        $(impl FromValue for $t {
-            fn from_value(value: Value) -> Result<Self, String> {
-                match value {
-                    Value::$variant(v) => Ok(v),
-                    Value::Null => Err("unexpected NULL; declare the field as an `Option` if it may be NULL".into()),
-                    other => Err(format!("expected {}, got {other:?}", stringify!($t))),
-                }
-            }
-        })*
-    };
-}
-
-from_value! {
-    bool => Bool, i32 => I32, i64 => I64, f64 => F64, String => String, Uuid => Uuid,
-    DateTime<Utc> => DateTime, NaiveDate => Date, serde_json::Value => Json, Vec<u8> => Bytes,
-}
-
-impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Null => Ok(None),
-            other => T::from_value(other).map(Some),
-        }
-    }
-}
-
-impl FromValue for Value {
-    fn from_value(value: Value) -> Result<Self, String> {
-        Ok(value)
-    }
-}
-
-/// What the builder setter of a nullable field of type `T` accepts: a `T` (or what converts to
-/// it, like `&str` for `String`), or an `Option` of one (`None` for NULL).
-pub trait NullableInput<T> {
-    /// The value to store.
-    fn into_value(self) -> Value;
-}
-
-macro_rules! nullable_input {
-    ($($t:ty),* $(,)?) => {
-        $(
-            impl NullableInput<$t> for $t {
-                fn into_value(self) -> Value {
-                    Value::from(self)
-                }
-            }
-            impl NullableInput<$t> for Option<$t> {
-                fn into_value(self) -> Value {
-                    Value::from(self)
-                }
-            }
-        )*
-    };
-}
-
-nullable_input!(
-    bool,
-    i32,
-    i64,
-    f64,
-    String,
-    Uuid,
-    DateTime<Utc>,
-    NaiveDate,
-    serde_json::Value,
-    Vec<u8>
-);
-
-impl NullableInput<String> for &str {
-    fn into_value(self) -> Value {
-        Value::from(self)
-    }
-}
-
-impl NullableInput<String> for Option<&str> {
-    fn into_value(self) -> Value {
-        Value::from(self)
-    }
-}
-
-impl NullableInput<String> for &String {
-    fn into_value(self) -> Value {
-        Value::from(self)
-    }
 }

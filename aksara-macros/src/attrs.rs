@@ -91,6 +91,12 @@ fn field_value(out: &mut FieldOptions, meta: ParseNestedMeta) -> syn::Result<()>
     if p.is_ident("max_length") {
         let lit: syn::LitInt = meta.value()?.parse()?;
         out.max_length = Some(lit.base10_parse()?);
+    } else if p.is_ident("max_digits") {
+        let lit: syn::LitInt = meta.value()?.parse()?;
+        out.max_digits = Some(lit.base10_parse()?);
+    } else if p.is_ident("decimal_places") {
+        let lit: syn::LitInt = meta.value()?.parse()?;
+        out.decimal_places = Some(lit.base10_parse()?);
     } else if p.is_ident("default") {
         out.default = Some(meta.value()?.parse()?);
     } else if p.is_ident("column") {
@@ -126,6 +132,8 @@ fn field_value(out: &mut FieldOptions, meta: ParseNestedMeta) -> syn::Result<()>
             &[
                 "primary_key",
                 "max_length",
+                "max_digits",
+                "decimal_places",
                 "text",
                 "email",
                 "url",

@@ -8,9 +8,10 @@ use crate::types::{Scalar, TypeShape};
 use syn::{Path, Type};
 
 /// The message for a type the derive does not know.
-pub const UNSUPPORTED: &str = "unsupported field type; use String, bool, i32, i64, f64, chrono::DateTime<Utc>, \
-     chrono::NaiveDate, uuid::Uuid, serde_json::Value, Vec<u8>, ForeignKey<T>, OneToOne<T>, ManyToMany<T>, \
-     or an Option of one of these";
+pub const UNSUPPORTED: &str = "unsupported field type; use a type that implements aksara::FieldType \
+     (String, bool, i16, i32, i64, f32, f64, chrono::DateTime<Utc>, NaiveDateTime, NaiveDate, NaiveTime, \
+     uuid::Uuid, serde_json::Value, aksara::Json<T>, Vec<u8>, ...), ForeignKey<T>, OneToOne<T>, \
+     ManyToMany<T>, or an Option of one of these";
 
 /// The message for a bare `Value`.
 const AMBIGUOUS_VALUE: &str =
@@ -209,12 +210,36 @@ fn error(ty: &Type, message: impl std::fmt::Display) -> syn::Error {
     syn::Error::new_spanned(ty, message)
 }
 
-/// `text`, `email`, `url` and `max_length` apply to strings only.
+/// `text`, `email`, `url` and `max_length` apply to strings only (`max_length`, `max_digits`
+/// and `decimal_places` also to types the derive reads through `aksara::FieldType`, which
+/// decide what they mean).
 fn check_string_options(f: &FieldInput, errors: &mut Vec<syn::Error>) {
+    let o = &f.options;
+    if matches!(f.shape, TypeShape::Unknown) {
+        for (set, what) in [(o.text, "text"), (o.email, "email"), (o.url, "url")] {
+            if set {
+                errors.push(error(
+                    &f.ty,
+                    format!("`{what}` applies to String fields only"),
+                ));
+            }
+        }
+        return;
+    }
+    for (set, what) in [
+        (o.max_digits.is_some(), "max_digits"),
+        (o.decimal_places.is_some(), "decimal_places"),
+    ] {
+        if set {
+            errors.push(error(
+                &f.ty,
+                format!("`{what}` applies to decimal fields only (rust_decimal::Decimal)"),
+            ));
+        }
+    }
     if matches!(f.shape, TypeShape::Scalar(Scalar::String)) {
         return;
     }
-    let o = &f.options;
     for (set, what) in [
         (o.text, "text"),
         (o.email, "email"),
@@ -279,6 +304,11 @@ fn role(f: &FieldInput, errors: &mut Vec<syn::Error>) -> Option<Role> {
             errors.push(error(&f.ty, AMBIGUOUS_VALUE));
             None
         }
+        TypeShape::Unknown => Some(Role::Column(ColumnKind::ByTrait {
+            max_length: o.max_length,
+            max_digits: o.max_digits,
+            decimal_places: o.decimal_places,
+        })),
         _ => {
             errors.push(error(&f.ty, UNSUPPORTED));
             None

@@ -110,6 +110,10 @@ pub struct FieldOptions {
     pub primary_key: bool,
     /// `max_length = N`.
     pub max_length: Option<u32>,
+    /// `max_digits = N` (decimals).
+    pub max_digits: Option<u32>,
+    /// `decimal_places = N` (decimals).
+    pub decimal_places: Option<u32>,
     /// `text`.
     pub text: bool,
     /// `email`.
@@ -205,6 +209,16 @@ pub enum ColumnKind {
     Json,
     /// `Vec<u8>`.
     Bytes,
+    /// Any other type: its kind comes from its `aksara::FieldType` implementation, given the
+    /// attributes that apply to it.
+    ByTrait {
+        /// `max_length = N`.
+        max_length: Option<u32>,
+        /// `max_digits = N`.
+        max_digits: Option<u32>,
+        /// `decimal_places = N`.
+        decimal_places: Option<u32>,
+    },
 }
 
 impl ColumnKind {

@@ -18,6 +18,7 @@ extern crate proc_macro;
 
 mod attrs;
 mod check;
+mod enum_type;
 mod expand;
 mod ir;
 mod mentions;
@@ -36,35 +37,47 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// # Field types
 ///
-/// A derive sees how a type is written, not what it resolves to, so field types are
-/// recognised by their path, in these spellings only (a leading `::` is allowed on paths):
+/// A column field's type implements `aksara::FieldType`, which gives its column kind (and so
+/// its SQL type on each backend) and converts its values. A derive sees how a type is
+/// written, not what it resolves to, so a few types are recognised by their path, for the
+/// attributes only they take (`text`, `email`, `url` on text, `auto_now` on dates) and for
+/// relations; every other type is read through `aksara::FieldType`, and one that does not
+/// implement it is a compile error saying so, at the field's type.
 ///
-/// | column | spellings |
-/// |---|---|
-/// | text | `String`, `std::string::String`, `alloc::string::String` |
-/// | boolean, integers, float | `bool`, `i32`, `i64`, `f64` (also `std::primitive::i64`, `core::primitive::i64`) |
-/// | UUID | `Uuid`, `uuid::Uuid` |
-/// | date and time | `DateTime<Utc>`, `chrono::DateTime<chrono::Utc>` (any mix of the two spellings) |
-/// | date | `NaiveDate`, `chrono::NaiveDate` |
-/// | JSON | `serde_json::Value` only |
-/// | bytes | `Vec<u8>`, `std::vec::Vec<u8>`, `alloc::vec::Vec<u8>` |
-/// | relations, store | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`); a to-one relation with `to_field` also names the type of the value it holds, `ForeignKey<T, String>` |
+/// | type | column kind | attributes | recognised spellings |
+/// |---|---|---|---|
+/// | `String` | `String { max_length }` (255), `Text`, `Email`, `Url` | `max_length`, `text`, `email`, `url` | `String`, `std::string::String`, `alloc::string::String` |
+/// | `bool`, `i32`, `i64`, `f64` | `Boolean`, `Integer`, `BigInteger`, `Float` | | also `std::primitive::i64`, `core::primitive::i64` |
+/// | `i16`, `f32` | `SmallInteger`, `Real` | | through the trait |
+/// | `rust_decimal::Decimal` (feature `rust_decimal`) | `Decimal { max_digits, decimal_places }` (28, 10) | `max_digits`, `decimal_places` | through the trait |
+/// | `chrono::DateTime<chrono::Utc>` | `DateTime` | `auto_now`, `auto_now_add` | `DateTime<Utc>`, `chrono::DateTime<chrono::Utc>` (any mix) |
+/// | `chrono::NaiveDate` | `Date` | `auto_now`, `auto_now_add` | `NaiveDate`, `chrono::NaiveDate` |
+/// | `chrono::NaiveDateTime`, `chrono::NaiveTime` | `Timestamp`, `Time` | | through the trait |
+/// | `time::Date`, `Time`, `PrimitiveDateTime`, `OffsetDateTime` (feature `time`) | `Date`, `Time`, `Timestamp`, `DateTime` | | through the trait |
+/// | `uuid::Uuid` | `Uuid` | | `Uuid`, `uuid::Uuid` |
+/// | `serde_json::Value` | `Json` | | `serde_json::Value` only |
+/// | `aksara::Json<T>` (`T: Serialize + DeserializeOwned`) | `Json` | | through the trait |
+/// | `Vec<u8>` | `Bytes` | | `Vec<u8>`, `std::vec::Vec<u8>`, `alloc::vec::Vec<u8>` |
+/// | a `#[derive(aksara::Enum)]` enum | `String { max_length }` (its longest name) | `max_length` | through the trait |
+/// | any type implementing `aksara::FieldType` | what its `kind` says | `max_length`, `max_digits`, `decimal_places` are passed to `kind` | through the trait |
+/// | relations, store | | | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`); a to-one relation with `to_field` also names the type of the value it holds, `ForeignKey<T, String>` |
 ///
 /// and `Option<T>` (or `std::option::Option<T>`, `core::option::Option<T>`) of one of them
 /// for a nullable column. A bare name is taken to be the usual import (`use uuid::Uuid;`,
 /// `use chrono::{DateTime, Utc};`, `use aksara::ForeignKey;`). A path to any other module
-/// is not: a user type `types::Value`, `my::Uuid` or `other::DateTime<Utc>` gets the
-/// "unsupported field type" error rather than being taken for the built-in one.
+/// is not: a user type `types::Value`, `my::Uuid` or `other::DateTime<Utc>` is read through
+/// `aksara::FieldType` rather than being taken for the built-in one.
 ///
 /// The one ambiguous bare name is `Value` (and the alias `JsonValue`): it may be
 /// `serde_json::Value` or `aksara::Value` (which the prelude exports), so a bare `Value` is
 /// refused with a hint; write `serde_json::Value` for a JSON field.
 ///
-/// A type of your own named `Value` is not taken for JSON, even one that converts to and from
-/// `aksara::Value`: the derive refuses it ("unsupported field type"). The `compile_fail`
-/// example showing this lives in the `aksara-tests` crate (`derive_types` module), and the
-/// message in `derive-ui/tests/ui/model/user_type_named_value.stderr`, since the expansion
-/// needs the `aksara` facade.
+/// A type of your own named `Value` is not taken for JSON: it is a field type only if it
+/// implements `aksara::FieldType`. The `compile_fail` example showing this lives in the
+/// `aksara-tests` crate (`derive_types` module), and the message in
+/// `derive-ui/tests/ui/model/user_type_named_value.stderr`, since the expansion needs the
+/// `aksara` facade; the `aksara::FieldType` documentation has a compiled example of a type of
+/// your own.
 ///
 /// The primary key (`id`, or the field marked `primary_key`) may be any type implementing
 /// `aksara::PrimaryKey`: its kind comes from that implementation, not from its spelling.
@@ -133,6 +146,20 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
         Ok(tokens) => tokens.into(),
         Err(refused) => refused.into_tokens().into(),
     }
+}
+
+/// Derives `aksara::FieldType` for a fieldless enum: a field of the enum's type is a text
+/// column (`VARCHAR(n)`, `n` the longest stored name unless the field gives `max_length`)
+/// holding the variant's name, or the name given by `#[aksara(rename = "...")]` on the
+/// variant. Reading back text that is no variant's is a decode error naming the model, the
+/// field, the enum and the text. Filters take the enum itself. The example is on
+/// `aksara::Enum` (it needs the facade).
+#[proc_macro_derive(Enum, attributes(aksara))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    enum_type::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// Derives `aksara::FromRow` for a struct with named fields: a row's columns are read into

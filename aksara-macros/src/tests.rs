@@ -56,7 +56,6 @@ fn every_problem_is_reported_at_its_token() {
     );
     assert!(message.contains("unknown field attribute"), "{message}");
     assert!(message.contains("cannot be an Option"), "{message}");
-    assert!(message.contains("unsupported field type"), "{message}");
 }
 
 #[test]
@@ -71,22 +70,31 @@ fn a_model_needs_a_key_and_named_fields() {
     );
 }
 
+/// The expansion of a one-field model `Thing { id: i64, value: #ty }`.
+fn expansion_with(ty: proc_macro2::TokenStream) -> String {
+    derive(parse_quote! {
+        struct Thing {
+            id: i64,
+            value: #ty,
+        }
+    })
+    .unwrap_or_else(|e| panic!("{ty}: {e}"))
+    .to_string()
+}
+
 #[test]
 fn a_user_type_named_value_is_not_json() {
-    let message = error_of(parse_quote! {
-        struct Setting {
-            id: i64,
-            payload: types::Value,
-        }
-    });
-    assert!(message.contains("unsupported field type"), "{message}");
-    let message = error_of(parse_quote! {
-        struct Setting {
-            id: i64,
-            payload: Option<crate::types::Value>,
-        }
-    });
-    assert!(message.contains("unsupported field type"), "{message}");
+    for ty in [
+        quote::quote!(types::Value),
+        quote::quote!(Option<crate::types::Value>),
+    ] {
+        let out = expansion_with(ty.clone());
+        assert!(
+            out.contains(":: aksara :: FieldType > :: kind"),
+            "{ty}: {out}"
+        );
+        assert!(!out.contains("FieldKind :: Json"), "{ty}: {out}");
+    }
 }
 
 #[test]
@@ -119,25 +127,58 @@ fn serde_json_value_is_json() {
     );
 }
 
+/// A type the derive does not recognise is read through `aksara::FieldType` (the compiler
+/// then says whether it implements it), with the attributes that apply to it.
 #[test]
-fn look_alike_types_from_other_modules_are_unsupported() {
+fn other_types_are_read_through_the_field_type_trait() {
     for ty in [
         quote::quote!(my::Uuid),
         quote::quote!(other::DateTime<Utc>),
         quote::quote!(Vec<String>),
         quote::quote!(my::ForeignKey<User>),
+        quote::quote!(i16),
+        quote::quote!(rust_decimal::Decimal),
     ] {
-        let message = error_of(parse_quote! {
-            struct Thing {
-                id: i64,
-                value: #ty,
-            }
-        });
+        let out = expansion_with(ty.clone());
         assert!(
-            message.contains("unsupported field type"),
-            "{ty}: {message}"
+            out.contains(":: aksara :: FieldType > :: kind"),
+            "{ty}: {out}"
         );
     }
+    let out = derive(parse_quote! {
+        struct Price {
+            id: i64,
+            #[aksara(max_digits = 12, decimal_places = 3)]
+            amount: Decimal,
+        }
+    })
+    .expect("expands")
+    .to_string();
+    assert!(
+        out.contains("max_digits : :: core :: option :: Option :: Some (12u32)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("decimal_places : :: core :: option :: Option :: Some (3u32)"),
+        "{out}"
+    );
+    let message = error_of(parse_quote! {
+        struct Price {
+            id: i64,
+            #[aksara(decimal_places = 3)]
+            amount: i64,
+            #[aksara(email)]
+            code: Decimal,
+        }
+    });
+    assert!(
+        message.contains("`decimal_places` applies to decimal fields only"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`email` applies to String fields only"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! Recognition of field types by their structure.
 //!
 //! A derive sees tokens, not resolved types, so a type is recognised by the path it is
-//! written with. Each supported type has the spellings listed in the crate documentation
+//! written with. Each recognised type has the spellings listed in the crate documentation
 //! (a known full path, or the bare name the usual import gives); anything else, a user's
-//! `types::Value` or `my::Uuid` included, is [`TypeShape::Unknown`].
+//! `types::Value` or `my::Uuid` included, is [`TypeShape::Unknown`] and read through
+//! `aksara::FieldType`.
 
 use crate::ir::RelKind;
 use syn::{GenericArgument, Path, PathArguments, Type};

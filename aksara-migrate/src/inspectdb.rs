@@ -185,6 +185,20 @@ fn scalar(kind: &FieldKind, backend: &str) -> (String, Vec<String>) {
         FieldKind::Uuid => (t("uuid::Uuid"), vec![]),
         FieldKind::Json => (t("serde_json::Value"), vec![]),
         FieldKind::Bytes => (t("Vec<u8>"), vec![]),
+        FieldKind::SmallInteger => (t("i16"), vec![]),
+        FieldKind::Real => (t("f32"), vec![]),
+        FieldKind::Timestamp => (t("chrono::NaiveDateTime"), vec![]),
+        FieldKind::Time => (t("chrono::NaiveTime"), vec![]),
+        FieldKind::Decimal {
+            max_digits,
+            decimal_places,
+        } => (
+            t("rust_decimal::Decimal"),
+            vec![
+                format!("max_digits = {max_digits}"),
+                format!("decimal_places = {decimal_places}"),
+            ],
+        ),
         _ if backend == "sqlite" => (t("f64"), vec![]),
         _ => (t("String"), vec![t("text")]),
     }

@@ -44,10 +44,25 @@ pub enum ColumnType {
     BigInteger,
     /// A double precision float.
     Float,
+    /// A 16-bit integer.
+    SmallInteger,
+    /// A single precision float.
+    Real,
+    /// An exact decimal, `NUMERIC(max_digits, decimal_places)`.
+    Decimal {
+        /// The significant digits.
+        max_digits: u32,
+        /// The digits after the point.
+        decimal_places: u32,
+    },
     /// A timestamp with time zone.
     DateTime,
     /// A calendar date.
     Date,
+    /// A timestamp without time zone.
+    Timestamp,
+    /// A time of day.
+    Time,
     /// A UUID.
     Uuid,
     /// A JSON document.
@@ -72,6 +87,14 @@ impl std::fmt::Display for ColumnType {
             ColumnType::Email { max_length } => return write!(f, "email({max_length})"),
             ColumnType::Url { max_length } => return write!(f, "url({max_length})"),
             ColumnType::Other { sql } => return write!(f, "other:{sql}"),
+            ColumnType::Decimal {
+                max_digits,
+                decimal_places,
+            } => return write!(f, "decimal({max_digits},{decimal_places})"),
+            ColumnType::SmallInteger => "small_integer",
+            ColumnType::Real => "real",
+            ColumnType::Timestamp => "timestamp",
+            ColumnType::Time => "time",
             ColumnType::Text => "text",
             ColumnType::Boolean => "boolean",
             ColumnType::Integer => "integer",
@@ -96,6 +119,17 @@ impl std::str::FromStr for ColumnType {
         if let Some(sql) = s.strip_prefix("other:") {
             return Ok(ColumnType::Other { sql: sql.into() });
         }
+        if let Some(digits) = s.strip_prefix("decimal(").and_then(|r| r.strip_suffix(')')) {
+            let parsed = digits
+                .split_once(',')
+                .and_then(|(p, s)| Some((p.trim().parse().ok()?, s.trim().parse().ok()?)));
+            let (max_digits, decimal_places) =
+                parsed.ok_or_else(|| format!("bad digits in column type `{s}`"))?;
+            return Ok(ColumnType::Decimal {
+                max_digits,
+                decimal_places,
+            });
+        }
         if let Some((base, rest)) = s.split_once('(') {
             let max_length: u32 = rest
                 .strip_suffix(')')
@@ -114,6 +148,10 @@ impl std::str::FromStr for ColumnType {
             "integer" => ColumnType::Integer,
             "big_integer" => ColumnType::BigInteger,
             "float" => ColumnType::Float,
+            "small_integer" => ColumnType::SmallInteger,
+            "real" => ColumnType::Real,
+            "timestamp" => ColumnType::Timestamp,
+            "time" => ColumnType::Time,
             "date_time" => ColumnType::DateTime,
             "date" => ColumnType::Date,
             "uuid" => ColumnType::Uuid,
@@ -156,6 +194,17 @@ impl From<&FieldKind> for ColumnType {
             FieldKind::Integer => ColumnType::Integer,
             FieldKind::BigInteger => ColumnType::BigInteger,
             FieldKind::Float => ColumnType::Float,
+            FieldKind::SmallInteger => ColumnType::SmallInteger,
+            FieldKind::Real => ColumnType::Real,
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            } => ColumnType::Decimal {
+                max_digits: *max_digits,
+                decimal_places: *decimal_places,
+            },
+            FieldKind::Timestamp => ColumnType::Timestamp,
+            FieldKind::Time => ColumnType::Time,
             FieldKind::DateTime => ColumnType::DateTime,
             FieldKind::Date => ColumnType::Date,
             FieldKind::Uuid => ColumnType::Uuid,
@@ -190,6 +239,17 @@ impl ColumnType {
             ColumnType::Integer => FieldKind::Integer,
             ColumnType::BigInteger => FieldKind::BigInteger,
             ColumnType::Float => FieldKind::Float,
+            ColumnType::SmallInteger => FieldKind::SmallInteger,
+            ColumnType::Real => FieldKind::Real,
+            ColumnType::Decimal {
+                max_digits,
+                decimal_places,
+            } => FieldKind::Decimal {
+                max_digits: *max_digits,
+                decimal_places: *decimal_places,
+            },
+            ColumnType::Timestamp => FieldKind::Timestamp,
+            ColumnType::Time => FieldKind::Time,
             ColumnType::DateTime => FieldKind::DateTime,
             ColumnType::Date => FieldKind::Date,
             ColumnType::Uuid => FieldKind::Uuid,
@@ -451,7 +511,16 @@ mod tests {
             ColumnType::AutoBigInteger,
             ColumnType::DateTime,
             ColumnType::Uuid,
+            ColumnType::SmallInteger,
+            ColumnType::Real,
+            ColumnType::Decimal {
+                max_digits: 28,
+                decimal_places: 10,
+            },
+            ColumnType::Timestamp,
+            ColumnType::Time,
         ] {
+            assert_eq!(ColumnType::from(&t.kind()), t);
             let json = serde_json::to_string(&t).unwrap();
             assert_eq!(
                 serde_json::from_str::<ColumnType>(&json).unwrap(),
@@ -465,5 +534,13 @@ mod tests {
         );
         assert!("string(x)".parse::<ColumnType>().is_err());
         assert!("varchar".parse::<ColumnType>().is_err());
+        assert_eq!(
+            "decimal(10,2)".parse::<ColumnType>(),
+            Ok(ColumnType::Decimal {
+                max_digits: 10,
+                decimal_places: 2
+            })
+        );
+        assert!("decimal(10)".parse::<ColumnType>().is_err());
     }
 }

@@ -82,9 +82,17 @@ impl Dialect for MysqlDialect {
             FieldKind::Boolean => "BOOLEAN".into(),
             FieldKind::Integer | FieldKind::AutoInteger => "INT".into(),
             FieldKind::BigInteger | FieldKind::AutoBigInteger => "BIGINT".into(),
+            FieldKind::SmallInteger => "SMALLINT".into(),
             FieldKind::Float => "DOUBLE".into(),
-            FieldKind::DateTime => "DATETIME(6)".into(),
+            FieldKind::Real => "FLOAT".into(),
+            // As `COLUMN_TYPE` writes it, so the drift check reads it back.
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            } => format!("decimal({max_digits},{decimal_places})"),
+            FieldKind::DateTime | FieldKind::Timestamp => "DATETIME(6)".into(),
             FieldKind::Date => "DATE".into(),
+            FieldKind::Time => "TIME(6)".into(),
             FieldKind::Uuid => "BINARY(16)".into(),
             FieldKind::Json => "JSON".into(),
             FieldKind::Bytes => "LONGBLOB".into(),
@@ -167,7 +175,17 @@ impl Dialect for MysqlDialect {
 
     fn catalog_columns_sql(&self) -> Option<&'static str> {
         Some(
-            "SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR), \
+            // MariaDB's JSON is LONGTEXT with a `json_valid(column)` check: read as `json`.
+            "SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
+                    CASE WHEN c.DATA_TYPE = 'longtext' AND EXISTS ( \
+                        SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc \
+                        JOIN information_schema.CHECK_CONSTRAINTS cc \
+                          ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA \
+                         AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
+                        WHERE tc.TABLE_SCHEMA = c.TABLE_SCHEMA AND tc.TABLE_NAME = c.TABLE_NAME \
+                          AND tc.CONSTRAINT_TYPE = 'CHECK' \
+                          AND cc.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)')) \
+                    THEN 'json' ELSE CAST(c.COLUMN_TYPE AS CHAR) END, \
                     c.IS_NULLABLE = 'YES', c.ORDINAL_POSITION, COALESCE(k.ORDINAL_POSITION, 0), \
                     CASE t.TABLE_TYPE WHEN 'VIEW' THEN 'view' WHEN 'SYSTEM VIEW' THEN 'view' ELSE 'table' END \
              FROM information_schema.COLUMNS c \
@@ -243,7 +261,7 @@ impl Dialect for MysqlDialect {
 /// The field kind of a column whose `COLUMN_TYPE` is `type_name` (`int(11)`, `varchar(120)`,
 /// `tinyint(1)`, `binary(16)`, `datetime(6)`, `bigint unsigned`, ...). `BINARY(16)` is read as
 /// a UUID (the form this backend stores them in; any 16 bytes make one), `TINYINT(1)` as a
-/// boolean (MySQL's `BOOL`); decimals, enums, sets, times and spatial types keep the database's
+/// boolean (MySQL's `BOOL`); `TIME` as a time of day; decimals, enums, sets and spatial types keep the database's
 /// name ([`FieldKind::Other`]) and pass through as decoded.
 pub fn kind_of_column_type(type_name: &str) -> FieldKind {
     let t = type_name.trim().to_ascii_lowercase();
@@ -274,6 +292,7 @@ pub fn kind_of_column_type(type_name: &str) -> FieldKind {
         "datetime" | "timestamp" => FieldKind::DateTime,
         "date" => FieldKind::Date,
         "json" => FieldKind::Json,
+        "time" => FieldKind::Time,
         _ => FieldKind::Other(type_name.to_string()),
     }
 }

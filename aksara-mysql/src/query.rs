@@ -18,6 +18,9 @@ pub(crate) enum Bind {
     Scalar(Scalar),
     DateTime(chrono::NaiveDateTime),
     Date(chrono::NaiveDate),
+    Time(chrono::NaiveTime),
+    #[cfg(feature = "rust_decimal")]
+    Decimal(rust_decimal::Decimal),
 }
 
 impl Bind {
@@ -33,6 +36,10 @@ impl Bind {
             Value::Uuid(v) => Scalar::Bytes(v.as_bytes().to_vec()),
             Value::DateTime(v) => return Ok(Bind::DateTime(v.naive_utc())),
             Value::Date(v) => return Ok(Bind::Date(v)),
+            Value::Timestamp(v) => return Ok(Bind::DateTime(v)),
+            Value::Time(v) => return Ok(Bind::Time(v)),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(v) => return Ok(Bind::Decimal(v)),
             Value::Json(v) => Scalar::Text(v.to_string()),
             Value::Bytes(v) => Scalar::Bytes(v),
             other => return Err(format!("cannot bind {other:?} on MySQL")),
@@ -59,6 +66,9 @@ impl PushBind<Mysql> for Bind {
             Bind::Scalar(scalar) => scalar.push_bind(out),
             Bind::DateTime(v) => out.push_bind_param::<st::Datetime, _>(v),
             Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
+            Bind::Time(v) => out.push_bind_param::<st::Time, _>(v),
+            #[cfg(feature = "rust_decimal")]
+            Bind::Decimal(v) => out.push_bind_param::<st::Numeric, _>(v),
         }
     }
 }

@@ -73,9 +73,18 @@ impl Dialect for PgDialect {
             FieldKind::Boolean => "BOOLEAN".into(),
             FieldKind::Integer | FieldKind::AutoInteger => "INTEGER".into(),
             FieldKind::BigInteger | FieldKind::AutoBigInteger => "BIGINT".into(),
+            FieldKind::SmallInteger => "SMALLINT".into(),
             FieldKind::Float => "DOUBLE PRECISION".into(),
+            FieldKind::Real => "REAL".into(),
+            // As the catalog's `format_type` writes it, so the drift check reads it back.
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            } => format!("numeric({max_digits},{decimal_places})"),
             FieldKind::DateTime => "TIMESTAMPTZ".into(),
             FieldKind::Date => "DATE".into(),
+            FieldKind::Timestamp => "TIMESTAMP".into(),
+            FieldKind::Time => "TIME".into(),
             FieldKind::Uuid => "UUID".into(),
             FieldKind::Json => "JSONB".into(),
             FieldKind::Bytes => "BYTEA".into(),
@@ -200,6 +209,8 @@ impl Dialect for PgDialect {
     fn parameter_cast<'k>(&self, kind: &'k FieldKind) -> Option<&'k str> {
         match kind {
             FieldKind::Other(type_name) if is_type_expression(type_name) => Some(type_name),
+            // Decimals travel as `numeric` with the `rust_decimal` feature, as text without.
+            FieldKind::Decimal { .. } => Some("numeric"),
             _ => None,
         }
     }
@@ -224,6 +235,7 @@ impl Dialect for PgDialect {
             "uuid" => FieldKind::Uuid,
             "json" | "jsonb" => FieldKind::Json,
             "bytea" => FieldKind::Bytes,
+            "time without time zone" | "time" => FieldKind::Time,
             _ if t.starts_with("timestamp") => FieldKind::DateTime,
             _ if t.starts_with("character(") => FieldKind::Text,
             _ => FieldKind::Other(type_name.to_string()),

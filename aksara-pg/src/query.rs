@@ -22,6 +22,10 @@ pub(crate) enum PgArray {
     Uuid(Vec<uuid::Uuid>),
     DateTime(Vec<chrono::DateTime<chrono::Utc>>),
     Date(Vec<chrono::NaiveDate>),
+    Timestamp(Vec<chrono::NaiveDateTime>),
+    Time(Vec<chrono::NaiveTime>),
+    #[cfg(feature = "rust_decimal")]
+    Decimal(Vec<rust_decimal::Decimal>),
 }
 
 impl PgArray {
@@ -47,6 +51,10 @@ impl PgArray {
             Some(ValueType::Uuid) => collect!(Uuid),
             Some(ValueType::DateTime) => collect!(DateTime),
             Some(ValueType::Date) => collect!(Date),
+            Some(ValueType::Timestamp) => collect!(Timestamp),
+            Some(ValueType::Time) => collect!(Time),
+            #[cfg(feature = "rust_decimal")]
+            Some(ValueType::Decimal) => collect!(Decimal),
             _ => PgArray::Text(
                 items
                     .iter()
@@ -73,6 +81,10 @@ pub(crate) enum Bind {
     Uuid(uuid::Uuid),
     DateTime(chrono::DateTime<chrono::Utc>),
     Date(chrono::NaiveDate),
+    Timestamp(chrono::NaiveDateTime),
+    Time(chrono::NaiveTime),
+    #[cfg(feature = "rust_decimal")]
+    Decimal(rust_decimal::Decimal),
     Json(serde_json::Value),
     Bytes(Vec<u8>),
     Array(PgArray),
@@ -90,6 +102,10 @@ impl BindForm for Bind {
             Value::Uuid(v) => Bind::Uuid(v),
             Value::DateTime(v) => Bind::DateTime(v),
             Value::Date(v) => Bind::Date(v),
+            Value::Timestamp(v) => Bind::Timestamp(v),
+            Value::Time(v) => Bind::Time(v),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(v) => Bind::Decimal(v),
             Value::Json(v) => Bind::Json(v),
             Value::Bytes(v) => Bind::Bytes(v),
             Value::Array(items) => Bind::Array(PgArray::from_values(&items, ty)),
@@ -121,6 +137,16 @@ fn bind_null<'b>(out: &mut AstPass<'_, 'b, Pg>, ty: Option<ValueType>) -> QueryR
         Some(ValueType::Date) => {
             out.push_bind_param::<Nullable<st::Date>, Option<chrono::NaiveDate>>(&None)
         }
+        Some(ValueType::Timestamp) => {
+            out.push_bind_param::<Nullable<st::Timestamp>, Option<chrono::NaiveDateTime>>(&None)
+        }
+        Some(ValueType::Time) => {
+            out.push_bind_param::<Nullable<st::Time>, Option<chrono::NaiveTime>>(&None)
+        }
+        #[cfg(feature = "rust_decimal")]
+        Some(ValueType::Decimal) => {
+            out.push_bind_param::<Nullable<st::Numeric>, Option<rust_decimal::Decimal>>(&None)
+        }
         Some(ValueType::Json) => {
             out.push_bind_param::<Nullable<st::Jsonb>, Option<serde_json::Value>>(&None)
         }
@@ -145,6 +171,10 @@ impl PushBind<Pg> for Bind {
             Bind::Uuid(v) => out.push_bind_param::<st::Uuid, _>(v),
             Bind::DateTime(v) => out.push_bind_param::<st::Timestamptz, _>(v),
             Bind::Date(v) => out.push_bind_param::<st::Date, _>(v),
+            Bind::Timestamp(v) => out.push_bind_param::<st::Timestamp, _>(v),
+            Bind::Time(v) => out.push_bind_param::<st::Time, _>(v),
+            #[cfg(feature = "rust_decimal")]
+            Bind::Decimal(v) => out.push_bind_param::<st::Numeric, _>(v),
             Bind::Json(v) => out.push_bind_param::<st::Jsonb, _>(v),
             Bind::Bytes(v) => out.push_bind_param::<st::Binary, _>(v),
             Bind::Array(array) => match array {
@@ -156,6 +186,10 @@ impl PushBind<Pg> for Bind {
                 PgArray::Uuid(v) => out.push_bind_param::<Array<st::Uuid>, _>(v),
                 PgArray::DateTime(v) => out.push_bind_param::<Array<st::Timestamptz>, _>(v),
                 PgArray::Date(v) => out.push_bind_param::<Array<st::Date>, _>(v),
+                PgArray::Timestamp(v) => out.push_bind_param::<Array<st::Timestamp>, _>(v),
+                PgArray::Time(v) => out.push_bind_param::<Array<st::Time>, _>(v),
+                #[cfg(feature = "rust_decimal")]
+                PgArray::Decimal(v) => out.push_bind_param::<Array<st::Numeric>, _>(v),
             },
         }
     }

@@ -13,6 +13,9 @@ pub const LIST_SIZES: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 /// order and `BETWEEN` / `<` compare correctly (`2024-05-06 07:08:09.123456`).
 pub const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f";
 
+/// How times of day are stored: fixed width, so that text order is time order.
+pub const TIME_FORMAT: &str = "%H:%M:%S%.6f";
+
 /// SQLite's SQL differences.
 ///
 /// SQLite has only integer, real, text and blob storage. Aksara stores UUIDs as hyphenated
@@ -45,8 +48,14 @@ impl Dialect for SqliteDialect {
             FieldKind::Boolean => "BOOLEAN".into(),
             FieldKind::Integer | FieldKind::AutoInteger => "INTEGER".into(),
             FieldKind::BigInteger | FieldKind::AutoBigInteger => "BIGINT".into(),
-            FieldKind::Float => "REAL".into(),
-            FieldKind::DateTime => "TEXT".into(),
+            FieldKind::SmallInteger => "SMALLINT".into(),
+            FieldKind::Float | FieldKind::Real => "REAL".into(),
+            // NUMERIC affinity (see `query::bind_form`).
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+            } => format!("DECIMAL({max_digits},{decimal_places})"),
+            FieldKind::DateTime | FieldKind::Timestamp | FieldKind::Time => "TEXT".into(),
             // Type names that give TEXT affinity, so SQLite never turns the text into a number.
             FieldKind::Date => "TEXT".into(),
             FieldKind::Uuid => "CHAR(36)".into(),
@@ -167,7 +176,24 @@ impl Dialect for SqliteDialect {
             _ => None,
         })
         .or_else(|| validate::negative_zero(value, "SQLite"))
+        .or_else(|| decimal_digits(value))
     }
+}
+
+/// For a decimal of more than 15 significant digits, the message that refuses it: SQLite
+/// stores decimals (NUMERIC affinity) as integers or floats, exact to 15 digits only.
+fn decimal_digits(value: &Value) -> Option<String> {
+    #[cfg(feature = "rust_decimal")]
+    if let Value::Decimal(d) = value {
+        let digits = d.normalize().mantissa().unsigned_abs().to_string().len();
+        if digits > 15 {
+            return Some(format!(
+                "{d} has {digits} significant digits; SQLite stores a decimal exactly up to 15"
+            ));
+        }
+    }
+    let _ = value;
+    None
 }
 
 /// The field kind of a column declared as `type_name`. SQLite stores any value in any column,

@@ -5,7 +5,7 @@
 //! becomes its hyphenated lower-case text, a date-time its UTC text in
 //! [`crate::dialect::DATETIME_FORMAT`], a date `YYYY-MM-DD`, JSON its text.
 
-use crate::dialect::DATETIME_FORMAT;
+use crate::dialect::{DATETIME_FORMAT, TIME_FORMAT};
 use aksara_core::bound::BoundPiece;
 use aksara_core::{Sql, Value};
 use aksara_diesel::{DieselQuery, Scalar};
@@ -25,6 +25,12 @@ pub(crate) fn bind_form(value: Value) -> Result<Bind, String> {
         Value::Uuid(v) => Bind::Text(v.hyphenated().to_string()),
         Value::DateTime(v) => Bind::Text(v.format(DATETIME_FORMAT).to_string()),
         Value::Date(v) => Bind::Text(v.format("%Y-%m-%d").to_string()),
+        Value::Timestamp(v) => Bind::Text(v.format(DATETIME_FORMAT).to_string()),
+        Value::Time(v) => Bind::Text(v.format(TIME_FORMAT).to_string()),
+        // Text into a column of NUMERIC affinity, which SQLite stores as an integer or a float:
+        // exact up to 15 significant digits, the most `out_of_range` lets through.
+        #[cfg(feature = "rust_decimal")]
+        Value::Decimal(v) => Bind::Text(v.to_string()),
         Value::Json(v) => Bind::Text(v.to_string()),
         Value::Bytes(v) => Bind::Bytes(v),
         other => return Err(format!("cannot bind {other:?} on SQLite")),

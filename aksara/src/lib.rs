@@ -45,6 +45,31 @@ pub mod demo;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub use aksara_macros::migrations;
+/// `#[derive(aksara::Enum)]`: [`FieldType`] for a fieldless enum, stored as the text of its
+/// variant names (`VARCHAR(n)`, `n` the longest name unless the field gives `max_length`), or
+/// of the name `#[aksara(rename = "...")]` gives a variant. Text that is no variant's reads
+/// back as [`Error::Decode`] naming the model, the field, the enum and the text.
+///
+/// ```
+/// #[derive(aksara::Enum, Debug, Clone, Copy, PartialEq)]
+/// enum Status {
+///     Draft,
+///     #[aksara(rename = "live")]
+///     Published,
+/// }
+///
+/// #[derive(aksara::Model, Debug, Clone)]
+/// struct Article {
+///     id: i64,
+///     status: Status,
+///     previous: Option<Status>,
+/// }
+///
+/// assert_eq!(aksara::Value::from(Status::Published), aksara::Value::from("live"));
+/// let live = Article::fields().status().eq(Status::Published);
+/// assert_eq!(live, aksara::Condition::new("status", "live"));
+/// ```
+pub use aksara_macros::Enum;
 /// `#[derive(Model)]`: the example first, with every attribute in use on models that the
 /// registry accepts and that SQLite creates; the reference follows it (field types, then the
 /// attribute tables).

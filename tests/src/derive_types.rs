@@ -12,7 +12,8 @@
 //! ```
 //!
 //! A type of your own named `Value` is not taken for JSON, even one that converts to and from
-//! `aksara::Value`: the derive refuses it ("unsupported field type").
+//! `aksara::Value`: it is read through `aksara::FieldType`, which it does not implement, so
+//! the model does not compile ("`types::Value` is not a field type").
 //!
 //! ```compile_fail
 //! mod types {

@@ -62,11 +62,13 @@ pub fn check_range(
     field: &FieldMeta,
     value: &Value,
 ) -> Result<()> {
+    let refused_one = |v: &Value| {
+        crate::validate::kind_out_of_range(&field.kind, v)
+            .or_else(|| dialect.out_of_range(&field.kind, v))
+    };
     let refused = match value {
-        Value::Array(items) => items
-            .iter()
-            .find_map(|v| dialect.out_of_range(&field.kind, v)),
-        v => dialect.out_of_range(&field.kind, v),
+        Value::Array(items) => items.iter().find_map(refused_one),
+        v => refused_one(v),
     };
     match refused {
         Some(message) => Err(Error::validation(&meta.name, &field.name, message)),

@@ -533,5 +533,9 @@ fn rust_type(value_type: ValueType) -> &'static str {
         ValueType::F64 => "f64",
         ValueType::Json => "serde_json::Value",
         ValueType::Bytes => "Vec<u8>",
+        ValueType::Timestamp => "chrono::NaiveDateTime",
+        ValueType::Time => "chrono::NaiveTime",
+        #[cfg(feature = "rust_decimal")]
+        ValueType::Decimal => "rust_decimal::Decimal",
     }
 }

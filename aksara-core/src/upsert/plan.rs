@@ -1,10 +1,11 @@
 //! The checks of an upsert's conflict and update fields, before any SQL runs.
 
 use crate::error::{Error, Result};
+use crate::field_type::value_list;
 use crate::meta::{FieldMeta, ModelMeta};
 use crate::prefetch::KeyOf;
 use crate::query::Condition;
-use crate::value::{value_list, Value};
+use crate::value::Value;
 
 /// The checked conflict and update fields of an upsert, with their positions among the
 /// model's concrete fields.

@@ -2,7 +2,8 @@
 
 use crate::ir::{ColumnKind, Field, Model, OnDeleteRule, RelKind, Relation, Role, Through};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
 /// The body of `Model::meta()`'s initialiser.
@@ -44,7 +45,7 @@ pub fn opt_string(s: &Option<String>) -> TokenStream {
     }
 }
 
-fn column_kind(kind: ColumnKind) -> TokenStream {
+fn column_kind(kind: ColumnKind, inner: &syn::Type) -> TokenStream {
     match kind {
         ColumnKind::String { max_length } => {
             quote!(::aksara::FieldKind::String { max_length: #max_length })
@@ -65,6 +66,29 @@ fn column_kind(kind: ColumnKind) -> TokenStream {
         ColumnKind::Uuid => quote!(::aksara::FieldKind::Uuid),
         ColumnKind::Json => quote!(::aksara::FieldKind::Json),
         ColumnKind::Bytes => quote!(::aksara::FieldKind::Bytes),
+        ColumnKind::ByTrait {
+            max_length,
+            max_digits,
+            decimal_places,
+        } => {
+            let option = |v: Option<u32>| match v {
+                Some(n) => quote!(::core::option::Option::Some(#n)),
+                None => quote!(::core::option::Option::None),
+            };
+            let (max_length, max_digits, decimal_places) = (
+                option(max_length),
+                option(max_digits),
+                option(decimal_places),
+            );
+            // Spanned at the type, so that a type without the trait is reported there.
+            quote_spanned! {inner.span()=>
+                <#inner as ::aksara::FieldType>::kind(&::aksara::TypeOptions {
+                    max_length: #max_length,
+                    max_digits: #max_digits,
+                    decimal_places: #decimal_places,
+                })
+            }
+        }
     }
 }
 
@@ -72,7 +96,7 @@ fn column_kind(kind: ColumnKind) -> TokenStream {
 fn field_kind(f: &Field) -> TokenStream {
     let inner = &f.inner;
     match &f.role {
-        Role::Column(kind) => column_kind(*kind),
+        Role::Column(kind) => column_kind(*kind, inner),
         Role::PrimaryKey => quote!(<#inner as ::aksara::PrimaryKey>::KIND),
         Role::Relation(r) if r.kind == RelKind::ManyToMany => quote!(::aksara::FieldKind::Uuid),
         Role::Store => quote!(::aksara::FieldKind::Bytes),
