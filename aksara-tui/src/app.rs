@@ -420,6 +420,15 @@ impl App {
                     )],
                 }
             }
+            PromptEvent::Submitted(text) if schema_command(&text).is_some() => {
+                self.sql_history.rewind();
+                let name = schema_command(&text).unwrap_or_default();
+                let open = (!name.is_empty()).then(|| name.to_string());
+                vec![Effect::Load {
+                    slot: Slot::Main,
+                    job: Job::Schemas { open },
+                }]
+            }
             PromptEvent::Submitted(text) => {
                 let mut effects = Vec::new();
                 if let Err(e) = self.sql_history.push(&text) {
@@ -618,6 +627,27 @@ impl App {
                 let effects = self.entered(&catalog);
                 self.apply(effects, &catalog);
             }
+            Ok(Outcome::Schemas(found)) => {
+                let noun = self
+                    .catalog
+                    .as_ref()
+                    .map_or("schema", |c| crate::schemas::noun(c.dialect.name()));
+                let names: Vec<String> = found
+                    .names
+                    .iter()
+                    .map(|n| {
+                        if *n == found.current {
+                            format!("{n} (this one)")
+                        } else {
+                            n.clone()
+                        }
+                    })
+                    .collect();
+                self.message = Some(Message {
+                    text: format!("{noun}s: {}; :schema NAME opens one", names.join(", ")),
+                    error: false,
+                });
+            }
             Ok(outcome) => {
                 let Some(catalog) = self.catalog.clone() else {
                     return;
@@ -643,6 +673,17 @@ impl App {
             }
         }
     }
+}
+
+/// The name of `:schema NAME` (empty for a bare `:schema`), None for anything else (no SQL
+/// statement starts with the word `schema`).
+fn schema_command(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let word = text.get(..6)?;
+    let rest = text.get(6..)?;
+    (word.eq_ignore_ascii_case("schema")
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+    .then(|| rest.trim())
 }
 
 /// True for `:key VALUE` (no SQL statement starts with the word `key`).
@@ -704,6 +745,7 @@ mod tests {
                     generation,
                     match job {
                         Job::Connect => "connect",
+                        Job::Schemas { .. } => "schemas",
                         Job::Counts { .. } => "counts",
                         Job::Page { .. } => "page",
                         Job::Total { .. } => "total",

@@ -62,6 +62,7 @@ Keys:
   E  export the grid (filters, sort) to a .csv or .json file
   S  the table's schema (columns, indexes, relations, DDL)   D  its relation diagram
   -  hide the column   +  show every column   :key 42  jump to the row with that key
+  :schema NAME  explore another schema (MySQL: database)   :schema  list them
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,

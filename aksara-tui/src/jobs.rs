@@ -64,6 +64,12 @@ pub struct DetailRequest {
 pub enum Job {
     /// Open the database and read its catalog.
     Connect,
+    /// List the server's schemas (PostgreSQL) or databases (MySQL) or, with a name, explore
+    /// that one instead (see [`crate::schemas`]).
+    Schemas {
+        /// The schema to open; None lists them.
+        open: Option<String>,
+    },
     /// Count the rows of these models, stopping at `cap`.
     Counts {
         /// The models.
@@ -130,6 +136,8 @@ pub struct DetailData {
 pub enum Outcome {
     /// Connected; the catalog.
     Connected(Arc<Catalog>),
+    /// The server's schemas.
+    Schemas(crate::schemas::Schemas),
     /// Row counts by model.
     Counts(Vec<(String, Result<Count, String>)>),
     /// A page of rows.

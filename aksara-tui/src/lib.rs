@@ -41,6 +41,7 @@ pub mod picker;
 pub mod relations;
 pub mod render;
 pub mod schema;
+pub mod schemas;
 pub mod screens;
 pub mod sql;
 pub mod terminal;

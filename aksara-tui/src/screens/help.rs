@@ -1,5 +1,5 @@
 //! The `?` overlay: every key binding (the rows of the key table, [`crate::keys`]) and the
-//! filter syntax; the README lists the same.
+//! commands of the SQL prompt and the filter syntax; the README lists the same.
 
 use crate::keys;
 use crate::theme;
@@ -18,15 +18,23 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("(empty)", "removes the column's filter"),
 ];
 
+/// The commands typed at the SQL prompt instead of a query, for the help.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (":key 42", "place the grid on the row with that key"),
+    (":schema NAME", "explore another schema (MySQL: database)"),
+    (":schema", "list the schemas, this one marked"),
+];
+
 /// The lines the overlay holds (it scrolls when the screen is shorter).
 pub fn line_count() -> usize {
-    keys::help_rows().count() + 2 + FILTERS.len()
+    keys::help_rows().count() + 2 + COMMANDS.len() + 2 + FILTERS.len()
 }
 
 /// Draws the overlay centred in `area`, from its line `scroll` on (clamped so that the
 /// last line shows at the bottom at most).
 pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     let key_width = keys::help_rows()
+        .chain(COMMANDS.iter().copied())
         .chain(FILTERS.iter().copied())
         .map(|(k, _)| k.chars().count())
         .max()
@@ -39,6 +47,9 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
         ])
     };
     lines.extend(keys::help_rows().map(entry));
+    lines.push(Line::from(""));
+    lines.push(Line::styled(" At the SQL prompt (after :):", theme::dim()));
+    lines.extend(COMMANDS.iter().copied().map(entry));
     lines.push(Line::from(""));
     lines.push(Line::styled(" Filters (after /):", theme::dim()));
     lines.extend(FILTERS.iter().copied().map(entry));

@@ -1,0 +1,164 @@
+//! The other schemas (PostgreSQL) or databases (MySQL / MariaDB) of the server, and the URL
+//! that opens one of them: `:schema` lists them, `:schema NAME` explores that one instead.
+//!
+//! The engine's introspection reads the schema a connection is in (PostgreSQL's
+//! `current_schema()`, MySQL's `DATABASE()`), so exploring another one is connecting again
+//! with it chosen in the URL: on PostgreSQL a `-c search_path=` among the connection's
+//! `options` (added after the URL's own, so it wins), on MySQL the URL's database.
+
+use aksara::{Db, Value};
+
+/// The schemas a server offers, and the one explored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schemas {
+    /// Their names, in name order (the servers' own schemas left out).
+    pub names: Vec<String>,
+    /// The one explored now.
+    pub current: String,
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => crate::format::plain(other),
+    }
+}
+
+/// What a schema is called on `dialect` (`schema` or `database`), for messages.
+pub fn noun(dialect: &str) -> &'static str {
+    if dialect == "mysql" {
+        "database"
+    } else {
+        "schema"
+    }
+}
+
+/// Lists the schemas of `db`'s server (PostgreSQL: those of the database, without `pg_*` and
+/// `information_schema`; MySQL: the databases, without the server's own).
+///
+/// # Errors
+/// [`aksara::Error::Config`] on SQLite (a file holds one database); database errors.
+pub async fn list(db: &Db) -> aksara::Result<Schemas> {
+    let (names, current) = match db.dialect().name() {
+        "postgresql" => (
+            "SELECT nspname::text FROM pg_catalog.pg_namespace \
+             WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1",
+            "SELECT current_schema()::text",
+        ),
+        "mysql" => (
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN \
+             ('information_schema', 'performance_schema', 'mysql', 'sys') ORDER BY 1",
+            "SELECT DATABASE()",
+        ),
+        other => {
+            return Err(aksara::Error::config(format!(
+                "{other} has one database per file: there is no other schema to open"
+            )))
+        }
+    };
+    let names = db
+        .raw(names, [])
+        .await?
+        .iter()
+        .filter_map(|row| row.first().map(text))
+        .collect();
+    let current = db
+        .raw(current, [])
+        .await?
+        .first()
+        .and_then(|row| row.first())
+        .map(text)
+        .unwrap_or_default();
+    Ok(Schemas { names, current })
+}
+
+/// `text` percent-encoded for a URL: every byte but ASCII letters, digits and `-._~`.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The URL that explores `schema` on the server of `url` (a PostgreSQL or MySQL URL; any
+/// other is returned as it is).
+pub fn url_for(url: &str, schema: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let (base, query) = match head.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (head, None),
+    };
+    let mut out = if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        // The server splits `options` at spaces (a backslash keeps one) and reads the
+        // search path as a list of identifiers, so the name is quoted as one.
+        let quoted = format!("\"{}\"", schema.replace('"', "\"\"")).replace(' ', "\\ ");
+        let setting = percent_encoded(&format!("-csearch_path={quoted}"));
+        let mut pairs: Vec<String> = query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        match pairs.iter_mut().find(|p| p.starts_with("options=")) {
+            Some(options) => {
+                options.push_str("%20");
+                options.push_str(&setting);
+            }
+            None => pairs.push(format!("options={setting}")),
+        }
+        format!("{base}?{}", pairs.join("&"))
+    } else if lower.starts_with("mysql://") || lower.starts_with("mariadb://") {
+        let (scheme, rest) = base.split_once("://").unwrap_or(("mysql", base));
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let mut out = format!("{scheme}://{authority}/{}", percent_encoded(schema));
+        if let Some(query) = query {
+            out.push('?');
+            out.push_str(query);
+        }
+        out
+    } else {
+        return url.to_string();
+    };
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_for;
+
+    #[test]
+    fn the_url_of_another_schema_chooses_it() {
+        assert_eq!(
+            url_for("postgres://u@h/db", "sales"),
+            "postgres://u@h/db?options=-csearch_path%3D%22sales%22"
+        );
+        // After the URL's own options, so that it wins; other parameters kept.
+        assert_eq!(
+            url_for(
+                "postgres://u@h/db?options=-csearch_path%3Dold&sslmode=disable",
+                "Big \"Q\""
+            ),
+            "postgres://u@h/db?options=-csearch_path%3Dold%20-csearch_path%3D%22Big%5C%20%22%22Q%22%22%22&sslmode=disable"
+        );
+        assert_eq!(
+            url_for("mysql://root:pw@h:3306/test?ssl-mode=disabled", "shop two"),
+            "mysql://root:pw@h:3306/shop%20two?ssl-mode=disabled"
+        );
+        assert_eq!(url_for("mysql://root@h", "shop"), "mysql://root@h/shop");
+        assert_eq!(url_for("sqlite:///x.db", "main"), "sqlite:///x.db");
+    }
+}
