@@ -17,10 +17,13 @@ use crate::screens::{
     Ctx, DiagramView, Effect, PromptEvent, PromptKind, SchemaView, Slot, SqlView, TablesView, View,
 };
 use crate::worker::{Loaded, Worker};
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The rows one notch of the mouse wheel moves.
+pub const WHEEL_ROWS: isize = 3;
 
 /// A request the app waits for.
 #[derive(Debug, Clone)]
@@ -226,6 +229,49 @@ impl App {
     /// Handles a key press.
     pub fn key(&mut self, key: KeyEvent) {
         if let Some(action) = self.keymap.map(key, self.focus()) {
+            self.update(action);
+        }
+    }
+
+    /// Handles a mouse event: the wheel moves three rows (it scrolls the help while that
+    /// shows); a left click on a row selects it (and the column under it, in a grid), a click
+    /// on the row already selected opens it like Enter, and a click on the detail's bottom
+    /// pane follows the relation it describes.
+    pub fn mouse(&mut self, event: MouseEvent) {
+        let action = match event.kind {
+            MouseEventKind::ScrollDown => Action::MoveRows { by: WHEEL_ROWS },
+            MouseEventKind::ScrollUp => Action::MoveRows { by: -WHEEL_ROWS },
+            MouseEventKind::Down(MouseButton::Left) if self.prompt.is_none() && !self.help => {
+                let Some((hits, cursor, column)) = self.history.current().and_then(View::hits)
+                else {
+                    return;
+                };
+                let (x, y) = (event.column, event.row);
+                if hits.opens_at(x, y) {
+                    return self.update(Action::Open);
+                }
+                let Some(row) = hits.row_at(x, y) else {
+                    return;
+                };
+                let to_column = hits.column_at(x).filter(|c| *c != column);
+                if let Some(to) = to_column {
+                    self.update(Action::MoveColumns {
+                        by: to as isize - column as isize,
+                    });
+                }
+                if row == cursor {
+                    if to_column.is_none() {
+                        self.update(Action::Open);
+                    }
+                    return;
+                }
+                Action::MoveRows {
+                    by: row as isize - cursor as isize,
+                }
+            }
+            _ => return,
+        };
+        if self.prompt.is_none() {
             self.update(action);
         }
     }

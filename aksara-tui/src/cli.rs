@@ -64,6 +64,8 @@ Keys:
   -  hide the column   +  show every column   :key 42  jump to the row with that key
   :schema NAME  explore another schema (MySQL: database)   :schema  list them
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
+Mouse: a click selects a table, row or cell, a click on the selected one opens it; a click
+on a record's bottom pane follows its relation; the wheel scrolls.
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
 null / !null for NULL checks.

@@ -57,6 +57,8 @@ pub enum DetailRow {
 /// A detail view's state.
 #[derive(Debug)]
 pub struct DetailView {
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
     /// The model of the record.
     pub model: String,
     /// Its table.
@@ -145,6 +147,7 @@ impl DetailView {
             }
         }));
         DetailView {
+            hits: super::RowHits::default(),
             model: model.to_string(),
             table: info
                 .map(|i| i.meta.table.clone())
@@ -580,12 +583,32 @@ impl DetailView {
             Constraint::Fill(1),
         ];
         frame.render_widget(Table::new(rows, widths).column_spacing(1), list);
+        self.hits = super::RowHits {
+            area: Rect {
+                height: (self.rows.len().saturating_sub(self.scroll) as u16).min(list.height),
+                ..list
+            },
+            first: self.scroll,
+            columns: Vec::new(),
+            opens: None,
+        };
         if pane_height > 0 {
             let pane = Rect {
                 y: list.y + list.height,
                 height: pane_height,
                 ..body
             };
+            // A click on the pane of a relation follows it.
+            let follows = match self.rows.get(self.cursor) {
+                Some(DetailRow::Field(i)) => {
+                    self.field(info, *i).is_some_and(|f| f.relation.is_some())
+                }
+                Some(_) => true,
+                None => false,
+            };
+            if follows {
+                self.hits.opens = Some(pane);
+            }
             let (lines, rows) = self.draw_pane(frame, pane, ctx.catalog, info, &record);
             self.pane_lines = lines;
             self.pane_rows = rows;

@@ -56,6 +56,8 @@ pub enum Origin {
 /// A grid's state: what it shows, where the cursor is, what is loaded.
 #[derive(Debug)]
 pub struct GridView {
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
     /// The model whose rows are shown.
     pub model: String,
     /// Its table.
@@ -140,6 +142,7 @@ impl GridView {
                     .unwrap_or_default()
             });
         GridView {
+            hits: super::RowHits::default(),
             model: model.to_string(),
             table: info
                 .map(|i| i.meta.table.clone())
@@ -811,6 +814,16 @@ impl GridView {
             shown.push((i, w));
             used += w + 1;
         }
+        self.hits = super::RowHits {
+            area: Rect {
+                y: table_area.y + 1,
+                height: visible.len() as u16,
+                ..table_area
+            },
+            first: self.scroll,
+            columns: super::column_spans(table_area.x, &shown),
+            opens: None,
+        };
         let header = Row::new(shown.iter().map(|&(i, w)| {
             let style = if self.columns[i].link {
                 theme::header().patch(theme::link())

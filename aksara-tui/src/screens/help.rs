@@ -1,5 +1,5 @@
 //! The `?` overlay: every key binding (the rows of the key table, [`crate::keys`]) and the
-//! commands of the SQL prompt and the filter syntax; the README lists the same.
+//! commands of the SQL prompt, the mouse and the filter syntax; the README lists the same.
 
 use crate::keys;
 use crate::theme;
@@ -25,9 +25,22 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":schema", "list the schemas, this one marked"),
 ];
 
+/// What the mouse does, for the help.
+pub const MOUSE: &[(&str, &str)] = &[
+    (
+        "click",
+        "select a table, a row, a cell; on the selected one: open",
+    ),
+    (
+        "click pane",
+        "in a record: follow the relation its bottom pane describes",
+    ),
+    ("wheel", "three rows down / up"),
+];
+
 /// The lines the overlay holds (it scrolls when the screen is shorter).
 pub fn line_count() -> usize {
-    keys::help_rows().count() + 2 + COMMANDS.len() + 2 + FILTERS.len()
+    keys::help_rows().count() + 2 + COMMANDS.len() + 2 + MOUSE.len() + 2 + FILTERS.len()
 }
 
 /// Draws the overlay centred in `area`, from its line `scroll` on (clamped so that the
@@ -35,6 +48,7 @@ pub fn line_count() -> usize {
 pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     let key_width = keys::help_rows()
         .chain(COMMANDS.iter().copied())
+        .chain(MOUSE.iter().copied())
         .chain(FILTERS.iter().copied())
         .map(|(k, _)| k.chars().count())
         .max()
@@ -50,6 +64,9 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     lines.push(Line::from(""));
     lines.push(Line::styled(" At the SQL prompt (after :):", theme::dim()));
     lines.extend(COMMANDS.iter().copied().map(entry));
+    lines.push(Line::from(""));
+    lines.push(Line::styled(" Mouse:", theme::dim()));
+    lines.extend(MOUSE.iter().copied().map(entry));
     lines.push(Line::from(""));
     lines.push(Line::styled(" Filters (after /):", theme::dim()));
     lines.extend(FILTERS.iter().copied().map(entry));

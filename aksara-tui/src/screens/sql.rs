@@ -33,6 +33,8 @@ pub struct SqlView {
     scroll: usize,
     col: usize,
     col_offset: usize,
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
 }
 
 impl SqlView {
@@ -46,6 +48,7 @@ impl SqlView {
             scroll: 0,
             col: 0,
             col_offset: 0,
+            hits: super::RowHits::default(),
         }
     }
 
@@ -267,6 +270,16 @@ impl SqlView {
             shown.push((i, w));
             used += w + 1;
         }
+        self.hits = super::RowHits {
+            area: Rect {
+                y: table_area.y + 1,
+                height: visible.len() as u16,
+                ..table_area
+            },
+            first: self.scroll,
+            columns: super::column_spans(table_area.x, &shown),
+            opens: None,
+        };
         let header = Row::new(shown.iter().map(|&(i, w)| {
             Cell::from(Span::styled(
                 truncate(&result.columns[i], w),
