@@ -814,6 +814,7 @@ mod tests {
                 exhausted: true,
                 rows,
                 first_index: Some(0),
+                labels: Default::default(),
             }),
         })
     }
@@ -886,6 +887,7 @@ mod tests {
                 exhausted: false,
                 rows,
                 first_index: None,
+                labels: Default::default(),
             }),
         })
     }
@@ -980,6 +982,7 @@ mod tests {
                     exhausted: true,
                     rows: vec![user(&catalog, 1, "Ann")],
                     first_index: Some(0),
+                    labels: Default::default(),
                 }),
             })
             .unwrap();

@@ -151,6 +151,9 @@ pub enum Outcome {
         exhausted: bool,
         /// The position of the first row in the result, when known.
         first_index: Option<u64>,
+        /// The labels of the rows its foreign keys point at (a grid's pages; none for an
+        /// export's).
+        labels: crate::labels::PageLabels,
     },
     /// A grid's row count.
     Total(Count),
@@ -264,7 +267,7 @@ pub async fn cancel_on_server(db: &Db, id: i64) -> aksara::Result<()> {
 
 /// Runs `f` in a savepoint when inside a transaction, so that its failure does not abort the
 /// queries after it (PostgreSQL aborts the whole transaction on an error otherwise).
-async fn isolated<T, F, Fut>(db: &Db, f: F) -> aksara::Result<T>
+pub(crate) async fn isolated<T, F, Fut>(db: &Db, f: F) -> aksara::Result<T>
 where
     F: FnOnce(Db) -> Fut + Send,
     Fut: Future<Output = aksara::Result<T>> + Send,
@@ -356,6 +359,7 @@ pub async fn page(db: &Db, mut spec: PageSpec, placement: Placement) -> aksara::
         exhausted: (rows.len() as u64) < spec.limit,
         rows,
         first_index,
+        labels: Default::default(),
     })
 }
 

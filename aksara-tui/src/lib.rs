@@ -34,6 +34,7 @@ pub mod format;
 pub mod jobs;
 pub mod keymap;
 pub mod keys;
+pub mod labels;
 pub mod location;
 pub mod nav;
 pub mod paging;

@@ -439,7 +439,12 @@ async fn run_job(
         }
         Job::Page { spec, placement } => {
             jobs::cancellable(db, backend, |tx| async move {
-                jobs::page(&tx, spec, placement).await
+                let model = spec.model.clone();
+                let mut outcome = jobs::page(&tx, spec, placement).await?;
+                if let Outcome::Page { rows, labels, .. } = &mut outcome {
+                    *labels = crate::labels::page_labels(&tx, &model, rows).await;
+                }
+                Ok(outcome)
             })
             .await
         }

@@ -14,6 +14,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
+use std::collections::HashMap;
 
 /// Where grid totals stop counting.
 pub const TOTAL_CAP: u64 = 10_000;
@@ -21,6 +22,10 @@ pub const TOTAL_CAP: u64 = 10_000;
 pub const WINDOW_PAGES: u64 = 5;
 /// The widest a column is drawn.
 const MAX_COLUMN_WIDTH: usize = 40;
+
+/// The most foreign key labels a grid keeps (about the five pages of its window, for a few
+/// foreign key columns).
+const MAX_LABELS: usize = 10_000;
 
 /// One column of the grid.
 #[derive(Debug, Clone)]
@@ -86,6 +91,8 @@ pub struct GridView {
     jump: Option<String>,
     /// True when the window was placed by a jump: the position of its rows is not known.
     jumped: bool,
+    /// The labels of the rows the foreign keys of the loaded rows point at, by column.
+    labels: crate::labels::PageLabels,
 }
 
 impl GridView {
@@ -166,6 +173,7 @@ impl GridView {
             more_error: None,
             jump: None,
             jumped: false,
+            labels: Default::default(),
         }
     }
 
@@ -636,7 +644,9 @@ impl GridView {
                 rows,
                 exhausted,
                 first_index,
+                labels,
             } => {
+                self.keep_labels(labels);
                 match placement {
                     Placement::Replace if self.jump.is_some() => {
                         let key = self.jump.take().unwrap_or_default();
@@ -729,6 +739,29 @@ impl GridView {
         }
     }
 
+    /// Keeps the labels of a page that arrived; the oldest are forgotten when they pass
+    /// [`MAX_LABELS`], so that scrolling a huge table keeps memory flat.
+    fn keep_labels(&mut self, labels: crate::labels::PageLabels) {
+        let kept: usize = self.labels.values().map(HashMap::len).sum();
+        if kept > MAX_LABELS {
+            self.labels.clear();
+        }
+        for (column, found) in labels {
+            self.labels.entry(column).or_default().extend(found);
+        }
+    }
+
+    /// The label shown beside the foreign key `value` of `column`, when it was read.
+    pub fn label(&self, column: &str, value: &Value) -> Option<&str> {
+        if value.is_null() {
+            return None;
+        }
+        self.labels
+            .get(column)
+            .and_then(|l| l.get(&crate::format::plain(value)))
+            .map(String::as_str)
+    }
+
     pub(crate) fn draw(&mut self, frame: &mut Frame, area: Rect, _ctx: &Ctx) {
         if area.height < 3 || area.width < 4 {
             return;
@@ -763,11 +796,12 @@ impl GridView {
                 self.columns
                     .iter()
                     .map(|c| {
-                        zoned_cell(
-                            r.get(&c.path).unwrap_or(&Value::Null),
-                            Some(&c.kind),
-                            c.zoned,
-                        )
+                        let value = r.get(&c.path).unwrap_or(&Value::Null);
+                        let mut cell = zoned_cell(value, Some(&c.kind), c.zoned);
+                        if let Some(label) = self.label(&c.path, value) {
+                            cell.text = format!("{}  {label}", cell.text);
+                        }
+                        cell
                     })
                     .collect()
             })
