@@ -63,6 +63,11 @@ pub enum Action {
     HideColumn,
     /// Show every column of the grid again (`+`).
     ShowColumns,
+    /// Make the grid's current column wider or narrower (`>` / `<`).
+    ResizeColumn {
+        /// Characters to add, negative to take away.
+        by: isize,
+    },
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).

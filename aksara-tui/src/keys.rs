@@ -357,6 +357,20 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[
+            (ch('<'), |_| Action::ResizeColumn {
+                by: -crate::screens::grid::RESIZE_STEP,
+            }),
+            (ch('>'), |_| Action::ResizeColumn {
+                by: crate::screens::grid::RESIZE_STEP,
+            }),
+        ],
+        help: Some(("< >", "narrow / widen the column")),
+        hints: &[],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('y'), |_| Action::Copy)],
         help: Some(("y", "copy the value (OSC 52)")),
         hints: &[

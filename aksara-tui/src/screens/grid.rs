@@ -23,6 +23,12 @@ pub const WINDOW_PAGES: u64 = 5;
 /// The widest a column is drawn.
 const MAX_COLUMN_WIDTH: usize = 40;
 
+/// The characters `<` and `>` take from or add to a column.
+pub const RESIZE_STEP: isize = 4;
+
+/// The widest a column can be made (the cells' text is cut at 200 characters).
+const WIDEST_COLUMN: isize = 200;
+
 /// The most foreign key labels a grid keeps (about the five pages of its window, for a few
 /// foreign key columns).
 const MAX_LABELS: usize = 10_000;
@@ -93,6 +99,8 @@ pub struct GridView {
     jumped: bool,
     /// The labels of the rows the foreign keys of the loaded rows point at, by column.
     labels: crate::labels::PageLabels,
+    /// The characters added to (or taken from) the fitted width of columns, by path.
+    resized: HashMap<String, isize>,
 }
 
 impl GridView {
@@ -174,6 +182,7 @@ impl GridView {
             jump: None,
             jumped: false,
             labels: Default::default(),
+            resized: HashMap::new(),
         }
     }
 
@@ -477,6 +486,14 @@ impl GridView {
                     "{} hidden (+ shows every column)",
                     column.header
                 ))]
+            }
+            Action::ResizeColumn { by } => {
+                let Some(column) = self.columns.get(self.col) else {
+                    return Vec::new();
+                };
+                let change = self.resized.entry(column.path.clone()).or_insert(0);
+                *change = (*change + by).clamp(-WIDEST_COLUMN, WIDEST_COLUMN);
+                Vec::new()
             }
             Action::ShowColumns => {
                 let hidden = self.all_columns.len() - self.columns.len();
@@ -815,6 +832,11 @@ impl GridView {
                     .max()
                     .unwrap_or(4)
                     .clamp(3, MAX_COLUMN_WIDTH)
+            })
+            .zip(&self.columns)
+            .map(|(fitted, c)| match self.resized.get(&c.path) {
+                Some(change) => (fitted as isize + change).clamp(3, WIDEST_COLUMN) as usize,
+                None => fitted,
             })
             .collect();
         let available = area.width as usize;
