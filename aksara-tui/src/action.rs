@@ -72,6 +72,11 @@ pub enum Action {
     Sort,
     /// Copy the value under the cursor (`y`).
     Copy,
+    /// Copy the row under the cursor, as tab-separated values (`Y`) or a JSON object (`J`).
+    CopyRow {
+        /// JSON rather than TSV.
+        json: bool,
+    },
     /// Export the grid's rows to a file (`E`).
     Export,
     /// A character typed into the prompt.

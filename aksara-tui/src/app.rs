@@ -547,7 +547,8 @@ impl App {
                 }
                 Effect::Copy { what, text } => {
                     self.clipboard.push(clipboard::osc52(&text));
-                    let shown = crate::format::truncate(&text.replace('\n', "↵"), 40);
+                    let shown =
+                        crate::format::truncate(&text.replace('\n', "↵").replace('\t', "⇥"), 40);
                     self.message = Some(Message {
                         text: format!("copied {what}: {shown}"),
                         error: false,

@@ -59,6 +59,7 @@ Keys:
   Enter    open: a table, a row, a relation (forward, reverse, many-to-many)
   Backspace/Esc  back    ]  forward          /  filter (on the current column)
   s  sort by the current column (asc, desc, off)    y  copy the value (OSC 52)
+  Y  copy the row as tab-separated values           J  copy the row as JSON
   E  export the grid (filters, sort) to a .csv or .json file
   S  the table's schema (columns, indexes, relations, DDL)   D  its relation diagram
   -  hide the column   +  show every column   < >  narrow / widen the column

@@ -384,6 +384,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[
+            (ch('Y'), |_| Action::CopyRow { json: false }),
+            (ch('J'), |_| Action::CopyRow { json: true }),
+        ],
+        help: Some(("Y J", "copy the row as tab-separated values / as JSON")),
+        hints: &[],
+        hint_rank: 4,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('E'), |_| Action::Export)],
         help: Some((
             "E",

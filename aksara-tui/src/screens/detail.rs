@@ -308,6 +308,18 @@ impl DetailView {
                     initial: String::new(),
                 }]
             }
+            Action::CopyRow { json } => match self.record() {
+                Some(record) => {
+                    let fields: Vec<_> = info.meta.concrete_fields().collect();
+                    let names: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
+                    let values: Vec<aksara::Value> = fields
+                        .iter()
+                        .map(|f| record.get(&f.name).cloned().unwrap_or(aksara::Value::Null))
+                        .collect();
+                    vec![crate::clipboard::row_effect(&names, &values, *json)]
+                }
+                None => vec![Effect::Info("the record is not read yet".into())],
+            },
             Action::Copy => match (self.rows.get(self.cursor), self.record()) {
                 (Some(DetailRow::Field(i)), Some(record)) => {
                     let Some(field) = self.field(info, *i) else {

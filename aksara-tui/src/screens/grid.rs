@@ -582,6 +582,19 @@ impl GridView {
                     initial: format!("{}.csv", file_stem(&table)),
                 }]
             }
+            Action::CopyRow { json } => match self.selected() {
+                Some(record) => {
+                    let names: Vec<String> =
+                        self.columns.iter().map(|c| c.header.clone()).collect();
+                    let values: Vec<Value> = self
+                        .columns
+                        .iter()
+                        .map(|c| record.get(&c.path).cloned().unwrap_or(Value::Null))
+                        .collect();
+                    vec![crate::clipboard::row_effect(&names, &values, *json)]
+                }
+                None => Vec::new(),
+            },
             Action::Copy => match (self.selected(), self.columns.get(self.col)) {
                 (Some(record), Some(column)) => vec![Effect::Copy {
                     what: column.header.clone(),

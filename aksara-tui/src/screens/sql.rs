@@ -123,6 +123,13 @@ impl SqlView {
                     .min(columns.saturating_sub(1));
                 Vec::new()
             }
+            Action::CopyRow { json } => match self.result.as_ref() {
+                Some(result) => match result.rows.get(self.cursor) {
+                    Some(row) => vec![crate::clipboard::row_effect(&result.columns, row, *json)],
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            },
             Action::Copy => match self.value() {
                 Some((name, value)) => vec![Effect::Copy {
                     what: name.to_string(),
