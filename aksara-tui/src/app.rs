@@ -89,6 +89,9 @@ pub struct App {
     export: Option<crate::export::Control>,
     /// The queries run at the SQL prompt on this database.
     sql_history: crate::sql::History,
+    /// The row to open once the schema being opened is there (a foreign key into it
+    /// followed): its table, column and value.
+    after_switch: Option<(String, String, aksara::Value, String)>,
 }
 
 impl App {
@@ -113,6 +116,7 @@ impl App {
             connect_error: None,
             export: None,
             sql_history: crate::sql::History::default(),
+            after_switch: None,
         };
         app.send(Slot::Main, Job::Connect);
         app
@@ -554,6 +558,16 @@ impl App {
                         error: false,
                     });
                 }
+                Effect::FollowAcross {
+                    schema,
+                    table,
+                    column,
+                    value,
+                    via,
+                } => {
+                    self.after_switch = Some((table, column, value, via));
+                    self.send(Slot::Main, Job::Schemas { open: Some(schema) });
+                }
                 Effect::Info(text) => self.message = Some(Message { text, error: false }),
                 Effect::Error(text) => self.message = Some(Message { text, error: true }),
                 Effect::Prompt {
@@ -671,7 +685,10 @@ impl App {
                 self.catalog = Some(catalog.clone());
                 self.sql_history = crate::sql::History::open(&catalog.source);
                 self.history = History::new(View::Tables(TablesView::new()));
-                let effects = self.entered(&catalog);
+                let mut effects = self.entered(&catalog);
+                if let Some((table, column, value, via)) = self.after_switch.take() {
+                    effects.push(follow_across(&catalog, &table, &column, value, &via));
+                }
                 self.apply(effects, &catalog);
             }
             Ok(Outcome::Schemas(found)) => {
@@ -707,6 +724,7 @@ impl App {
                 self.apply(effects, &catalog);
             }
             Err(message) => {
+                self.after_switch = None;
                 if self.catalog.is_none() {
                     self.connect_error = Some(message.clone());
                 }
@@ -720,6 +738,31 @@ impl App {
             }
         }
     }
+}
+
+/// Opens the row of `table` (in the schema just opened) whose `column` holds `value`,
+/// reached through the foreign key column `via`.
+fn follow_across(
+    catalog: &Catalog,
+    table: &str,
+    column: &str,
+    value: aksara::Value,
+    via: &str,
+) -> Effect {
+    let Some(entry) = catalog.tables.iter().find(|t| t.table == table) else {
+        return Effect::Error(format!("no table {table} in this schema"));
+    };
+    let Some(info) = catalog.info(&entry.model) else {
+        return Effect::Error(format!("no table {table} in this schema"));
+    };
+    let path = crate::catalog::path_of_column(info, column);
+    let view = crate::screens::DetailView::follow(
+        catalog,
+        &entry.model,
+        vec![aksara::Condition::new(path, value)],
+        via,
+    );
+    Effect::Open(Box::new(View::Detail(view)))
 }
 
 /// The name of `:schema NAME` (empty for a bare `:schema`), None for anything else (no SQL

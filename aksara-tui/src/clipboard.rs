@@ -31,31 +31,6 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
-    }
-
-    #[test]
-    fn osc52_wraps_the_text() {
-        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
-    }
-}
-
 /// A row as one line of tab-separated values, the way PostgreSQL's `COPY ... TO` text format
 /// writes them (spreadsheets paste it into cells): NULL as `\N`; a backslash, tab, newline
 /// and carriage return inside a value as `\\`, `\t`, `\n`, `\r`; values in full, as an
@@ -107,5 +82,30 @@ pub fn row_effect(
     crate::screens::Effect::Copy {
         what: what.into(),
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn osc52_wraps_the_text() {
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
     }
 }

@@ -73,6 +73,71 @@ pub async fn list(db: &Db) -> aksara::Result<Schemas> {
     Ok(Schemas { names, current })
 }
 
+/// A single-column foreign key of a table of the schema explored that points into another
+/// schema: the engine's introspection reads one schema, so the explorer reads these itself
+/// and follows them by exploring the other schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignLink {
+    /// The referencing table (in the schema explored).
+    pub table: String,
+    /// Its foreign key column.
+    pub column: String,
+    /// The schema (MySQL: database) of the referenced table.
+    pub schema: String,
+    /// The referenced table.
+    pub target: String,
+    /// The referenced column.
+    pub target_column: String,
+}
+
+/// Reads the single-column foreign keys of the schema explored that point into another one
+/// (none on SQLite).
+///
+/// # Errors
+/// Database errors.
+pub async fn foreign_links(db: &Db) -> aksara::Result<Vec<ForeignLink>> {
+    let query = match db.dialect().name() {
+        "postgresql" => {
+            "SELECT t.relname::text, a.attname::text, rn.nspname::text, r.relname::text, ra.attname::text \
+             FROM pg_catalog.pg_constraint con \
+             JOIN pg_catalog.pg_class t ON t.oid = con.conrelid \
+             JOIN pg_catalog.pg_class r ON r.oid = con.confrelid \
+             JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1] \
+             JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1] \
+             WHERE con.contype = 'f' AND array_length(con.conkey, 1) = 1 \
+               AND t.relnamespace = current_schema()::regnamespace \
+               AND r.relnamespace <> current_schema()::regnamespace \
+             ORDER BY 1, 2"
+        }
+        "mysql" => {
+            "SELECT k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, \
+                    k.REFERENCED_COLUMN_NAME \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_SCHEMA IS NOT NULL \
+               AND k.REFERENCED_TABLE_SCHEMA <> DATABASE() \
+               AND (SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE k2 \
+                    WHERE k2.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND k2.TABLE_NAME = k.TABLE_NAME \
+                      AND k2.CONSTRAINT_NAME = k.CONSTRAINT_NAME) = 1 \
+             ORDER BY 1, 2"
+        }
+        _ => return Ok(Vec::new()),
+    };
+    Ok(db
+        .raw(query, [])
+        .await?
+        .iter()
+        .filter(|row| row.len() >= 5)
+        .map(|row| ForeignLink {
+            table: text(&row[0]),
+            column: text(&row[1]),
+            schema: text(&row[2]),
+            target: text(&row[3]),
+            target_column: text(&row[4]),
+        })
+        .collect())
+}
+
 /// `text` percent-encoded for a URL: every byte but ASCII letters, digits and `-._~`.
 fn percent_encoded(text: &str) -> String {
     text.bytes()

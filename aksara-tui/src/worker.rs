@@ -604,6 +604,8 @@ pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
         other => other,
     })?;
     let db = raw.with_registry(schema.registry.clone());
-    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
+    let mut catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
+    // An extra: without it the other schemas' keys show as plain columns.
+    catalog.foreign_links = crate::schemas::foreign_links(&db).await.unwrap_or_default();
     Ok((db, catalog))
 }

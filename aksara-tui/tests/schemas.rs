@@ -65,7 +65,28 @@ fn switch(backend: Backend, t: &TestDb, first: &str, second: &str, noun: &str) -
     d.keys(":select count(*) as n from region<Enter>");
     let s = d.screen(100, 20);
     assert!(!message_line(&s).contains("error"), "{backend:?}: {s}");
-    d.keys("<Esc><Esc><Esc>");
+    d.keys("<Esc>");
+    // The foreign key into the first schema says where it points, and Enter follows it:
+    // the first schema is explored again, on the row pointed at.
+    d.keys("/customer_id<Enter>");
+    let s = d.screen(100, 20);
+    assert!(s.contains(&format!("→ {first}.custom")), "{backend:?}: {s}");
+    d.keys("<Enter>");
+    let s = d.screen(100, 20);
+    assert!(
+        s.lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{noun} {first} on")),
+        "{backend:?}: {s}"
+    );
+    assert_eq!(d.crumbs(), "customer_id: Ada", "{backend:?}");
+    assert!(s.contains("Ada"), "{backend:?}: {s}");
+    assert!(d.app.catalog().unwrap().table("customer").is_some());
+    // Back: the first schema's tables.
+    d.keys("<Esc>");
+    assert_eq!(d.crumbs(), "tables", "{backend:?}");
+    d.keys(&format!(":schema {second}<Enter>"));
     d
 }
 

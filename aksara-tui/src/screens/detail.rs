@@ -352,6 +352,19 @@ impl DetailView {
                 let Some(field) = self.field(info, *i) else {
                     return Vec::new();
                 };
+                let value = record.get(&field.name).filter(|v| !v.is_null());
+                let across = ctx.catalog.foreign_link(&self.table, &field.column);
+                if let (None, Some(link), Some(value)) =
+                    (Self::forward_edge(info, field), across, value)
+                {
+                    return vec![Effect::FollowAcross {
+                        schema: link.schema.clone(),
+                        table: link.target.clone(),
+                        column: link.target_column.clone(),
+                        value: value.clone(),
+                        via: field.column.clone(),
+                    }];
+                }
                 let Some(edge) = Self::forward_edge(info, field) else {
                     // A plain field: Enter gives its value most of the screen, and back.
                     self.zoomed = !self.zoomed;
@@ -633,6 +646,9 @@ impl DetailView {
                 let Some(field) = self.field(info, *i) else {
                     return String::new();
                 };
+                if let Some(link) = catalog.foreign_link(&self.table, &field.column) {
+                    return format!("→ {}.{}", link.schema, link.target);
+                }
                 if let Some(edge) = Self::forward_edge(info, field) {
                     let table = &catalog.registry.at(edge.target).meta.table;
                     // A one-to-one that is the key: the row extends the one it points at.

@@ -60,6 +60,20 @@ pub enum Effect {
         /// The text.
         text: String,
     },
+    /// Explore another schema, then open the row of `table` whose `column` holds `value`
+    /// (a foreign key into that schema followed).
+    FollowAcross {
+        /// The schema (MySQL: database).
+        schema: String,
+        /// The table there.
+        table: String,
+        /// The column the key is in.
+        column: String,
+        /// The key.
+        value: aksara::Value,
+        /// The foreign key column followed, for the breadcrumb.
+        via: String,
+    },
     /// Say something in the message line.
     Info(String),
     /// Report a problem in the message line.
