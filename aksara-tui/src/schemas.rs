@@ -151,6 +151,29 @@ fn percent_encoded(text: &str) -> String {
         .collect()
 }
 
+/// The words of a PostgreSQL `options` value, as the server splits them: at spaces, a
+/// backslash keeping the character after it.
+fn option_words(options: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            c if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 /// The URL that explores `schema` on the server of `url` (a PostgreSQL or MySQL URL; any
 /// other is returned as it is).
 pub fn url_for(url: &str, schema: &str) -> String {
@@ -165,22 +188,40 @@ pub fn url_for(url: &str, schema: &str) -> String {
     };
     let mut out = if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
         // The server splits `options` at spaces (a backslash keeps one) and reads the
-        // search path as a list of identifiers, so the name is quoted as one.
-        let quoted = format!("\"{}\"", schema.replace('"', "\"\"")).replace(' ', "\\ ");
-        let setting = percent_encoded(&format!("-csearch_path={quoted}"));
+        // search path as a list of identifiers, so the name is quoted as one. The URL's own
+        // options stay, but for an earlier search path (so that switching again and again
+        // does not make the URL longer).
         let mut pairs: Vec<String> = query
             .unwrap_or_default()
             .split('&')
             .filter(|p| !p.is_empty())
             .map(str::to_string)
             .collect();
-        match pairs.iter_mut().find(|p| p.starts_with("options=")) {
-            Some(options) => {
-                options.push_str("%20");
-                options.push_str(&setting);
+        let given = pairs
+            .iter()
+            .position(|p| p.starts_with("options="))
+            .map(|i| pairs.remove(i));
+        let mut options: Vec<String> = given
+            .map(|p| option_words(&crate::location::percent_decoded(&p["options=".len()..])))
+            .unwrap_or_default();
+        let mut kept = Vec::new();
+        let mut words = options.drain(..).peekable();
+        while let Some(word) = words.next() {
+            if word == "-c" && words.peek().is_some_and(|w| w.starts_with("search_path=")) {
+                words.next();
+            } else if !word.starts_with("-csearch_path=") && !word.starts_with("--search_path=") {
+                kept.push(word);
             }
-            None => pairs.push(format!("options={setting}")),
         }
+        kept.push(format!("-csearch_path=\"{}\"", schema.replace('"', "\"\"")));
+        let written: Vec<String> = kept
+            .iter()
+            .map(|w| w.replace('\\', "\\\\").replace(' ', "\\ "))
+            .collect();
+        pairs.insert(
+            0,
+            format!("options={}", percent_encoded(&written.join(" "))),
+        );
         format!("{base}?{}", pairs.join("&"))
     } else if lower.starts_with("mysql://") || lower.starts_with("mariadb://") {
         let (scheme, rest) = base.split_once("://").unwrap_or(("mysql", base));
@@ -211,13 +252,19 @@ mod tests {
             url_for("postgres://u@h/db", "sales"),
             "postgres://u@h/db?options=-csearch_path%3D%22sales%22"
         );
-        // After the URL's own options, so that it wins; other parameters kept.
+        // The URL's own search path replaced, its other options and parameters kept.
+        let url = url_for(
+            "postgres://u@h/db?sslmode=disable&options=-c%20statement_timeout%3D5s%20-csearch_path%3Dold",
+            "Big \"Q\"",
+        );
         assert_eq!(
-            url_for(
-                "postgres://u@h/db?options=-csearch_path%3Dold&sslmode=disable",
-                "Big \"Q\""
-            ),
-            "postgres://u@h/db?options=-csearch_path%3Dold%20-csearch_path%3D%22Big%5C%20%22%22Q%22%22%22&sslmode=disable"
+            url,
+            "postgres://u@h/db?options=-c%20statement_timeout%3D5s%20-csearch_path%3D%22Big%5C%20%22%22Q%22%22%22&sslmode=disable"
+        );
+        // Switching again replaces it: the URL does not grow.
+        assert_eq!(
+            url_for(&url, "sales"),
+            "postgres://u@h/db?options=-c%20statement_timeout%3D5s%20-csearch_path%3D%22sales%22&sslmode=disable"
         );
         assert_eq!(
             url_for("mysql://root:pw@h:3306/test?ssl-mode=disabled", "shop two"),
