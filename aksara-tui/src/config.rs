@@ -46,6 +46,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The connections, by name.
     pub connections: Vec<Connection>,
+    /// The colours of its `[theme]` table.
+    pub theme: crate::theme::Theme,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +55,8 @@ pub struct Config {
 struct RawFile {
     #[serde(default)]
     connections: BTreeMap<String, RawConnection>,
+    #[serde(default)]
+    theme: BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -117,9 +121,40 @@ impl Config {
                 description: c.description,
             });
         }
+        let mut theme = crate::theme::Theme::default();
+        for (name, colour) in raw.theme {
+            let at = Some(colour.span().start);
+            let Some(slot) = theme.colour_mut(&name) else {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    &format!(
+                        "unknown colour name, expected one of {}",
+                        crate::theme::COLOUR_NAMES.join(", ")
+                    ),
+                ));
+            };
+            let written = colour.into_inner();
+            match written.parse::<ratatui::style::Color>() {
+                Ok(c) => *slot = Some(c),
+                Err(_) => {
+                    return Err(located(
+                        text,
+                        path,
+                        at,
+                        &format!(
+                            "`{written}` is not a colour (a name such as blue or light-red, \
+                             #rrggbb, or a number 0-255)"
+                        ),
+                    ))
+                }
+            }
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             connections,
+            theme,
         })
     }
 
@@ -303,5 +338,34 @@ url = "chinook.db"
         // A missing file is no connections, not an error.
         let missing = Config::load(Path::new("/no/such/dir/config.toml")).unwrap();
         assert!(missing.connections.is_empty());
+    }
+
+    #[test]
+    fn the_theme_table_names_colours() {
+        use ratatui::style::Color;
+        let path = Path::new("/home/me/.config/aksara/config.toml");
+        let config = Config::parse(
+            "[theme]\nselected_bg = \"#203040\"\nkey = \"light-red\"\nlink = \"33\"\n",
+            path,
+        )
+        .unwrap();
+        assert_eq!(config.theme.selected_bg, Some(Color::Rgb(0x20, 0x30, 0x40)));
+        assert_eq!(config.theme.key, Some(Color::LightRed));
+        assert_eq!(config.theme.link, Some(Color::Indexed(33)));
+        assert_eq!(config.theme.title_bg, None);
+        let bad = Config::parse("[theme]\n\nkey = \"blu\"\n", path).unwrap_err();
+        assert_eq!(
+            bad,
+            "/home/me/.config/aksara/config.toml:3: theme.key: `blu` is not a colour (a name such \
+             as blue or light-red, #rrggbb, or a number 0-255)"
+        );
+        let unknown = Config::parse("[theme]\nbackground = \"red\"\n", path).unwrap_err();
+        assert!(
+            unknown.starts_with(
+                "/home/me/.config/aksara/config.toml:2: theme.background: unknown colour name, \
+                 expected one of selected_bg,"
+            ),
+            "{unknown}"
+        );
     }
 }

@@ -15,6 +15,17 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // The colours of the connections file's `[theme]`; a file that cannot be read was
+    // reported above when it was needed, and is not otherwise (a URL opens without it).
+    if let Some(path) = args
+        .config
+        .clone()
+        .or_else(aksara_tui::config::default_path)
+    {
+        if let Ok(config) = aksara_tui::config::Config::load(&path) {
+            aksara_tui::theme::set(config.theme);
+        }
+    }
     let settings = Settings {
         page_size: args.page_size,
     };
