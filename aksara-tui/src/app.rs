@@ -122,6 +122,12 @@ impl App {
         app
     }
 
+    /// Lets each character of `remap` act as the key it maps to (the connections file's
+    /// `[keys]`).
+    pub fn remap_keys(&mut self, remap: std::collections::HashMap<char, char>) {
+        self.keymap = KeyMap::with_remap(remap);
+    }
+
     /// True once `q` was pressed.
     pub fn should_quit(&self) -> bool {
         self.quit

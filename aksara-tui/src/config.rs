@@ -48,6 +48,8 @@ pub struct Config {
     pub connections: Vec<Connection>,
     /// The colours of its `[theme]` table.
     pub theme: crate::theme::Theme,
+    /// Its `[keys]` table: characters that act as other keys.
+    pub keys: std::collections::HashMap<char, char>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +59,8 @@ struct RawFile {
     connections: BTreeMap<String, RawConnection>,
     #[serde(default)]
     theme: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    keys: BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -151,10 +155,37 @@ impl Config {
                 }
             }
         }
+        let mut keys = std::collections::HashMap::new();
+        for (from, to) in raw.keys {
+            let at = Some(to.span().start);
+            let to = to.into_inner();
+            let one = |s: &str| {
+                let mut chars = s.chars();
+                chars.next().filter(|_| chars.next().is_none())
+            };
+            let (Some(from_char), Some(to_char)) = (one(&from), one(&to)) else {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    "a key is one character, acting as another (`x = \"q\"`)",
+                ));
+            };
+            if !crate::keys::screen_key(to_char) {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    &format!("`{to}` is not a key of the explorer's screens (? lists them)"),
+                ));
+            }
+            keys.insert(from_char, to_char);
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             connections,
             theme,
+            keys,
         })
     }
 
@@ -366,6 +397,24 @@ url = "chinook.db"
                  expected one of selected_bg,"
             ),
             "{unknown}"
+        );
+    }
+
+    #[test]
+    fn the_keys_table_makes_characters_act_as_keys() {
+        let path = Path::new("/c/config.toml");
+        let config = Config::parse("[keys]\nx = \"q\"\nQ = \"-\"\n", path).unwrap();
+        assert_eq!(config.keys.get(&'x'), Some(&'q'));
+        assert_eq!(config.keys.get(&'Q'), Some(&'-'));
+        let long = Config::parse("[keys]\nx = \"quit\"\n", path).unwrap_err();
+        assert!(
+            long.starts_with("/c/config.toml:2: keys.x: a key is one character"),
+            "{long}"
+        );
+        let unbound = Config::parse("[keys]\nx = \"%\"\n", path).unwrap_err();
+        assert!(
+            unbound.contains("keys.x: `%` is not a key of the explorer's screens"),
+            "{unbound}"
         );
     }
 }

@@ -567,6 +567,17 @@ pub(crate) enum Lookup {
 
 /// Looks `key` up among the bindings for `focus`; `pending` is the character pressed just
 /// before when it was the first of a doubled key.
+/// True when the character `c`, pressed alone, does something on the screens (alone or as
+/// the first of a doubled key such as `gg`).
+pub fn screen_key(c: char) -> bool {
+    let key = Pressed {
+        code: KeyCode::Char(c),
+        ctrl: false,
+        alt: false,
+    };
+    !matches!(lookup(key, Focus::Screen, None), Lookup::Nothing)
+}
+
 pub(crate) fn lookup(key: Pressed, focus: Focus, pending: Option<char>) -> Lookup {
     let mut first_of_twice = None;
     for binding in BINDINGS.iter().filter(|b| b.scope.covers(focus)) {
