@@ -481,7 +481,7 @@ impl App {
                 let name = schema_command(&text).unwrap_or_default();
                 let open = (!name.is_empty()).then(|| name.to_string());
                 vec![Effect::Load {
-                    slot: Slot::Main,
+                    slot: Slot::Schemas,
                     job: Job::Schemas { open },
                 }]
             }
@@ -572,7 +572,7 @@ impl App {
                     via,
                 } => {
                     self.after_switch = Some((table, column, value, via));
-                    self.send(Slot::Main, Job::Schemas { open: Some(schema) });
+                    self.send(Slot::Schemas, Job::Schemas { open: Some(schema) });
                 }
                 Effect::Info(text) => self.message = Some(Message { text, error: false }),
                 Effect::Error(text) => self.message = Some(Message { text, error: true }),
@@ -606,7 +606,10 @@ impl App {
         let slots: Vec<Slot> = self.pending.keys().copied().collect();
         self.pending.clear();
         if let Some(view) = self.history.current_mut() {
-            for slot in slots.iter().filter(|s| **s != Slot::Export) {
+            for slot in slots
+                .iter()
+                .filter(|s| !matches!(s, Slot::Export | Slot::Schemas))
+            {
                 view.failed(*slot, "cancelled (r reads again)");
             }
         }
@@ -734,7 +737,8 @@ impl App {
                 if self.catalog.is_none() {
                     self.connect_error = Some(message.clone());
                 }
-                if let Some(view) = self.history.current_mut() {
+                // A `:schema` answer is the app's: the screen stays as it was.
+                if let Some(view) = self.history.current_mut().filter(|_| slot != Slot::Schemas) {
                     view.failed(slot, &message);
                 }
                 self.message = Some(Message {

@@ -166,8 +166,17 @@ fn another_mariadb_database_is_browsable() {
 fn sqlite_says_it_has_one_database() {
     private_data_home();
     let mut d = Driver::demo("schemas_sqlite");
+    // From a grid: the answer is the message line's, the grid stays as it was.
+    d.keys("/posts<Enter><Enter>");
     d.keys(":schema<Enter>");
     let s = d.screen(120, 20);
     assert!(message_line(&s).contains("one database per file"), "{s}");
-    assert_eq!(d.crumbs(), "tables");
+    assert_eq!(d.crumbs(), "posts");
+    match d.app.view() {
+        Some(View::Grid(g)) => {
+            assert_eq!(g.status(), &aksara_tui::screens::Status::Ready);
+            assert_eq!(g.window().len(), 8);
+        }
+        other => panic!("not the grid: {other:?}"),
+    }
 }

@@ -746,7 +746,7 @@ impl GridView {
         match slot {
             Slot::Main => self.status = Status::Failed(message.to_string()),
             Slot::More => self.more_error = Some(message.to_string()),
-            Slot::Total | Slot::Export => {}
+            Slot::Total | Slot::Export | Slot::Schemas => {}
         }
     }
 

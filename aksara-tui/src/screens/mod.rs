@@ -39,6 +39,9 @@ pub enum Slot {
     Total,
     /// A running export (it outlives the screen that started it; Ctrl-C stops it).
     Export,
+    /// Listing or opening another schema (`:schema`): its answer is the app's, not the
+    /// screen's.
+    Schemas,
 }
 
 /// What a screen asks the app to do.
