@@ -41,7 +41,10 @@ pub enum Wake {
 pub fn run(mut app: App) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
-    capture_mouse(true)?;
+    if let Err(e) = capture_mouse(true) {
+        ratatui::restore();
+        return Err(e);
+    }
     let (wakes, events) = mpsc::channel();
     let answers = wakes.clone();
     app.on_answer(move || {
@@ -73,7 +76,10 @@ pub fn run_picker(
 ) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
-    capture_mouse(true)?;
+    if let Err(e) = capture_mouse(true) {
+        ratatui::restore();
+        return Err(e);
+    }
     let (wakes, events) = mpsc::channel();
     let input = Input::start(wakes.clone());
     let chosen = loop {
