@@ -128,6 +128,11 @@ impl App {
         self.keymap = KeyMap::with_remap(remap);
     }
 
+    /// The characters the connections file remaps, with the key each acts as.
+    pub fn remapped_keys(&self) -> Vec<(char, char)> {
+        self.keymap.remapped()
+    }
+
     /// True once `q` was pressed.
     pub fn should_quit(&self) -> bool {
         self.quit
@@ -352,7 +357,7 @@ impl App {
             _ => {}
         }
         if self.help {
-            let lines = crate::screens::help::line_count();
+            let lines = crate::screens::help::line_count(&self.keymap.remapped());
             let visible = self.body_rows();
             let last = lines.saturating_sub(visible) + 1;
             if let Some(top) = crate::screens::moved(self.help_scroll, last, &action, visible) {

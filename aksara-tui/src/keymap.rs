@@ -28,6 +28,13 @@ impl KeyMap {
         }
     }
 
+    /// The characters remapped, with the key each acts as, in character order.
+    pub fn remapped(&self) -> Vec<(char, char)> {
+        let mut pairs: Vec<(char, char)> = self.remap.iter().map(|(a, b)| (*a, *b)).collect();
+        pairs.sort();
+        pairs
+    }
+
     /// The action for `key`, if any.
     pub fn map(&mut self, mut key: KeyEvent, focus: Focus) -> Option<Action> {
         if key.kind == KeyEventKind::Release {

@@ -36,3 +36,22 @@ fn a_remapped_key_of_the_file_quits() {
     drop(tmux);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[test]
+fn the_help_lists_the_remapped_keys() {
+    let mut d = common::Driver::demo("keys_help");
+    d.app
+        .remap_keys([('x', 'q'), ('Z', 'G')].into_iter().collect());
+    d.keys("?<PgDn><PgDn><PgDn>");
+    let screen = d.screen(100, 30);
+    assert!(screen.contains("Keys of the connections file:"), "{screen}");
+    let line = |key: &str, to: &str| {
+        screen
+            .lines()
+            .any(|l| l.contains(&format!("│ {key:<13}  acts as {to}")))
+    };
+    assert!(line("Z", "G") && line("x", "q"), "{screen}");
+    // With the help closed, x acts as q: it quits.
+    d.keys("<Esc>x");
+    assert!(d.app.should_quit());
+}

@@ -38,14 +38,20 @@ pub const MOUSE: &[(&str, &str)] = &[
     ("wheel", "three rows down / up"),
 ];
 
-/// The lines the overlay holds (it scrolls when the screen is shorter).
-pub fn line_count() -> usize {
-    keys::help_rows().count() + 2 + COMMANDS.len() + 2 + MOUSE.len() + 2 + FILTERS.len()
+/// The lines the overlay holds with the `remapped` keys of the connections file (it
+/// scrolls when the screen is shorter).
+pub fn line_count(remapped: &[(char, char)]) -> usize {
+    let own = if remapped.is_empty() {
+        0
+    } else {
+        2 + remapped.len()
+    };
+    keys::help_rows().count() + 2 + COMMANDS.len() + 2 + MOUSE.len() + 2 + FILTERS.len() + own
 }
 
 /// Draws the overlay centred in `area`, from its line `scroll` on (clamped so that the
-/// last line shows at the bottom at most).
-pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
+/// last line shows at the bottom at most), the `remapped` keys of the connections file last.
+pub fn draw(frame: &mut Frame, area: Rect, scroll: usize, remapped: &[(char, char)]) {
     let key_width = keys::help_rows()
         .chain(COMMANDS.iter().copied())
         .chain(MOUSE.iter().copied())
@@ -70,6 +76,13 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) {
     lines.push(Line::from(""));
     lines.push(Line::styled(" Filters (after /):", theme::dim()));
     lines.extend(FILTERS.iter().copied().map(entry));
+    if !remapped.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(" Keys of the connections file:", theme::dim()));
+        for (from, to) in remapped {
+            lines.push(entry((&from.to_string(), &format!("acts as {to}"))));
+        }
+    }
     let width = (lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let visible = height.saturating_sub(2) as usize;
