@@ -63,10 +63,20 @@ pub enum Action {
     HideColumn,
     /// Show every column of the grid again (`+`).
     ShowColumns,
+    /// Make the grid's current column wider or narrower (`>` / `<`).
+    ResizeColumn {
+        /// Characters to add, negative to take away.
+        by: isize,
+    },
     /// Cycle the sort of the current column (`s`).
     Sort,
     /// Copy the value under the cursor (`y`).
     Copy,
+    /// Copy the row under the cursor, as tab-separated values (`Y`) or a JSON object (`J`).
+    CopyRow {
+        /// JSON rather than TSV.
+        json: bool,
+    },
     /// Export the grid's rows to a file (`E`).
     Export,
     /// A character typed into the prompt.

@@ -17,10 +17,13 @@ use crate::screens::{
     Ctx, DiagramView, Effect, PromptEvent, PromptKind, SchemaView, Slot, SqlView, TablesView, View,
 };
 use crate::worker::{Loaded, Worker};
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The rows one notch of the mouse wheel moves.
+pub const WHEEL_ROWS: isize = 3;
 
 /// A request the app waits for.
 #[derive(Debug, Clone)]
@@ -86,6 +89,9 @@ pub struct App {
     export: Option<crate::export::Control>,
     /// The queries run at the SQL prompt on this database.
     sql_history: crate::sql::History,
+    /// The row to open once the schema being opened is there (a foreign key into it
+    /// followed): its table, column and value.
+    after_switch: Option<(String, String, aksara::Value, String)>,
 }
 
 impl App {
@@ -110,9 +116,21 @@ impl App {
             connect_error: None,
             export: None,
             sql_history: crate::sql::History::default(),
+            after_switch: None,
         };
         app.send(Slot::Main, Job::Connect);
         app
+    }
+
+    /// Lets each character of `remap` act as the key it maps to (the connections file's
+    /// `[keys]`).
+    pub fn remap_keys(&mut self, remap: std::collections::HashMap<char, char>) {
+        self.keymap = KeyMap::with_remap(remap);
+    }
+
+    /// The characters the connections file remaps, with the key each acts as.
+    pub fn remapped_keys(&self) -> Vec<(char, char)> {
+        self.keymap.remapped()
     }
 
     /// True once `q` was pressed.
@@ -230,6 +248,49 @@ impl App {
         }
     }
 
+    /// Handles a mouse event: the wheel moves three rows (it scrolls the help while that
+    /// shows); a left click on a row selects it (and the column under it, in a grid), a click
+    /// on the row already selected opens it like Enter, and a click on the detail's bottom
+    /// pane follows the relation it describes.
+    pub fn mouse(&mut self, event: MouseEvent) {
+        let action = match event.kind {
+            MouseEventKind::ScrollDown => Action::MoveRows { by: WHEEL_ROWS },
+            MouseEventKind::ScrollUp => Action::MoveRows { by: -WHEEL_ROWS },
+            MouseEventKind::Down(MouseButton::Left) if self.prompt.is_none() && !self.help => {
+                let Some((hits, cursor, column)) = self.history.current().and_then(View::hits)
+                else {
+                    return;
+                };
+                let (x, y) = (event.column, event.row);
+                if hits.opens_at(x, y) {
+                    return self.update(Action::Open);
+                }
+                let Some(row) = hits.row_at(x, y) else {
+                    return;
+                };
+                let to_column = hits.column_at(x).filter(|c| *c != column);
+                if let Some(to) = to_column {
+                    self.update(Action::MoveColumns {
+                        by: to as isize - column as isize,
+                    });
+                }
+                if row == cursor {
+                    if to_column.is_none() {
+                        self.update(Action::Open);
+                    }
+                    return;
+                }
+                Action::MoveRows {
+                    by: row as isize - cursor as isize,
+                }
+            }
+            _ => return,
+        };
+        if self.prompt.is_none() {
+            self.update(action);
+        }
+    }
+
     /// Takes every answer the worker has ready.
     pub fn drain(&mut self) -> bool {
         let mut any = false;
@@ -296,7 +357,7 @@ impl App {
             _ => {}
         }
         if self.help {
-            let lines = crate::screens::help::line_count();
+            let lines = crate::screens::help::line_count(&self.keymap.remapped());
             let visible = self.body_rows();
             let last = lines.saturating_sub(visible) + 1;
             if let Some(top) = crate::screens::moved(self.help_scroll, last, &action, visible) {
@@ -420,6 +481,15 @@ impl App {
                     )],
                 }
             }
+            PromptEvent::Submitted(text) if schema_command(&text).is_some() => {
+                self.sql_history.rewind();
+                let name = schema_command(&text).unwrap_or_default();
+                let open = (!name.is_empty()).then(|| name.to_string());
+                vec![Effect::Load {
+                    slot: Slot::Schemas,
+                    job: Job::Schemas { open },
+                }]
+            }
             PromptEvent::Submitted(text) => {
                 let mut effects = Vec::new();
                 if let Err(e) = self.sql_history.push(&text) {
@@ -492,11 +562,22 @@ impl App {
                 }
                 Effect::Copy { what, text } => {
                     self.clipboard.push(clipboard::osc52(&text));
-                    let shown = crate::format::truncate(&text.replace('\n', "↵"), 40);
+                    let shown =
+                        crate::format::truncate(&text.replace('\n', "↵").replace('\t', "⇥"), 40);
                     self.message = Some(Message {
                         text: format!("copied {what}: {shown}"),
                         error: false,
                     });
+                }
+                Effect::FollowAcross {
+                    schema,
+                    table,
+                    column,
+                    value,
+                    via,
+                } => {
+                    self.after_switch = Some((table, column, value, via));
+                    self.send(Slot::Schemas, Job::Schemas { open: Some(schema) });
                 }
                 Effect::Info(text) => self.message = Some(Message { text, error: false }),
                 Effect::Error(text) => self.message = Some(Message { text, error: true }),
@@ -530,7 +611,10 @@ impl App {
         let slots: Vec<Slot> = self.pending.keys().copied().collect();
         self.pending.clear();
         if let Some(view) = self.history.current_mut() {
-            for slot in slots.iter().filter(|s| **s != Slot::Export) {
+            for slot in slots
+                .iter()
+                .filter(|s| !matches!(s, Slot::Export | Slot::Schemas))
+            {
                 view.failed(*slot, "cancelled (r reads again)");
             }
         }
@@ -615,8 +699,32 @@ impl App {
                 self.catalog = Some(catalog.clone());
                 self.sql_history = crate::sql::History::open(&catalog.source);
                 self.history = History::new(View::Tables(TablesView::new()));
-                let effects = self.entered(&catalog);
+                let mut effects = self.entered(&catalog);
+                if let Some((table, column, value, via)) = self.after_switch.take() {
+                    effects.push(follow_across(&catalog, &table, &column, value, &via));
+                }
                 self.apply(effects, &catalog);
+            }
+            Ok(Outcome::Schemas(found)) => {
+                let noun = self
+                    .catalog
+                    .as_ref()
+                    .map_or("schema", |c| crate::schemas::noun(c.dialect.name()));
+                let names: Vec<String> = found
+                    .names
+                    .iter()
+                    .map(|n| {
+                        if *n == found.current {
+                            format!("{n} (this one)")
+                        } else {
+                            n.clone()
+                        }
+                    })
+                    .collect();
+                self.message = Some(Message {
+                    text: format!("{noun}s: {}; :schema NAME opens one", names.join(", ")),
+                    error: false,
+                });
             }
             Ok(outcome) => {
                 let Some(catalog) = self.catalog.clone() else {
@@ -630,10 +738,12 @@ impl App {
                 self.apply(effects, &catalog);
             }
             Err(message) => {
+                self.after_switch = None;
                 if self.catalog.is_none() {
                     self.connect_error = Some(message.clone());
                 }
-                if let Some(view) = self.history.current_mut() {
+                // A `:schema` answer is the app's: the screen stays as it was.
+                if let Some(view) = self.history.current_mut().filter(|_| slot != Slot::Schemas) {
                     view.failed(slot, &message);
                 }
                 self.message = Some(Message {
@@ -643,6 +753,42 @@ impl App {
             }
         }
     }
+}
+
+/// Opens the row of `table` (in the schema just opened) whose `column` holds `value`,
+/// reached through the foreign key column `via`.
+fn follow_across(
+    catalog: &Catalog,
+    table: &str,
+    column: &str,
+    value: aksara::Value,
+    via: &str,
+) -> Effect {
+    let Some(entry) = catalog.tables.iter().find(|t| t.table == table) else {
+        return Effect::Error(format!("no table {table} in this schema"));
+    };
+    let Some(info) = catalog.info(&entry.model) else {
+        return Effect::Error(format!("no table {table} in this schema"));
+    };
+    let path = crate::catalog::path_of_column(info, column);
+    let view = crate::screens::DetailView::follow(
+        catalog,
+        &entry.model,
+        vec![aksara::Condition::new(path, value)],
+        via,
+    );
+    Effect::Open(Box::new(View::Detail(view)))
+}
+
+/// The name of `:schema NAME` (empty for a bare `:schema`), None for anything else (no SQL
+/// statement starts with the word `schema`).
+fn schema_command(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let word = text.get(..6)?;
+    let rest = text.get(6..)?;
+    (word.eq_ignore_ascii_case("schema")
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+    .then(|| rest.trim())
 }
 
 /// True for `:key VALUE` (no SQL statement starts with the word `key`).
@@ -704,6 +850,7 @@ mod tests {
                     generation,
                     match job {
                         Job::Connect => "connect",
+                        Job::Schemas { .. } => "schemas",
                         Job::Counts { .. } => "counts",
                         Job::Page { .. } => "page",
                         Job::Total { .. } => "total",
@@ -726,6 +873,7 @@ mod tests {
                 exhausted: true,
                 rows,
                 first_index: Some(0),
+                labels: Default::default(),
             }),
         })
     }
@@ -798,6 +946,7 @@ mod tests {
                 exhausted: false,
                 rows,
                 first_index: None,
+                labels: Default::default(),
             }),
         })
     }
@@ -892,6 +1041,7 @@ mod tests {
                     exhausted: true,
                     rows: vec![user(&catalog, 1, "Ann")],
                     first_index: Some(0),
+                    labels: Default::default(),
                 }),
             })
             .unwrap();

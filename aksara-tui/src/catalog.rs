@@ -65,6 +65,8 @@ pub struct Catalog {
     pub dialect: &'static dyn Dialect,
     /// What is being explored, for the title bar (a URL without its password, or the demo).
     pub source: String,
+    /// The foreign keys that point into other schemas (see [`crate::schemas`]).
+    pub foreign_links: Vec<crate::schemas::ForeignLink>,
 }
 
 impl Catalog {
@@ -104,6 +106,7 @@ impl Catalog {
             tables,
             dialect,
             source,
+            foreign_links: Vec::new(),
         }
     }
 
@@ -144,7 +147,15 @@ impl Catalog {
             tables,
             dialect,
             source,
+            foreign_links: Vec::new(),
         }
+    }
+
+    /// The foreign key of `table`'s `column` into another schema, if it is one.
+    pub fn foreign_link(&self, table: &str, column: &str) -> Option<&crate::schemas::ForeignLink> {
+        self.foreign_links
+            .iter()
+            .find(|l| l.table == table && l.column == column)
     }
 
     /// The entry of the model called `model`.

@@ -59,10 +59,15 @@ Keys:
   Enter    open: a table, a row, a relation (forward, reverse, many-to-many)
   Backspace/Esc  back    ]  forward          /  filter (on the current column)
   s  sort by the current column (asc, desc, off)    y  copy the value (OSC 52)
+  Y  copy the row as tab-separated values           J  copy the row as JSON
   E  export the grid (filters, sort) to a .csv or .json file
   S  the table's schema (columns, indexes, relations, DDL)   D  its relation diagram
-  -  hide the column   +  show every column   :key 42  jump to the row with that key
+  -  hide the column   +  show every column   < >  narrow / widen the column
+  :key 42  jump to the row with that key
+  :schema NAME  explore another schema (MySQL: database)   :schema  list them
   r  reload      Ctrl-C  cancel the running query   ?  help     q  quit
+Mouse: a click selects a table, row or cell, a click on the selected one opens it; a click
+on a record's bottom pane follows its relation; the wheel scrolls.
 
 Filters: text uses icontains; =x exact, >x >=x <x <=x compare, ^x starts with, $x ends with,
 null / !null for NULL checks.

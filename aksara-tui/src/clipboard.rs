@@ -31,6 +31,60 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// A row as one line of tab-separated values, the way PostgreSQL's `COPY ... TO` text format
+/// writes them (spreadsheets paste it into cells): NULL as `\N`; a backslash, tab, newline
+/// and carriage return inside a value as `\\`, `\t`, `\n`, `\r`; values in full, as an
+/// export writes them (timestamps in RFC 3339, bytes as `\x` and hex).
+pub fn row_tsv(values: &[aksara::Value]) -> String {
+    values
+        .iter()
+        .map(|v| match v {
+            aksara::Value::Null => "\\N".to_string(),
+            v => crate::export::text(v)
+                .replace('\\', "\\\\")
+                .replace('\t', "\\t")
+                .replace('\n', "\\n")
+                .replace('\r', "\\r"),
+        })
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// A row as a JSON object of its columns, in column order, with values as an export's JSON
+/// writes them (NULL as `null`, numbers and booleans as such, JSON columns as documents).
+pub fn row_json(names: &[String], values: &[aksara::Value]) -> String {
+    // Written by hand: serde_json's map would sort the keys.
+    let members: Vec<String> = names
+        .iter()
+        .zip(values)
+        .map(|(name, value)| {
+            format!(
+                "{}:{}",
+                serde_json::Value::String(name.clone()),
+                crate::export::json_value(value)
+            )
+        })
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+/// The copy of a row in TSV (`json` false) or JSON.
+pub fn row_effect(
+    names: &[String],
+    values: &[aksara::Value],
+    json: bool,
+) -> crate::screens::Effect {
+    let (what, text) = if json {
+        ("the row as JSON", row_json(names, values))
+    } else {
+        ("the row as TSV", row_tsv(values))
+    };
+    crate::screens::Effect::Copy {
+        what: what.into(),
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

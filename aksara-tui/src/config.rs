@@ -46,6 +46,10 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The connections, by name.
     pub connections: Vec<Connection>,
+    /// The colours of its `[theme]` table.
+    pub theme: crate::theme::Theme,
+    /// Its `[keys]` table: characters that act as other keys.
+    pub keys: std::collections::HashMap<char, char>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +57,10 @@ pub struct Config {
 struct RawFile {
     #[serde(default)]
     connections: BTreeMap<String, RawConnection>,
+    #[serde(default)]
+    theme: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    keys: BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -117,9 +125,67 @@ impl Config {
                 description: c.description,
             });
         }
+        let mut theme = crate::theme::Theme::default();
+        for (name, colour) in raw.theme {
+            let at = Some(colour.span().start);
+            let Some(slot) = theme.colour_mut(&name) else {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    &format!(
+                        "unknown colour name, expected one of {}",
+                        crate::theme::COLOUR_NAMES.join(", ")
+                    ),
+                ));
+            };
+            let written = colour.into_inner();
+            match written.parse::<ratatui::style::Color>() {
+                Ok(c) => *slot = Some(c),
+                Err(_) => {
+                    return Err(located(
+                        text,
+                        path,
+                        at,
+                        &format!(
+                            "`{written}` is not a colour (a name such as blue or light-red, \
+                             #rrggbb, or a number 0-255)"
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut keys = std::collections::HashMap::new();
+        for (from, to) in raw.keys {
+            let at = Some(to.span().start);
+            let to = to.into_inner();
+            let one = |s: &str| {
+                let mut chars = s.chars();
+                chars.next().filter(|_| chars.next().is_none())
+            };
+            let (Some(from_char), Some(to_char)) = (one(&from), one(&to)) else {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    "a key is one character, acting as another (`x = \"q\"`)",
+                ));
+            };
+            if !crate::keys::screen_key(to_char) {
+                return Err(located(
+                    text,
+                    path,
+                    at,
+                    &format!("`{to}` is not a key of the explorer's screens (? lists them)"),
+                ));
+            }
+            keys.insert(from_char, to_char);
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             connections,
+            theme,
+            keys,
         })
     }
 
@@ -303,5 +369,52 @@ url = "chinook.db"
         // A missing file is no connections, not an error.
         let missing = Config::load(Path::new("/no/such/dir/config.toml")).unwrap();
         assert!(missing.connections.is_empty());
+    }
+
+    #[test]
+    fn the_theme_table_names_colours() {
+        use ratatui::style::Color;
+        let path = Path::new("/home/me/.config/aksara/config.toml");
+        let config = Config::parse(
+            "[theme]\nselected_bg = \"#203040\"\nkey = \"light-red\"\nlink = \"33\"\n",
+            path,
+        )
+        .unwrap();
+        assert_eq!(config.theme.selected_bg, Some(Color::Rgb(0x20, 0x30, 0x40)));
+        assert_eq!(config.theme.key, Some(Color::LightRed));
+        assert_eq!(config.theme.link, Some(Color::Indexed(33)));
+        assert_eq!(config.theme.title_bg, None);
+        let bad = Config::parse("[theme]\n\nkey = \"blu\"\n", path).unwrap_err();
+        assert_eq!(
+            bad,
+            "/home/me/.config/aksara/config.toml:3: theme.key: `blu` is not a colour (a name such \
+             as blue or light-red, #rrggbb, or a number 0-255)"
+        );
+        let unknown = Config::parse("[theme]\nbackground = \"red\"\n", path).unwrap_err();
+        assert!(
+            unknown.starts_with(
+                "/home/me/.config/aksara/config.toml:2: theme.background: unknown colour name, \
+                 expected one of selected_bg,"
+            ),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn the_keys_table_makes_characters_act_as_keys() {
+        let path = Path::new("/c/config.toml");
+        let config = Config::parse("[keys]\nx = \"q\"\nQ = \"-\"\n", path).unwrap();
+        assert_eq!(config.keys.get(&'x'), Some(&'q'));
+        assert_eq!(config.keys.get(&'Q'), Some(&'-'));
+        let long = Config::parse("[keys]\nx = \"quit\"\n", path).unwrap_err();
+        assert!(
+            long.starts_with("/c/config.toml:2: keys.x: a key is one character"),
+            "{long}"
+        );
+        let unbound = Config::parse("[keys]\nx = \"%\"\n", path).unwrap_err();
+        assert!(
+            unbound.contains("keys.x: `%` is not a key of the explorer's screens"),
+            "{unbound}"
+        );
     }
 }

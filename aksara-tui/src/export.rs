@@ -341,7 +341,7 @@ fn csv_text(value: &Value) -> String {
 }
 
 /// A value's full text, for CSV and for JSON values that are not numbers or booleans.
-fn text(value: &Value) -> String {
+pub(crate) fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::DateTime(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
@@ -360,7 +360,7 @@ fn text(value: &Value) -> String {
 }
 
 /// A value as JSON (see the module docs).
-fn json_value(value: &Value) -> Json {
+pub(crate) fn json_value(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),

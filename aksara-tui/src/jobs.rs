@@ -64,6 +64,12 @@ pub struct DetailRequest {
 pub enum Job {
     /// Open the database and read its catalog.
     Connect,
+    /// List the server's schemas (PostgreSQL) or databases (MySQL) or, with a name, explore
+    /// that one instead (see [`crate::schemas`]).
+    Schemas {
+        /// The schema to open; None lists them.
+        open: Option<String>,
+    },
     /// Count the rows of these models, stopping at `cap`.
     Counts {
         /// The models.
@@ -130,6 +136,8 @@ pub struct DetailData {
 pub enum Outcome {
     /// Connected; the catalog.
     Connected(Arc<Catalog>),
+    /// The server's schemas.
+    Schemas(crate::schemas::Schemas),
     /// Row counts by model.
     Counts(Vec<(String, Result<Count, String>)>),
     /// A page of rows.
@@ -143,6 +151,9 @@ pub enum Outcome {
         exhausted: bool,
         /// The position of the first row in the result, when known.
         first_index: Option<u64>,
+        /// The labels of the rows its foreign keys point at (a grid's pages; none for an
+        /// export's).
+        labels: crate::labels::PageLabels,
     },
     /// A grid's row count.
     Total(Count),
@@ -256,7 +267,7 @@ pub async fn cancel_on_server(db: &Db, id: i64) -> aksara::Result<()> {
 
 /// Runs `f` in a savepoint when inside a transaction, so that its failure does not abort the
 /// queries after it (PostgreSQL aborts the whole transaction on an error otherwise).
-async fn isolated<T, F, Fut>(db: &Db, f: F) -> aksara::Result<T>
+pub(crate) async fn isolated<T, F, Fut>(db: &Db, f: F) -> aksara::Result<T>
 where
     F: FnOnce(Db) -> Fut + Send,
     Fut: Future<Output = aksara::Result<T>> + Send,
@@ -348,6 +359,7 @@ pub async fn page(db: &Db, mut spec: PageSpec, placement: Placement) -> aksara::
         exhausted: (rows.len() as u64) < spec.limit,
         rows,
         first_index,
+        labels: Default::default(),
     })
 }
 

@@ -7,19 +7,43 @@
 use crate::action::Action;
 pub use crate::keys::Focus;
 use crate::keys::{lookup, Lookup};
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use std::collections::HashMap;
 
 /// Turns key events into actions; remembers a pending `g` of `gg`.
 #[derive(Debug, Default)]
 pub struct KeyMap {
     pending: Option<char>,
+    /// Characters that act, on the screens, as other keys (the connections file's `[keys]`).
+    remap: HashMap<char, char>,
 }
 
 impl KeyMap {
+    /// A key map where each character of `remap` acts, on the screens (not in a prompt), as
+    /// the key it maps to.
+    pub fn with_remap(remap: HashMap<char, char>) -> KeyMap {
+        KeyMap {
+            pending: None,
+            remap,
+        }
+    }
+
+    /// The characters remapped, with the key each acts as, in character order.
+    pub fn remapped(&self) -> Vec<(char, char)> {
+        let mut pairs: Vec<(char, char)> = self.remap.iter().map(|(a, b)| (*a, *b)).collect();
+        pairs.sort();
+        pairs
+    }
+
     /// The action for `key`, if any.
-    pub fn map(&mut self, key: KeyEvent, focus: Focus) -> Option<Action> {
+    pub fn map(&mut self, mut key: KeyEvent, focus: Focus) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
+        }
+        if let (Focus::Screen | Focus::Help, KeyCode::Char(c)) = (focus, key.code) {
+            if let Some(to) = self.remap.get(&c) {
+                key.code = KeyCode::Char(*to);
+            }
         }
         // Any key the screen sees ends a half-typed `gg`.
         let pending = if focus == Focus::Screen {
@@ -124,6 +148,28 @@ mod tests {
         assert!(matches!(
             map.map(ctrl(KeyCode::Char('c')), Focus::Prompt),
             Some(Action::Cancel)
+        ));
+    }
+
+    #[test]
+    fn remapped_characters_act_as_their_keys_on_screens_only() {
+        let mut map = KeyMap::with_remap([('x', 'q'), ('Z', 'G')].into_iter().collect());
+        assert!(matches!(
+            map.map(key(KeyCode::Char('x')), Focus::Screen),
+            Some(Action::Quit)
+        ));
+        assert!(matches!(
+            map.map(key(KeyCode::Char('Z')), Focus::Screen),
+            Some(Action::Bottom)
+        ));
+        // In a prompt, x is a letter; the keys not remapped keep their actions.
+        assert!(matches!(
+            map.map(key(KeyCode::Char('x')), Focus::Prompt),
+            Some(Action::Input { ch: 'x' })
+        ));
+        assert!(matches!(
+            map.map(key(KeyCode::Char('q')), Focus::Screen),
+            Some(Action::Quit)
         ));
     }
 }

@@ -357,6 +357,20 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[
+            (ch('<'), |_| Action::ResizeColumn {
+                by: -crate::screens::grid::RESIZE_STEP,
+            }),
+            (ch('>'), |_| Action::ResizeColumn {
+                by: crate::screens::grid::RESIZE_STEP,
+            }),
+        ],
+        help: Some(("< >", "narrow / widen the column")),
+        hints: &[],
+        hint_rank: 6,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('y'), |_| Action::Copy)],
         help: Some(("y", "copy the value (OSC 52)")),
         hints: &[
@@ -366,6 +380,16 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Zoomed, "y", "copy"),
             (Place::Schema, "y", "copy DDL"),
         ],
+        hint_rank: 4,
+    },
+    Binding {
+        scope: SCREEN,
+        presses: &[
+            (ch('Y'), |_| Action::CopyRow { json: false }),
+            (ch('J'), |_| Action::CopyRow { json: true }),
+        ],
+        help: Some(("Y J", "copy the row as tab-separated values / as JSON")),
+        hints: &[],
         hint_rank: 4,
     },
     Binding {
@@ -543,6 +567,17 @@ pub(crate) enum Lookup {
 
 /// Looks `key` up among the bindings for `focus`; `pending` is the character pressed just
 /// before when it was the first of a doubled key.
+/// True when the character `c`, pressed alone, does something on the screens (alone or as
+/// the first of a doubled key such as `gg`).
+pub fn screen_key(c: char) -> bool {
+    let key = Pressed {
+        code: KeyCode::Char(c),
+        ctrl: false,
+        alt: false,
+    };
+    !matches!(lookup(key, Focus::Screen, None), Lookup::Nothing)
+}
+
 pub(crate) fn lookup(key: Pressed, focus: Focus, pending: Option<char>) -> Lookup {
     let mut first_of_twice = None;
     for binding in BINDINGS.iter().filter(|b| b.scope.covers(focus)) {

@@ -7,7 +7,10 @@
 //! catalog through the engine's introspection, or from the aksara models for the demo.
 //! Named databases come from the connections file ([`config`]), listed by the [`picker`]
 //! when none is given. `S` shows a table's schema (read by [`schema`]) and `D` its
-//! neighbourhood of [`relations`], drawn.
+//! neighbourhood of [`relations`], drawn. `:schema NAME` explores another schema of the
+//! server ([`schemas`]); a grid shows the [`labels`] of the rows its foreign keys point at;
+//! the mouse selects, opens and scrolls, and the connections file may set the [`theme`]
+//! and remap keys.
 //!
 //! The shape follows ratatui's component template: keys become [`action::Action`]s
 //! ([`keymap`], reading the one key table [`keys`] that also feeds the help and the hint
@@ -34,6 +37,7 @@ pub mod format;
 pub mod jobs;
 pub mod keymap;
 pub mod keys;
+pub mod labels;
 pub mod location;
 pub mod nav;
 pub mod paging;
@@ -41,6 +45,7 @@ pub mod picker;
 pub mod relations;
 pub mod render;
 pub mod schema;
+pub mod schemas;
 pub mod screens;
 pub mod sql;
 pub mod terminal;

@@ -129,7 +129,7 @@ pub fn shown(url: &str) -> String {
     out
 }
 
-fn percent_decoded(password: &str) -> String {
+pub(crate) fn percent_decoded(password: &str) -> String {
     let mut bytes = Vec::new();
     let raw = password.as_bytes();
     let mut i = 0;

@@ -15,6 +15,19 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    let mut keys = std::collections::HashMap::new();
+    // The colours and keys of the connections file's `[theme]` and `[keys]`; a file that cannot be read was
+    // reported above when it was needed, and is not otherwise (a URL opens without it).
+    if let Some(path) = args
+        .config
+        .clone()
+        .or_else(aksara_tui::config::default_path)
+    {
+        if let Ok(config) = aksara_tui::config::Config::load(&path) {
+            aksara_tui::theme::set(config.theme);
+            keys = config.keys;
+        }
+    }
     let settings = Settings {
         page_size: args.page_size,
     };
@@ -23,14 +36,18 @@ fn main() -> std::process::ExitCode {
             if let Some(table) = &args.export {
                 return export(&target, table, args.output.clone());
             }
-            aksara_tui::terminal::run(App::new(Worker::spawn(target), settings))
+            let mut app = App::new(Worker::spawn(target), settings);
+            app.remap_keys(keys);
+            aksara_tui::terminal::run(app)
         }
         Start::Pick(_) if args.export.is_some() => {
             eprintln!("aksara-tui: --export needs a database: give a URL or a connection's name");
             return std::process::ExitCode::FAILURE;
         }
-        Start::Pick(picker) => aksara_tui::terminal::run_picker(picker, |target| {
-            App::new(Worker::spawn(target), settings)
+        Start::Pick(picker) => aksara_tui::terminal::run_picker(picker, move |target| {
+            let mut app = App::new(Worker::spawn(target), settings);
+            app.remap_keys(keys);
+            app
         }),
     };
     match result {

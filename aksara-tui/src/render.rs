@@ -46,7 +46,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     draw_message(app, frame, message);
     draw_hints(app, frame, hints);
     if app.help_open() {
-        help::draw(frame, body, app.help_scroll());
+        help::draw(frame, body, app.help_scroll(), &app.remapped_keys());
     }
 }
 

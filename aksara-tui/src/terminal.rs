@@ -41,6 +41,10 @@ pub enum Wake {
 pub fn run(mut app: App) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
+    if let Err(e) = capture_mouse(true) {
+        ratatui::restore();
+        return Err(e);
+    }
     let (wakes, events) = mpsc::channel();
     let answers = wakes.clone();
     app.on_answer(move || {
@@ -56,6 +60,7 @@ pub fn run(mut app: App) -> std::io::Result<()> {
         |_, _| {},
     );
     input.stop();
+    let _ = capture_mouse(false);
     ratatui::restore();
     result
 }
@@ -71,6 +76,10 @@ pub fn run_picker(
 ) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
+    if let Err(e) = capture_mouse(true) {
+        ratatui::restore();
+        return Err(e);
+    }
     let (wakes, events) = mpsc::channel();
     let input = Input::start(wakes.clone());
     let chosen = loop {
@@ -107,6 +116,7 @@ pub fn run_picker(
         Err(e) => Err(e),
     };
     input.stop();
+    let _ = capture_mouse(false);
     ratatui::restore();
     result
 }
@@ -208,6 +218,7 @@ pub fn event_loop<B: Backend>(
 fn apply(app: &mut App, wake: Wake) {
     match wake {
         Wake::Terminal(Event::Key(key)) => app.key(key),
+        Wake::Terminal(Event::Mouse(mouse)) => app.mouse(mouse),
         Wake::Terminal(Event::Resize(width, height)) => {
             app.update(Action::Resize { width, height })
         }
@@ -218,8 +229,21 @@ fn apply(app: &mut App, wake: Wake) {
     }
 }
 
-/// Keeps ratatui's hook (which restores the terminal) for the UI thread, but leaves the
-/// terminal alone for panics on the worker's threads: those become error messages.
+/// Asks the terminal to report the mouse (clicks, the wheel) or to stop: on entering the
+/// screen, and before it is restored on quitting and on a panic.
+fn capture_mouse(on: bool) -> std::io::Result<()> {
+    use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    let mut out = std::io::stdout();
+    if on {
+        ratatui::crossterm::execute!(out, EnableMouseCapture)
+    } else {
+        ratatui::crossterm::execute!(out, DisableMouseCapture)
+    }
+}
+
+/// Keeps ratatui's hook (which restores the terminal) for the UI thread, after turning the
+/// mouse reports off, but leaves the terminal alone for panics on the worker's threads:
+/// those become error messages.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -227,6 +251,7 @@ fn install_panic_hook() {
             .name()
             .is_some_and(|n| n.starts_with(crate::worker::THREAD_NAME));
         if !on_worker {
+            let _ = capture_mouse(false);
             previous(info);
         }
     }));

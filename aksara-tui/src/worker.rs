@@ -191,12 +191,22 @@ impl Drop for Worker {
 
 /// The worker's state, shared by its tasks.
 struct Shared {
-    target: Target,
+    /// What is explored; `:schema NAME` replaces it.
+    target: Mutex<Target>,
     db: tokio::sync::Mutex<Option<Db>>,
     /// The SQL prompt's own connection (a pool of one), held by one query at a time.
     sql_db: tokio::sync::Mutex<Option<Db>>,
     catalog: Mutex<Option<Arc<Catalog>>>,
     running: Mutex<HashMap<u64, Running>>,
+}
+
+impl Shared {
+    /// The URL explored.
+    fn url(&self) -> String {
+        match &*self.target.lock().expect("target") {
+            Target::Demo { url } | Target::Url(url) => url.clone(),
+        }
+    }
 }
 
 struct Running {
@@ -222,7 +232,7 @@ fn run(target: Target, mut commands: UnboundedReceiver<Command>, results: Answer
         }
     };
     let shared = Arc::new(Shared {
-        target,
+        target: Mutex::new(target),
         db: tokio::sync::Mutex::new(None),
         sql_db: tokio::sync::Mutex::new(None),
         catalog: Mutex::new(None),
@@ -345,9 +355,7 @@ async fn database(shared: &Shared) -> aksara::Result<Db> {
     let Some(catalog) = catalog else {
         return Err(Error::Connection("not connected yet".into()));
     };
-    let url = match &shared.target {
-        Target::Demo { url } | Target::Url(url) => url.clone(),
-    };
+    let url = shared.url();
     let db = aksara::connect(&crate::location::connection_url(&url), Registry::empty())
         .await?
         .with_registry(catalog.registry.clone());
@@ -391,6 +399,7 @@ async fn execute(
     }
     let outcome = match job {
         Job::Connect => connect(&shared).await,
+        Job::Schemas { open } => schemas(&shared, open).await,
         Job::Sql { text } => sql(&shared, &text, &backend).await,
         job => match database(&shared).await {
             Ok(db) => {
@@ -400,11 +409,9 @@ async fn execute(
             Err(e) => Err(e),
         },
     };
-    let url = match &shared.target {
-        Target::Demo { url } | Target::Url(url) => url.as_str(),
-    };
+    let url = shared.url();
     outcome.map_err(|e| {
-        let text = crate::location::mask_passwords(&e.to_string(), url);
+        let text = crate::location::mask_passwords(&e.to_string(), &url);
         if connection_lost(&e) {
             if let Ok(mut slot) = shared.db.try_lock() {
                 *slot = None;
@@ -423,7 +430,7 @@ async fn run_job(
     backend: &BackendId,
 ) -> aksara::Result<Outcome> {
     match job {
-        Job::Connect => unreachable!("handled by execute"),
+        Job::Connect | Job::Schemas { .. } => unreachable!("handled by execute"),
         Job::Counts { models, cap } => {
             jobs::cancellable(db, backend, |tx| async move {
                 Ok(Outcome::Counts(jobs::counts(&tx, &models, cap).await))
@@ -432,7 +439,12 @@ async fn run_job(
         }
         Job::Page { spec, placement } => {
             jobs::cancellable(db, backend, |tx| async move {
-                jobs::page(&tx, spec, placement).await
+                let model = spec.model.clone();
+                let mut outcome = jobs::page(&tx, spec, placement).await?;
+                if let Outcome::Page { rows, labels, .. } = &mut outcome {
+                    *labels = crate::labels::page_labels(&tx, &model, rows).await;
+                }
+                Ok(outcome)
             })
             .await
         }
@@ -516,9 +528,7 @@ async fn sql(shared: &Shared, text: &str, backend: &BackendId) -> aksara::Result
     let db = match slot.as_ref() {
         Some(db) => db.clone(),
         None => {
-            let url = match &shared.target {
-                Target::Demo { url } | Target::Url(url) => url.clone(),
-            };
+            let url = shared.url();
             let options = aksara::PoolOptions {
                 max_connections: 1,
                 ..aksara::PoolOptions::default()
@@ -541,13 +551,42 @@ async fn sql(shared: &Shared, text: &str, backend: &BackendId) -> aksara::Result
 }
 
 async fn connect(shared: &Shared) -> aksara::Result<Outcome> {
-    let (db, catalog) = match &shared.target {
+    let target = shared.target.lock().expect("target").clone();
+    let (db, catalog) = match &target {
         Target::Demo { url } => crate::demo::open(url).await?,
         Target::Url(url) => open_url(url).await?,
     };
     let catalog = Arc::new(catalog);
     *shared.catalog.lock().expect("catalog") = Some(catalog.clone());
     *shared.db.lock().await = Some(db);
+    Ok(Outcome::Connected(catalog))
+}
+
+/// `:schema`: lists the server's schemas or, with a name among them, connects to that one
+/// instead: the new catalog replaces the old, and the next requests use the new connection.
+async fn schemas(shared: &Shared, open: Option<String>) -> aksara::Result<Outcome> {
+    let db = database(shared).await?;
+    let found = crate::schemas::list(&db).await?;
+    let Some(name) = open else {
+        return Ok(Outcome::Schemas(found));
+    };
+    if !found.names.contains(&name) {
+        let noun = crate::schemas::noun(db.dialect().name());
+        return Err(Error::config(format!(
+            "no {noun} called {name} here (:schema lists them: {})",
+            found.names.join(", ")
+        )));
+    }
+    let url = crate::schemas::url_for(&shared.url(), &name);
+    let (db, mut catalog) = open_url(&url).await?;
+    // The name first: the title bar cuts a long URL at its end.
+    let noun = crate::schemas::noun(db.dialect().name());
+    catalog.source = format!("{noun} {name} on {}", catalog.source);
+    let catalog = Arc::new(catalog);
+    *shared.target.lock().expect("target") = Target::Url(url);
+    *shared.catalog.lock().expect("catalog") = Some(catalog.clone());
+    *shared.db.lock().await = Some(db);
+    *shared.sql_db.lock().await = None;
     Ok(Outcome::Connected(catalog))
 }
 
@@ -565,6 +604,8 @@ pub async fn open_url(url: &str) -> aksara::Result<(Db, Catalog)> {
         other => other,
     })?;
     let db = raw.with_registry(schema.registry.clone());
-    let catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
+    let mut catalog = Catalog::from_schema(&schema, raw.dialect(), crate::location::shown(url));
+    // An extra: without it the other schemas' keys show as plain columns.
+    catalog.foreign_links = crate::schemas::foreign_links(&db).await.unwrap_or_default();
     Ok((db, catalog))
 }

@@ -88,3 +88,32 @@ fn an_empty_grid_keeps_its_header_on_one_line() {
         "{s}"
     );
 }
+
+#[test]
+fn the_current_column_is_widened_and_narrowed() {
+    let Some(mut d) = driver("grid_resize") else {
+        return;
+    };
+    d.keys("/wide<Enter><Enter>l");
+    let start = |s: &str, name: &str| header(s).1.find(name).unwrap_or(usize::MAX);
+    let s = d.screen(100, 12);
+    let fitted = start(&s, "column_number_02");
+    // `>` twice: eight characters wider; the next column starts eight further right.
+    d.keys(">>");
+    let s = d.screen(100, 12);
+    assert_eq!(start(&s, "column_number_02"), fitted + 8, "{s}");
+    // Without the title line, which holds the file's path.
+    let body: Vec<&str> = s.lines().skip(1).collect();
+    insta::assert_snapshot!("widened_column_100x12", body.join("\n"));
+    // `<` down to the narrowest, three characters: the header is cut.
+    d.keys("<<<<<<<<<<");
+    let s = d.screen(100, 12);
+    let (at, line) = header(&s);
+    assert!(line.starts_with("id  co… column_number_02"), "{s}");
+    let row = s.lines().nth(at + 1).unwrap_or_default();
+    assert!(row.starts_with("7   va… value 02"), "{s}");
+    // The other columns keep their widths; hiding and showing keeps the change.
+    d.keys("l-+");
+    let s = d.screen(100, 12);
+    assert!(header(&s).1.starts_with("id  co… column_number_02"), "{s}");
+}

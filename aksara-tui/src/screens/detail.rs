@@ -57,6 +57,8 @@ pub enum DetailRow {
 /// A detail view's state.
 #[derive(Debug)]
 pub struct DetailView {
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
     /// The model of the record.
     pub model: String,
     /// Its table.
@@ -145,6 +147,7 @@ impl DetailView {
             }
         }));
         DetailView {
+            hits: super::RowHits::default(),
             model: model.to_string(),
             table: info
                 .map(|i| i.meta.table.clone())
@@ -305,6 +308,18 @@ impl DetailView {
                     initial: String::new(),
                 }]
             }
+            Action::CopyRow { json } => match self.record() {
+                Some(record) => {
+                    let fields: Vec<_> = info.meta.concrete_fields().collect();
+                    let names: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
+                    let values: Vec<aksara::Value> = fields
+                        .iter()
+                        .map(|f| record.get(&f.name).cloned().unwrap_or(aksara::Value::Null))
+                        .collect();
+                    vec![crate::clipboard::row_effect(&names, &values, *json)]
+                }
+                None => vec![Effect::Info("the record is not read yet".into())],
+            },
             Action::Copy => match (self.rows.get(self.cursor), self.record()) {
                 (Some(DetailRow::Field(i)), Some(record)) => {
                     let Some(field) = self.field(info, *i) else {
@@ -337,6 +352,19 @@ impl DetailView {
                 let Some(field) = self.field(info, *i) else {
                     return Vec::new();
                 };
+                let value = record.get(&field.name).filter(|v| !v.is_null());
+                let across = ctx.catalog.foreign_link(&self.table, &field.column);
+                if let (None, Some(link), Some(value)) =
+                    (Self::forward_edge(info, field), across, value)
+                {
+                    return vec![Effect::FollowAcross {
+                        schema: link.schema.clone(),
+                        table: link.target.clone(),
+                        column: link.target_column.clone(),
+                        value: value.clone(),
+                        via: field.column.clone(),
+                    }];
+                }
                 let Some(edge) = Self::forward_edge(info, field) else {
                     // A plain field: Enter gives its value most of the screen, and back.
                     self.zoomed = !self.zoomed;
@@ -580,12 +608,32 @@ impl DetailView {
             Constraint::Fill(1),
         ];
         frame.render_widget(Table::new(rows, widths).column_spacing(1), list);
+        self.hits = super::RowHits {
+            area: Rect {
+                height: (self.rows.len().saturating_sub(self.scroll) as u16).min(list.height),
+                ..list
+            },
+            first: self.scroll,
+            columns: Vec::new(),
+            opens: None,
+        };
         if pane_height > 0 {
             let pane = Rect {
                 y: list.y + list.height,
                 height: pane_height,
                 ..body
             };
+            // A click on the pane of a relation follows it.
+            let follows = match self.rows.get(self.cursor) {
+                Some(DetailRow::Field(i)) => {
+                    self.field(info, *i).is_some_and(|f| f.relation.is_some())
+                }
+                Some(_) => true,
+                None => false,
+            };
+            if follows {
+                self.hits.opens = Some(pane);
+            }
             let (lines, rows) = self.draw_pane(frame, pane, ctx.catalog, info, &record);
             self.pane_lines = lines;
             self.pane_rows = rows;
@@ -598,6 +646,9 @@ impl DetailView {
                 let Some(field) = self.field(info, *i) else {
                     return String::new();
                 };
+                if let Some(link) = catalog.foreign_link(&self.table, &field.column) {
+                    return format!("→ {}.{}", link.schema, link.target);
+                }
                 if let Some(edge) = Self::forward_edge(info, field) {
                     let table = &catalog.registry.at(edge.target).meta.table;
                     // A one-to-one that is the key: the row extends the one it points at.

@@ -14,6 +14,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
+use std::collections::HashMap;
 
 /// Where grid totals stop counting.
 pub const TOTAL_CAP: u64 = 10_000;
@@ -21,6 +22,16 @@ pub const TOTAL_CAP: u64 = 10_000;
 pub const WINDOW_PAGES: u64 = 5;
 /// The widest a column is drawn.
 const MAX_COLUMN_WIDTH: usize = 40;
+
+/// The characters `<` and `>` take from or add to a column.
+pub const RESIZE_STEP: isize = 4;
+
+/// The widest a column can be made (the cells' text is cut at 200 characters).
+const WIDEST_COLUMN: isize = 200;
+
+/// The most foreign key labels a grid keeps (about the five pages of its window, for a few
+/// foreign key columns).
+const MAX_LABELS: usize = 10_000;
 
 /// One column of the grid.
 #[derive(Debug, Clone)]
@@ -56,6 +67,8 @@ pub enum Origin {
 /// A grid's state: what it shows, where the cursor is, what is loaded.
 #[derive(Debug)]
 pub struct GridView {
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
     /// The model whose rows are shown.
     pub model: String,
     /// Its table.
@@ -84,6 +97,10 @@ pub struct GridView {
     jump: Option<String>,
     /// True when the window was placed by a jump: the position of its rows is not known.
     jumped: bool,
+    /// The labels of the rows the foreign keys of the loaded rows point at, by column.
+    labels: crate::labels::PageLabels,
+    /// The characters added to (or taken from) the fitted width of columns, by path.
+    resized: HashMap<String, isize>,
 }
 
 impl GridView {
@@ -140,6 +157,7 @@ impl GridView {
                     .unwrap_or_default()
             });
         GridView {
+            hits: super::RowHits::default(),
             model: model.to_string(),
             table: info
                 .map(|i| i.meta.table.clone())
@@ -163,6 +181,8 @@ impl GridView {
             more_error: None,
             jump: None,
             jumped: false,
+            labels: Default::default(),
+            resized: HashMap::new(),
         }
     }
 
@@ -467,6 +487,14 @@ impl GridView {
                     column.header
                 ))]
             }
+            Action::ResizeColumn { by } => {
+                let Some(column) = self.columns.get(self.col) else {
+                    return Vec::new();
+                };
+                let change = self.resized.entry(column.path.clone()).or_insert(0);
+                *change = (*change + by).clamp(-WIDEST_COLUMN, WIDEST_COLUMN);
+                Vec::new()
+            }
             Action::ShowColumns => {
                 let hidden = self.all_columns.len() - self.columns.len();
                 let current = self.columns.get(self.col).map(|c| c.path.clone());
@@ -554,6 +582,19 @@ impl GridView {
                     initial: format!("{}.csv", file_stem(&table)),
                 }]
             }
+            Action::CopyRow { json } => match self.selected() {
+                Some(record) => {
+                    let names: Vec<String> =
+                        self.columns.iter().map(|c| c.header.clone()).collect();
+                    let values: Vec<Value> = self
+                        .columns
+                        .iter()
+                        .map(|c| record.get(&c.path).cloned().unwrap_or(Value::Null))
+                        .collect();
+                    vec![crate::clipboard::row_effect(&names, &values, *json)]
+                }
+                None => Vec::new(),
+            },
             Action::Copy => match (self.selected(), self.columns.get(self.col)) {
                 (Some(record), Some(column)) => vec![Effect::Copy {
                     what: column.header.clone(),
@@ -633,7 +674,9 @@ impl GridView {
                 rows,
                 exhausted,
                 first_index,
+                labels,
             } => {
+                self.keep_labels(labels);
                 match placement {
                     Placement::Replace if self.jump.is_some() => {
                         let key = self.jump.take().unwrap_or_default();
@@ -703,7 +746,7 @@ impl GridView {
         match slot {
             Slot::Main => self.status = Status::Failed(message.to_string()),
             Slot::More => self.more_error = Some(message.to_string()),
-            Slot::Total | Slot::Export => {}
+            Slot::Total | Slot::Export | Slot::Schemas => {}
         }
     }
 
@@ -724,6 +767,29 @@ impl GridView {
             None if self.jumped => format!("row ?{total}"),
             None => format!("row ?{total} (near the end)"),
         }
+    }
+
+    /// Keeps the labels of a page that arrived; the oldest are forgotten when they pass
+    /// [`MAX_LABELS`], so that scrolling a huge table keeps memory flat.
+    fn keep_labels(&mut self, labels: crate::labels::PageLabels) {
+        let kept: usize = self.labels.values().map(HashMap::len).sum();
+        if kept > MAX_LABELS {
+            self.labels.clear();
+        }
+        for (column, found) in labels {
+            self.labels.entry(column).or_default().extend(found);
+        }
+    }
+
+    /// The label shown beside the foreign key `value` of `column`, when it was read.
+    pub fn label(&self, column: &str, value: &Value) -> Option<&str> {
+        if value.is_null() {
+            return None;
+        }
+        self.labels
+            .get(column)
+            .and_then(|l| l.get(&crate::format::plain(value)))
+            .map(String::as_str)
     }
 
     pub(crate) fn draw(&mut self, frame: &mut Frame, area: Rect, _ctx: &Ctx) {
@@ -760,11 +826,12 @@ impl GridView {
                 self.columns
                     .iter()
                     .map(|c| {
-                        zoned_cell(
-                            r.get(&c.path).unwrap_or(&Value::Null),
-                            Some(&c.kind),
-                            c.zoned,
-                        )
+                        let value = r.get(&c.path).unwrap_or(&Value::Null);
+                        let mut cell = zoned_cell(value, Some(&c.kind), c.zoned);
+                        if let Some(label) = self.label(&c.path, value) {
+                            cell.text = format!("{}  {label}", cell.text);
+                        }
+                        cell
                     })
                     .collect()
             })
@@ -778,6 +845,11 @@ impl GridView {
                     .max()
                     .unwrap_or(4)
                     .clamp(3, MAX_COLUMN_WIDTH)
+            })
+            .zip(&self.columns)
+            .map(|(fitted, c)| match self.resized.get(&c.path) {
+                Some(change) => (fitted as isize + change).clamp(3, WIDEST_COLUMN) as usize,
+                None => fitted,
             })
             .collect();
         let available = area.width as usize;
@@ -811,6 +883,16 @@ impl GridView {
             shown.push((i, w));
             used += w + 1;
         }
+        self.hits = super::RowHits {
+            area: Rect {
+                y: table_area.y + 1,
+                height: visible.len() as u16,
+                ..table_area
+            },
+            first: self.scroll,
+            columns: super::column_spans(table_area.x, &shown),
+            opens: None,
+        };
         let header = Row::new(shown.iter().map(|&(i, w)| {
             let style = if self.columns[i].link {
                 theme::header().patch(theme::link())

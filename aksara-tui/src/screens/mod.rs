@@ -39,6 +39,9 @@ pub enum Slot {
     Total,
     /// A running export (it outlives the screen that started it; Ctrl-C stops it).
     Export,
+    /// Listing or opening another schema (`:schema`): its answer is the app's, not the
+    /// screen's.
+    Schemas,
 }
 
 /// What a screen asks the app to do.
@@ -59,6 +62,20 @@ pub enum Effect {
         what: String,
         /// The text.
         text: String,
+    },
+    /// Explore another schema, then open the row of `table` whose `column` holds `value`
+    /// (a foreign key into that schema followed).
+    FollowAcross {
+        /// The schema (MySQL: database).
+        schema: String,
+        /// The table there.
+        table: String,
+        /// The column the key is in.
+        column: String,
+        /// The key.
+        value: aksara::Value,
+        /// The foreign key column followed, for the breadcrumb.
+        via: String,
     },
     /// Say something in the message line.
     Info(String),
@@ -234,6 +251,18 @@ impl View {
         }
     }
 
+    /// Where the screen last drew its rows and cursor (row, column), for the mouse; None for
+    /// the screens a click does nothing on.
+    pub fn hits(&self) -> Option<(&RowHits, usize, usize)> {
+        match self {
+            View::Tables(v) => Some((&v.hits, v.cursor(), 0)),
+            View::Grid(v) => Some((&v.hits, v.cursor(), v.column())),
+            View::Detail(v) => Some((&v.hits, v.cursor(), 0)),
+            View::Sql(v) => Some((&v.hits, v.cursor(), v.column())),
+            View::Schema(_) | View::Diagram(_) => None,
+        }
+    }
+
     /// Where the screen is, for the hint bar's keys ([`crate::keys::hints`]).
     pub fn hint_place(&self) -> Place {
         match self {
@@ -258,6 +287,58 @@ impl View {
             View::Schema(v) => Some(v.model.clone()),
             View::Diagram(v) => Some(v.model.clone()),
         }
+    }
+}
+
+/// Where a screen last drew its rows, for the mouse: a click on a row selects it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowHits {
+    /// The rows' lines on the screen (one row a line, from the top).
+    pub area: Rect,
+    /// The index of the row on the first line.
+    pub first: usize,
+    /// The columns drawn: their first screen column, width and index (the grids'), left to
+    /// right.
+    pub columns: Vec<(u16, u16, usize)>,
+    /// Where a click opens what is selected (the detail's bottom pane), if anywhere.
+    pub opens: Option<Rect>,
+}
+
+/// The columns of a grid as drawn from `x`: first screen column, width and index, one
+/// space between them.
+pub(crate) fn column_spans(x: u16, shown: &[(usize, usize)]) -> Vec<(u16, u16, usize)> {
+    let mut from = x;
+    shown
+        .iter()
+        .map(|&(i, w)| {
+            let span = (from, w as u16, i);
+            from = from.saturating_add(w as u16 + 1);
+            span
+        })
+        .collect()
+}
+
+fn inside(area: Rect, x: u16, y: u16) -> bool {
+    x >= area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height
+}
+
+impl RowHits {
+    /// The index of the row drawn at (`x`, `y`), if one is there.
+    pub fn row_at(&self, x: u16, y: u16) -> Option<usize> {
+        inside(self.area, x, y).then(|| self.first + usize::from(y - self.area.y))
+    }
+
+    /// The index of the column drawn at screen column `x`, if one is there.
+    pub fn column_at(&self, x: u16) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(from, width, _)| x >= *from && x < from + width)
+            .map(|(_, _, i)| *i)
+    }
+
+    /// True when (`x`, `y`) is where a click opens what is selected.
+    pub fn opens_at(&self, x: u16, y: u16) -> bool {
+        self.opens.is_some_and(|area| inside(area, x, y))
     }
 }
 

@@ -33,6 +33,8 @@ pub struct SqlView {
     scroll: usize,
     col: usize,
     col_offset: usize,
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
 }
 
 impl SqlView {
@@ -46,6 +48,7 @@ impl SqlView {
             scroll: 0,
             col: 0,
             col_offset: 0,
+            hits: super::RowHits::default(),
         }
     }
 
@@ -120,6 +123,13 @@ impl SqlView {
                     .min(columns.saturating_sub(1));
                 Vec::new()
             }
+            Action::CopyRow { json } => match self.result.as_ref() {
+                Some(result) => match result.rows.get(self.cursor) {
+                    Some(row) => vec![crate::clipboard::row_effect(&result.columns, row, *json)],
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            },
             Action::Copy => match self.value() {
                 Some((name, value)) => vec![Effect::Copy {
                     what: name.to_string(),
@@ -267,6 +277,16 @@ impl SqlView {
             shown.push((i, w));
             used += w + 1;
         }
+        self.hits = super::RowHits {
+            area: Rect {
+                y: table_area.y + 1,
+                height: visible.len() as u16,
+                ..table_area
+            },
+            first: self.scroll,
+            columns: super::column_spans(table_area.x, &shown),
+            opens: None,
+        };
         let header = Row::new(shown.iter().map(|&(i, w)| {
             Cell::from(Span::styled(
                 truncate(&result.columns[i], w),

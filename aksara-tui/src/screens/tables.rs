@@ -26,12 +26,19 @@ pub struct TablesView {
     scroll: usize,
     counts: HashMap<String, Result<Count, String>>,
     asked: bool,
+    /// Where the rows were drawn last, for the mouse.
+    pub(crate) hits: super::RowHits,
 }
 
 impl TablesView {
     /// A fresh list.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The cursor's row among the tables shown.
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
 
     /// The text the list is narrowed by.
@@ -237,6 +244,16 @@ impl TablesView {
         let table_area = Rect {
             height: area.height - 1,
             ..area
+        };
+        self.hits = super::RowHits {
+            area: Rect {
+                y: area.y + 1,
+                height: (visible.len().saturating_sub(self.scroll)).min(rows_shown) as u16,
+                ..area
+            },
+            first: self.scroll,
+            columns: Vec::new(),
+            opens: None,
         };
         frame.render_widget(
             Table::new(rows, widths).header(header).column_spacing(2),
