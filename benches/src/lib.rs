@@ -17,11 +17,15 @@
 //! - [`suite`]: the criterion driver; ids are `{backend}/{runtime}/{workload}/{side}`.
 //! - [`stream`]: the 1,000,000-row dataset of `stream_1m` and of the peak-memory
 //!   measurement (`scripts/stream_benchmark.sh`), and both sides of the workload.
+//! - [`instructions`]: client instructions per operation under callgrind
+//!   (`python3 benches/instructions.py`), with [`callgrind`]'s client requests.
 //! - [`config`]: sizes (full for `cargo bench`, small for `cargo test`) and timings.
 
+pub mod callgrind;
 pub mod config;
 pub mod data;
 pub mod hand;
+pub mod instructions;
 pub mod models;
 pub mod orm;
 pub mod stream;
