@@ -88,9 +88,8 @@ pub fn run(
     rt.block_on(async {
         match backend {
             Backend::Postgres => {
-                let hand = |l: &Location| {
-                    crate::hand::pg::Hand::new(crate::hand::pg::pool(&l.diesel_url))
-                };
+                let hand =
+                    |l: &Location| crate::hand::pg::Hand::new(crate::hand::pg::pool(&l.diesel_url));
                 counter.all(&read, &write, hand).await
             }
             Backend::Mysql => {
@@ -207,7 +206,10 @@ impl Counter<'_> {
         let d = self
             .side(workload, "diesel", n, &setup, &diesel, &after)
             .await;
-        assert_eq!(a, d, "{workload}: aksara loaded {a}, the hand-written side {d}");
+        assert_eq!(
+            a, d,
+            "{workload}: aksara loaded {a}, the hand-written side {d}"
+        );
     }
 
     /// A read workload: no setup, nothing to clean.
@@ -248,8 +250,13 @@ impl Counter<'_> {
             || hr.get_by_pk(mid),
         )
         .await;
-        self.read("load_posts", true, || orm::load_posts(rdb), || hr.load_posts())
-            .await;
+        self.read(
+            "load_posts",
+            true,
+            || orm::load_posts(rdb),
+            || hr.load_posts(),
+        )
+        .await;
         let joined = s.joined_comments as i64;
         self.read(
             "select_related_comments",

@@ -7,6 +7,8 @@
 //! cargo bench -p aksara-benches --bench stream       # stream_1m on every backend
 //! cargo test -p aksara-benches --benches             # each benchmark once, small data
 //! python3 benches/report.py                          # BENCHMARKS.md from target/criterion
+//! python3 benches/instructions.py                   # client instructions per operation
+//! cargo test -p aksara-benches --test instructions   # the instruction harness runs
 //! ```
 //!
 //! - [`models`]: the aksara models (users -> posts -> comments, posts <-> tags).

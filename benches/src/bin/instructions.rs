@@ -31,7 +31,7 @@ fn main() {
         _ => usage(),
     };
     let mut sizes = Sizes::full();
-    let mut iterations = Iterations { quick: 20, big: 3 };
+    let mut iterations = Iterations { quick: 10, big: 2 };
     let mut filter = Vec::new();
     while let Some(arg) = args.next() {
         let mut number = || {
