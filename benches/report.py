@@ -378,6 +378,7 @@ def main():
     w("cargo bench -p aksara-benches -- multi_thread/n_plus_one   # a criterion filter")
     w("python3 benches/report.py                           # regenerate this file (latest run)")
     w("python3 benches/report.py --baselines pass1,pass2   # from runs saved with --save-baseline")
+    w("python3 benches/instructions.py                     # client instructions per operation (valgrind)")
     w("cargo test -p aksara-benches --benches              # CI: every benchmark once, small data")
     w("```")
     w("")
@@ -508,6 +509,12 @@ def main():
     replicas_md = os.path.join(repo, "benches", "replicas.md")
     if os.path.exists(replicas_md):
         with open(replicas_md) as f:
+            lines.extend(f.read().rstrip().split("\n"))
+        lines.append("")
+    # The instruction counts (`benches/instructions.py`) write their own section too.
+    instructions_md = os.path.join(repo, "benches", "instructions.md")
+    if os.path.exists(instructions_md):
+        with open(instructions_md) as f:
             lines.extend(f.read().rstrip().split("\n"))
         lines.append("")
     lines.extend(findings(results, runs, columns))

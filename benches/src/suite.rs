@@ -571,7 +571,7 @@ fn timed<I, S, SF, R, RF, T, TF>(
 /// again and again would leave dead index entries under the same keys, which every later
 /// uniqueness check walks (PostgreSQL until a vacuum), so each iteration would be slower than
 /// the one before and the side measured second would pay for the first.
-async fn clear_links(db: &Db, backend: Backend) {
+pub(crate) async fn clear_links(db: &Db, backend: Backend) {
     let sql = match backend {
         Backend::Postgres | Backend::Mysql => "TRUNCATE TABLE post_tags",
         Backend::Sqlite => "DELETE FROM post_tags",
@@ -581,7 +581,7 @@ async fn clear_links(db: &Db, backend: Backend) {
 
 /// After a batch of iterations that deleted rows: lets PostgreSQL reclaim them (untimed), so
 /// that dead rows do not pile up from one sample to the next.
-async fn vacuum(db: &Db, backend: Backend) {
+pub(crate) async fn vacuum(db: &Db, backend: Backend) {
     if backend == Backend::Postgres {
         db.batch_execute("VACUUM users, posts, comments, post_tags")
             .await
@@ -601,7 +601,7 @@ async fn link_count(db: &Db) -> usize {
     }
 }
 
-async fn remove_inserted(db: &Db, backend: Backend) {
+pub(crate) async fn remove_inserted(db: &Db, backend: Backend) {
     db.raw_execute("DELETE FROM posts WHERE id > 1 AND author_id = 1", [])
         .await
         .expect("remove inserted posts");
