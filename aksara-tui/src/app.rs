@@ -481,6 +481,17 @@ impl App {
                     )],
                 }
             }
+            PromptEvent::Submitted(text) if find_command(&text).is_some() => {
+                self.sql_history.rewind();
+                match find_command(&text).unwrap_or_default() {
+                    "" => vec![Effect::Info(
+                        ":find TEXT searches every table for TEXT".into(),
+                    )],
+                    needle => vec![Effect::Open(Box::new(View::Find(
+                        crate::screens::FindView::new(needle),
+                    )))],
+                }
+            }
             PromptEvent::Submitted(text) if schema_command(&text).is_some() => {
                 self.sql_history.rewind();
                 let name = schema_command(&text).unwrap_or_default();
@@ -791,6 +802,19 @@ fn schema_command(text: &str) -> Option<&str> {
     .then(|| rest.trim())
 }
 
+/// The text of `:find TEXT` (empty for a bare `:find`), None for other input (no SQL
+/// statement starts with the word `find`). The text is kept as typed, spaces inside it too.
+fn find_command(text: &str) -> Option<&str> {
+    let trimmed = text.trim_start();
+    let word = trimmed.get(..4)?;
+    let rest = trimmed.get(4..)?;
+    (word.eq_ignore_ascii_case("find") && (rest.is_empty() || rest.starts_with(' '))).then(|| {
+        rest.strip_prefix(' ')
+            .unwrap_or(rest)
+            .trim_end_matches(['\n', '\r'])
+    })
+}
+
 /// True for `:key VALUE` (no SQL statement starts with the word `key`).
 fn is_key_jump(text: &str) -> bool {
     let text = text.trim();
@@ -856,6 +880,7 @@ mod tests {
                         Job::Total { .. } => "total",
                         Job::Detail(_) => "detail",
                         Job::Sql { .. } => "sql",
+                        Job::Find { .. } => "find",
                         Job::Export { .. } => "export",
                         Job::Schema { .. } => "schema",
                     },

@@ -100,6 +100,11 @@ pub enum Job {
         /// The table.
         table: String,
     },
+    /// Search every table for a text, or an integer key (`:find`, see [`crate::find`]).
+    Find {
+        /// The text.
+        text: String,
+    },
     /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
     Sql {
         /// The query as typed.
@@ -163,6 +168,8 @@ pub enum Outcome {
     Schema(Box<crate::schema::TableSchema>),
     /// The result of a query of the SQL prompt.
     Sql(Box<crate::sql::SqlResult>),
+    /// What a search across tables found.
+    Found(Box<crate::find::Found>),
     /// An export is under way: rows written so far (sent after each page; the request goes
     /// on).
     ExportProgress {

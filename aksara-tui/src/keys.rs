@@ -108,6 +108,8 @@ pub enum Place {
     Detail,
     /// An SQL query's result.
     Sql,
+    /// The rows a search across tables found.
+    Find,
     /// A value enlarged in the detail screen.
     Zoomed,
     /// A table's schema.
@@ -185,6 +187,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "↑↓", "move"),
             (Place::Grid, "↑↓←→", "move"),
             (Place::Sql, "↑↓←→", "move"),
+            (Place::Find, "↑↓", "move"),
             (Place::Detail, "↑↓", "move"),
             (Place::Zoomed, "↑↓ PgUp PgDn", "scroll"),
             (Place::Schema, "↑↓ PgUp PgDn", "scroll"),
@@ -255,6 +258,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "Enter", "open"),
             (Place::Grid, "Enter", "row"),
             (Place::Sql, "Enter", "follow"),
+            (Place::Find, "Enter", "open row"),
             (Place::Detail, "Enter", "follow"),
             (Place::Zoomed, "Enter", "shrink"),
             (Place::Diagram, "Enter", "go there"),
@@ -271,6 +275,7 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Grid, "Esc", "back"),
             (Place::Sql, "Esc", "back"),
+            (Place::Find, "Esc", "back"),
             (Place::Detail, "Esc", "back"),
             (Place::Zoomed, "Esc", "back"),
             (Place::Schema, "Esc", "back"),
@@ -318,9 +323,13 @@ pub const BINDINGS: &[Binding] = &[
         presses: &[(ch(':'), |_| Action::StartSql)],
         help: Some((
             ":",
-            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row",
+            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row; :find TEXT searches every table",
         )),
-        hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
+        hints: &[
+            (Place::Tables, ":", "SQL"),
+            (Place::Sql, ":", "new query"),
+            (Place::Find, ":", "new search"),
+        ],
         hint_rank: 7,
     },
     Binding {
@@ -427,6 +436,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "?", "help"),
             (Place::Grid, "?", "help"),
             (Place::Sql, "?", "help"),
+            (Place::Find, "?", "help"),
             (Place::Detail, "?", "help"),
             (Place::Zoomed, "?", "help"),
             (Place::Schema, "?", "help"),
@@ -442,6 +452,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "q", "quit"),
             (Place::Grid, "q", "quit"),
             (Place::Sql, "q", "quit"),
+            (Place::Find, "q", "quit"),
             (Place::Detail, "q", "quit"),
             (Place::Zoomed, "q", "quit"),
             (Place::Schema, "q", "quit"),

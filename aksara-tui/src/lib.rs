@@ -33,6 +33,7 @@ pub mod config;
 pub mod demo;
 pub mod export;
 pub mod filter;
+pub mod find;
 pub mod format;
 pub mod jobs;
 pub mod keymap;

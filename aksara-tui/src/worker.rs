@@ -469,6 +469,17 @@ async fn run_job(
             .await
         }
         Job::Export { .. } => unreachable!("handled by execute"),
+        Job::Find { text } => {
+            let Some(catalog) = catalog else {
+                return Err(Error::Connection("not connected yet".into()));
+            };
+            jobs::cancellable(db, backend, |tx| async move {
+                crate::find::search(&tx, &catalog, &text)
+                    .await
+                    .map(|f| Outcome::Found(Box::new(f)))
+            })
+            .await
+        }
         Job::Sql { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
             jobs::cancellable(db, backend, |tx| async move {
