@@ -84,6 +84,8 @@ pub struct App {
     tick: usize,
     size: (u16, u16),
     settings: Settings,
+    /// True with `--write`: a record's values may be edited.
+    writable: bool,
     connect_error: Option<String>,
     /// The control of the running export, which Ctrl-C stops.
     export: Option<crate::export::Control>,
@@ -113,6 +115,7 @@ impl App {
             tick: 0,
             size: (80, 24),
             settings,
+            writable: false,
             connect_error: None,
             export: None,
             sql_history: crate::sql::History::default(),
@@ -228,6 +231,7 @@ impl App {
             page_size: self.settings.page_size,
             body_rows: self.body_rows(),
             loading_more: self.pending.contains_key(&Slot::More),
+            writable: self.writable,
         }
     }
 
@@ -415,6 +419,11 @@ impl App {
             return self.apply(effects, &catalog);
         }
         let effects = match action {
+            Action::Back if self.drop_edit() => {
+                vec![Effect::Info(
+                    "the edit was dropped; nothing was written".into(),
+                )]
+            }
             Action::Back => {
                 if self.history.back() {
                     self.forget();
@@ -513,6 +522,24 @@ impl App {
                 self.sql_history.rewind();
                 Vec::new()
             }
+        }
+    }
+
+    /// Lets the explorer write (`--write`): `e` edits a record's value, after a confirm.
+    pub fn allow_writes(&mut self) {
+        self.writable = true;
+    }
+
+    /// True when the explorer may write.
+    pub fn writable(&self) -> bool {
+        self.writable
+    }
+
+    /// Drops the edit waiting for its confirm on the current record, if there is one.
+    fn drop_edit(&mut self) -> bool {
+        match self.history.current_mut() {
+            Some(View::Detail(detail)) => detail.drop_edit(),
+            _ => false,
         }
     }
 
@@ -881,6 +908,7 @@ mod tests {
                         Job::Detail(_) => "detail",
                         Job::Sql { .. } => "sql",
                         Job::Find { .. } => "find",
+                        Job::Edit { .. } => "edit",
                         Job::Export { .. } => "export",
                         Job::Schema { .. } => "schema",
                     },

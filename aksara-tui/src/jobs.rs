@@ -105,6 +105,18 @@ pub enum Job {
         /// The text.
         text: String,
     },
+    /// Write one value of one row, in a transaction (only with `--write`, see
+    /// [`crate::edit`]).
+    Edit {
+        /// The model.
+        model: String,
+        /// The conditions that select the row (its key).
+        conditions: Vec<Condition>,
+        /// The field to set.
+        field: String,
+        /// Its new value, as typed (the engine coerces and checks it).
+        value: Value,
+    },
     /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
     Sql {
         /// The query as typed.
@@ -170,6 +182,8 @@ pub enum Outcome {
     Sql(Box<crate::sql::SqlResult>),
     /// What a search across tables found.
     Found(Box<crate::find::Found>),
+    /// An edit was written; the row as read back.
+    Edited(Box<Record>),
     /// An export is under way: rows written so far (sent after each page; the request goes
     /// on).
     ExportProgress {

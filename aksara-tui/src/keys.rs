@@ -110,6 +110,8 @@ pub enum Place {
     Sql,
     /// The rows a search across tables found.
     Find,
+    /// An edit shown for its confirm.
+    Edit,
     /// A value enlarged in the detail screen.
     Zoomed,
     /// A table's schema.
@@ -259,6 +261,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Grid, "Enter", "row"),
             (Place::Sql, "Enter", "follow"),
             (Place::Find, "Enter", "open row"),
+            (Place::Edit, "Enter", "write it"),
             (Place::Detail, "Enter", "follow"),
             (Place::Zoomed, "Enter", "shrink"),
             (Place::Diagram, "Enter", "go there"),
@@ -276,6 +279,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Grid, "Esc", "back"),
             (Place::Sql, "Esc", "back"),
             (Place::Find, "Esc", "back"),
+            (Place::Edit, "Esc", "drop it"),
             (Place::Detail, "Esc", "back"),
             (Place::Zoomed, "Esc", "back"),
             (Place::Schema, "Esc", "back"),
@@ -403,6 +407,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[(ch('e'), |_| Action::Edit)],
+        help: Some((
+            "e",
+            "edit the record's value (with --write): shows the UPDATE, Enter runs it, Esc drops it",
+        )),
+        hints: &[],
+        hint_rank: 8,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('E'), |_| Action::Export)],
         help: Some((
             "E",
@@ -437,6 +451,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Grid, "?", "help"),
             (Place::Sql, "?", "help"),
             (Place::Find, "?", "help"),
+            (Place::Edit, "?", "help"),
             (Place::Detail, "?", "help"),
             (Place::Zoomed, "?", "help"),
             (Place::Schema, "?", "help"),
@@ -453,6 +468,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Grid, "q", "quit"),
             (Place::Sql, "q", "quit"),
             (Place::Find, "q", "quit"),
+            (Place::Edit, "q", "quit"),
             (Place::Detail, "q", "quit"),
             (Place::Zoomed, "q", "quit"),
             (Place::Schema, "q", "quit"),

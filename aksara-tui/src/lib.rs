@@ -31,6 +31,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod demo;
+pub mod edit;
 pub mod export;
 pub mod filter;
 pub mod find;

@@ -469,6 +469,16 @@ async fn run_job(
             .await
         }
         Job::Export { .. } => unreachable!("handled by execute"),
+        // A write is not cancellable on the server: it is one short statement on one row,
+        // and the cancellable transactions are read-only where the backend allows it.
+        Job::Edit {
+            model,
+            conditions,
+            field,
+            value,
+        } => crate::edit::apply(db, &model, conditions, &field, value)
+            .await
+            .map(|r| Outcome::Edited(Box::new(r))),
         Job::Find { text } => {
             let Some(catalog) = catalog else {
                 return Err(Error::Connection("not connected yet".into()));

@@ -107,6 +107,8 @@ pub enum PromptKind {
     ExportPath,
     /// A query to run (`:`, on Enter; Up and Down walk the history).
     Sql,
+    /// A record's value, edited (on Enter, shown as SQL before it runs).
+    EditValue,
 }
 
 /// A change of the prompt.
@@ -145,6 +147,8 @@ pub struct Ctx<'a> {
     pub body_rows: usize,
     /// True while a page after or before the window is being read.
     pub loading_more: bool,
+    /// True when the explorer may write (`--write`).
+    pub writable: bool,
 }
 
 /// One screen of the history.
@@ -282,6 +286,7 @@ impl View {
         match self {
             View::Tables(_) => Place::Tables,
             View::Grid(_) => Place::Grid,
+            View::Detail(detail) if detail.edit().is_some() => Place::Edit,
             View::Detail(detail) if detail.is_zoomed() => Place::Zoomed,
             View::Detail(_) => Place::Detail,
             View::Sql(_) => Place::Sql,
