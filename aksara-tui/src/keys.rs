@@ -327,7 +327,7 @@ pub const BINDINGS: &[Binding] = &[
         presses: &[(ch(':'), |_| Action::StartSql)],
         help: Some((
             ":",
-            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row; :find TEXT searches every table",
+            "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row",
         )),
         hints: &[
             (Place::Tables, ":", "SQL"),
@@ -410,7 +410,7 @@ pub const BINDINGS: &[Binding] = &[
         presses: &[(ch('e'), |_| Action::Edit)],
         help: Some((
             "e",
-            "edit the record's value (with --write): shows the UPDATE, Enter runs it, Esc drops it",
+            "edit the value (--write): shows the UPDATE, Enter runs it",
         )),
         hints: &[],
         hint_rank: 8,
