@@ -730,7 +730,10 @@ impl App {
         if slot == Slot::Export {
             return self.export_answer(loaded.result);
         }
-        self.pending.remove(&slot);
+        // A search's progress leaves it running.
+        if !matches!(loaded.result, Ok(Outcome::FindProgress(_))) {
+            self.pending.remove(&slot);
+        }
         match loaded.result {
             Ok(Outcome::Connected(catalog)) => {
                 self.connect_error = None;
@@ -929,6 +932,50 @@ mod tests {
                 labels: Default::default(),
             }),
         })
+    }
+
+    #[test]
+    fn a_search_reports_progress_and_its_answer_still_arrives() {
+        let (worker, mut probe) = Worker::detached();
+        let mut app = App::new(worker, Settings { page_size: 50 });
+        let catalog = demo_catalog();
+        app.update(Action::Loaded(Loaded {
+            generation: 1,
+            result: Ok(Outcome::Connected(catalog.clone())),
+        }));
+        requests(&mut probe);
+        app.update(Action::StartSql);
+        for ch in "find jane".chars() {
+            app.update(Action::Input { ch });
+        }
+        app.update(Action::Submit);
+        assert_eq!(requests(&mut probe), vec![(3, "find")]);
+        let counts = |looked_at| crate::find::Found {
+            text: "jane".into(),
+            looked_at,
+            tables: 6,
+            ..Default::default()
+        };
+        app.update(Action::Loaded(Loaded {
+            generation: 3,
+            result: Ok(Outcome::FindProgress(Box::new(counts(2)))),
+        }));
+        let find = |app: &App| match app.view() {
+            Some(View::Find(v)) => v.summary(),
+            other => panic!("not the search: {other:?}"),
+        };
+        assert!(find(&app).contains("2 of 6 tables"), "{}", find(&app));
+        assert!(app.busy(), "the search goes on");
+        app.update(Action::Loaded(Loaded {
+            generation: 3,
+            result: Ok(Outcome::Found(Box::new(counts(6)))),
+        }));
+        assert!(
+            find(&app).starts_with("0 rows with \"jane\""),
+            "{}",
+            find(&app)
+        );
+        assert!(!app.busy());
     }
 
     /// An app connected to the demo's catalog, its users grid open.

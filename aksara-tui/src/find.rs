@@ -37,6 +37,10 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// Tables searched (those with a text column or an integer key that matches).
     pub searched: usize,
+    /// Tables of the catalog looked at so far (all of them once the search is done).
+    pub looked_at: usize,
+    /// Tables in the catalog.
+    pub tables: usize,
     /// Tables that gave [`HITS_PER_TABLE`] rows and may have more.
     pub capped: Vec<String>,
 }
@@ -77,17 +81,27 @@ pub fn condition(catalog: &Catalog, model: &str, text: &str) -> Option<(Conditio
     Some((parts.fold(first, |all, c| all | c), columns))
 }
 
-/// Searches every table of `catalog` for `text` (see the module's documentation).
-pub async fn search(db: &Db, catalog: &Catalog, text: &str) -> aksara::Result<Found> {
+/// Searches every table of `catalog` for `text` (see the module's documentation), calling
+/// `progress` after each table searched with the rows that table gave (possibly none) and
+/// the counts so far (its `hits` are those of that table only).
+pub async fn search(
+    db: &Db,
+    catalog: &Catalog,
+    text: &str,
+    progress: impl Fn(Found) + Send + Sync,
+) -> aksara::Result<Found> {
     let mut found = Found {
         text: text.to_string(),
+        tables: catalog.tables.len(),
         ..Found::default()
     };
     let needle = text.to_lowercase();
     for entry in &catalog.tables {
+        found.looked_at += 1;
         let Some((condition, columns)) = condition(catalog, &entry.model, text) else {
             continue;
         };
+        let first_new = found.hits.len();
         found.searched += 1;
         let mut qs = QuerySet::<Record>::of(entry.model.clone()).filter(condition);
         if !entry.key.is_empty() {
@@ -144,8 +158,27 @@ pub async fn search(db: &Db, catalog: &Catalog, text: &str) -> aksara::Result<Fo
                 record,
             });
         }
+        progress(Found {
+            hits: found.hits[first_new..].to_vec(),
+            capped: Vec::new(),
+            ..found.clone_counts()
+        });
     }
     Ok(found)
+}
+
+impl Found {
+    /// The text and counts, without the rows.
+    fn clone_counts(&self) -> Found {
+        Found {
+            text: self.text.clone(),
+            hits: Vec::new(),
+            searched: self.searched,
+            looked_at: self.looked_at,
+            tables: self.tables,
+            capped: self.capped.clone(),
+        }
+    }
 }
 
 /// Up to about 60 characters of `value` on one line, from a little before `needle`.

@@ -182,6 +182,9 @@ pub enum Outcome {
     Sql(Box<crate::sql::SqlResult>),
     /// What a search across tables found.
     Found(Box<crate::find::Found>),
+    /// A search is under way: the rows of the table just searched and the counts so far
+    /// (sent after each table; the request goes on).
+    FindProgress(Box<crate::find::Found>),
     /// An edit was written; the row as read back.
     Edited(Box<Record>),
     /// An export is under way: rows written so far (sent after each page; the request goes

@@ -404,7 +404,7 @@ async fn execute(
         job => match database(&shared).await {
             Ok(db) => {
                 let catalog = shared.catalog.lock().expect("catalog").clone();
-                run_job(&db, catalog, job, &backend).await
+                run_job(&db, catalog, job, &backend, &progress).await
             }
             Err(e) => Err(e),
         },
@@ -428,6 +428,7 @@ async fn run_job(
     catalog: Option<Arc<Catalog>>,
     job: Job,
     backend: &BackendId,
+    progress: &Progress,
 ) -> aksara::Result<Outcome> {
     match job {
         Job::Connect | Job::Schemas { .. } => unreachable!("handled by execute"),
@@ -483,8 +484,10 @@ async fn run_job(
             let Some(catalog) = catalog else {
                 return Err(Error::Connection("not connected yet".into()));
             };
+            let progress = progress.clone();
             jobs::cancellable(db, backend, |tx| async move {
-                crate::find::search(&tx, &catalog, &text)
+                let report = move |found| progress.report(Outcome::FindProgress(Box::new(found)));
+                crate::find::search(&tx, &catalog, &text, report)
                     .await
                     .map(|f| Outcome::Found(Box::new(f)))
             })

@@ -69,6 +69,7 @@ impl FindView {
 
     pub(crate) fn reload(&mut self, _ctx: &Ctx) -> Vec<Effect> {
         self.status = Status::Loading;
+        self.found = None;
         vec![Effect::Load {
             slot: Slot::Main,
             job: Job::Find {
@@ -78,6 +79,15 @@ impl FindView {
     }
 
     pub(crate) fn loaded(&mut self, outcome: Outcome) {
+        if let Outcome::FindProgress(part) = outcome {
+            let found = self.found.get_or_insert_with(Found::default);
+            found.hits.extend(part.hits);
+            found.text = part.text;
+            found.searched = part.searched;
+            found.looked_at = part.looked_at;
+            found.tables = part.tables;
+            return;
+        }
         if let Outcome::Found(found) = outcome {
             self.found = Some(*found);
             self.status = Status::Ready;
@@ -116,6 +126,13 @@ impl FindView {
     pub fn summary(&self) -> String {
         match (&self.found, &self.status) {
             (_, Status::Failed(m)) => format!("Search for \"{}\" failed: {m}", self.text),
+            (Some(f), Status::Loading) => format!(
+                "Searching every table for \"{}\"… {} of {} tables, {} rows so far (Ctrl-C stops)",
+                self.text,
+                f.looked_at,
+                f.tables,
+                thousands(f.hits.len() as u64)
+            ),
             (Some(f), _) => {
                 let mut line = format!(
                     "{} rows with \"{}\" in {} tables searched",
