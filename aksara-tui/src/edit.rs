@@ -19,6 +19,14 @@ pub const NULL_INPUT: &str = "\\N";
 
 /// The value typed text stands for: NULL for `\N`, else the text itself (the engine turns it
 /// into the column's kind).
+///
+/// ```
+/// use aksara::Value;
+/// use aksara_tui::edit::parse_input;
+/// assert_eq!(parse_input("\\N"), Value::Null);
+/// assert_eq!(parse_input(""), Value::String(String::new()));
+/// assert_eq!(parse_input("42"), Value::String("42".into()));
+/// ```
 pub fn parse_input(text: &str) -> Value {
     match text {
         NULL_INPUT => Value::Null,

@@ -181,7 +181,13 @@ impl Found {
     }
 }
 
-/// Up to about 60 characters of `value` on one line, from a little before `needle`.
+/// Up to about 60 characters of `value` on one line, from a little before `needle` (given in
+/// lower case).
+///
+/// ```
+/// use aksara_tui::find::excerpt;
+/// assert_eq!(excerpt("Rock and\nRoll", "roll"), "Rock and Roll");
+/// ```
 pub fn excerpt(value: &str, needle: &str) -> String {
     let line: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = line.to_lowercase();
