@@ -79,6 +79,8 @@ pub enum Action {
     },
     /// Export the grid's rows to a file (`E`).
     Export,
+    /// Edit the record's current value (`e`, only with `--write`).
+    Edit,
     /// A character typed into the prompt.
     Input {
         /// The character.

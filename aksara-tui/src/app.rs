@@ -84,6 +84,8 @@ pub struct App {
     tick: usize,
     size: (u16, u16),
     settings: Settings,
+    /// True with `--write`: a record's values may be edited.
+    writable: bool,
     connect_error: Option<String>,
     /// The control of the running export, which Ctrl-C stops.
     export: Option<crate::export::Control>,
@@ -113,6 +115,7 @@ impl App {
             tick: 0,
             size: (80, 24),
             settings,
+            writable: false,
             connect_error: None,
             export: None,
             sql_history: crate::sql::History::default(),
@@ -228,6 +231,7 @@ impl App {
             page_size: self.settings.page_size,
             body_rows: self.body_rows(),
             loading_more: self.pending.contains_key(&Slot::More),
+            writable: self.writable,
         }
     }
 
@@ -415,6 +419,11 @@ impl App {
             return self.apply(effects, &catalog);
         }
         let effects = match action {
+            Action::Back if self.drop_edit() => {
+                vec![Effect::Info(
+                    "the edit was dropped; nothing was written".into(),
+                )]
+            }
             Action::Back => {
                 if self.history.back() {
                     self.forget();
@@ -481,6 +490,17 @@ impl App {
                     )],
                 }
             }
+            PromptEvent::Submitted(text) if find_command(&text).is_some() => {
+                self.sql_history.rewind();
+                match find_command(&text).unwrap_or_default() {
+                    "" => vec![Effect::Info(
+                        ":find TEXT searches every table for TEXT".into(),
+                    )],
+                    needle => vec![Effect::Open(Box::new(View::Find(
+                        crate::screens::FindView::new(needle),
+                    )))],
+                }
+            }
             PromptEvent::Submitted(text) if schema_command(&text).is_some() => {
                 self.sql_history.rewind();
                 let name = schema_command(&text).unwrap_or_default();
@@ -502,6 +522,24 @@ impl App {
                 self.sql_history.rewind();
                 Vec::new()
             }
+        }
+    }
+
+    /// Lets the explorer write (`--write`): `e` edits a record's value, after a confirm.
+    pub fn allow_writes(&mut self) {
+        self.writable = true;
+    }
+
+    /// True when the explorer may write.
+    pub fn writable(&self) -> bool {
+        self.writable
+    }
+
+    /// Drops the edit waiting for its confirm on the current record, if there is one.
+    fn drop_edit(&mut self) -> bool {
+        match self.history.current_mut() {
+            Some(View::Detail(detail)) => detail.drop_edit(),
+            _ => false,
         }
     }
 
@@ -692,7 +730,10 @@ impl App {
         if slot == Slot::Export {
             return self.export_answer(loaded.result);
         }
-        self.pending.remove(&slot);
+        // A search's progress leaves it running.
+        if !matches!(loaded.result, Ok(Outcome::FindProgress(_))) {
+            self.pending.remove(&slot);
+        }
         match loaded.result {
             Ok(Outcome::Connected(catalog)) => {
                 self.connect_error = None;
@@ -791,6 +832,19 @@ fn schema_command(text: &str) -> Option<&str> {
     .then(|| rest.trim())
 }
 
+/// The text of `:find TEXT` (empty for a bare `:find`), None for other input (no SQL
+/// statement starts with the word `find`). The text is kept as typed, spaces inside it too.
+fn find_command(text: &str) -> Option<&str> {
+    let trimmed = text.trim_start();
+    let word = trimmed.get(..4)?;
+    let rest = trimmed.get(4..)?;
+    (word.eq_ignore_ascii_case("find") && (rest.is_empty() || rest.starts_with(' '))).then(|| {
+        rest.strip_prefix(' ')
+            .unwrap_or(rest)
+            .trim_end_matches(['\n', '\r'])
+    })
+}
+
 /// True for `:key VALUE` (no SQL statement starts with the word `key`).
 fn is_key_jump(text: &str) -> bool {
     let text = text.trim();
@@ -856,6 +910,8 @@ mod tests {
                         Job::Total { .. } => "total",
                         Job::Detail(_) => "detail",
                         Job::Sql { .. } => "sql",
+                        Job::Find { .. } => "find",
+                        Job::Edit { .. } => "edit",
                         Job::Export { .. } => "export",
                         Job::Schema { .. } => "schema",
                     },
@@ -876,6 +932,50 @@ mod tests {
                 labels: Default::default(),
             }),
         })
+    }
+
+    #[test]
+    fn a_search_reports_progress_and_its_answer_still_arrives() {
+        let (worker, mut probe) = Worker::detached();
+        let mut app = App::new(worker, Settings { page_size: 50 });
+        let catalog = demo_catalog();
+        app.update(Action::Loaded(Loaded {
+            generation: 1,
+            result: Ok(Outcome::Connected(catalog.clone())),
+        }));
+        requests(&mut probe);
+        app.update(Action::StartSql);
+        for ch in "find jane".chars() {
+            app.update(Action::Input { ch });
+        }
+        app.update(Action::Submit);
+        assert_eq!(requests(&mut probe), vec![(3, "find")]);
+        let counts = |looked_at| crate::find::Found {
+            text: "jane".into(),
+            looked_at,
+            tables: 6,
+            ..Default::default()
+        };
+        app.update(Action::Loaded(Loaded {
+            generation: 3,
+            result: Ok(Outcome::FindProgress(Box::new(counts(2)))),
+        }));
+        let find = |app: &App| match app.view() {
+            Some(View::Find(v)) => v.summary(),
+            other => panic!("not the search: {other:?}"),
+        };
+        assert!(find(&app).contains("2 of 6 tables"), "{}", find(&app));
+        assert!(app.busy(), "the search goes on");
+        app.update(Action::Loaded(Loaded {
+            generation: 3,
+            result: Ok(Outcome::Found(Box::new(counts(6)))),
+        }));
+        assert!(
+            find(&app).starts_with("0 rows with \"jane\""),
+            "{}",
+            find(&app)
+        );
+        assert!(!app.busy());
     }
 
     /// An app connected to the demo's catalog, its users grid open.

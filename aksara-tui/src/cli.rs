@@ -51,6 +51,11 @@ pub struct Args {
     /// Rows read per page.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=10_000))]
     pub page_size: u64,
+
+    /// Allow editing a record's values (`e` in a record; each edit shows its UPDATE and runs
+    /// only after Enter, in a transaction). Without it the explorer never writes.
+    #[arg(long)]
+    pub write: bool,
 }
 
 const AFTER_HELP: &str = "\

@@ -100,6 +100,23 @@ pub enum Job {
         /// The table.
         table: String,
     },
+    /// Search every table for a text, or an integer key (`:find`, see [`crate::find`]).
+    Find {
+        /// The text.
+        text: String,
+    },
+    /// Write one value of one row, in a transaction (only with `--write`, see
+    /// [`crate::edit`]).
+    Edit {
+        /// The model.
+        model: String,
+        /// The conditions that select the row (its key).
+        conditions: Vec<Condition>,
+        /// The field to set.
+        field: String,
+        /// Its new value, as typed (the engine coerces and checks it).
+        value: Value,
+    },
     /// Run a query typed at the SQL prompt, read-only (see [`crate::sql`]).
     Sql {
         /// The query as typed.
@@ -163,6 +180,13 @@ pub enum Outcome {
     Schema(Box<crate::schema::TableSchema>),
     /// The result of a query of the SQL prompt.
     Sql(Box<crate::sql::SqlResult>),
+    /// What a search across tables found.
+    Found(Box<crate::find::Found>),
+    /// A search is under way: the rows of the table just searched and the counts so far
+    /// (sent after each table; the request goes on).
+    FindProgress(Box<crate::find::Found>),
+    /// An edit was written; the row as read back.
+    Edited(Box<Record>),
     /// An export is under way: rows written so far (sent after each page; the request goes
     /// on).
     ExportProgress {

@@ -108,6 +108,10 @@ pub enum Place {
     Detail,
     /// An SQL query's result.
     Sql,
+    /// The rows a search across tables found.
+    Find,
+    /// An edit shown for its confirm.
+    Edit,
     /// A value enlarged in the detail screen.
     Zoomed,
     /// A table's schema.
@@ -185,6 +189,7 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "↑↓", "move"),
             (Place::Grid, "↑↓←→", "move"),
             (Place::Sql, "↑↓←→", "move"),
+            (Place::Find, "↑↓", "move"),
             (Place::Detail, "↑↓", "move"),
             (Place::Zoomed, "↑↓ PgUp PgDn", "scroll"),
             (Place::Schema, "↑↓ PgUp PgDn", "scroll"),
@@ -255,6 +260,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "Enter", "open"),
             (Place::Grid, "Enter", "row"),
             (Place::Sql, "Enter", "follow"),
+            (Place::Find, "Enter", "open row"),
+            (Place::Edit, "Enter", "write it"),
             (Place::Detail, "Enter", "follow"),
             (Place::Zoomed, "Enter", "shrink"),
             (Place::Diagram, "Enter", "go there"),
@@ -271,6 +278,8 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[
             (Place::Grid, "Esc", "back"),
             (Place::Sql, "Esc", "back"),
+            (Place::Find, "Esc", "back"),
+            (Place::Edit, "Esc", "drop it"),
             (Place::Detail, "Esc", "back"),
             (Place::Zoomed, "Esc", "back"),
             (Place::Schema, "Esc", "back"),
@@ -320,7 +329,11 @@ pub const BINDINGS: &[Binding] = &[
             ":",
             "run SQL, read only (↑ ↓ recall); :key 42 jumps to a row",
         )),
-        hints: &[(Place::Tables, ":", "SQL"), (Place::Sql, ":", "new query")],
+        hints: &[
+            (Place::Tables, ":", "SQL"),
+            (Place::Sql, ":", "new query"),
+            (Place::Find, ":", "new search"),
+        ],
         hint_rank: 7,
     },
     Binding {
@@ -394,6 +407,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: SCREEN,
+        presses: &[(ch('e'), |_| Action::Edit)],
+        help: Some((
+            "e",
+            "edit the value (--write): shows the UPDATE, Enter runs it",
+        )),
+        hints: &[],
+        hint_rank: 8,
+    },
+    Binding {
+        scope: SCREEN,
         presses: &[(ch('E'), |_| Action::Export)],
         help: Some((
             "E",
@@ -427,6 +450,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "?", "help"),
             (Place::Grid, "?", "help"),
             (Place::Sql, "?", "help"),
+            (Place::Find, "?", "help"),
+            (Place::Edit, "?", "help"),
             (Place::Detail, "?", "help"),
             (Place::Zoomed, "?", "help"),
             (Place::Schema, "?", "help"),
@@ -442,6 +467,8 @@ pub const BINDINGS: &[Binding] = &[
             (Place::Tables, "q", "quit"),
             (Place::Grid, "q", "quit"),
             (Place::Sql, "q", "quit"),
+            (Place::Find, "q", "quit"),
+            (Place::Edit, "q", "quit"),
             (Place::Detail, "q", "quit"),
             (Place::Zoomed, "q", "quit"),
             (Place::Schema, "q", "quit"),

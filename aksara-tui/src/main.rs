@@ -38,6 +38,9 @@ fn main() -> std::process::ExitCode {
             }
             let mut app = App::new(Worker::spawn(target), settings);
             app.remap_keys(keys);
+            if args.write {
+                app.allow_writes();
+            }
             aksara_tui::terminal::run(app)
         }
         Start::Pick(_) if args.export.is_some() => {
@@ -47,6 +50,9 @@ fn main() -> std::process::ExitCode {
         Start::Pick(picker) => aksara_tui::terminal::run_picker(picker, move |target| {
             let mut app = App::new(Worker::spawn(target), settings);
             app.remap_keys(keys);
+            if args.write {
+                app.allow_writes();
+            }
             app
         }),
     };

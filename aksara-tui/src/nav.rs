@@ -127,6 +127,10 @@ pub fn breadcrumb(path: &[View], catalog: &Catalog) -> Vec<String> {
                 crumbs.push("SQL".into());
                 last_is_table = false;
             }
+            View::Find(v) => {
+                crumbs.push(format!("find \"{}\"", v.text));
+                last_is_table = false;
+            }
             View::Schema(v) => {
                 crumbs.push(format!("schema of {}", v.table));
                 last_is_table = false;

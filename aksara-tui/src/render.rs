@@ -112,6 +112,7 @@ fn draw_body(app: &mut App, frame: &mut Frame, area: Rect) {
         page_size: 0,
         body_rows: area.height as usize,
         loading_more: false,
+        writable: app.writable(),
     };
     if let Some(view) = app.view_mut() {
         view.draw(frame, area, &ctx);

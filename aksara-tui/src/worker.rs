@@ -404,7 +404,7 @@ async fn execute(
         job => match database(&shared).await {
             Ok(db) => {
                 let catalog = shared.catalog.lock().expect("catalog").clone();
-                run_job(&db, catalog, job, &backend).await
+                run_job(&db, catalog, job, &backend, &progress).await
             }
             Err(e) => Err(e),
         },
@@ -428,6 +428,7 @@ async fn run_job(
     catalog: Option<Arc<Catalog>>,
     job: Job,
     backend: &BackendId,
+    progress: &Progress,
 ) -> aksara::Result<Outcome> {
     match job {
         Job::Connect | Job::Schemas { .. } => unreachable!("handled by execute"),
@@ -469,6 +470,29 @@ async fn run_job(
             .await
         }
         Job::Export { .. } => unreachable!("handled by execute"),
+        // A write is not cancellable on the server: it is one short statement on one row,
+        // and the cancellable transactions are read-only where the backend allows it.
+        Job::Edit {
+            model,
+            conditions,
+            field,
+            value,
+        } => crate::edit::apply(db, &model, conditions, &field, value)
+            .await
+            .map(|r| Outcome::Edited(Box::new(r))),
+        Job::Find { text } => {
+            let Some(catalog) = catalog else {
+                return Err(Error::Connection("not connected yet".into()));
+            };
+            let progress = progress.clone();
+            jobs::cancellable(db, backend, |tx| async move {
+                let report = move |found| progress.report(Outcome::FindProgress(Box::new(found)));
+                crate::find::search(&tx, &catalog, &text, report)
+                    .await
+                    .map(|f| Outcome::Found(Box::new(f)))
+            })
+            .await
+        }
         Job::Sql { .. } => unreachable!("handled by execute"),
         Job::Detail(request) => {
             jobs::cancellable(db, backend, |tx| async move {

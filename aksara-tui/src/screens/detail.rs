@@ -3,6 +3,10 @@
 //! showing the selected value in full (JSON pretty-printed, bytes as a hex dump) or the
 //! selected relation's description.
 
+mod editing;
+
+pub use editing::READ_ONLY;
+
 use super::{
     match_rank, moved, scrolled, Ctx, Effect, PromptEvent, PromptKind, Slot, Status, View,
 };
@@ -82,6 +86,8 @@ pub struct DetailView {
     pane_lines: usize,
     pane_rows: usize,
     status: Status,
+    /// An edit waiting for its confirm, being written or refused (`--write`).
+    edit: Option<crate::edit::PendingEdit>,
 }
 
 impl DetailView {
@@ -167,6 +173,7 @@ impl DetailView {
             pane_lines: 0,
             pane_rows: 0,
             status: Status::Idle,
+            edit: None,
         }
     }
 
@@ -245,7 +252,10 @@ impl DetailView {
         }]
     }
 
-    pub(crate) fn loaded(&mut self, outcome: Outcome, _ctx: &Ctx) -> Vec<Effect> {
+    pub(crate) fn loaded(&mut self, outcome: Outcome, ctx: &Ctx) -> Vec<Effect> {
+        if matches!(outcome, Outcome::Edited(_)) {
+            return self.edit_loaded(outcome, ctx);
+        }
         if let Outcome::Detail(data) = outcome {
             self.record = Some(data.record.clone());
             self.data = Some(*data);
@@ -255,6 +265,9 @@ impl DetailView {
     }
 
     pub(crate) fn failed(&mut self, message: &str) {
+        if self.edit_failed(message) {
+            return;
+        }
         self.status = Status::Failed(message.to_string());
     }
 
@@ -282,6 +295,12 @@ impl DetailView {
     }
 
     pub(crate) fn handle(&mut self, action: &Action, ctx: &Ctx) -> Vec<Effect> {
+        if self.editing() {
+            return self.edit_key(action);
+        }
+        if matches!(action, Action::Edit) {
+            return self.start_edit(ctx);
+        }
         if self.zoomed {
             // An enlarged value scrolls with the movement keys.
             let last_start = self.pane_lines.saturating_sub(self.pane_rows);
@@ -460,10 +479,16 @@ impl DetailView {
 
     pub(crate) fn prompt(
         &mut self,
-        _kind: PromptKind,
+        kind: PromptKind,
         event: PromptEvent,
         ctx: &Ctx,
     ) -> Vec<Effect> {
+        if kind == PromptKind::EditValue {
+            return match event {
+                PromptEvent::Submitted(text) => self.edit_typed(&text, ctx),
+                _ => Vec::new(),
+            };
+        }
         let Some(info) = ctx.catalog.info(&self.model) else {
             return Vec::new();
         };
@@ -508,6 +533,9 @@ impl DetailView {
         };
         if area.height < 3 {
             return;
+        }
+        if self.editing() {
+            return self.draw_edit(frame, area, ctx);
         }
         let title = Rect { height: 1, ..area };
         let label = self.label(ctx.catalog).unwrap_or_else(|| "…".into());

@@ -21,6 +21,7 @@ pub const FILTERS: &[(&str, &str)] = &[
 /// The commands typed at the SQL prompt instead of a query, for the help.
 pub const COMMANDS: &[(&str, &str)] = &[
     (":key 42", "place the grid on the row with that key"),
+    (":find TEXT", "search every table for a text or a key"),
     (":schema NAME", "explore another schema (MySQL: database)"),
     (":schema", "list the schemas, this one marked"),
 ];

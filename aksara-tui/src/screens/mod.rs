@@ -8,6 +8,7 @@
 
 pub mod detail;
 pub mod diagram;
+pub mod find;
 pub mod grid;
 pub mod help;
 pub mod schema;
@@ -23,6 +24,7 @@ use ratatui::Frame;
 
 pub use detail::DetailView;
 pub use diagram::DiagramView;
+pub use find::FindView;
 pub use grid::GridView;
 pub use schema::SchemaView;
 pub use sql::SqlView;
@@ -105,6 +107,8 @@ pub enum PromptKind {
     ExportPath,
     /// A query to run (`:`, on Enter; Up and Down walk the history).
     Sql,
+    /// A record's value, edited (on Enter, shown as SQL before it runs).
+    EditValue,
 }
 
 /// A change of the prompt.
@@ -143,6 +147,8 @@ pub struct Ctx<'a> {
     pub body_rows: usize,
     /// True while a page after or before the window is being read.
     pub loading_more: bool,
+    /// True when the explorer may write (`--write`).
+    pub writable: bool,
 }
 
 /// One screen of the history.
@@ -156,6 +162,8 @@ pub enum View {
     Detail(DetailView),
     /// The result of a query of the SQL prompt.
     Sql(SqlView),
+    /// The rows a search across tables found.
+    Find(FindView),
     /// A table's schema.
     Schema(SchemaView),
     /// A table's relations, drawn.
@@ -170,6 +178,7 @@ impl View {
             View::Grid(v) => v.handle(action, ctx),
             View::Detail(v) => v.handle(action, ctx),
             View::Sql(v) => v.handle(action, ctx),
+            View::Find(v) => v.handle(action, ctx),
             View::Schema(v) => v.handle(action, ctx),
             View::Diagram(v) => v.handle(action, ctx),
         }
@@ -182,6 +191,7 @@ impl View {
             View::Grid(v) => v.enter(ctx),
             View::Detail(v) => v.enter(ctx),
             View::Sql(v) => v.enter(ctx),
+            View::Find(v) => v.enter(ctx),
             View::Schema(v) => v.enter(ctx),
             View::Diagram(_) => Vec::new(),
         }
@@ -194,6 +204,7 @@ impl View {
             View::Grid(v) => v.reload(ctx),
             View::Detail(v) => v.reload(ctx),
             View::Sql(v) => v.reload(ctx),
+            View::Find(v) => v.reload(ctx),
             View::Schema(v) => v.reload(ctx),
             View::Diagram(_) => Vec::new(),
         }
@@ -206,6 +217,10 @@ impl View {
             View::Grid(v) => v.loaded(slot, outcome, ctx),
             View::Detail(v) => v.loaded(outcome, ctx),
             View::Sql(v) => {
+                v.loaded(outcome);
+                Vec::new()
+            }
+            View::Find(v) => {
                 v.loaded(outcome);
                 Vec::new()
             }
@@ -224,6 +239,7 @@ impl View {
             View::Grid(v) => v.failed(slot, message),
             View::Detail(v) => v.failed(message),
             View::Sql(v) => v.failed(message),
+            View::Find(v) => v.failed(message),
             View::Schema(v) => v.failed(message),
             View::Diagram(_) => {}
         }
@@ -235,7 +251,7 @@ impl View {
             View::Tables(v) => v.prompt(kind, event, ctx),
             View::Grid(v) => v.prompt(kind, event, ctx),
             View::Detail(v) => v.prompt(kind, event, ctx),
-            View::Sql(_) | View::Schema(_) | View::Diagram(_) => Vec::new(),
+            View::Sql(_) | View::Find(_) | View::Schema(_) | View::Diagram(_) => Vec::new(),
         }
     }
 
@@ -246,6 +262,7 @@ impl View {
             View::Grid(v) => v.draw(frame, area, ctx),
             View::Detail(v) => v.draw(frame, area, ctx),
             View::Sql(v) => v.draw(frame, area, ctx),
+            View::Find(v) => v.draw(frame, area, ctx),
             View::Schema(v) => v.draw(frame, area, ctx),
             View::Diagram(v) => v.draw(frame, area, ctx),
         }
@@ -259,6 +276,7 @@ impl View {
             View::Grid(v) => Some((&v.hits, v.cursor(), v.column())),
             View::Detail(v) => Some((&v.hits, v.cursor(), 0)),
             View::Sql(v) => Some((&v.hits, v.cursor(), v.column())),
+            View::Find(v) => Some((&v.hits, v.cursor(), 0)),
             View::Schema(_) | View::Diagram(_) => None,
         }
     }
@@ -268,9 +286,11 @@ impl View {
         match self {
             View::Tables(_) => Place::Tables,
             View::Grid(_) => Place::Grid,
+            View::Detail(detail) if detail.edit().is_some() => Place::Edit,
             View::Detail(detail) if detail.is_zoomed() => Place::Zoomed,
             View::Detail(_) => Place::Detail,
             View::Sql(_) => Place::Sql,
+            View::Find(_) => Place::Find,
             View::Schema(_) => Place::Schema,
             View::Diagram(_) => Place::Diagram,
         }
@@ -283,7 +303,7 @@ impl View {
             View::Tables(v) => v.selected(catalog).map(|t| t.model.clone()),
             View::Grid(v) => Some(v.model.clone()),
             View::Detail(v) => Some(v.model.clone()),
-            View::Sql(_) => None,
+            View::Sql(_) | View::Find(_) => None,
             View::Schema(v) => Some(v.model.clone()),
             View::Diagram(v) => Some(v.model.clone()),
         }
