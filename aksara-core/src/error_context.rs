@@ -62,7 +62,7 @@ fn foreign_key(registry: &Registry, e: DbError, context: Option<Context<'_>>) ->
         .as_deref()
         .and_then(|c| registry.relation_by_constraint(c));
     let Some((owner, field)) = found else {
-        return e.into_error();
+        return unnamed_foreign_key(e, context);
     };
     let target = match &field.relation {
         Some(RelationMeta {
@@ -95,7 +95,7 @@ fn foreign_key(registry: &Registry, e: DbError, context: Option<Context<'_>>) ->
 
 fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Error {
     let Some(constraint) = e.constraint.as_deref() else {
-        return e.into_error();
+        return unnamed_unique(e, context);
     };
     for m in registry.models() {
         let meta = &m.meta;
@@ -143,5 +143,84 @@ fn unique(registry: &Registry, e: DbError, context: Option<Context<'_>>) -> Erro
             }
         }
     }
-    e.into_error()
+    unnamed_unique(e, context)
+}
+
+/// The one written field that `fits`, with its value, when exactly one does: the field a
+/// constraint the registry cannot name (the server named it: `player_team_id_fkey`,
+/// `player_ibfk_1`) must be about.
+fn only_written<'v>(
+    context: Option<Context<'v>>,
+    fits: impl Fn(&FieldMeta) -> bool,
+) -> Option<(&'v FieldMeta, &'v Value)> {
+    let Some(Context::Write { values, .. }) = context else {
+        return None;
+    };
+    let mut fitting = values.iter().filter(|(f, v)| fits(f) && !v.is_null());
+    match (fitting.next(), fitting.next()) {
+        (Some((field, value)), None) => Some((*field, value)),
+        _ => None,
+    }
+}
+
+/// The model the statement was about, when the caller said.
+fn context_model(context: Option<Context<'_>>) -> Option<&str> {
+    match context {
+        Some(Context::Write { model, .. } | Context::Delete { model }) => Some(model),
+        None => None,
+    }
+}
+
+/// A foreign key violation of a constraint the registry did not name: the model from the
+/// context, the relation the write set (when it set one), else the constraint's name.
+fn unnamed_foreign_key(e: DbError, context: Option<Context<'_>>) -> Error {
+    let Some(model) = context_model(context) else {
+        return e.into_error();
+    };
+    match only_written(context, |f| f.relation.is_some()) {
+        Some((field, value)) => {
+            let target = match &field.relation {
+                Some(RelationMeta {
+                    target: Target::Name(t),
+                    ..
+                }) => t.as_str(),
+                _ => "row",
+            };
+            Error::ForeignKeyConstraint {
+                model: model.to_string(),
+                relation: field.name.clone(),
+                message: format!("no {target} with key {value} exists; nothing was written"),
+            }
+        }
+        None => Error::ForeignKeyConstraint {
+            model: model.to_string(),
+            relation: e.constraint.clone().unwrap_or_default(),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// A uniqueness violation of a constraint the registry did not name: the model from the
+/// context, the unique field the write set (when it set exactly one), else the constraint.
+fn unnamed_unique(e: DbError, context: Option<Context<'_>>) -> Error {
+    let Some(model) = context_model(context) else {
+        return e.into_error();
+    };
+    let written = only_written(context, |f| f.unique).or_else(|| only_written(context, |_| true));
+    match written {
+        Some((field, value)) => Error::Integrity {
+            model: model.to_string(),
+            field: field.name.clone(),
+            message: format!(
+                "{} with {} = {value} already exists; nothing was written",
+                crate::naming::with_article(model),
+                field.name
+            ),
+        },
+        None => Error::Integrity {
+            model: model.to_string(),
+            field: e.constraint.clone().unwrap_or_default(),
+            message: e.to_string(),
+        },
+    }
 }

@@ -219,10 +219,60 @@ async fn mutual_foreign_keys_open(t: TestDb) {
     assert_eq!(members, 2);
 }
 
+/// A constraint the server named itself (`player_team_id_fkey`, `player_ibfk_1`) is not one
+/// the registry can look up, yet a refused write on an introspected schema still names the
+/// model, the field and the value from what was written.
+async fn refused_writes_on_an_introspected_schema_name_model_and_field(t: TestDb) {
+    let raw = t.connect(aksara::Registry::empty()).await;
+    raw.batch_execute(
+        "CREATE TABLE team (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);
+         CREATE TABLE player (id INTEGER PRIMARY KEY, nick VARCHAR(50) NOT NULL UNIQUE, \
+           team_id INTEGER REFERENCES team(id));
+         INSERT INTO team (id, name) VALUES (1, 'Red');
+         INSERT INTO player (id, nick, team_id) VALUES (1, 'ann', 1), (2, 'bob', 1);",
+    )
+    .await
+    .expect("create and fill the tables");
+    let schema = aksara::introspect::introspect(&raw)
+        .await
+        .expect("introspect");
+    let db = raw.with_registry(schema.registry.clone());
+    let bob = || QuerySet::<Record>::of("player").filter(q!(id = 2));
+
+    let missing_team = bob().update(&db, [("team", Value::I32(99))]).await;
+    match missing_team {
+        Err(aksara::Error::ForeignKeyConstraint {
+            model,
+            relation,
+            message,
+        }) => {
+            assert_eq!((model.as_str(), relation.as_str()), ("player", "team"));
+            assert!(message.contains("99"), "{message}");
+        }
+        other => panic!("expected a foreign key error naming player.team, got {other:?}"),
+    }
+    let taken_nick = bob().update(&db, [("nick", Value::from("ann"))]).await;
+    match taken_nick {
+        Err(aksara::Error::Integrity {
+            model,
+            field,
+            message,
+        }) => {
+            assert_eq!((model.as_str(), field.as_str()), ("player", "nick"));
+            assert!(message.contains("ann"), "{message}");
+        }
+        other => panic!("expected an integrity error naming player.nick, got {other:?}"),
+    }
+    // Nothing was written.
+    let row = bob().get(&db, ()).await.unwrap();
+    assert_eq!(row.get("nick"), Some(&Value::from("bob")));
+}
+
 backend_tests!(
     chinook_relations_are_discovered,
     columns_of_other_types_can_be_filtered,
-    mutual_foreign_keys_open
+    mutual_foreign_keys_open,
+    refused_writes_on_an_introspected_schema_name_model_and_field
 );
 
 /// PostgreSQL enums and arrays, read through the catalog, compare with text values.
