@@ -88,6 +88,10 @@ impl Dialect for PgDialect {
             FieldKind::Uuid => "UUID".into(),
             FieldKind::Json => "JSONB".into(),
             FieldKind::Bytes => "BYTEA".into(),
+            // As the catalog writes it (`integer[]`), which the drift check compares with.
+            FieldKind::Array(element) => {
+                format!("{}[]", self.column_type(element).to_ascii_lowercase())
+            }
             _ => "TEXT".into(),
         }
     }
@@ -105,6 +109,10 @@ impl Dialect for PgDialect {
 
     fn list_binding(&self) -> ListBinding {
         ListBinding::Array
+    }
+
+    fn supports_arrays(&self) -> bool {
+        true
     }
 
     fn supports_returning(&self) -> bool {

@@ -169,7 +169,10 @@ async fn suite(
         report,
         "### {name}: reads of one row by a unique column, {READERS} at a time\n"
     );
-    out!(report, "| handle | reads/s | reads on replicas, whole run |");
+    out!(
+        report,
+        "| handle | reads/s | reads on replicas, whole run |"
+    );
     out!(report, "|---|---:|---:|");
     let cases: Vec<(&str, Db)> = vec![
         ("plain `connect` (no cluster)", plain.clone()),
