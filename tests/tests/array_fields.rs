@@ -226,6 +226,46 @@ async fn arrays_filter_as_whole_arrays(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(empty, 1, "only the empty row has no integers");
+    // `contains` holds every given element (`@>`), `overlap` any of them (`&&`).
+    let count = |condition| async {
+        Arrays::objects()
+            .filter(condition)
+            .count(&db)
+            .await
+            .expect("an array lookup")
+    };
+    assert_eq!(count(f.ints().contains([i32::MIN, i32::MAX])).await, 1);
+    assert_eq!(count(f.ints().contains([0])).await, 2);
+    assert_eq!(count(f.ints().contains(Vec::<i32>::new())).await, 3);
+    assert_eq!(count(f.ints().contains([i32::MIN, 9_999])).await, 0);
+    assert_eq!(count(f.ints().overlap([i32::MIN, 9_999])).await, 2);
+    assert_eq!(count(f.ints().overlap(Vec::<i32>::new())).await, 0);
+    assert_eq!(count(f.words().contains(["NULL", "back\\slash"])).await, 1);
+    assert_eq!(
+        count(f.words().overlap(["null", "w9999,\"9999\""])).await,
+        2
+    );
+    assert_eq!(count(f.o_words().contains(["\""])).await, 1);
+    assert_eq!(count(f.keys().overlap([Uuid::max()])).await, 1);
+    assert_eq!(count(f.smalls().contains([i16::MIN])).await, 1);
+    assert_eq!(
+        count(f.smalls().eq(vec![i16::MIN, -1, 0, 1, i16::MAX])).await,
+        1
+    );
+    assert_eq!(count(f.reals().overlap([0.1f32, 7.0])).await, 1);
+    assert_eq!(count(f.reals().eq(Vec::<f32>::new())).await, 2);
+    // `overlap` applies to arrays only, and a text lookup needs a text field.
+    let err = expect_err(
+        Arrays::objects()
+            .filter(aksara::Condition::new(
+                "id__overlap",
+                Value::Array(vec![Value::I64(1)]),
+            ))
+            .count(&db)
+            .await,
+        "overlap refused on an integer",
+    );
+    assert_mentions(&err.to_string(), &["Arrays", "id", "array fields only"]);
 }
 
 async fn nulls_inside_an_array_are_a_decode_error(t: TestDb) {
