@@ -4,6 +4,30 @@
 //! records and the explorer show as is; a field of kind [`FieldKind::Array`] reads that form
 //! back element by element, exactly (the form quotes every element that holds separators,
 //! quotes, backslashes, spaces or the word NULL, so quoted and unquoted text never mix up).
+//!
+//! ```
+//! use aksara::{FieldKind, Model, Value};
+//!
+//! #[derive(aksara::Model, Debug, Clone)]
+//! struct Post {
+//!     id: i64,
+//!     tags: Vec<String>,
+//!     scores: Option<Vec<i32>>,
+//! }
+//!
+//! let tags = Post::meta().field("tags").unwrap();
+//! assert_eq!(tags.kind, FieldKind::Array(Box::new(FieldKind::Text)));
+//! assert!(Post::meta().field("scores").unwrap().nullable);
+//! // Filters take the array, or its elements for `contains` (`@>`) and `overlap` (`&&`).
+//! let rust = Post::fields().tags().contains(["rust"]);
+//! let either = Post::fields().tags().overlap(["rust", "sql"]);
+//! let exact = Post::fields().scores().eq(vec![1, 2]);
+//! # let _ = (rust, either, exact);
+//! assert_eq!(
+//!     Value::from(vec![1i16, 2]),
+//!     Value::Array(vec![Value::I32(1), Value::I32(2)])
+//! );
+//! ```
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};

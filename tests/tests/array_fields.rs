@@ -266,6 +266,15 @@ async fn arrays_filter_as_whole_arrays(t: TestDb) {
         "overlap refused on an integer",
     );
     assert_mentions(&err.to_string(), &["Arrays", "id", "array fields only"]);
+    // An `in` list of arrays is refused, not bound as something else.
+    let err = expect_err(
+        Arrays::objects()
+            .filter(f.ints().is_in([vec![1], vec![2]]))
+            .count(&db)
+            .await,
+        "in refused on an array",
+    );
+    assert_mentions(&err.to_string(), &["Arrays", "ints", "`in`"]);
 }
 
 async fn nulls_inside_an_array_are_a_decode_error(t: TestDb) {

@@ -51,6 +51,17 @@ impl Compiler<'_> {
             self.bind_for(&mut sql, field, value);
             return Ok(sql);
         }
+        if is_array && matches!(lookup, Lookup::In | Lookup::Range) {
+            return Err(Error::validation(
+                &meta.name,
+                &field.name,
+                format!(
+                    "the lookup `{}` does not apply to array fields (use exact, `contains` \
+                     or `overlap`)",
+                    lookup.name()
+                ),
+            ));
+        }
         if lookup == Lookup::Overlap {
             return Err(Error::validation(
                 &meta.name,
