@@ -393,6 +393,7 @@ async fn arrays_are_refused_where_there_are_none(t: TestDb) {
             .await,
         "a refused filter",
     ));
+    check(expect_err(Arrays::objects().all(&db).await, "a refused read"));
     // A migration is refused too.
     let registry = registry();
     let mut migrations = Migrations::new();
