@@ -132,6 +132,11 @@ fn samples() -> Vec<Arrays> {
 }
 
 async fn create(db: &aksara::Db, row: &Arrays) -> aksara::Result<Arrays> {
+    builder(row).create(db).await
+}
+
+/// A builder with every field of `row` set.
+fn builder(row: &Arrays) -> ArraysBuilder {
     Arrays::build()
         .smalls(row.smalls.clone())
         .ints(row.ints.clone())
@@ -145,8 +150,6 @@ async fn create(db: &aksara::Db, row: &Arrays) -> aksara::Result<Arrays> {
         .o_ints(row.o_ints.clone())
         .o_words(row.o_words.clone())
         .blob(row.blob.clone())
-        .create(db)
-        .await
 }
 
 /// Floats compared bit for bit, so that -0.0 differs from 0.0.
@@ -200,6 +203,22 @@ async fn arrays_round_trip_exactly(t: TestDb) {
     assert_eq!(sizes[1][0], Value::I32(0));
     assert_eq!(sizes[1][4], Value::Bool(true));
     assert_eq!(sizes[2][3], Value::I32(10_000));
+    // Many rows in one statement hold their arrays exactly too.
+    let many = Arrays::objects()
+        .bulk_create(&db, rows.iter().map(builder))
+        .await
+        .expect("bulk_create");
+    for (wrote, made) in rows.iter().zip(&many) {
+        let back = Arrays::objects().get_by_pk(&db, made.id).await.unwrap();
+        assert_eq!(float_bits(&back), float_bits(wrote));
+        assert_eq!(
+            back,
+            Arrays {
+                id: made.id,
+                ..wrote.clone()
+            }
+        );
+    }
     // Updating writes the new array exactly.
     let mut first = read[0].clone();
     first.words.push("added, \"later\"".into());
@@ -207,6 +226,25 @@ async fn arrays_round_trip_exactly(t: TestDb) {
     first.save(&db).await.expect("update");
     let back = Arrays::objects().get_by_pk(&db, first.id).await.unwrap();
     assert_eq!(back, first);
+    // So does an update of many rows.
+    let f = Arrays::fields();
+    let n = Arrays::objects()
+        .filter(f.id().eq(first.id))
+        .update(
+            &db,
+            [
+                f.smalls().set(vec![i16::MAX]),
+                f.words().set(vec!["{\"x\"}".to_string()]),
+                f.o_ints().set(Vec::<i32>::new()),
+            ],
+        )
+        .await
+        .expect("update");
+    assert_eq!(n, 1);
+    let back = Arrays::objects().get_by_pk(&db, first.id).await.unwrap();
+    assert_eq!(back.smalls, vec![i16::MAX]);
+    assert_eq!(back.words, vec!["{\"x\"}".to_string()]);
+    assert_eq!(back.o_ints, Some(vec![]));
 }
 
 async fn arrays_filter_as_whole_arrays(t: TestDb) {
@@ -393,7 +431,10 @@ async fn arrays_are_refused_where_there_are_none(t: TestDb) {
             .await,
         "a refused filter",
     ));
-    check(expect_err(Arrays::objects().all(&db).await, "a refused read"));
+    check(expect_err(
+        Arrays::objects().all(&db).await,
+        "a refused read",
+    ));
     // A migration is refused too.
     let registry = registry();
     let mut migrations = Migrations::new();
