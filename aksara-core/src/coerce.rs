@@ -17,6 +17,9 @@ impl FieldKind {
     /// assert!(FieldKind::Integer.coerce(Value::String("twelve".into())).is_err());
     /// ```
     pub fn coerce(&self, value: Value) -> Result<Value, String> {
+        if let FieldKind::Array(element) = self {
+            return crate::array_field::coerce_array(element, value);
+        }
         // The common case first: the backend already sent the field's own type.
         let fits = match (&value, self.value_type()) {
             (Value::Null, _) => true,
@@ -141,6 +144,7 @@ impl FieldKind {
             },
             #[cfg(feature = "rust_decimal")]
             ValueType::Decimal => unreachable!("decimals are coerced above"),
+            ValueType::Array(_) => unreachable!("arrays are coerced above"),
             ValueType::Json => match value {
                 Value::Json(j) => Value::Json(j),
                 Value::String(s) => {

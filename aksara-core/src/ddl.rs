@@ -189,6 +189,7 @@ fn create_table(
         first = false;
     };
     for f in meta.concrete_fields() {
+        crate::array_field::check_backend(dialect, meta, f)?;
         sep(&mut sql);
         column_definition(&mut sql, dialect, f);
     }

@@ -113,6 +113,12 @@ pub trait Dialect: Send + Sync + std::fmt::Debug + 'static {
     /// How `in` lists are bound.
     fn list_binding(&self) -> ListBinding;
 
+    /// True when the backend has array columns (PostgreSQL); elsewhere an array field is an
+    /// [`Error::Config`](crate::Error) when its table is created or its model is used.
+    fn supports_arrays(&self) -> bool {
+        false
+    }
+
     /// The SQL type a parameter compared with a column of `kind` is cast to, where the
     /// database would not compare the text it is sent as (PostgreSQL's `numeric`, enums,
     /// arrays): the type as the catalog wrote it. `None` leaves the parameter as it is.

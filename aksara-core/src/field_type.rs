@@ -28,6 +28,7 @@
 //! | `uuid::Uuid` | `Uuid` | `UUID` | `BINARY(16)` | `UUID` |
 //! | `serde_json::Value`, [`Json<T>`](crate::typed_json::Json) | `Json` | `JSONB` | `JSON` | `JSON` |
 //! | `Vec<u8>` | `Bytes` | `BYTEA` | `LONGBLOB` | `BLOB` |
+//! | `Vec<T>`, `T:` [`ArrayElement`](crate::ArrayElement) | `Array(element kind)` | `T[]` (`integer[]`, `text[]`, ...) | refused | refused |
 //! | a `#[derive(aksara::Enum)]` enum | `String { max_length }` | `VARCHAR(n)` | `VARCHAR(n)` | `VARCHAR(n)` |
 //!
 //! Values are written exactly or refused before any SQL runs (`Error::Validation` naming the
@@ -102,7 +103,7 @@ pub struct TypeOptions {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a field type: it does not implement `aksara::FieldType`",
     label = "not a field type",
-    note = "the built-in field types are String, bool, i16, i32, i64, f32, f64, Decimal (feature `rust_decimal`), chrono's DateTime<Utc>, NaiveDateTime, NaiveDate and NaiveTime, uuid::Uuid, serde_json::Value, aksara::Json<T> and Vec<u8>",
+    note = "the built-in field types are String, bool, i16, i32, i64, f32, f64, Decimal (feature `rust_decimal`), chrono's DateTime<Utc>, NaiveDateTime, NaiveDate and NaiveTime, uuid::Uuid, serde_json::Value, aksara::Json<T>, Vec<u8>, and Vec<T> of i16, i32, i64, f32, f64, bool, String, Uuid or NaiveDate (PostgreSQL arrays)",
     note = "derive `aksara::Enum` for a fieldless enum stored as text, or implement `aksara::FieldType` for a type of your own"
 )]
 pub trait FieldType: Sized + Clone + Send + Sync + 'static {

@@ -181,6 +181,25 @@ impl Field<String> {
     }
 }
 
+impl<T: crate::array_field::ArrayElement> Field<Vec<T>> {
+    /// An array holding every one of `items` (PostgreSQL's `@>`).
+    pub fn contains<V: Into<T>>(&self, items: impl IntoIterator<Item = V>) -> Condition {
+        self.lookup("contains", array_of(items))
+    }
+
+    /// An array sharing at least one element with `items` (PostgreSQL's `&&`).
+    pub fn overlap<V: Into<T>>(&self, items: impl IntoIterator<Item = V>) -> Condition {
+        self.lookup("overlap", array_of(items))
+    }
+}
+
+/// `items` as one array value.
+fn array_of<T: crate::field_type::FieldType, V: Into<T>>(
+    items: impl IntoIterator<Item = V>,
+) -> Value {
+    Value::Array(items.into_iter().map(|v| v.into().to_value()).collect())
+}
+
 // Typed paths for aggregates (`Count::of(Author::fields().posts())`).
 impl<T> crate::query::AggregatePath for Field<T> {
     fn into_path(self) -> String {

@@ -13,6 +13,7 @@
 
 pub mod annotate;
 // Not stable API: Statements converted once into a backend's bind type, for the backend crates.
+pub mod array_field;
 #[doc(hidden)]
 pub mod bound;
 pub mod bulk;
@@ -93,6 +94,7 @@ pub mod values;
 pub(crate) mod write_prep;
 
 pub use annotate::Annotated;
+pub use array_field::ArrayElement;
 pub use columns::Partial;
 pub use db::{
     Backend, ClusterOptions, ClusterStats, Connection, Db, DbStats, Gtid, Isolation, NamedRows,

@@ -163,6 +163,32 @@ pub enum ValueType {
     Json,
     /// Bytes.
     Bytes,
+    /// A PostgreSQL array of the given element type.
+    Array(&'static ValueType),
+}
+
+impl ValueType {
+    /// The array type whose elements are of this type.
+    pub fn array_of(self) -> ValueType {
+        ValueType::Array(match self {
+            ValueType::Bool => &ValueType::Bool,
+            ValueType::I32 => &ValueType::I32,
+            ValueType::I64 => &ValueType::I64,
+            ValueType::F64 => &ValueType::F64,
+            ValueType::String => &ValueType::String,
+            ValueType::Uuid => &ValueType::Uuid,
+            ValueType::DateTime => &ValueType::DateTime,
+            ValueType::Date => &ValueType::Date,
+            ValueType::Timestamp => &ValueType::Timestamp,
+            ValueType::Time => &ValueType::Time,
+            #[cfg(feature = "rust_decimal")]
+            ValueType::Decimal => &ValueType::Decimal,
+            ValueType::Json => &ValueType::Json,
+            ValueType::Bytes => &ValueType::Bytes,
+            // PostgreSQL has no arrays of arrays (only multi-dimensional ones).
+            ValueType::Array(element) => return ValueType::Array(element),
+        })
+    }
 }
 
 /// What kind of data a model field holds; decides the column type, validation and decoding.
@@ -219,6 +245,9 @@ pub enum FieldKind {
     Json,
     /// Raw bytes.
     Bytes,
+    /// A one-dimensional array of elements of the inner kind (`INTEGER[]`, `TEXT[]`, ...),
+    /// stored on PostgreSQL only.
+    Array(Box<FieldKind>),
     /// A 64-bit integer primary key that the database assigns.
     AutoBigInteger,
     /// A 32-bit integer primary key that the database assigns.
@@ -253,6 +282,7 @@ impl FieldKind {
             FieldKind::Uuid => ValueType::Uuid,
             FieldKind::Json => ValueType::Json,
             FieldKind::Bytes => ValueType::Bytes,
+            FieldKind::Array(element) => element.value_type().array_of(),
         }
     }
 
@@ -298,6 +328,7 @@ impl FieldKind {
             FieldKind::Uuid => "UUID",
             FieldKind::Json => "JSON",
             FieldKind::Bytes => "bytes",
+            FieldKind::Array(_) => "array",
         }
     }
 }

@@ -58,6 +58,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `serde_json::Value` | `Json` | | `serde_json::Value` only |
 /// | `aksara::Json<T>` (`T: Serialize + DeserializeOwned`) | `Json` | | through the trait |
 /// | `Vec<u8>` | `Bytes` | | `Vec<u8>`, `std::vec::Vec<u8>`, `alloc::vec::Vec<u8>` |
+/// | `Vec<T>`, `T: aksara::ArrayElement` (`i16`, `i32`, `i64`, `f32`, `f64`, `bool`, `String`, `Uuid`, `NaiveDate`) | `Array(element)`, PostgreSQL only | | through the trait |
 /// | a `#[derive(aksara::Enum)]` enum | `String { max_length }` (its longest name) | `max_length` | through the trait |
 /// | any type implementing `aksara::FieldType` | what its `kind` says | `max_length`, `max_digits`, `decimal_places` are passed to `kind` | through the trait |
 /// | relations, store | | | `ForeignKey<T>`, `OneToOne<T>`, `ManyToMany<T>`, `Related`, bare or by a path through `aksara` / `aksara_core` (`aksara::fields::ForeignKey<T>`, `aksara::Related`); a to-one relation with `to_field` also names the type of the value it holds, `ForeignKey<T, String>` |

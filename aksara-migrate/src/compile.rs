@@ -26,6 +26,27 @@ pub struct Compiled {
     pub rebuilds: bool,
 }
 
+/// An [`aksara_core::Error::Config`] naming the table and the column when `d` has no
+/// array columns and the schema has one: arrays are never stored as text in their place.
+fn refuse_arrays(d: &dyn Dialect, state: &SchemaState) -> Result<()> {
+    if d.supports_arrays() {
+        return Ok(());
+    }
+    for table in state.tables.values() {
+        for column in &table.columns {
+            if matches!(column.kind, crate::state::ColumnType::Array(_)) {
+                return Err(MigrateError::from(aksara_core::Error::config(format!(
+                    "{}.{} is an array column: arrays are stored on PostgreSQL only, not on {}",
+                    table.name,
+                    column.name,
+                    d.name()
+                ))));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn table<'s>(state: &'s SchemaState, name: &str) -> Result<&'s TableDef> {
     state
         .tables
@@ -40,6 +61,7 @@ fn table<'s>(state: &'s SchemaState, name: &str) -> Result<&'s TableDef> {
 pub fn compile(d: &dyn Dialect, op: &Operation, before: &SchemaState) -> Result<Compiled> {
     let mut after = before.clone();
     op.apply(&mut after)?;
+    refuse_arrays(d, &after)?;
     let plain = |statements: Vec<Sql>| {
         Ok(Compiled {
             statements,

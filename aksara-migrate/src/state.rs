@@ -16,7 +16,7 @@ pub(crate) fn is_false(b: &bool) -> bool {
 
 /// A column's kind of data (the serialisable form of [`FieldKind`]), written in migration
 /// files as one string: `"big_integer"`, `"string(100)"`, `"email(254)"`, `"text"`,
-/// `"other:numeric(10,2)"`.
+/// `"other:numeric(10,2)"`, `"array(integer)"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnType {
     /// `VARCHAR(max_length)`.
@@ -73,6 +73,8 @@ pub enum ColumnType {
     AutoBigInteger,
     /// A 32-bit key the database assigns.
     AutoInteger,
+    /// A one-dimensional array of the inner type (PostgreSQL), written `array(inner)`.
+    Array(Box<ColumnType>),
     /// A type Aksara has no kind for, written as the database names it.
     Other {
         /// The SQL type.
@@ -87,6 +89,7 @@ impl std::fmt::Display for ColumnType {
             ColumnType::Email { max_length } => return write!(f, "email({max_length})"),
             ColumnType::Url { max_length } => return write!(f, "url({max_length})"),
             ColumnType::Other { sql } => return write!(f, "other:{sql}"),
+            ColumnType::Array(element) => return write!(f, "array({element})"),
             ColumnType::Decimal {
                 max_digits,
                 decimal_places,
@@ -118,6 +121,9 @@ impl std::str::FromStr for ColumnType {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Some(sql) = s.strip_prefix("other:") {
             return Ok(ColumnType::Other { sql: sql.into() });
+        }
+        if let Some(element) = s.strip_prefix("array(").and_then(|r| r.strip_suffix(')')) {
+            return Ok(ColumnType::Array(Box::new(element.parse()?)));
         }
         if let Some(digits) = s.strip_prefix("decimal(").and_then(|r| r.strip_suffix(')')) {
             let parsed = digits
@@ -213,6 +219,7 @@ impl From<&FieldKind> for ColumnType {
             FieldKind::AutoBigInteger => ColumnType::AutoBigInteger,
             FieldKind::AutoInteger => ColumnType::AutoInteger,
             FieldKind::Other(sql) => ColumnType::Other { sql: sql.clone() },
+            FieldKind::Array(element) => ColumnType::Array(Box::new(element.as_ref().into())),
             // A kind added later: written as the type its name says, read back as `Other`.
             other => ColumnType::Other {
                 sql: other.describe().to_string(),
@@ -258,6 +265,7 @@ impl ColumnType {
             ColumnType::AutoBigInteger => FieldKind::AutoBigInteger,
             ColumnType::AutoInteger => FieldKind::AutoInteger,
             ColumnType::Other { sql } => FieldKind::Other(sql.clone()),
+            ColumnType::Array(element) => FieldKind::Array(Box::new(element.kind())),
         }
     }
 }

@@ -88,6 +88,10 @@ impl Dialect for PgDialect {
             FieldKind::Uuid => "UUID".into(),
             FieldKind::Json => "JSONB".into(),
             FieldKind::Bytes => "BYTEA".into(),
+            // As the catalog writes it (`integer[]`), which the drift check compares with.
+            FieldKind::Array(element) => {
+                format!("{}[]", self.column_type(element).to_ascii_lowercase())
+            }
             _ => "TEXT".into(),
         }
     }
@@ -105,6 +109,10 @@ impl Dialect for PgDialect {
 
     fn list_binding(&self) -> ListBinding {
         ListBinding::Array
+    }
+
+    fn supports_arrays(&self) -> bool {
+        true
     }
 
     fn supports_returning(&self) -> bool {
@@ -211,6 +219,13 @@ impl Dialect for PgDialect {
             FieldKind::Other(type_name) if is_type_expression(type_name) => Some(type_name),
             // Decimals travel as `numeric` with the `rust_decimal` feature, as text without.
             FieldKind::Decimal { .. } => Some("numeric"),
+            // Arrays of the kinds bound wider (`int4`, `float8`) compare as the column's
+            // arrays (`smallint[] @> integer[]` has no operator); the cast adds the `[]`.
+            FieldKind::Array(element) => match element.as_ref() {
+                FieldKind::SmallInteger => Some("smallint"),
+                FieldKind::Real => Some("real"),
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -30,6 +30,11 @@ pub(crate) enum PgArray {
 
 impl PgArray {
     fn from_values(items: &[Value], ty: Option<ValueType>) -> Self {
+        // An array column's own type, or the element type of an `= ANY` list.
+        let ty = match ty {
+            Some(ValueType::Array(element)) => Some(*element),
+            other => other,
+        };
         macro_rules! collect {
             ($variant:ident) => {
                 PgArray::$variant(
@@ -156,6 +161,30 @@ fn bind_null<'b>(out: &mut AstPass<'_, 'b, Pg>, ty: Option<ValueType>) -> QueryR
         Some(ValueType::String) | None => {
             out.push_bind_param::<Nullable<st::Text>, Option<String>>(&None)
         }
+        Some(ValueType::Array(element)) => bind_null_array(out, *element),
+    }
+}
+
+/// A NULL array of `element`s.
+fn bind_null_array<'b>(out: &mut AstPass<'_, 'b, Pg>, element: ValueType) -> QueryResult<()> {
+    macro_rules! null_of {
+        ($sql:ty, $rust:ty) => {
+            out.push_bind_param::<Nullable<Array<$sql>>, Option<Vec<$rust>>>(&None)
+        };
+    }
+    match element {
+        ValueType::Bool => null_of!(st::Bool, bool),
+        ValueType::I32 => null_of!(st::Integer, i32),
+        ValueType::I64 => null_of!(st::BigInt, i64),
+        ValueType::F64 => null_of!(st::Double, f64),
+        ValueType::Uuid => null_of!(st::Uuid, uuid::Uuid),
+        ValueType::DateTime => null_of!(st::Timestamptz, chrono::DateTime<chrono::Utc>),
+        ValueType::Date => null_of!(st::Date, chrono::NaiveDate),
+        ValueType::Timestamp => null_of!(st::Timestamp, chrono::NaiveDateTime),
+        ValueType::Time => null_of!(st::Time, chrono::NaiveTime),
+        #[cfg(feature = "rust_decimal")]
+        ValueType::Decimal => null_of!(st::Numeric, rust_decimal::Decimal),
+        _ => null_of!(st::Text, String),
     }
 }
 

@@ -62,9 +62,14 @@ pub fn check_range(
     field: &FieldMeta,
     value: &Value,
 ) -> Result<()> {
+    crate::array_field::check_backend(dialect, meta, field)?;
+    // An array field's elements are checked as values of the element kind.
+    let kind = match &field.kind {
+        FieldKind::Array(element) => element,
+        kind => kind,
+    };
     let refused_one = |v: &Value| {
-        crate::validate::kind_out_of_range(&field.kind, v)
-            .or_else(|| dialect.out_of_range(&field.kind, v))
+        crate::validate::kind_out_of_range(kind, v).or_else(|| dialect.out_of_range(kind, v))
     };
     let refused = match value {
         Value::Array(items) => items.iter().find_map(refused_one),

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ModelMeta};
 use crate::query::Lookup;
 use crate::sql::Sql;
-use crate::value::Value;
+use crate::value::{FieldKind, Value};
 
 /// Binds kept free for the rest of a statement beside a long `in` list.
 pub const BINDS_FOR_THE_REST: usize = 1_000;
@@ -32,6 +32,47 @@ impl Compiler<'_> {
         }
         let mut sql = Sql::new();
         let ty = Some(field.kind.value_type());
+        let is_array = matches!(field.kind, FieldKind::Array(_));
+        if is_array && matches!(lookup, Lookup::Contains | Lookup::Overlap) {
+            let value = coerce_for(meta, field, value)?;
+            if !matches!(value, Value::Array(_)) {
+                return Err(Error::validation(
+                    &meta.name,
+                    &field.name,
+                    format!("`{}` takes an array, got {value}", lookup.name()),
+                ));
+            }
+            let op = if lookup == Lookup::Contains {
+                " @> "
+            } else {
+                " && "
+            };
+            sql.column(alias, &field.column).push(op);
+            self.bind_for(&mut sql, field, value);
+            return Ok(sql);
+        }
+        if is_array && matches!(lookup, Lookup::In | Lookup::Range) {
+            return Err(Error::validation(
+                &meta.name,
+                &field.name,
+                format!(
+                    "the lookup `{}` does not apply to array fields (use exact, `contains` \
+                     or `overlap`)",
+                    lookup.name()
+                ),
+            ));
+        }
+        if lookup == Lookup::Overlap {
+            return Err(Error::validation(
+                &meta.name,
+                &field.name,
+                format!(
+                    "the lookup `overlap` applies to array fields only; `{}` is {} field",
+                    field.name,
+                    crate::naming::with_article(field.kind.describe())
+                ),
+            ));
+        }
         if lookup.is_text_only() && !field.kind.is_text() {
             return Err(Error::validation(
                 &meta.name,
@@ -138,6 +179,7 @@ impl Compiler<'_> {
                     " IS NOT NULL"
                 });
             }
+            Lookup::Overlap => unreachable!("array lookups are compiled above"),
             Lookup::Range => {
                 let items = match coerce_for(meta, field, value)? {
                     Value::Array(items)

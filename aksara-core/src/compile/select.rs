@@ -25,6 +25,11 @@ impl Compiler<'_> {
         model: &ModelInfo,
         query: &Query,
     ) -> Result<SelectStatement> {
+        if !self.dialect.supports_arrays() {
+            for field in model.meta.concrete_fields() {
+                crate::array_field::check_backend(self.dialect, &model.meta, field)?;
+            }
+        }
         if let Some(keys) = &query.values {
             return self.values_select(model, query, keys);
         }

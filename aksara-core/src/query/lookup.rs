@@ -34,11 +34,14 @@ pub enum Lookup {
     IsNull,
     /// Between two values, inclusive.
     Range,
+    /// An array field that shares at least one element with the given array (PostgreSQL's
+    /// `&&`); on an array field, `contains` is `@>` (holds every given element).
+    Overlap,
 }
 
 impl Lookup {
     /// Every lookup, with its name in paths.
-    pub const ALL: [(&'static str, Lookup); 15] = [
+    pub const ALL: [(&'static str, Lookup); 16] = [
         ("exact", Lookup::Exact),
         ("iexact", Lookup::IExact),
         ("contains", Lookup::Contains),
@@ -54,6 +57,7 @@ impl Lookup {
         ("in", Lookup::In),
         ("isnull", Lookup::IsNull),
         ("range", Lookup::Range),
+        ("overlap", Lookup::Overlap),
     ];
 
     /// The lookup called `name`.

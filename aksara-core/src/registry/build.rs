@@ -537,5 +537,6 @@ fn rust_type(value_type: ValueType) -> &'static str {
         ValueType::Time => "chrono::NaiveTime",
         #[cfg(feature = "rust_decimal")]
         ValueType::Decimal => "rust_decimal::Decimal",
+        ValueType::Array(_) => "Vec<_>",
     }
 }
