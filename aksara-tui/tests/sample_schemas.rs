@@ -152,6 +152,25 @@ fn sample_schemas(backend: Backend) {
         browse(&mut d, table, rows);
     }
 
+    // A film's detail: the enum, set, year, array and tsvector columns read as text.
+    back_to_tables(&mut d);
+    d.keys("/film<Enter><Enter><Enter>");
+    assert_no_error(&mut d, "a film's detail");
+    assert_eq!(d.crumbs(), "film: Northern Lanterns");
+    let s = screen(&mut d);
+    let needles: &[&str] = match backend {
+        Backend::Postgres => &[
+            "2006",
+            "PG",
+            r#"{Trailers,"Deleted Scenes"}"#,
+            "'boat':6 'drama':4 'fishing':5 'lanterns':2 'northern':1 'quiet':3",
+        ],
+        Backend::Mysql | Backend::Sqlite => &["2006", "PG", "Trailers,Deleted Scenes"],
+    };
+    for needle in needles {
+        assert!(s.contains(needle), "{needle:?} in the film's detail:\n{s}");
+    }
+
     // store -> its manager (staff), and staff -> its store.
     back_to_tables(&mut d);
     d.keys("/store<Enter><Enter><Enter>");
@@ -164,7 +183,12 @@ fn sample_schemas(backend: Backend) {
         "{crumbs}"
     );
     let s = screen(&mut d);
-    assert!(s.contains("Astrid") && s.contains("astrid.lund"), "{s}");
+    for needle in ["Astrid", "astrid.lund", "x'89504e470d0a1a0a' (8 B)"] {
+        assert!(
+            s.contains(needle),
+            "{needle:?} in the manager's detail:\n{s}"
+        );
+    }
     back_to_tables(&mut d);
     d.keys("/staff<Enter><Enter>j<Enter>");
     assert_no_error(&mut d, "a staff member's detail");
@@ -187,7 +211,6 @@ fn sample_schemas(backend: Backend) {
     assert_no_error(&mut d, "list a customer's payments");
     let s = screen(&mut d);
     assert!(s.contains("row 1 of 3"), "Hana's three payments:\n{s}");
-
 }
 
 #[test]
