@@ -211,6 +211,21 @@ fn sample_schemas(backend: Backend) {
     assert_no_error(&mut d, "list a customer's payments");
     let s = screen(&mut d);
     assert!(s.contains("row 1 of 3"), "Hana's three payments:\n{s}");
+
+    // A rental's payment: on PostgreSQL that key is declared on each partition.
+    back_to_tables(&mut d);
+    d.keys("/rental<Enter><Enter>jjj<Enter>");
+    assert_no_error(&mut d, "a rental's detail");
+    d.keys("/payment<Enter>");
+    let s = screen(&mut d);
+    assert!(s.contains("1 row"), "the rental's payment counted:\n{s}");
+    d.keys("<Enter>");
+    assert_no_error(&mut d, "list a rental's payments");
+    let s = screen(&mut d);
+    assert!(
+        s.contains("row 1 of 1") && s.contains("Sigrid"),
+        "rental 4's payment:\n{s}"
+    );
 }
 
 #[test]
