@@ -135,10 +135,10 @@ impl FindView {
             ),
             (Some(f), _) => {
                 let mut line = format!(
-                    "{} rows with \"{}\" in {} tables searched",
-                    thousands(f.hits.len() as u64),
+                    "{} with \"{}\" in {} searched",
+                    counted(f.hits.len() as u64, "row"),
                     f.text,
-                    f.searched
+                    counted(f.searched as u64, "table")
                 );
                 if !f.capped.is_empty() {
                     line.push_str(&format!(
@@ -222,5 +222,24 @@ impl FindView {
             opens: None,
         };
         frame.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1: `1 row`, `2 tables`.
+fn counted(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", thousands(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn one_is_singular_and_the_rest_plural() {
+        assert_eq!(counted(0, "row"), "0 rows");
+        assert_eq!(counted(1, "table"), "1 table");
+        assert_eq!(counted(2, "table"), "2 tables");
+        assert_eq!(counted(12_345, "row"), "12,345 rows");
     }
 }
