@@ -14,7 +14,8 @@
 //! loudly outside CI, and fail them with `CI=true`.
 
 use crate::mariadb_replica::{
-    admin, clean_leftovers, find, spawn_watcher, Bins, MariaServer, APP_USER, COMMON,
+    admin, clean_leftovers, find, server_command, spawn_watcher, Bins, MariaServer, APP_USER,
+    COMMON,
 };
 use crate::replica::{free_port, in_ci, run};
 use std::io::Write;
@@ -152,25 +153,8 @@ fn start_node(
 ) -> Result<MariaServer, String> {
     let name = format!("node{i}");
     let data = dir.join(&name);
-    let mut server = Command::new(&bins.server);
+    let mut server = server_command(bins, dir, &name, &data, p.sql, i as u32 + 1);
     server
-        .arg("--no-defaults")
-        .arg(format!("--datadir={}", data.display()))
-        .arg(format!("--port={}", p.sql))
-        .arg("--bind-address=127.0.0.1")
-        .arg(format!(
-            "--socket={}",
-            dir.join(format!("{name}.sock")).display()
-        ))
-        .arg(format!(
-            "--pid-file={}",
-            dir.join(format!("{name}.pid")).display()
-        ))
-        .arg(format!(
-            "--log-error={}",
-            dir.join(format!("{name}.err")).display()
-        ))
-        .arg(format!("--server-id={}", i + 1))
         .args(COMMON)
         .args(["--binlog-format=ROW", "--innodb-autoinc-lock-mode=2"])
         .args(["--wsrep-on=ON", "--wsrep-sst-method=rsync"])

@@ -208,18 +208,16 @@ pub(crate) const COMMON: &[&str] = &[
 ];
 
 /// Starts `mariadbd` on a copy of the template, as server `id`.
-fn start_server(
+/// `mariadbd` for the server `name` with its data in `data`, listening on 127.0.0.1:`port`,
+/// its socket, pid file and error log in `dir`, and its own `server_id`; no option file read.
+pub(crate) fn server_command(
     bins: &Bins,
     dir: &Path,
     name: &str,
-    id: u32,
-    replica: bool,
-) -> Result<MariaServer, String> {
-    let data = dir.join(name);
-    let mut copy = Command::new("cp");
-    copy.arg("-r").arg(dir.join("template")).arg(&data);
-    run(copy, "copy the data directory")?;
-    let port = free_port()?;
+    data: &Path,
+    port: u16,
+    server_id: u32,
+) -> Command {
     let mut server = Command::new(&bins.server);
     server
         .arg("--no-defaults")
@@ -238,7 +236,24 @@ fn start_server(
             "--log-error={}",
             dir.join(format!("{name}.err")).display()
         ))
-        .arg(format!("--server-id={id}"))
+        .arg(format!("--server-id={server_id}"));
+    server
+}
+
+fn start_server(
+    bins: &Bins,
+    dir: &Path,
+    name: &str,
+    id: u32,
+    replica: bool,
+) -> Result<MariaServer, String> {
+    let data = dir.join(name);
+    let mut copy = Command::new("cp");
+    copy.arg("-r").arg(dir.join("template")).arg(&data);
+    run(copy, "copy the data directory")?;
+    let port = free_port()?;
+    let mut server = server_command(bins, dir, name, &data, port, id);
+    server
         .args([
             "--log-bin=mariadb-bin",
             "--gtid-strict-mode=1",
